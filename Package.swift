@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "feedd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "feedd", targets: ["feedd"]),
+        .executable(name: "feedctl", targets: ["feedctl"]),
+        .executable(name: "feedbench", targets: ["feedbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries: each is imported by exactly one Swift module.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+
+        .target(name: "FeedModel"),
+        .target(name: "FeedParser", dependencies: ["FeedModel", "CLibXML2"]),
+        .target(name: "FeedFetcher", dependencies: ["CCurl"]),
+        .target(name: "FeedStore", dependencies: ["FeedModel"]),
+        .target(
+            name: "Aggregator",
+            dependencies: [
+                "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "feedd",
+            dependencies: [
+                "Aggregator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "feedctl",
+            dependencies: [
+                "Aggregator", "FeedModel", "FeedParser", "FeedStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "feedbench",
+            dependencies: [
+                "FeedParser", "FeedModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "FeedParserTests",
+            dependencies: ["FeedParser", "FeedModel"],
+            exclude: ["Fixtures", "Expected"]
+        ),
+        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel"]),
+        .testTarget(
+            name: "AggregatorTests",
+            dependencies: ["Aggregator", "FeedFetcher", "FeedStore", "FeedModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["FeedStore", "FeedModel", "TestSupport"]
+        ),
+    ]
+)

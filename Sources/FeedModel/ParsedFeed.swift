@@ -1,0 +1,87 @@
+import Foundation
+
+/// The syndication format a document was recognised as.
+public enum FeedFormat: String, Codable, Sendable, CaseIterable {
+    case rss20 = "rss2.0"
+    case rss10 = "rss1.0"
+    case rss09x = "rss0.9x"
+    case atom10 = "atom1.0"
+    case atom03 = "atom0.3"
+    case jsonFeed = "jsonfeed"
+}
+
+/// A media file attached to an item (RSS `enclosure`, Atom `link rel="enclosure"`, JSON Feed attachment).
+public struct Enclosure: Codable, Sendable, Equatable, Hashable {
+    public var url: String
+    public var type: String?
+    public var length: Int64?
+
+    public init(url: String, type: String? = nil, length: Int64? = nil) {
+        self.url = url
+        self.type = type
+        self.length = length
+    }
+}
+
+/// One entry of a feed as the publisher wrote it, after decoding and URL resolution.
+public struct ParsedItem: Sendable, Equatable {
+    /// The publisher's identifier: RSS `guid`, Atom `id`, RDF `rdf:about`, JSON Feed `id`.
+    public var id: String?
+    /// Plain text: entities decoded, tags stripped, whitespace collapsed.
+    public var title: String?
+    /// Absolute http, https or mailto URL.
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var authors: [String]
+    public var categories: [String]
+    /// HTML as published.
+    public var summary: String?
+    /// HTML as published.
+    public var content: String?
+    public var enclosures: [Enclosure]
+
+    public init(
+        id: String? = nil, title: String? = nil, link: String? = nil, published: Date? = nil,
+        updated: Date? = nil, authors: [String] = [], categories: [String] = [], summary: String? = nil,
+        content: String? = nil, enclosures: [Enclosure] = []
+    ) {
+        self.id = id
+        self.title = title
+        self.link = link
+        self.published = published
+        self.updated = updated
+        self.authors = authors
+        self.categories = categories
+        self.summary = summary
+        self.content = content
+        self.enclosures = enclosures
+    }
+}
+
+/// A whole feed document as parsed: channel-level fields, items in document order, and recoverable problems.
+public struct ParsedFeed: Sendable, Equatable {
+    public var format: FeedFormat
+    public var title: String?
+    public var link: String?
+    public var description: String?
+    public var language: String?
+    public var updated: Date?
+    public var items: [ParsedItem]
+    /// Problems the parser recovered from (ill-formed markup, a truncated document, bad dates).
+    public var warnings: [String]
+
+    public init(
+        format: FeedFormat, title: String? = nil, link: String? = nil, description: String? = nil,
+        language: String? = nil, updated: Date? = nil, items: [ParsedItem] = [], warnings: [String] = []
+    ) {
+        self.format = format
+        self.title = title
+        self.link = link
+        self.description = description
+        self.language = language
+        self.updated = updated
+        self.items = items
+        self.warnings = warnings
+    }
+}

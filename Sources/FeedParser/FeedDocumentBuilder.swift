@@ -1,0 +1,379 @@
+import FeedModel
+import Foundation
+
+/// Builds a `ParsedFeed` from SAX events: recognises the format at the root element, then fills channel and
+/// item fields by `FieldTable`, resolving links against `xml:base` and the feed's own URL.
+final class FeedDocumentBuilder: SAXParserDelegate {
+    private struct Frame {
+        var name: QualifiedName
+        var base: URL?
+    }
+
+    /// Text being collected for one field, with nested markup serialised back to HTML.
+    private struct Capture {
+        enum Target { case item(FieldRule), channel(ChannelField, rank: Int), atomAuthorName }
+        var target: Target
+        var depth: Int
+        var base: URL?
+        /// Atom `type="xhtml"` (or 0.3 `mode="xml"`): the children are markup, re-escaped as they are written.
+        var isMarkup: Bool
+        /// Atom `type="text"`: plain text to be escaped when it lands in an HTML field.
+        var isPlainText: Bool
+        var bytes: [UInt8] = []
+        var truncated = false
+        var isPermaLink = true
+    }
+
+    enum ChannelField { case title, link, description, language, updated }
+
+    private let feedURL: URL?
+    private(set) var format: FeedFormat?
+    private(set) var rootName: QualifiedName?
+    private var stack: [Frame] = []
+    private var capture: Capture?
+    private var item: ItemBuilder?
+    private var itemDepth = 0
+    private var inAtomAuthor = false
+
+    private(set) var feed = ParsedFeed(format: .rss20)
+    private var channelRanks: [ChannelField: Int] = [:]
+    private var truncatedFields = 0
+    private var droppedLinks = 0
+
+    init(feedURL: URL?) {
+        self.feedURL = feedURL
+    }
+
+    /// Warnings from the builder itself (the XML layer adds its own).
+    var warnings: [String] {
+        var result: [String] = []
+        if truncatedFields > 0 {
+            result.append("\(truncatedFields) field(s) longer than \(ParserLimits.maxFieldBytes >> 20) MiB were cut")
+        }
+        if droppedLinks > 0 { result.append("\(droppedLinks) link(s) with a scheme other than http, https or mailto dropped") }
+        return result
+    }
+
+    /// Whether an item was open when the document ended (a truncated feed).
+    var hasOpenItem: Bool { item != nil }
+
+    // MARK: - SAXParserDelegate
+
+    func startElement(_ name: QualifiedName, attributes: SAXAttributes) {
+        let parentBase = stack.last?.base ?? feedURL
+        var base = parentBase
+        if let xmlBase = attributes.value("base", namespace: Namespace.xml) {
+            base = URL(string: xmlBase, relativeTo: parentBase)?.absoluteURL ?? parentBase
+        }
+        let parent = stack.last?.name
+        stack.append(Frame(name: name, base: base))
+
+        if capture != nil {
+            appendStartTag(name, attributes: attributes)
+            return
+        }
+        if stack.count == 1 {
+            recogniseRoot(name, attributes: attributes)
+            return
+        }
+        guard format != nil else { return }
+
+        if isItemElement(name) {
+            item = ItemBuilder()
+            itemDepth = stack.count
+            if let about = attributes.value("about", namespace: Namespace.rdf) {
+                item?.offer(.id, rank: 2, about)
+                item?.offerLink(resolve(about, base: base), rank: 3)
+            }
+            return
+        }
+        if item != nil {
+            startItemChild(name, parent: parent, attributes: attributes, base: base)
+        } else if let parent, isChannelElement(parent) {
+            startChannelChild(name, attributes: attributes, base: base)
+        }
+    }
+
+    func endElement(_ name: QualifiedName) {
+        defer { stack.removeLast() }
+        if var current = capture {
+            if stack.count > current.depth {
+                appendBytes("</\(name.local)>", to: &current)
+                capture = current
+                return
+            }
+            capture = nil
+            finishCapture(current)
+            return
+        }
+        if inAtomAuthor, name.local == "author", Namespace.isAtom(name.namespace) { inAtomAuthor = false }
+        if let current = item, stack.count == itemDepth {
+            feed.items.append(current.build())
+            item = nil
+        }
+    }
+
+    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+        guard var current = capture else { return }
+        capture = nil
+        if current.bytes.count + text.count > ParserLimits.maxFieldBytes {
+            if !current.truncated { truncatedFields += 1 }
+            current.truncated = true
+        } else if current.isMarkup {
+            for byte in text {
+                switch byte {
+                case UInt8(ascii: "<"): current.bytes.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): current.bytes.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): current.bytes.append(contentsOf: "&amp;".utf8)
+                default: current.bytes.append(byte)
+                }
+            }
+        } else {
+            current.bytes.append(contentsOf: text)
+        }
+        capture = current
+    }
+
+    // MARK: - Structure
+
+    private func recogniseRoot(_ name: QualifiedName, attributes: SAXAttributes) {
+        rootName = name
+        switch (name.namespace, name.local) {
+        case (Namespace.none, "rss"):
+            let version = attributes.value("version") ?? ""
+            format = version.hasPrefix("0.9") ? .rss09x : .rss20
+        case (Namespace.rdf, "RDF"):
+            format = .rss10
+        case (Namespace.atom10, "feed"):
+            format = .atom10
+        case (Namespace.atom03, "feed"):
+            format = .atom03
+        default:
+            return
+        }
+        feed.format = format ?? .rss20
+        if let language = attributes.value("lang", namespace: Namespace.xml) {
+            offerChannel(.language, rank: 1, language)
+        }
+    }
+
+    private func isItemElement(_ name: QualifiedName) -> Bool {
+        guard item == nil else { return false }
+        switch name.local {
+        case "item": return Namespace.isRSS(name.namespace)
+        case "entry": return Namespace.isAtom(name.namespace)
+        default: return false
+        }
+    }
+
+    private func isChannelElement(_ name: QualifiedName) -> Bool {
+        switch name.local {
+        case "channel":
+            if name.namespace == Namespace.rss090 { format = .rss09x; feed.format = .rss09x }
+            return Namespace.isRSS(name.namespace)
+        case "feed": return Namespace.isAtom(name.namespace)
+        default: return false
+        }
+    }
+
+    private func startItemChild(_ name: QualifiedName, parent: QualifiedName?, attributes: SAXAttributes, base: URL?) {
+        let parentIsItem = stack.count - 1 == itemDepth
+        let parentIsMediaGroup = parent?.namespace == Namespace.media && parent?.local == "group"
+        let parentIsAtomAuthor = inAtomAuthor && parent?.local == "author"
+
+        if parentIsAtomAuthor, name.local == "name" {
+            beginCapture(.atomAuthorName, attributes: attributes, base: base)
+            return
+        }
+        // Enclosures and media.
+        switch (name.namespace, name.local) {
+        case (Namespace.none, "enclosure"):
+            if let url = attributes.value("url") {
+                item?.addEnclosure(resolve(url, base: base), type: attributes.value("type"), length: attributes.value("length"))
+            }
+            return
+        case (Namespace.media, "content"):
+            if let url = attributes.value("url") {
+                item?.addEnclosure(resolve(url, base: base), type: attributes.value("type"), length: attributes.value("fileSize"))
+            }
+            return
+        default: break
+        }
+        guard parentIsItem || parentIsMediaGroup else { return }
+
+        if Namespace.isAtom(name.namespace) {
+            switch name.local {
+            case "link":
+                atomLink(attributes: attributes, base: base, inItem: true)
+                return
+            case "author":
+                inAtomAuthor = true
+                return
+            case "category":
+                if let term = attributes.value("term") ?? attributes.value("label") { item?.addCategory(term) }
+                return
+            default: break
+            }
+        }
+        guard let rule = FieldTable.itemRule(name) else { return }
+        if rule.field == .link, let current = item, current.linkRank <= rule.rank { return }
+        beginCapture(.item(rule), attributes: attributes, base: base)
+        if rule.field == .id, name.local == "guid", let permaLink = attributes.value("isPermaLink") {
+            capture?.isPermaLink = permaLink.lowercased() != "false"
+        }
+    }
+
+    private func startChannelChild(_ name: QualifiedName, attributes: SAXAttributes, base: URL?) {
+        let field: (ChannelField, Int)?
+        switch (name.namespace, name.local) {
+        case (let ns, "title") where Namespace.isRSS(ns) || Namespace.isAtom(ns): field = (.title, 0)
+        case (let ns, "link") where Namespace.isRSS(ns): field = (.link, 0)
+        case (let ns, "link") where Namespace.isAtom(ns):
+            atomLink(attributes: attributes, base: base, inItem: false)
+            field = nil
+        case (let ns, "description") where Namespace.isRSS(ns): field = (.description, 0)
+        case (Namespace.atom10, "subtitle"), (Namespace.atom03, "tagline"): field = (.description, 0)
+        case (Namespace.none, "language"), (Namespace.dublinCore, "language"): field = (.language, 0)
+        case (Namespace.none, "lastBuildDate"), (Namespace.atom10, "updated"), (Namespace.atom03, "modified"),
+            (Namespace.dublinCore, "date"):
+            field = (.updated, 0)
+        case (Namespace.none, "pubDate"): field = (.updated, 1)
+        default: field = nil
+        }
+        guard let (channelField, rank) = field, (channelRanks[channelField] ?? Int.max) > rank else { return }
+        beginCapture(.channel(channelField, rank: rank), attributes: attributes, base: base)
+    }
+
+    /// Atom `link`: `rel="alternate"` (or no rel) is the page, `rel="enclosure"` a media file.
+    private func atomLink(attributes: SAXAttributes, base: URL?, inItem: Bool) {
+        guard let href = attributes.value("href") else { return }
+        let rel = attributes.value("rel") ?? "alternate"
+        let type = attributes.value("type")
+        switch rel {
+        case "alternate":
+            let isHTML = type == nil || type == "text/html" || type == "application/xhtml+xml"
+            if inItem {
+                let foreign = format == .rss20 || format == .rss09x || format == .rss10
+                item?.offerLink(resolve(href, base: base), rank: foreign ? 1 : (isHTML ? 0 : 1))
+            } else {
+                offerChannel(.link, rank: isHTML ? 0 : 1, resolve(href, base: base))
+            }
+        case "enclosure" where inItem:
+            item?.addEnclosure(resolve(href, base: base), type: type, length: attributes.value("length"))
+        default:
+            break
+        }
+    }
+
+    // MARK: - Capture
+
+    private func beginCapture(_ target: Capture.Target, attributes: SAXAttributes, base: URL?) {
+        let type = (attributes.value("type") ?? "").lowercased()
+        let mode = (attributes.value("mode") ?? "").lowercased()
+        let isAtomText = format == .atom10 || format == .atom03
+        capture = Capture(
+            target: target, depth: stack.count, base: base,
+            isMarkup: type == "xhtml" || (format == .atom03 && mode == "xml" && type.contains("html")),
+            isPlainText: isAtomText && (type == "" || type == "text" || type == "text/plain") && mode != "escaped")
+    }
+
+    private func appendStartTag(_ name: QualifiedName, attributes: SAXAttributes) {
+        guard var current = capture else { return }
+        capture = nil
+        var tag = "<" + name.local
+        for (attribute, value) in attributes.all() {
+            tag += " \(attribute)=\"" + value.replacingOccurrences(of: "&", with: "&amp;")
+                .replacingOccurrences(of: "\"", with: "&quot;") + "\""
+        }
+        appendBytes(tag + ">", to: &current)
+        capture = current
+    }
+
+    private func appendBytes(_ text: String, to current: inout Capture) {
+        guard current.bytes.count + text.utf8.count <= ParserLimits.maxFieldBytes else { return }
+        current.bytes.append(contentsOf: text.utf8)
+    }
+
+    private func finishCapture(_ finished: Capture) {
+        let raw = String(decoding: finished.bytes, as: UTF8.self)
+        switch finished.target {
+        case .atomAuthorName:
+            item?.offer(.author, rank: 0, PlainText.collapsingWhitespace(raw))
+        case .channel(let field, let rank):
+            let text = PlainText.collapsingWhitespace(raw)
+            switch field {
+            case .title: offerChannel(.title, rank: rank, PlainText.fromHTML(raw))
+            case .link: offerChannel(.link, rank: rank, resolve(text, base: finished.base))
+            case .description, .language, .updated: offerChannel(field, rank: rank, text)
+            }
+        case .item(let rule):
+            switch rule.field {
+            case .title:
+                let title = finished.isPlainText ? PlainText.collapsingWhitespace(raw) : PlainText.fromHTML(raw)
+                item?.offer(.title, rank: rule.rank, title)
+            case .link:
+                item?.offerLink(resolve(PlainText.collapsingWhitespace(raw), base: finished.base), rank: rule.rank)
+            case .id:
+                let id = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                item?.offer(.id, rank: rule.rank, id)
+                if finished.isPermaLink, id.hasPrefix("http://") || id.hasPrefix("https://") {
+                    item?.offerLink(resolve(id, base: finished.base), rank: 2)
+                }
+            case .author:
+                item?.offer(.author, rank: rule.rank, Self.authorName(PlainText.fromHTML(raw)))
+            case .category:
+                item?.addCategory(PlainText.fromHTML(raw))
+            case .summary, .content:
+                let html = finished.isPlainText ? Self.escapeHTML(raw) : raw
+                item?.offer(rule.field, rank: rule.rank, html.trimmingCharacters(in: .whitespacesAndNewlines))
+            case .published, .updated:
+                item?.offerDate(rule.field, rank: rule.rank, raw)
+            }
+        }
+    }
+
+    private func offerChannel(_ field: ChannelField, rank: Int, _ value: String?) {
+        guard let value, !value.isEmpty, (channelRanks[field] ?? Int.max) > rank else { return }
+        channelRanks[field] = rank
+        switch field {
+        case .title: feed.title = value
+        case .link: feed.link = value
+        case .description: feed.description = value
+        case .language: feed.language = value
+        case .updated: feed.updated = FeedDate.parse(value)
+        }
+    }
+
+    /// Resolves a link against the base in scope and keeps it only for http, https and mailto.
+    private func resolve(_ link: String, base: URL?) -> String? {
+        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        let url = URL(string: trimmed, relativeTo: base)
+            ?? trimmed.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed))
+            .flatMap { URL(string: $0, relativeTo: base) }
+        guard let absolute = url?.absoluteURL, let scheme = absolute.scheme?.lowercased() else {
+            // No base to resolve against: keep an already absolute http(s) link only.
+            return nil
+        }
+        guard scheme == "http" || scheme == "https" || scheme == "mailto" else {
+            droppedLinks += 1
+            return nil
+        }
+        return absolute.absoluteString
+    }
+
+    /// RSS `author` is an e-mail address, often as `jane@example.org (Jane Doe)`: keep the name when given.
+    static func authorName(_ text: String) -> String {
+        if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text[..<open].contains("@") {
+            let name = text[text.index(after: open)..<text.index(before: text.endIndex)]
+            if !name.isEmpty { return String(name) }
+        }
+        return text
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        guard text.contains(where: { $0 == "<" || $0 == "&" || $0 == ">" }) else { return text }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,205 @@
+import FeedModel
+import Foundation
+
+/// Parses one feed document from bytes that arrive in chunks (as curl delivers them): RSS 0.9x/1.0/2.0 and
+/// Atom 0.3/1.0 through a libxml2 SAX push parser, JSON Feed through Foundation's JSON.
+///
+/// The result does not depend on where chunk boundaries fall. Nothing is loaded from the network or disk.
+public final class StreamingFeedParser {
+    private enum Mode {
+        case sniffing
+        case xml(SAXParser, FeedDocumentBuilder)
+        case json
+        case html
+    }
+
+    private let url: URL?
+    private let httpCharset: String?
+    private var mode = Mode.sniffing
+    private var pending: [UInt8] = []
+    private var decoder: TranscodingDecoder?
+    private var repair = XMLInputRepair()
+    private var warnings: [String] = []
+    private var decoded: [UInt8] = []
+    private var repaired: [UInt8] = []
+
+    /// Bytes needed to decide the encoding and the format before parsing starts.
+    private static let sniffLength = 1024
+
+    /// - Parameters:
+    ///   - url: the document's URL after redirects, the base for relative links.
+    ///   - contentType: the HTTP `Content-Type`, whose charset outranks the XML declaration.
+    public init(url: URL?, contentType: String? = nil) {
+        self.url = url
+        self.httpCharset = contentType.flatMap(Self.charset(fromContentType:))
+    }
+
+    /// Hands the parser the next bytes of the document.
+    public func append(_ bytes: UnsafeRawBufferPointer) {
+        let buffer = bytes.bindMemory(to: UInt8.self)
+        if case .sniffing = mode {
+            pending.append(contentsOf: buffer)
+            if pending.count >= Self.sniffLength { startParsing(final: false) }
+        } else {
+            consume(buffer, final: false)
+        }
+    }
+
+    public func append(_ data: Data) {
+        data.withUnsafeBytes { append($0) }
+    }
+
+    /// Ends the document and returns the feed, or why it is not one.
+    public func finish() throws(FeedParseError) -> ParsedFeed {
+        if case .sniffing = mode {
+            startParsing(final: true)
+        } else {
+            consume(UnsafeBufferPointer(start: nil, count: 0), final: true)
+        }
+        switch mode {
+        case .sniffing:
+            throw .emptyDocument
+        case .json:
+            guard pending.count <= ParserLimits.maxJSONBytes else {
+                throw .limitExceeded(detail: "JSON Feed larger than \(ParserLimits.maxJSONBytes >> 20) MiB")
+            }
+            var feed = try JSONFeedParser.parse(Data(pending), url: url)
+            feed.warnings = warnings + feed.warnings
+            return feed
+        case .html:
+            throw .htmlPage(alternates: HTMLFeedLinks.find(in: pending, base: url))
+        case .xml(let parser, let builder):
+            if let error = parser.limitError { throw error }
+            guard builder.format != nil else {
+                if let root = builder.rootName {
+                    throw .notAFeed(detail: "the document's root element is <\(root.local)>")
+                }
+                throw .malformed(detail: parser.errors.first ?? "no root element")
+            }
+            var feed = builder.feed
+            feed.warnings = warnings + repairWarnings() + parser.errors.map { "XML: " + $0 } + builder.warnings
+            if parser.errorCount > parser.errors.count {
+                feed.warnings.append("\(parser.errorCount - parser.errors.count) more XML error(s)")
+            }
+            if builder.hasOpenItem { feed.warnings.append("the document ends inside an item: that item was dropped") }
+            return feed
+        }
+    }
+
+    /// Parses a whole document held in memory.
+    public static func parse(_ data: Data, url: URL?, contentType: String? = nil) throws(FeedParseError) -> ParsedFeed {
+        let parser = StreamingFeedParser(url: url, contentType: contentType)
+        parser.append(data)
+        return try parser.finish()
+    }
+
+    // MARK: - Stages
+
+    private func startParsing(final: Bool) {
+        let (encoding, bomLength, warning) = SourceEncoding.detect(prefix: pending, httpCharset: httpCharset)
+        if let warning { warnings.append(warning) }
+        var transcoder = TranscodingDecoder(encoding: encoding)
+        var utf8: [UInt8] = []
+        pending.withUnsafeBufferPointer { all in
+            transcoder.decode(UnsafeBufferPointer(rebasing: all[min(bomLength, all.count)...]), final: final, into: &utf8)
+        }
+        // Only whitespace so far: wait for more (the document is empty if this was all).
+        guard let kind = Self.sniff(utf8) else { return }
+        pending.removeAll()
+        decoder = transcoder
+        switch kind {
+        case .json:
+            mode = .json
+            pending = utf8
+        case .html:
+            mode = .html
+            pending = utf8
+        case .xml:
+            let builder = FeedDocumentBuilder(feedURL: url)
+            mode = .xml(SAXParser(delegate: builder), builder)
+            feedRepaired(utf8, final: final)
+        }
+    }
+
+    private func consume(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
+        decoded.removeAll(keepingCapacity: true)
+        decoder?.decode(bytes, final: final, into: &decoded)
+        switch mode {
+        case .json, .html:
+            pending.append(contentsOf: decoded)
+        case .xml:
+            feedRepaired(decoded, final: final)
+        case .sniffing:
+            break
+        }
+    }
+
+    private func feedRepaired(_ utf8: [UInt8], final: Bool) {
+        guard case .xml(let parser, _) = mode else { return }
+        repaired.removeAll(keepingCapacity: true)
+        utf8.withUnsafeBufferPointer { repair.repair($0, final: final, into: &repaired) }
+        repaired.withUnsafeBufferPointer { parser.parse($0, terminate: final) }
+    }
+
+    private func repairWarnings() -> [String] {
+        var result: [String] = []
+        if repair.invalidBytes > 0 { result.append("\(repair.invalidBytes) byte(s) invalid in the encoding replaced by U+FFFD") }
+        if repair.forbiddenCharacters > 0 {
+            result.append("\(repair.forbiddenCharacters) control character(s) XML forbids dropped")
+        }
+        if repair.bareAmpersands > 0 { result.append("\(repair.bareAmpersands) unescaped \"&\" read as text") }
+        if repair.unknownEntities > 0 { result.append("\(repair.unknownEntities) unknown entity reference(s) kept as text") }
+        return result
+    }
+
+    // MARK: - Sniffing
+
+    private enum DocumentKind { case xml, json, html }
+
+    /// Decides the kind from the first significant bytes; nil when there are none yet.
+    private static func sniff(_ utf8: [UInt8]) -> DocumentKind? {
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }) else { return nil }
+        switch utf8[start] {
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
+        case UInt8(ascii: "<"):
+            let head = String(decoding: utf8[start..<min(utf8.count, start + 1024)], as: UTF8.self).lowercased()
+            var rest = Substring(head)
+            // Skip the XML declaration, comments and processing instructions before the first element.
+            while true {
+                rest = rest.drop(while: { $0.isWhitespace })
+                if rest.hasPrefix("<?"), let end = rest.range(of: "?>") {
+                    rest = rest[end.upperBound...]
+                } else if rest.hasPrefix("<!--"), let end = rest.range(of: "-->") {
+                    rest = rest[end.upperBound...]
+                } else {
+                    break
+                }
+            }
+            if rest.hasPrefix("<!doctype html") || rest.hasPrefix("<html") || rest.hasPrefix("<head")
+                || rest.hasPrefix("<body")
+            {
+                return .html
+            }
+            return .xml
+        default:
+            return .xml
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// The `charset` parameter of a `Content-Type` header value.
+    static func charset(fromContentType contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let parts = parameter.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "charset" else {
+                continue
+            }
+            let value = parts[1].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+}

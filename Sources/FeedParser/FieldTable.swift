@@ -1,0 +1,73 @@
+/// Which element fills which field, and which wins when several are present: the lower rank wins;
+/// values of equal rank accumulate for the list fields (authors) or keep the first (single fields).
+///
+/// | field      | rank 0                                            | rank 1                          | rank 2–3 |
+/// |------------|---------------------------------------------------|---------------------------------|----------|
+/// | title      | `title` (RSS, Atom)                               | `dc:title`                      | `media:title` |
+/// | link       | `link` (RSS), Atom `link rel="alternate"`         | `atom:link rel="alternate"` in RSS | `guid isPermaLink`, `rdf:about` |
+/// | id         | `guid`, Atom `id`                                 | `dc:identifier`                 | `rdf:about` |
+/// | published  | `pubDate`, Atom `published`, Atom 0.3 `issued`    | `dc:date`, `dcterms:issued`     | `dcterms:created`, Atom `updated`/`modified` |
+/// | updated    | Atom `updated`, Atom 0.3 `modified`               | `dcterms:modified`              | |
+/// | authors    | `dc:creator`, `author` (RSS), Atom `author/name`  | `itunes:author`                 | |
+/// | summary    | `description`, Atom `summary`                     | `itunes:summary`                | `media:description`, `itunes:subtitle` |
+/// | content    | `content:encoded`, Atom `content`                 |                                 | |
+///
+/// Categories (`category`, Atom `category@term`, `dc:subject`) and enclosures (`enclosure`,
+/// Atom `link rel="enclosure"`, `media:content`) are all kept, without duplicates.
+enum ItemField {
+    case title, id, published, updated, author, summary, content, category, link
+}
+
+struct FieldRule {
+    var field: ItemField
+    var rank: Int
+}
+
+enum FieldTable {
+    /// Text-valued children of an item or entry.
+    static func itemRule(_ name: QualifiedName) -> FieldRule? {
+        switch (name.namespace, name.local) {
+        case (Namespace.none, "title"), (Namespace.rss10, "title"), (Namespace.rss090, "title"),
+            (Namespace.atom10, "title"), (Namespace.atom03, "title"):
+            return FieldRule(field: .title, rank: 0)
+        case (Namespace.dublinCore, "title"): return FieldRule(field: .title, rank: 1)
+        case (Namespace.media, "title"): return FieldRule(field: .title, rank: 2)
+
+        case (Namespace.none, "link"), (Namespace.rss10, "link"), (Namespace.rss090, "link"):
+            return FieldRule(field: .link, rank: 0)
+
+        case (Namespace.none, "guid"), (Namespace.atom10, "id"), (Namespace.atom03, "id"):
+            return FieldRule(field: .id, rank: 0)
+        case (Namespace.dublinCore, "identifier"): return FieldRule(field: .id, rank: 1)
+
+        case (Namespace.none, "pubDate"), (Namespace.atom10, "published"), (Namespace.atom03, "issued"):
+            return FieldRule(field: .published, rank: 0)
+        case (Namespace.dublinCore, "date"), (Namespace.dublinCoreTerms, "issued"):
+            return FieldRule(field: .published, rank: 1)
+        case (Namespace.dublinCoreTerms, "created"): return FieldRule(field: .published, rank: 2)
+
+        case (Namespace.atom10, "updated"), (Namespace.atom03, "modified"):
+            return FieldRule(field: .updated, rank: 0)
+        case (Namespace.dublinCoreTerms, "modified"): return FieldRule(field: .updated, rank: 1)
+
+        case (Namespace.dublinCore, "creator"), (Namespace.none, "author"):
+            return FieldRule(field: .author, rank: 0)
+        case (Namespace.itunes, "author"): return FieldRule(field: .author, rank: 1)
+
+        case (Namespace.none, "description"), (Namespace.rss10, "description"), (Namespace.rss090, "description"),
+            (Namespace.atom10, "summary"), (Namespace.atom03, "summary"):
+            return FieldRule(field: .summary, rank: 0)
+        case (Namespace.itunes, "summary"): return FieldRule(field: .summary, rank: 1)
+        case (Namespace.media, "description"): return FieldRule(field: .summary, rank: 2)
+        case (Namespace.itunes, "subtitle"): return FieldRule(field: .summary, rank: 3)
+
+        case (Namespace.content, "encoded"), (Namespace.atom10, "content"), (Namespace.atom03, "content"):
+            return FieldRule(field: .content, rank: 0)
+
+        case (Namespace.none, "category"), (Namespace.dublinCore, "subject"):
+            return FieldRule(field: .category, rank: 0)
+        default:
+            return nil
+        }
+    }
+}

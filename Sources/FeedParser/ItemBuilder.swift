@@ -1,0 +1,64 @@
+import FeedModel
+import Foundation
+
+/// Collects one item's fields as elements arrive, keeping for each field the value of the best rank.
+struct ItemBuilder {
+    private var item = ParsedItem()
+    private var ranks: [ItemField: Int] = [:]
+    private(set) var linkRank = Int.max
+    private var authorRank = Int.max
+    private var seenCategories: Set<String> = []
+    private var seenEnclosures: Set<String> = []
+
+    mutating func offer(_ field: ItemField, rank: Int, _ value: String) {
+        guard !value.isEmpty else { return }
+        if field == .author {
+            if rank < authorRank {
+                authorRank = rank
+                item.authors = [value]
+            } else if rank == authorRank, !item.authors.contains(value) {
+                item.authors.append(value)
+            }
+            return
+        }
+        guard rank < (ranks[field] ?? Int.max) else { return }
+        ranks[field] = rank
+        switch field {
+        case .title: item.title = value
+        case .id: item.id = value
+        case .summary: item.summary = value
+        case .content: item.content = value
+        default: break
+        }
+    }
+
+    mutating func offerDate(_ field: ItemField, rank: Int, _ text: String) {
+        guard rank < (ranks[field] ?? Int.max), let date = FeedDate.parse(text) else { return }
+        ranks[field] = rank
+        if field == .published { item.published = date } else { item.updated = date }
+    }
+
+    mutating func offerLink(_ link: String?, rank: Int) {
+        guard let link, rank < linkRank else { return }
+        linkRank = rank
+        item.link = link
+    }
+
+    mutating func addCategory(_ category: String) {
+        guard !category.isEmpty, seenCategories.insert(category).inserted else { return }
+        item.categories.append(category)
+    }
+
+    mutating func addEnclosure(_ url: String?, type: String?, length: String?) {
+        guard let url, seenEnclosures.insert(url).inserted else { return }
+        let size = length.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
+        item.enclosures.append(Enclosure(url: url, type: type?.isEmpty == false ? type : nil, length: size))
+    }
+
+    /// The finished item. Atom's `updated` stands in for a missing publication date (rank 3 in `FieldTable`).
+    func build() -> ParsedItem {
+        var result = item
+        if result.published == nil, let updated = result.updated { result.published = updated }
+        return result
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+internal import CLibXML2
+
+/// An element name: its namespace URI (empty when none) and local name.
+struct QualifiedName: Hashable {
+    var namespace: String
+    var local: String
+}
+
+/// Attributes of one start tag, read lazily from libxml2's buffer during the callback.
+struct SAXAttributes {
+    fileprivate let raw: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
+    fileprivate let count: Int
+
+    /// The value of the attribute with this local name and namespace URI (empty: no namespace).
+    func value(_ local: String, namespace: String = "") -> String? {
+        guard let raw else { return nil }
+        for index in 0..<count {
+            let base = index * 5
+            guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { continue }
+            let attributeNamespace = raw[base + 2].map { String(cString: $0) } ?? ""
+            guard attributeNamespace == namespace, xmlStrEqual(name, local) != 0 else { continue }
+            return Self.decodeReferences(
+                String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
+        }
+        return nil
+    }
+
+    /// Every attribute as (local name, value), in document order.
+    func all() -> [(String, String)] {
+        guard let raw else { return [] }
+        return (0..<count).compactMap { index in
+            let base = index * 5
+            guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { return nil }
+            let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+            return (String(cString: name), Self.decodeReferences(value))
+        }
+    }
+
+    /// libxml2 leaves character references (and `&amp;` as `&#38;`) in attribute values when it does not
+    /// substitute entities; resolve them here.
+    private static func decodeReferences(_ value: String) -> String {
+        guard value.contains("&") else { return value }
+        var result = ""
+        var rest = Substring(value)
+        while let ampersand = rest.firstIndex(of: "&") {
+            result += rest[..<ampersand]
+            let afterAmpersand = rest[rest.index(after: ampersand)...]
+            guard let semicolon = afterAmpersand.prefix(12).firstIndex(of: ";") else {
+                result += "&"
+                rest = afterAmpersand
+                continue
+            }
+            let name = afterAmpersand[..<semicolon]
+            if let scalar = characterReference(name) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "&" + name + ";"
+            }
+            rest = afterAmpersand[afterAmpersand.index(after: semicolon)...]
+        }
+        return result + rest
+    }
+
+    private static func characterReference(_ name: Substring) -> Unicode.Scalar? {
+        switch name {
+        case "amp": return "&"
+        case "lt": return "<"
+        case "gt": return ">"
+        case "quot": return "\""
+        case "apos": return "'"
+        default:
+            guard name.hasPrefix("#") else { return nil }
+            let digits = name.dropFirst()
+            let value = digits.first == "x" || digits.first == "X"
+                ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
+            return value.flatMap(Unicode.Scalar.init)
+        }
+    }
+}
+
+/// What the SAX parser reports, in document order.
+protocol SAXParserDelegate: AnyObject {
+    func startElement(_ name: QualifiedName, attributes: SAXAttributes)
+    func endElement(_ name: QualifiedName)
+    func characters(_ text: UnsafeBufferPointer<UInt8>)
+}
+
+/// A libxml2 SAX2 push parser: bytes go in chunk by chunk, callbacks come out; no tree is ever built.
+///
+/// Safety: `XML_PARSE_NONET`, no DTD loading or validation, no entity substitution (`XML_PARSE_NOENT` would
+/// load external entities on libxml2 2.9), a process-wide external entity loader that refuses everything,
+/// and a cap on the character data entity expansion may produce.
+final class SAXParser {
+    private var context: xmlParserCtxtPtr?
+    private weak var delegate: SAXParserDelegate?
+    private var names: [UnsafeRawPointer: String] = [:]
+    private var characterBytes = 0
+    private var depth = 0
+    private var characterBudget = ParserLimits.maxExpansionBytes
+    /// Messages libxml2 reported (first few of them), in order.
+    private(set) var errors: [String] = []
+    private(set) var errorCount = 0
+    /// Set when the parser stopped itself because a limit was reached.
+    private(set) var limitError: FeedParseError?
+
+    private static let options = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_RECOVER.rawValue | XML_PARSE_IGNORE_ENC.rawValue
+            | XML_PARSE_COMPACT.rawValue)
+    private static let maxRecordedErrors = 20
+
+    init(delegate: SAXParserDelegate) {
+        Self.installEntityLoader
+        self.delegate = delegate
+        var handler = xmlSAXHandler()
+        xmlSAXVersion(&handler, 2)
+        handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+            guard let parser = SAXParser.from(context), let localName else { return }
+            parser.startElement(localName, uri, attributes, Int(attributeCount))
+        }
+        handler.endElementNs = { context, localName, _, uri in
+            guard let parser = SAXParser.from(context), let localName else { return }
+            parser.endElement(localName, uri)
+        }
+        handler.characters = { context, text, length in
+            guard let parser = SAXParser.from(context), let text else { return }
+            parser.characters(text, Int(length))
+        }
+        handler.cdataBlock = handler.characters
+        handler.ignorableWhitespace = handler.characters
+        handler.comment = nil
+        handler.processingInstruction = nil
+        handler.externalSubset = nil
+        handler.resolveEntity = { _, _, _ in nil }
+        // Parser errors reach the structured handler with the parser context as user data.
+        handler.serror = { context, error in
+            guard let context, let error else { return }
+            let parserContext = context.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let owner = parserContext.pointee._private else { return }
+            Unmanaged<SAXParser>.fromOpaque(owner).takeUnretainedValue().record(error.pointee)
+        }
+        context = xmlCreatePushParserCtxt(&handler, nil, nil, 0, nil)
+        guard let context else { return }
+        xmlCtxtUseOptions(context, Self.options)
+        context.pointee._private = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit {
+        if let context {
+            if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+            xmlFreeParserCtxt(context)
+        }
+    }
+
+    /// Feeds UTF-8 bytes. `terminate` ends the document.
+    func parse(_ bytes: UnsafeBufferPointer<UInt8>, terminate: Bool) {
+        guard let context, limitError == nil else { return }
+        characterBudget += bytes.count
+        var offset = 0
+        // xmlParseChunk takes an Int32 size.
+        repeat {
+            let size = min(bytes.count - offset, 1 << 30)
+            let last = terminate && offset + size == bytes.count
+            bytes.baseAddress.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    _ = xmlParseChunk(context, $0 + offset, Int32(size), last ? 1 : 0)
+                }
+            } ?? { _ = xmlParseChunk(context, nil, 0, last ? 1 : 0) }()
+            offset += size
+        } while offset < bytes.count && limitError == nil
+    }
+
+    // MARK: - Callbacks
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> SAXParser? {
+        guard let context else { return nil }
+        let parserContext = context.assumingMemoryBound(to: xmlParserCtxt.self)
+        // libxml2 stops delivering entity references (even &amp;) once it has seen any well-formedness
+        // error; in recovery mode the rest of the document deserves its text, so the flag is reset.
+        parserContext.pointee.wellFormed = 1
+        guard let owner = parserContext.pointee._private else { return nil }
+        return Unmanaged<SAXParser>.fromOpaque(owner).takeUnretainedValue()
+    }
+
+    /// libxml2 interns names in its dictionary, so a pointer identifies a name for the parser's lifetime.
+    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
+        guard let pointer else { return "" }
+        let key = UnsafeRawPointer(pointer)
+        if let known = names[key] { return known }
+        let text = String(cString: pointer)
+        names[key] = text
+        return text
+    }
+
+    private func startElement(
+        _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
+        _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int
+    ) {
+        depth += 1
+        if depth > ParserLimits.maxDepth {
+            stop(.limitExceeded(detail: "elements nested deeper than \(ParserLimits.maxDepth) levels"))
+            return
+        }
+        delegate?.startElement(
+            QualifiedName(namespace: name(uri), local: name(localName)),
+            attributes: SAXAttributes(raw: attributes, count: count))
+    }
+
+    private func endElement(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) {
+        depth -= 1
+        delegate?.endElement(QualifiedName(namespace: name(uri), local: name(localName)))
+    }
+
+    private func characters(_ text: UnsafePointer<xmlChar>, _ length: Int) {
+        characterBytes += length
+        if characterBytes > characterBudget {
+            stop(.limitExceeded(
+                detail: "entity expansion produced more than \(ParserLimits.maxExpansionBytes >> 20) MiB of text"))
+            return
+        }
+        delegate?.characters(UnsafeBufferPointer(start: text, count: length))
+    }
+
+    private func stop(_ error: FeedParseError) {
+        guard limitError == nil else { return }
+        limitError = error
+        if let context { xmlStopParser(context) }
+    }
+
+    private func record(_ error: xmlError) {
+        errorCount += 1
+        if error.code == Int32(XML_ERR_ENTITY_LOOP.rawValue) && limitError == nil {
+            // libxml2 halts the document when it detects exponential entity expansion (billion laughs).
+            limitError = .limitExceeded(detail: "entity expansion loop (a \"billion laughs\" document)")
+        }
+        guard errors.count < Self.maxRecordedErrors else { return }
+        let message = error.message.map { String(cString: $0) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "XML error \(error.code)"
+        errors.append(error.line > 0 ? "line \(error.line): \(message)" : message)
+    }
+
+    /// Refuses every external entity, DTD or schema libxml2 might try to load, for the whole process.
+    private static let installEntityLoader: Void = {
+        xmlInitParser()
+        xmlSetExternalEntityLoader { _, _, _ in nil }
+    }()
+}

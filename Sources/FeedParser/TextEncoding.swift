@@ -1,0 +1,230 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The character encoding of a feed's bytes, decided once from the start of the document.
+enum SourceEncoding: Equatable {
+    case utf8
+    case utf16LittleEndian
+    case utf16BigEndian
+    /// Also used for ISO-8859-1 and US-ASCII labels: publishers who say Latin-1 routinely send windows-1252
+    /// (curly quotes, €), and the two agree on every byte Latin-1 defines except the C1 range.
+    case windows1252
+    /// Any other charset name iconv knows.
+    case iconv(String)
+
+    /// Decides the encoding. Precedence: byte order mark, then the HTTP `Content-Type` charset, then the
+    /// XML declaration, then UTF-8. Returns the encoding, how many BOM bytes to skip, and a warning if a
+    /// label could not be honoured.
+    static func detect(prefix: [UInt8], httpCharset: String?) -> (SourceEncoding, bomLength: Int, warning: String?) {
+        if prefix.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3, nil) }
+        if prefix.starts(with: [0xFF, 0xFE]) { return (.utf16LittleEndian, 2, nil) }
+        if prefix.starts(with: [0xFE, 0xFF]) { return (.utf16BigEndian, 2, nil) }
+        if let label = httpCharset, !label.isEmpty {
+            let (encoding, warning) = fromLabel(label, prefix: prefix, origin: "HTTP charset")
+            return (encoding, 0, warning)
+        }
+        // UTF-16 without a BOM shows itself by the NUL bytes around "<".
+        if prefix.starts(with: [0x3C, 0x00]) { return (.utf16LittleEndian, 0, nil) }
+        if prefix.starts(with: [0x00, 0x3C]) { return (.utf16BigEndian, 0, nil) }
+        if let label = xmlDeclarationEncoding(prefix) {
+            let (encoding, warning) = fromLabel(label, prefix: prefix, origin: "XML declaration")
+            return (encoding, 0, warning)
+        }
+        return (.utf8, 0, nil)
+    }
+
+    /// Maps a charset label to an encoding; unknown labels fall back to UTF-8 with a warning.
+    static func fromLabel(_ label: String, prefix: [UInt8], origin: String) -> (SourceEncoding, String?) {
+        let name = label.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"'"))).lowercased()
+        switch name {
+        case "utf-8", "utf8", "unicode-1-1-utf-8": return (.utf8, nil)
+        case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+            "windows-1252", "cp1252", "x-cp1252", "ansi_x3.4-1968":
+            return (.windows1252, nil)
+        case "utf-16le": return (.utf16LittleEndian, nil)
+        case "utf-16be": return (.utf16BigEndian, nil)
+        case "utf-16", "utf16", "ucs-2":
+            // Without a BOM: guess from where the NUL bytes are, little-endian if there are none.
+            if prefix.count >= 2, prefix[0] == 0 { return (.utf16BigEndian, nil) }
+            if prefix.count >= 2, prefix[1] == 0 { return (.utf16LittleEndian, nil) }
+            // A UTF-16 label on bytes that are plainly ASCII-compatible is a mislabel (often after a proxy
+            // re-encoded the body): read the bytes as they are.
+            return (.utf8, nil)
+        default:
+            if IconvDecoder.isSupported(name) { return (.iconv(name), nil) }
+            return (.utf8, "unknown charset \"\(label)\" in the \(origin), read as UTF-8")
+        }
+    }
+
+    /// The `encoding` pseudo-attribute of an `<?xml …?>` declaration at the very start, if any.
+    static func xmlDeclarationEncoding(_ prefix: [UInt8]) -> String? {
+        guard prefix.starts(with: Array("<?xml".utf8)) else { return nil }
+        let end = prefix.firstRange(of: Array("?>".utf8))?.lowerBound ?? prefix.count
+        let declaration = String(decoding: prefix[..<end], as: UTF8.self)
+        guard let keyRange = declaration.range(of: "encoding") else { return nil }
+        var rest = declaration[keyRange.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        rest = rest.dropFirst()
+        return rest.firstIndex(of: quote).map { String(rest[..<$0]) }
+    }
+}
+
+/// Turns bytes of one `SourceEncoding` into UTF-8, chunk by chunk, carrying partial characters across chunks.
+struct TranscodingDecoder {
+    private let encoding: SourceEncoding
+    private var carry: [UInt8] = []
+    private var iconv: IconvDecoder?
+
+    init(encoding: SourceEncoding) {
+        self.encoding = encoding
+        if case .iconv(let name) = encoding { iconv = IconvDecoder(charset: name) }
+    }
+
+    /// Appends the UTF-8 form of `input` to `output`. Bytes that are invalid in the encoding become U+FFFD.
+    mutating func decode(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        switch encoding {
+        case .utf8:
+            output.append(contentsOf: input)
+        case .windows1252:
+            output.reserveCapacity(output.count + input.count)
+            for byte in input {
+                if byte < 0x80 {
+                    output.append(byte)
+                } else {
+                    let scalar = (0x80...0x9F).contains(byte) ? Self.windows1252High[Int(byte - 0x80)] : UInt32(byte)
+                    appendUTF8(scalar, to: &output)
+                }
+            }
+        case .utf16LittleEndian, .utf16BigEndian:
+            decodeUTF16(input, littleEndian: encoding == .utf16LittleEndian, final: final, into: &output)
+        case .iconv:
+            if iconv == nil {
+                output.append(contentsOf: input)
+            } else {
+                iconv?.decode(input, final: final, into: &output)
+            }
+        }
+    }
+
+    private mutating func decodeUTF16(
+        _ input: UnsafeBufferPointer<UInt8>, littleEndian: Bool, final: Bool, into output: inout [UInt8]
+    ) {
+        var bytes = carry
+        bytes.append(contentsOf: input)
+        carry.removeAll(keepingCapacity: true)
+        var index = 0
+        func unit(at position: Int) -> UInt32 {
+            littleEndian
+                ? UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8
+                : UInt32(bytes[position]) << 8 | UInt32(bytes[position + 1])
+        }
+        while index + 1 < bytes.count {
+            let first = unit(at: index)
+            if (0xD800...0xDBFF).contains(first) {
+                guard index + 3 < bytes.count else { break }
+                let second = unit(at: index + 2)
+                if (0xDC00...0xDFFF).contains(second) {
+                    appendUTF8(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00), to: &output)
+                    index += 4
+                } else {
+                    appendUTF8(0xFFFD, to: &output)
+                    index += 2
+                }
+            } else if (0xDC00...0xDFFF).contains(first) {
+                appendUTF8(0xFFFD, to: &output)
+                index += 2
+            } else {
+                appendUTF8(first, to: &output)
+                index += 2
+            }
+        }
+        if index < bytes.count {
+            if final { appendUTF8(0xFFFD, to: &output) } else { carry = Array(bytes[index...]) }
+        }
+    }
+
+    /// windows-1252 code points for bytes 0x80–0x9F; the five bytes it leaves undefined map to the C1 control of the same value, as browsers do.
+    private static let windows1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,
+        0x017D, 0x8F, 0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A,
+        0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+}
+
+@inline(__always)
+func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+    switch scalar {
+    case 0..<0x80:
+        output.append(UInt8(scalar))
+    case 0x80..<0x800:
+        output.append(UInt8(0xC0 | scalar >> 6))
+        output.append(UInt8(0x80 | scalar & 0x3F))
+    case 0x800..<0x10000:
+        output.append(UInt8(0xE0 | scalar >> 12))
+        output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+        output.append(UInt8(0x80 | scalar & 0x3F))
+    default:
+        output.append(UInt8(0xF0 | scalar >> 18))
+        output.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+        output.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+        output.append(UInt8(0x80 | scalar & 0x3F))
+    }
+}
+
+/// A streaming charset converter over glibc's iconv, for the less common encodings (KOI8-R, Shift_JIS, GB2312…).
+final class IconvDecoder {
+    private let handle: iconv_t
+    private var carry: [UInt8] = []
+
+    init?(charset: String) {
+        let handle = iconv_open("UTF-8", charset)
+        guard let handle, handle != iconv_t(bitPattern: -1) else { return nil }
+        self.handle = handle
+    }
+
+    deinit { iconv_close(handle) }
+
+    static func isSupported(_ charset: String) -> Bool {
+        IconvDecoder(charset: charset) != nil
+    }
+
+    func decode(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        var bytes = carry
+        bytes.append(contentsOf: input)
+        carry.removeAll()
+        var scratch = [UInt8](repeating: 0, count: max(256, bytes.count * 4))
+        bytes.withUnsafeMutableBufferPointer { source in
+            var inPointer = UnsafeMutableRawPointer(source.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) }
+            var inLeft = source.count
+            while inLeft > 0 {
+                let (converted, errorNumber, remaining): (Int, Int32, Int) = scratch.withUnsafeMutableBytes { out in
+                    var outPointer = out.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var outLeft = out.count
+                    let result = iconv(handle, &inPointer, &inLeft, &outPointer, &outLeft)
+                    return (out.count - outLeft, result == -1 ? errno : 0, inLeft)
+                }
+                output.append(contentsOf: scratch[0..<converted])
+                if errorNumber == EILSEQ {
+                    appendUTF8(0xFFFD, to: &output)
+                    inPointer = inPointer.map { $0 + 1 }
+                    inLeft -= 1
+                } else if errorNumber == EINVAL {
+                    // An incomplete character at the end: keep it for the next chunk.
+                    if final {
+                        appendUTF8(0xFFFD, to: &output)
+                    } else if let start = inPointer {
+                        carry = Array(UnsafeBufferPointer(start: UnsafeRawPointer(start).assumingMemoryBound(to: UInt8.self), count: remaining))
+                    }
+                    break
+                } else if errorNumber == E2BIG {
+                    continue
+                } else if errorNumber != 0 {
+                    break
+                }
+            }
+        }
+    }
+}

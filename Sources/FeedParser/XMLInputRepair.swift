@@ -1,0 +1,294 @@
+internal import CLibXML2
+
+/// Repairs the UTF-8 text of an XML document on its way into libxml2, chunk by chunk, so that the faults
+/// real feeds carry never cost the rest of the document:
+/// - bytes that are not UTF-8 become U+FFFD, and control characters XML forbids are dropped;
+/// - a bare `&` (as in `Salt & Pepper` or `?a=1&b=2`) becomes `&amp;`;
+/// - HTML named entities used without a DTD (`&eacute;`, `&rsquo;`, `&nbsp;`) become character references;
+///   an unknown name is kept as literal text;
+/// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped.
+/// CDATA sections and comments pass through untouched apart from the encoding repairs. Entities the
+/// document declares itself are left for libxml2.
+///
+/// libxml2 could recover from some of these, but after the first well-formedness error it stops delivering
+/// entity references at all (even `&amp;`), so the rest of the feed would lose characters.
+struct XMLInputRepair {
+    private enum Section { case markup, cdata, comment }
+
+    private var section = Section.markup
+    private var carry: [UInt8] = []
+    private var declaredEntities: Set<[UInt8]> = []
+    /// How many repairs of each kind were made, for one warning per kind.
+    private(set) var invalidBytes = 0
+    private(set) var forbiddenCharacters = 0
+    private(set) var bareAmpersands = 0
+    private(set) var unknownEntities = 0
+
+    /// The longest entity name considered: a `&` with no `;` within this many bytes is bare.
+    private static let maxReferenceLength = 40
+    /// Enough lookahead for `<!ENTITY % name` with a long name.
+    private static let maxDeclarationLookahead = 80
+
+    /// Appends the repaired form of `input` to `output`. Undecidable bytes at the end wait for the next chunk
+    /// unless `final`.
+    mutating func repair(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        if carry.isEmpty {
+            process(input, final: final, into: &output)
+        } else {
+            var joined = carry
+            joined.append(contentsOf: input)
+            carry.removeAll(keepingCapacity: true)
+            joined.withUnsafeBufferPointer { process($0, final: final, into: &output) }
+        }
+    }
+
+    private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count + 16)
+        let count = bytes.count
+        var index = 0
+        var runStart = 0
+        @inline(__always) func flush(_ end: Int) {
+            if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
+        }
+        while index < count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
+                && byte != UInt8(ascii: "]") && byte != UInt8(ascii: "-")
+            {
+                index += 1
+                continue
+            }
+            switch byte {
+            case 0x09, 0x0A, 0x0D:
+                index += 1
+            case 0..<0x20:
+                flush(index)
+                forbiddenCharacters += 1
+                index += 1
+                runStart = index
+            case 0x80...:
+                let length = Self.validUTF8Length(bytes, at: index)
+                if length > 0 {
+                    index += length
+                } else if length == 0 && !final {
+                    // Incomplete sequence at the end of the chunk.
+                    flush(index)
+                    carry = Array(bytes[index...])
+                    return
+                } else {
+                    flush(index)
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    invalidBytes += 1
+                    index += 1
+                    runStart = index
+                }
+            case UInt8(ascii: "]") where section == .cdata:
+                guard let matched = Self.match(bytes, at: index, "]]>", final: final) else {
+                    flush(index)
+                    carry = Array(bytes[index...])
+                    return
+                }
+                if matched { section = .markup; index += 3 } else { index += 1 }
+            case UInt8(ascii: "-") where section == .comment:
+                guard let matched = Self.match(bytes, at: index, "-->", final: final) else {
+                    flush(index)
+                    carry = Array(bytes[index...])
+                    return
+                }
+                if matched { section = .markup; index += 3 } else { index += 1 }
+            case UInt8(ascii: "<") where section == .markup:
+                guard let advance = openMarkup(bytes, at: index, final: final) else {
+                    flush(index)
+                    carry = Array(bytes[index...])
+                    return
+                }
+                index += advance
+            case UInt8(ascii: "&") where section == .markup:
+                flush(index)
+                guard let consumed = reference(bytes, at: index, final: final, into: &output) else {
+                    carry = Array(bytes[index...])
+                    return
+                }
+                index += consumed
+                runStart = index
+            default:
+                index += 1
+            }
+        }
+        flush(count)
+    }
+
+    /// Looks at `<…`: enters CDATA or a comment, records `<!ENTITY name`. Returns bytes to copy, or nil when
+    /// more input is needed to decide.
+    private mutating func openMarkup(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool) -> Int? {
+        guard let isCDATA = Self.match(bytes, at: index, "<![CDATA[", final: final) else { return nil }
+        if isCDATA {
+            section = .cdata
+            return 9
+        }
+        guard let isComment = Self.match(bytes, at: index, "<!--", final: final) else { return nil }
+        if isComment {
+            section = .comment
+            return 4
+        }
+        guard let isEntity = Self.match(bytes, at: index, "<!ENTITY", final: final) else { return nil }
+        if isEntity {
+            var position = index + 8
+            let limit = min(bytes.count, index + Self.maxDeclarationLookahead)
+            func skipSpace() { while position < limit, Self.isSpace(bytes[position]) { position += 1 } }
+            skipSpace()
+            if position < limit, bytes[position] == UInt8(ascii: "%") { return 8 }  // parameter entity
+            let nameStart = position
+            while position < limit, Self.isNameByte(bytes[position]) { position += 1 }
+            if position == limit && !final && limit < index + Self.maxDeclarationLookahead { return nil }
+            if position > nameStart { declaredEntities.insert(Array(bytes[nameStart..<position])) }
+            return max(8, position - index)
+        }
+        return 1
+    }
+
+    /// Handles `&…` at `index`, writing its repaired form. Returns bytes consumed, or nil when more input is needed.
+    private mutating func reference(
+        _ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool, into output: inout [UInt8]
+    ) -> Int? {
+        let limit = min(bytes.count, index + Self.maxReferenceLength)
+        var position = index + 1
+        if position < limit, bytes[position] == UInt8(ascii: "#") {
+            position += 1
+            var hex = false
+            if position < limit, bytes[position] | 0x20 == UInt8(ascii: "x") {
+                hex = true
+                position += 1
+            }
+            let digitsStart = position
+            var value: UInt32 = 0
+            while position < limit, let digit = Self.digitValue(bytes[position], hex: hex) {
+                value = value > 0x10FFFF ? value : value * (hex ? 16 : 10) + digit
+                position += 1
+            }
+            if position == limit && !final && limit < index + Self.maxReferenceLength { return nil }
+            guard position < limit, position > digitsStart, bytes[position] == UInt8(ascii: ";") else {
+                return bareAmpersand(into: &output)
+            }
+            if Self.isXMLCharacter(value) {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...position]))
+            } else {
+                forbiddenCharacters += 1
+            }
+            return position + 1 - index
+        }
+        let nameStart = position
+        while position < limit, Self.isNameByte(bytes[position]) { position += 1 }
+        if position == limit && !final && limit < index + Self.maxReferenceLength { return nil }
+        guard position < limit, position > nameStart, bytes[position] == UInt8(ascii: ";"),
+            !Self.isDigit(bytes[nameStart])
+        else {
+            return bareAmpersand(into: &output)
+        }
+        let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<position])
+        let consumed = position + 1 - index
+        if Self.isPredefined(name) || declaredEntities.contains(Array(name)) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + consumed]))
+        } else if let scalar = Self.htmlEntity(name) {
+            output.append(contentsOf: Array("&#\(scalar);".utf8))
+        } else {
+            unknownEntities += 1
+            output.append(contentsOf: Array("&amp;".utf8))
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[nameStart...position]))
+        }
+        return consumed
+    }
+
+    private mutating func bareAmpersand(into output: inout [UInt8]) -> Int {
+        bareAmpersands += 1
+        output.append(contentsOf: Array("&amp;".utf8))
+        return 1
+    }
+
+    // MARK: - Byte classes
+
+    /// Whether `literal` starts at `index`: true, false, or nil when the chunk ends before it can be told.
+    private static func match(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString, final: Bool)
+        -> Bool?
+    {
+        let length = literal.utf8CodeUnitCount
+        let available = min(length, bytes.count - index)
+        for offset in 0..<available where bytes[index + offset] != literal.utf8Start[offset] { return false }
+        if available < length { return final ? false : nil }
+        return true
+    }
+
+    /// Length of the valid UTF-8 sequence at `index`; 0 when it is cut off by the end of the buffer; -1 when invalid
+    /// (overlong, surrogate, beyond U+10FFFF, or U+FFFE/U+FFFF, which XML forbids).
+    private static func validUTF8Length(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        var scalar: UInt32
+        switch lead {
+        case 0xC2...0xDF: length = 2; scalar = UInt32(lead & 0x1F)
+        case 0xE0...0xEF: length = 3; scalar = UInt32(lead & 0x0F)
+        case 0xF0...0xF4: length = 4; scalar = UInt32(lead & 0x07)
+        default: return -1
+        }
+        for offset in 1..<length {
+            guard index + offset < bytes.count else { return 0 }
+            let next = bytes[index + offset]
+            guard next & 0xC0 == 0x80 else { return -1 }
+            scalar = scalar << 6 | UInt32(next & 0x3F)
+        }
+        switch length {
+        case 3 where scalar < 0x800 || (0xD800...0xDFFF).contains(scalar) || scalar >= 0xFFFE: return -1
+        case 4 where scalar < 0x10000 || scalar > 0x10FFFF: return -1
+        default: return length
+        }
+    }
+
+    private static func isXMLCharacter(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "."),
+            UInt8(ascii: "-"), 0x80...:
+            return true
+        default: return false
+        }
+    }
+
+    private static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: return UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: return UInt32(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
+    private static func isPredefined(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 2: return (name[0] == UInt8(ascii: "l") || name[0] == UInt8(ascii: "g")) && name[1] == UInt8(ascii: "t")
+        case 3: return name.elementsEqual("amp".utf8)
+        case 4: return name.elementsEqual("quot".utf8) || name.elementsEqual("apos".utf8)
+        default: return false
+        }
+    }
+
+    /// The code point of an HTML 4 named entity, from libxml2's own table.
+    static func htmlEntity(_ name: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var terminated = Array(name)
+        terminated.append(0)
+        guard let description = htmlEntityLookup(terminated) else { return nil }
+        return description.pointee.value
+    }
+}

@@ -1,0 +1,64 @@
+import FeedModel
+import FeedParser
+import Foundation
+import Testing
+
+/// Documents built to hurt a parser. Each must end with an error or a bounded result; none may read a file.
+/// Time and memory bounds are measured by `feedbench parse --hostile`, not here.
+struct HostileFeedTests {
+    @Test func quadraticBlowupIsRefusedByTheExpansionBudget() {
+        let entity = String(repeating: "a", count: 64 * 1024)
+        let references = String(repeating: "&big;", count: 40_000)  // 2.5 GB if expanded
+        let document = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY big "\(entity)">]>
+            <rss version="2.0"><channel><title>q</title><item><title>\(references)</title></item></channel></rss>
+            """
+        #expect(throws: FeedParseError.limitExceeded(detail: "entity expansion produced more than 32 MiB of text")) {
+            try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        }
+    }
+
+    @Test func deepNestingIsRefused() throws {
+        let depth = 100_000
+        let document = "<rss version=\"2.0\"><channel><title>deep</title><item><title>kept</title></item>"
+            + String(repeating: "<x>", count: depth) + String(repeating: "</x>", count: depth) + "</channel></rss>"
+        #expect(throws: FeedParseError.limitExceeded(detail: "elements nested deeper than 256 levels")) {
+            try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        }
+        let atTheLimit = "<rss version=\"2.0\"><channel><item><title>kept</title></item>"
+            + String(repeating: "<x>", count: 253) + String(repeating: "</x>", count: 253) + "</channel></rss>"
+        #expect(try StreamingFeedParser.parse(Data(atTheLimit.utf8), url: nil).items.map(\.title) == ["kept"])
+    }
+
+    @Test func externalEntityIsNeverLoaded() throws {
+        let document = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY % remote SYSTEM "http://127.0.0.1:9/x.dtd"> %remote;]>
+            <rss version="2.0"><channel><item><title>a&xxe;b</title><guid>1</guid></item></channel></rss>
+            """
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect(feed.items.first?.title == "ab")
+    }
+
+    @Test func controlCharactersNeverReachATitle() throws {
+        let document = "<rss version=\"2.0\"><channel><item><title>a&#27;[31mred&#x1b;]52;c;Zm9v&#7;\u{9B}2Jb\u{07}</title></item></channel></rss>"
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        let title = try #require(feed.items.first?.title)
+        #expect(!title.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(title == "a[31mred]52;c;Zm9v2Jb")
+    }
+
+    @Test func emptyAndNonFeedDocumentsGiveClearErrors() {
+        #expect(throws: FeedParseError.emptyDocument) { try StreamingFeedParser.parse(Data("  \n".utf8), url: nil) }
+        #expect(throws: FeedParseError.notAFeed(detail: "the document's root element is <svg>")) {
+            try StreamingFeedParser.parse(Data("<svg xmlns='http://www.w3.org/2000/svg'/>".utf8), url: nil)
+        }
+        #expect(throws: FeedParseError.notAFeed(detail: "JSON document without a JSON Feed \"version\"")) {
+            try StreamingFeedParser.parse(Data("{\"items\": []}".utf8), url: nil)
+        }
+        #expect(throws: FeedParseError.htmlPage(alternates: [])) {
+            try StreamingFeedParser.parse(Data("<!DOCTYPE html><html><body>hi</body></html>".utf8), url: nil)
+        }
+    }
+}
