@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "feedd",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "feedd", targets: ["feedd"]),
         .executable(name: "feedctl", targets: ["feedctl"]),

@@ -1,0 +1,107 @@
+import FeedModel
+import Foundation
+
+/// Renders items and feeds for people and for scripts. Every string from a feed passes through
+/// `TerminalSafe.text` (text output) or `JSONValue` (which escapes all control characters) on its way out.
+public enum OutputFormatting {
+    /// `feedctl list --json`: an array of items.
+    public static func itemsJSON(_ items: [ListedItem]) -> String {
+        JSONValue.array(
+            items.map { listed in
+                let item = listed.item
+                return .object([
+                    ("id", .string(item.id)),
+                    ("feed", .string(listed.feedName)),
+                    ("feed_url", .string(listed.feedURL)),
+                    ("title", .string(item.title)),
+                    ("link", .string(item.link)),
+                    ("published", .timestamp(item.published)),
+                    ("updated", .timestamp(item.updated)),
+                    ("first_seen", .timestamp(item.firstSeen)),
+                    ("authors", .array(item.authors.map(JSONValue.string))),
+                    ("categories", .array(item.categories.map(JSONValue.string))),
+                    ("read", .bool(listed.isRead)),
+                ])
+            }
+        ).serialized() + "\n"
+    }
+
+    /// `feedctl list`: one line per item, `DATE  FEED  TITLE  LINK`, dates in UTC.
+    public static func itemsText(_ items: [ListedItem]) -> String {
+        var output = ""
+        for listed in items {
+            let item = listed.item
+            let date = UTCTimestamp.format(item.sortDate).prefix(16).replacingOccurrences(of: "T", with: " ")
+            var line = "\(date)  \(TerminalSafe.text(listed.feedName))  \(TerminalSafe.text(item.title ?? "(untitled)"))"
+            if let link = item.link.flatMap(TerminalSafe.link) { line += "  \(link)" }
+            output += line + "\n"
+        }
+        return output
+    }
+
+    /// `feedctl parse --json`: the document as parsed, every key present.
+    public static func parsedFeedJSON(_ feed: ParsedFeed) -> String {
+        JSONValue.object([
+            ("format", .string(feed.format.rawValue)),
+            ("title", .string(feed.title)),
+            ("link", .string(feed.link)),
+            ("description", .string(feed.description)),
+            ("language", .string(feed.language)),
+            ("updated", .timestamp(feed.updated)),
+            ("items", .array(feed.items.map(parsedItemJSON))),
+            ("warnings", .array(feed.warnings.map(JSONValue.string))),
+        ]).serialized() + "\n"
+    }
+
+    static func parsedItemJSON(_ item: ParsedItem) -> JSONValue {
+        .object([
+            ("id", .string(item.id)),
+            ("title", .string(item.title)),
+            ("link", .string(item.link)),
+            ("published", .timestamp(item.published)),
+            ("updated", .timestamp(item.updated)),
+            ("authors", .array(item.authors.map(JSONValue.string))),
+            ("categories", .array(item.categories.map(JSONValue.string))),
+            ("summary", .string(item.summary)),
+            ("content", .string(item.content)),
+            (
+                "enclosures",
+                .array(
+                    item.enclosures.map { enclosure in
+                        .object([
+                            ("url", .string(enclosure.url)),
+                            ("type", .string(enclosure.type)),
+                            ("length", enclosure.length.map { .number(Double($0)) } ?? .null),
+                        ])
+                    })
+            ),
+        ])
+    }
+}
+
+/// Makes feed text safe for a terminal: C0 and C1 controls and DEL (ESC, BEL, BS, CR, the 8-bit CSI U+009B…)
+/// never reach it, so no escape sequence in a title can recolour, move the cursor, set a hyperlink or the clipboard.
+public enum TerminalSafe {
+    public static func text(_ value: String) -> String {
+        var result = String.UnicodeScalarView()
+        var lastWasSpace = false
+        for scalar in value.unicodeScalars {
+            let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            if isControl || scalar == " " {
+                if !lastWasSpace && !result.isEmpty { result.append(" ") }
+                lastWasSpace = true
+            } else {
+                result.append(scalar)
+                lastWasSpace = false
+            }
+        }
+        return String(result).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A link is printed only for http, https and mailto; anything else (javascript:, data:, file:) is not a link.
+    public static func link(_ value: String) -> String? {
+        let lower = value.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:") else { return nil }
+        return text(value)
+    }
+}

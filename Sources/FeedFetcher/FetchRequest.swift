@@ -1,0 +1,85 @@
+import Foundation
+
+/// One GET of a feed, with the validators saved from the last response.
+public struct FetchRequest: Sendable {
+    public var url: URL
+    public var etag: String?
+    public var lastModified: String?
+    public var userAgent: String
+    /// Whole-transfer limit, redirects included.
+    public var timeout: Duration
+    public var connectTimeout: Duration
+    /// Decompressed body bytes beyond which the transfer is aborted.
+    public var maxBodyBytes: Int
+    /// A transfer slower than 1 byte/s for this long is aborted (slowloris).
+    public var lowSpeedTime: Duration
+
+    public init(
+        url: URL, etag: String? = nil, lastModified: String? = nil, userAgent: String,
+        timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), maxBodyBytes: Int = 16 << 20,
+        lowSpeedTime: Duration = .seconds(20)
+    ) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.userAgent = userAgent
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
+        self.lowSpeedTime = lowSpeedTime
+    }
+}
+
+/// What the server answered.
+public struct FetchResponse: Sendable {
+    /// HTTP status of the final response; 200 for a file:// URL that was read.
+    public var status: Int
+    /// The URL after redirects.
+    public var finalURL: URL
+    /// Headers of the final response, names lower-cased (the last value wins).
+    public var headers: [String: String]
+    public var body: Data
+    /// Set when every redirect hop was permanent (301/308): the feed has moved.
+    public var permanentRedirect: URL?
+
+    public var isNotModified: Bool { status == 304 }
+    public var etag: String? { headers["etag"] }
+    public var lastModified: String? { headers["last-modified"] }
+    public var contentType: String? { headers["content-type"] }
+
+    public init(status: Int, finalURL: URL, headers: [String: String], body: Data, permanentRedirect: URL? = nil) {
+        self.status = status
+        self.finalURL = finalURL
+        self.headers = headers
+        self.body = body
+        self.permanentRedirect = permanentRedirect
+    }
+}
+
+/// Why a transfer failed, classified for logs and backoff.
+public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
+    case dns(String)
+    case connect(String)
+    case tls(String)
+    case timeout(String)
+    case tooLarge(limit: Int)
+    case tooManyRedirects
+    /// A redirect (or URL) to a scheme feedd does not fetch, such as file:// from an http feed.
+    case forbiddenScheme(String)
+    case network(String)
+    case file(String)
+
+    public var description: String {
+        switch self {
+        case .dns(let detail): return "DNS lookup failed: \(detail)"
+        case .connect(let detail): return "connection failed: \(detail)"
+        case .tls(let detail): return "TLS error: \(detail)"
+        case .timeout(let detail): return "timed out: \(detail)"
+        case .tooLarge(let limit): return "body larger than \(limit) bytes"
+        case .tooManyRedirects: return "more than \(HTTPFetcher.maxRedirects) redirects"
+        case .forbiddenScheme(let detail): return "refused URL scheme: \(detail)"
+        case .network(let detail): return "network error: \(detail)"
+        case .file(let detail): return "cannot read file: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import FeedModel
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why the store could not be read or written; each names the file involved.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotCreate(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    case cannotLock(path: String, reason: String)
+    case newerSchema(path: String, found: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotCreate(let path, let reason): return "\(path): cannot create: \(reason)"
+        case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
+        case .cannotLock(let path, let reason): return "\(path): cannot lock: \(reason)"
+        case .newerSchema(let path, let found):
+            return "\(path): schema \(found) is newer than this feedd understands; upgrade feedd"
+        }
+    }
+}
+
+/// The JSON store in the state directory. Layout (see docs/STORE.md):
+///
+///     STATE_DIR/lock                 advisory lock taken by every writer
+///     STATE_DIR/feeds/KEY.json       one feed: its metadata, fetch state and items (`StoredFeed`)
+///     STATE_DIR/read.json            read marks by item id (`ReadState`)
+///
+/// Every write goes to a temporary file that is fsynced, renamed over the old one, and the directory fsynced:
+/// a reader sees the old file or the new one, never half of either, and a crash loses nothing committed.
+public final class FeedStore: Sendable {
+    public let directory: URL
+    /// Problems met while reading (corrupt files moved aside), for the caller to report.
+    public let warnings = WarningLog()
+
+    public var feedsDirectory: URL { directory.appendingPathComponent("feeds", isDirectory: true) }
+    var readStateURL: URL { directory.appendingPathComponent("read.json") }
+
+    /// Opens (and creates if needed) the store in `directory`.
+    public init(directory: URL) throws(StoreError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: feedsDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate(path: feedsDirectory.path, reason: Self.reason(error))
+        }
+    }
+
+    /// The file name of a feed: a stable hash of its configured URL.
+    public static func key(forFeedURL url: String) -> String { StableHash.hex(url) }
+
+    public func feedFileURL(forFeedURL url: String) -> URL {
+        feedsDirectory.appendingPathComponent(Self.key(forFeedURL: url) + ".json")
+    }
+
+    // MARK: - Locking
+
+    /// Runs `body` holding the store's exclusive advisory lock (`flock`), which feedd and feedctl both take
+    /// around every read-modify-write.
+    public func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
+        let path = directory.appendingPathComponent("lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw StoreError.cannotLock(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw StoreError.cannotLock(path: path, reason: String(cString: strerror(errno))) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+
+    // MARK: - Feeds
+
+    /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
+    /// is moved aside as `NAME.corrupt-TIMESTAMP` (reported in `warnings`) and the feed starts afresh.
+    public func loadFeed(url: String) throws(StoreError) -> StoredFeed? {
+        try load(StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema)
+    }
+
+    public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
+        try write(feed, to: feedFileURL(forFeedURL: feed.url))
+    }
+
+    /// Every stored feed, in file-name order.
+    public func allFeeds() throws(StoreError) -> [StoredFeed] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsDirectory.path)) ?? []
+        var feeds: [StoredFeed] = []
+        for name in names.sorted() where name.hasSuffix(".json") {
+            let url = feedsDirectory.appendingPathComponent(name)
+            if let feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema) {
+                feeds.append(feed)
+            }
+        }
+        return feeds
+    }
+
+    // MARK: - Read state
+
+    public func loadReadState() throws(StoreError) -> ReadState {
+        try load(ReadState.self, from: readStateURL, schema: \.schema, current: ReadState.currentSchema) ?? ReadState()
+    }
+
+    public func saveReadState(_ state: ReadState) throws(StoreError) {
+        try write(state, to: readStateURL)
+    }
+
+    // MARK: - Files
+
+    private func load<T: Decodable>(_ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int) throws(StoreError)
+        -> T?
+    {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        do {
+            let value = try StoreCoding.decoder.decode(T.self, from: data)
+            if value[keyPath: schema] > current { throw StoreError.newerSchema(path: url.path, found: value[keyPath: schema]) }
+            return value
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            let aside = url.path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
+            if rename(url.path, aside) == 0 {
+                warnings.add("\(url.path): unreadable (\(Self.reason(error))); moved aside to \(aside)")
+            } else {
+                warnings.add("\(url.path): unreadable (\(Self.reason(error))) and could not be moved aside")
+            }
+            return nil
+        }
+    }
+
+    private func write<T: Encodable>(_ value: T, to url: URL) throws(StoreError) {
+        let data: Data
+        do {
+            data = try StoreCoding.encoder.encode(value)
+        } catch {
+            throw .cannotWrite(path: url.path, reason: Self.reason(error))
+        }
+        try AtomicFile.write(data, to: url)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .dataCorrupted(let context): return context.debugDescription
+            case .keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                return context.debugDescription + " at " + context.codingPath.map(\.stringValue).joined(separator: ".")
+            @unknown default: return "\(decoding)"
+            }
+        }
+        return (error as NSError).localizedDescription
+    }
+}
+
+/// Messages collected while reading, safe to share between threads.
+public final class WarningLog: Sendable {
+    private let messages = Mutex<[String]>([])
+
+    public func add(_ message: String) { messages.withLock { $0.append(message) } }
+
+    /// Returns and clears the messages collected so far.
+    public func drain() -> [String] { messages.withLock { messages in defer { messages.removeAll() }; return messages } }
+}
+
+/// JSON coding shared by every store file: snake_case keys set per type, UTC timestamps, stable key order.
+enum StoreCoding {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(UTCTimestamp.format(date))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = UTCTimestamp.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "bad timestamp \"\(text)\"")
+            }
+            return date
+        }
+        return decoder
+    }()
+}

@@ -1,0 +1,117 @@
+import FeedModel
+import Foundation
+
+/// One feed's file in the store: what the feed said about itself, how its last fetch went, and its items.
+public struct StoredFeed: Codable, Sendable, Equatable {
+    /// The schema this struct writes; older files are migrated on load.
+    public static let currentSchema = 1
+
+    public var schema: Int
+    /// The URL as the configuration names it: the feed's key.
+    public var url: String
+    public var title: String?
+    public var link: String?
+    public var fetch: FetchState
+    /// Newest first by publication (or first-seen) time.
+    public var items: [StoredItem]
+
+    public init(url: String, title: String? = nil, link: String? = nil, fetch: FetchState = FetchState(), items: [StoredItem] = []) {
+        self.schema = Self.currentSchema
+        self.url = url
+        self.title = title
+        self.link = link
+        self.fetch = fetch
+        self.items = items
+    }
+}
+
+/// How fetching a feed has gone: validators for conditional GET, the last result, the next due time.
+public struct FetchState: Codable, Sendable, Equatable {
+    public var etag: String?
+    public var lastModified: String?
+    public var lastFetch: Date?
+    public var lastSuccess: Date?
+    /// "ok", "not modified", or the error's one-line description.
+    public var lastResult: String?
+    public var consecutiveFailures: Int
+    public var nextFetch: Date?
+    /// Where the feed now lives after a permanent redirect.
+    public var movedTo: String?
+
+    public init() {
+        consecutiveFailures = 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
+        case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
+        case movedTo = "moved_to"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        etag = try container.decodeIfPresent(String.self, forKey: .etag)
+        lastModified = try container.decodeIfPresent(String.self, forKey: .lastModified)
+        lastFetch = try container.decodeIfPresent(Date.self, forKey: .lastFetch)
+        lastSuccess = try container.decodeIfPresent(Date.self, forKey: .lastSuccess)
+        lastResult = try container.decodeIfPresent(String.self, forKey: .lastResult)
+        consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
+        nextFetch = try container.decodeIfPresent(Date.self, forKey: .nextFetch)
+        movedTo = try container.decodeIfPresent(String.self, forKey: .movedTo)
+    }
+}
+
+/// An item as stored: the parsed fields plus feedd's own identity and first-seen time.
+public struct StoredItem: Codable, Sendable, Equatable {
+    /// Stable short id (hex), unique across the store; what `feedctl read ID` takes.
+    public var id: String
+    /// What identifies the item within its feed (guid, link, or a content hash), after disambiguation.
+    public var identity: String
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var authors: [String]
+    public var categories: [String]
+    public var summary: String?
+    public var content: String?
+    public var enclosures: [Enclosure]
+    public var firstSeen: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, identity, title, link, published, updated, authors, categories, summary, content, enclosures
+        case firstSeen = "first_seen"
+    }
+
+    public init(id: String, identity: String, item: ParsedItem, firstSeen: Date) {
+        self.id = id
+        self.identity = identity
+        self.title = item.title
+        self.link = item.link
+        self.published = item.published
+        self.updated = item.updated
+        self.authors = item.authors
+        self.categories = item.categories
+        self.summary = item.summary
+        self.content = item.content
+        self.enclosures = item.enclosures
+        self.firstSeen = firstSeen
+    }
+
+    /// The time the item sorts by: its publication date, else when feedd first saw it.
+    public var sortDate: Date { published ?? firstSeen }
+}
+
+/// Which items have been read, by item id.
+public struct ReadState: Codable, Sendable, Equatable {
+    public static let currentSchema = 1
+
+    public var schema: Int
+    /// Item id → when it was marked read.
+    public var read: [String: Date]
+
+    public init(read: [String: Date] = [:]) {
+        self.schema = Self.currentSchema
+        self.read = read
+    }
+}

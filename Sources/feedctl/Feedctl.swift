@@ -1,0 +1,39 @@
+import Aggregator
+import ArgumentParser
+import FeedModel
+import FeedStore
+import Foundation
+
+/// feedctl: read and manage what feedd stores.
+@main
+struct Feedctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feedctl",
+        abstract: "Read the items feedd has stored, mark them read, and debug feeds.",
+        version: FeeddVersion.current,
+        subcommands: [List.self, Read.self, Parse.self])
+}
+
+/// Options every command that reads the store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: $FEEDD_CONFIG, ~/.config/feedd/config.yaml, /etc/feedd/config.yaml).")
+    var config: String?
+
+    /// The catalog over the store the configuration points to.
+    func catalog() throws -> ItemCatalog {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try Configuration.load(path: Locations.configPath(explicit: config, environment: environment))
+        let store = try FeedStore(directory: Locations.stateDirectory(config: configuration, environment: environment))
+        return ItemCatalog(store: store, configuration: configuration)
+    }
+}
+
+/// Prints a one-line error and exits 1: what every command does on failure.
+func fail(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("feedctl: \(error)\n".utf8))
+    return .failure
+}
+
+func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
