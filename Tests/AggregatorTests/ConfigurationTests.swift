@@ -1,0 +1,68 @@
+import Aggregator
+import Foundation
+import Testing
+
+struct ConfigurationTests {
+    @Test func readsFeedsWithDefaultsAndOverrides() throws {
+        let yaml = """
+            # my feeds
+            state_dir: state
+            defaults:
+              interval: 1h30m
+              timeout: 20s
+            feeds:
+              - url: https://www.example.org/feed/
+                name: Example
+              - url: file:samples/local.xml
+                interval: 90s
+            """
+        let config = try Configuration.parse(yaml, path: "/etc/feedd/config.yaml")
+        #expect(config.stateDirectory?.path == "/etc/feedd/state")
+        #expect(config.feeds.map(\.url.absoluteString) == ["https://www.example.org/feed/", "file:///etc/feedd/samples/local.xml"])
+        #expect(config.feeds.map(\.name) == ["Example", nil])
+        #expect(config.feeds.map(\.interval) == [.seconds(5400), .seconds(90)])
+        #expect(config.feeds.map(\.timeout) == [.seconds(20), .seconds(20)])
+    }
+
+    @Test(arguments: [
+        ("feeds:\n  - url: https://a.example/\n    intervl: 5m\n", "c.yaml:3: unknown key `intervl` in a feed (known: interval, name, timeout, url)"),
+        ("defaults:\n  interval: 5 minutes\nfeeds: []\n", "c.yaml:2: bad duration `5 minutes` for `interval`: write it like 90s, 15m, 2h or 1d"),
+        ("feeds:\n  - url: ftp://a.example/feed\n", "c.yaml:2: bad URL `ftp://a.example/feed`: feeds are fetched over http://, https:// or read from file:"),
+        ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed https://a.example/ (first on line 2)"),
+        ("feeds:\n  - name: nameless\n", "c.yaml:2: feed without `url`"),
+        ("feeds: [\n", "c.yaml:2: invalid YAML: did not find expected node content"),
+        ("colour: blue\nfeeds: []\n", "c.yaml:1: unknown key `colour` in the top level (known: defaults, feeds, state_dir)"),
+        ("state_dir: x\n", "c.yaml:1: missing `feeds:` list"),
+    ])
+    func rejectsWithFileAndLine(_ yaml: String, _ message: String) {
+        #expect(throws: ConfigError.self) { try Configuration.parse(yaml, path: "c.yaml") }
+        do {
+            _ = try Configuration.parse(yaml, path: "c.yaml")
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test(arguments: [("90s", 90), ("15m", 900), ("2h", 7200), ("1d", 86400), ("1h30m", 5400)])
+    func durations(_ text: String, _ seconds: Int64) {
+        #expect(DurationText.parse(text) == .seconds(seconds))
+        #expect(DurationText.parse(DurationText.format(.seconds(seconds))) == .seconds(seconds))
+    }
+
+    @Test func lookupOrder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-lookup-\(UUID())")
+        let xdgFile = directory.appendingPathComponent("feedd/config.yaml")
+        try FileManager.default.createDirectory(at: xdgFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("feeds: []\n".utf8).write(to: xdgFile)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["FEEDD_CONFIG": "/env.yaml", "XDG_CONFIG_HOME": directory.path, "HOME": "/nonexistent"]
+        #expect(try Locations.configPath(explicit: "/cli.yaml", environment: environment) == "/cli.yaml")
+        #expect(try Locations.configPath(explicit: nil, environment: environment) == "/env.yaml")
+        #expect(try Locations.configPath(explicit: nil, environment: ["XDG_CONFIG_HOME": directory.path]) == xdgFile.path)
+
+        let config = try Configuration.parse("feeds: []\n", path: "/x/c.yaml")
+        #expect(Locations.stateDirectory(config: config, environment: ["STATE_DIRECTORY": "/var/lib/feedd", "XDG_STATE_HOME": "/s"]).path == "/var/lib/feedd")
+        #expect(Locations.stateDirectory(config: config, environment: ["XDG_STATE_HOME": "/s"]).path == "/s/feedd")
+        #expect(Locations.stateDirectory(config: config, environment: ["HOME": "/home/ana"]).path == "/home/ana/.local/state/feedd")
+    }
+}
