@@ -63,7 +63,9 @@ public final class FeedStore: Sendable {
     /// around every read-modify-write.
     public func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
         let path = directory.appendingPathComponent("lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Read-only is enough for flock, and works whoever created the file (root running feedctl before the
+        // service's first start, say).
+        let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StoreError.cannotLock(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {

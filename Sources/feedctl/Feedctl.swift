@@ -28,6 +28,13 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+/// Reports, one line each on stderr, store files that could not be read (and were moved aside).
+func reportStoreWarnings(_ catalog: ItemCatalog) {
+    for warning in catalog.store.warnings.drain() {
+        FileHandle.standardError.write(Data("feedctl: \(warning)\n".utf8))
+    }
+}
+
 /// Prints a one-line error and exits 1: what every command does on failure.
 func fail(_ error: any Error) -> ExitCode {
     FileHandle.standardError.write(Data("feedctl: \(error)\n".utf8))

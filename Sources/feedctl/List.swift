@@ -29,6 +29,7 @@ extension Feedctl {
                 let items = try catalog.items(includeRead: all)
                 write(json ? OutputFormatting.itemsJSON(items) : OutputFormatting.itemsText(items))
                 if markRead { try catalog.markRead(items.map(\.item.id)) }
+                reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)
             }

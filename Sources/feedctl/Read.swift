@@ -29,6 +29,7 @@ extension Feedctl {
                 let targets = all ? try catalog.items(includeRead: false).map(\.item.id) : try catalog.resolve(ids)
                 let count = try catalog.markRead(targets)
                 write("\(count) item(s) marked read\n")
+                reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)
             }

@@ -1,0 +1,123 @@
+import FeedModel
+import FeedStore
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `feedd` and `feedctl` binaries, run as subprocesses against a local HTTP server and a real store.
+@Suite(.serialized)
+struct BinariesTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func sample(_ name: String) -> Data {
+        FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent("config/examples/\(name)").path) ?? Data()
+    }
+
+    @Test func configToStoreToListToMarkRead() throws {
+        let server = try TestHTTPServer { request in
+            switch request.path {
+            case "/carnet/feed/": return .init(headers: [("Content-Type", "application/rss+xml; charset=UTF-8")], body: Self.sample("carnet-du-libriste.xml"))
+            case "/outil/releases.atom": return .init(headers: [("Content-Type", "application/atom+xml")], body: Self.sample("outil-releases.atom"))
+            default: return .init(status: 404)
+            }
+        }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("config.yaml", """
+            state_dir: state   # relative to this file
+            feeds:
+              - url: \(server.url("/carnet/feed/"))
+              - url: \(server.url("/outil/releases.atom"))
+                name: outil
+              - url: \(server.url("/gone"))
+            """)
+
+        let daemon = try Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(daemon.status == 0, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("items_new=4"))
+        #expect(daemon.stderr.contains("HTTP 404"))
+
+        let list = try Subprocess.run("feedctl", ["list", "--config", config])
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 7)
+        #expect(lines.first?.contains("Le Carnet du Libriste  L’auto-hébergement en 2026\u{00A0}: « simple » ?") == true)
+        #expect(lines.contains { $0.hasPrefix("2026-11-18 14:02  outil  v2.4.0  https://github.com/example-org/outil/releases/tag/v2.4.0") })
+
+        let json = try Subprocess.run("feedctl", ["list", "--json", "--config", config])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(items.count == 7)
+        let first = try #require(items.first)
+        for key in ["id", "feed", "title", "link", "published", "authors", "categories", "read"] {
+            #expect(first[key] != nil, "missing \(key)")
+        }
+        #expect(first["published"] as? String == "2026-11-20T08:30:00Z")
+        #expect(first["authors"] as? [String] == ["Odile Marchetti"])
+        #expect(first["read"] as? Bool == false)
+
+        // Mark one by id prefix, then everything.
+        let id = try #require(first["id"] as? String)
+        #expect(try Subprocess.run("feedctl", ["read", String(id.prefix(8)), "--config", config]).stdout == "1 item(s) marked read\n")
+        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout.split(separator: "\n").count == 6)
+        #expect(try Subprocess.run("feedctl", ["read", "--all", "--config", config]).status == 0)
+        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        let all = try Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])
+        #expect((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])?.allSatisfy { $0["read"] as? Bool == true } == true)
+
+        // A second run stores nothing twice and keeps the read marks.
+        #expect(try Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        #expect(try Subprocess.run("feedctl", ["list", "--all", "--config", config]).stdout.split(separator: "\n").count == 7)
+    }
+
+    @Test func listMarkReadMarksWhatItPrinted() throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.sample("les-ondes-podcast.xml")) }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/podcast"))\n")
+        #expect(try Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        let printed = try Subprocess.run("feedctl", ["list", "--mark-read", "--config", config])
+        #expect(printed.stdout.split(separator: "\n").count == 3)
+        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+    }
+
+    @Test(arguments: [
+        ("feeds:\n  - url: https://a.example/\n    every: 5m\n", "c.yaml:3: unknown key `every` in a feed"),
+        ("feeds:\n  - url: https://a.example/\n    interval: soon\n", "c.yaml:3: bad duration `soon`"),
+        ("feeds:\n  - url: notaurl\n", "c.yaml:2: bad URL `notaurl`"),
+        ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed"),
+    ])
+    func configErrorsExitNonZeroWithFileAndLine(_ yaml: String, _ message: String) throws {
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", yaml)
+        for (binary, arguments) in [("feedd", ["--config", config, "--once"]), ("feedctl", ["list", "--config", config])] {
+            let result = try Subprocess.run(binary, arguments)
+            #expect(result.status != 0, "\(binary)")
+            #expect(result.stderr.contains(directory.url.path + "/" + message), "\(binary): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
+        }
+    }
+
+    @Test func missingConfigIsAClearError() throws {
+        let result = try Subprocess.run("feedctl", ["list", "--config", "/nonexistent/feedd.yaml"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("feedctl: /nonexistent/feedd.yaml: cannot read"))
+    }
+
+    @Test func parseJSONHasEveryKey() throws {
+        let path = Self.repositoryRoot.appendingPathComponent("config/examples/les-ondes-podcast.xml").path
+        let result = try Subprocess.run("feedctl", ["parse", path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let feed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(feed["format"] as? String == "rss2.0")
+        for key in ["title", "link", "description", "language", "updated", "items"] { #expect(feed.keys.contains(key)) }
+        let items = try #require(feed["items"] as? [[String: Any]])
+        let keys: Set<String> = ["id", "title", "link", "published", "updated", "authors", "categories", "summary", "content", "enclosures"]
+        #expect(items.allSatisfy { keys.isSubset(of: Set($0.keys)) })
+        #expect(items.contains { ($0["enclosures"] as? [Any])?.count == 2 })
+    }
+}

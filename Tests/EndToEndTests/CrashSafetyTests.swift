@@ -1,0 +1,85 @@
+import FeedModel
+import FeedStore
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real daemon, killed while it writes: the store must always load with everything committed before.
+@Suite(.serialized)
+struct CrashSafetyTests {
+    /// A server whose feeds gain an item on every request, so every fetch writes.
+    static func growingServer() throws -> TestHTTPServer {
+        let counter = Mutex(0)
+        return try TestHTTPServer { request in
+            let count = counter.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            let items = (0..<min(count, 400)).map { number in
+                "<item><title>\(request.path) item \(number)</title><guid>\(request.path)/\(number)</guid>"
+                    + "<description>\(String(repeating: "texte accentué ", count: 40))</description></item>"
+            }
+            return .init(text: "<rss version=\"2.0\"><channel><title>\(request.path)</title>\(items.joined())</channel></rss>")
+        }
+    }
+
+    static func launch(_ config: String) throws -> Process {
+        let process = Process()
+        process.executableURL = Subprocess.binaryDirectory.appendingPathComponent("feedd")
+        process.arguments = ["--config", config, "--log-level", "error"]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    @Test func sigkillAtRandomMomentsNeverCorruptsOrLosesCommittedItems() throws {
+        let server = try Self.growingServer()
+        let directory = try TemporaryDirectory()
+        let feeds = (0..<12).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
+        let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n" + feeds)
+        let stateDirectory = directory.url.appendingPathComponent("state")
+        var committed: [String: Set<String>] = [:]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<25 {
+            let process = try Self.launch(config)
+            usleep(UInt32.random(in: 150_000...900_000, using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+
+            let store = try FeedStore(directory: stateDirectory)
+            let stored = try store.allFeeds()
+            #expect(store.warnings.drain().isEmpty, "round \(round): a file was unreadable")
+            for feed in stored {
+                let ids = feed.items.map(\.id)
+                #expect(Set(ids).count == ids.count, "round \(round): duplicated items in \(feed.url)")
+                let before = committed[feed.url] ?? []
+                #expect(before.isSubset(of: Set(ids)), "round \(round): items lost from \(feed.url)")
+                committed[feed.url] = Set(ids)
+            }
+        }
+        #expect(committed.values.reduce(0) { $0 + $1.count } > 12, "the daemon wrote during the test")
+    }
+
+    @Test func sigtermExitsCleanlyWithTheStoreIntact() throws {
+        let server = try Self.growingServer()
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/a"))\n    interval: 1s\n")
+        let process = try Self.launch(config)
+        usleep(1_500_000)
+        let stopped = Date()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopped) < 10)
+        let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
+        #expect(try store.allFeeds().first?.items.isEmpty == false)
+    }
+}
