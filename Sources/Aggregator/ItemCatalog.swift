@@ -8,6 +8,13 @@ public struct ListedItem: Sendable, Equatable {
     public var feedName: String
     public var feedURL: String
     public var isRead: Bool
+
+    public init(item: StoredItem, feedName: String, feedURL: String, isRead: Bool) {
+        self.item = item
+        self.feedName = feedName
+        self.feedURL = feedURL
+        self.isRead = isRead
+    }
 }
 
 /// Reads the store as the CLI presents it: every item of the configured feeds, newest first.

@@ -151,3 +151,34 @@ struct RefreshOverHTTPTests {
         #expect(failing.fetch.lastResult == "HTTP 404")
     }
 }
+
+extension RefreshOverHTTPTests {
+    /// gzip with the system's `gzip`, so the test server can answer in the encoding libcurl asked for.
+    static func gzip(_ data: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-c"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(data)
+        try input.fileHandleForWriting.close()
+        let compressed = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return compressed
+    }
+
+    @Test func gzipBodyIsDecoded() async throws {
+        let compressed = try Self.gzip(Data(Self.rss(items: 1..<4).utf8))
+        let server = try TestHTTPServer { request in
+            guard request.headers["accept-encoding"]?.contains("gzip") == true else { return .init(status: 406) }
+            return .init(headers: [("Content-Encoding", "gzip"), ("Content-Type", "application/rss+xml")], body: compressed)
+        }
+        let setup = try Setup()
+        let outcome = await setup.refresher.refresh(setup.feed(server.url("/gz")))
+        #expect(outcome.result == .updated(new: 3, changed: 0))
+        #expect(outcome.bytes > compressed.count)
+    }
+}

@@ -1,0 +1,42 @@
+import Aggregator
+import FeedModel
+import FeedStore
+import Foundation
+import Testing
+
+struct OutputFormattingTests {
+    static let hostile = "red\u{1B}[31m bell\u{07} back\u{08} csi\u{9B}2J del\u{7F} osc\u{1B}]52;c;Zm9v\u{07} cr\rend"
+
+    @Test func terminalTextHasNoControlCharacters() {
+        let safe = TerminalSafe.text(Self.hostile)
+        #expect(!safe.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(safe == "red [31m bell back csi 2J del osc ]52;c;Zm9v cr end")
+    }
+
+    @Test func onlyWebAndMailLinksArePrinted() {
+        #expect(TerminalSafe.link("https://example.org/a") == "https://example.org/a")
+        #expect(TerminalSafe.link("mailto:a@example.org") == "mailto:a@example.org")
+        #expect(TerminalSafe.link("javascript:alert(1)") == nil)
+        #expect(TerminalSafe.link("data:text/html,hi") == nil)
+        #expect(TerminalSafe.link("file:///etc/passwd") == nil)
+    }
+
+    @Test func jsonEscapesEveryControlCharacterIncludingC1AndDelete() {
+        let json = JSONValue.array([.string(Self.hostile)]).serialized(indent: 0)
+        #expect(!json.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(json.contains("\\u009b2J"))
+        #expect(json.contains("\\u007f"))
+        let decoded = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+        #expect(decoded == [Self.hostile])
+    }
+
+    @Test func listLineKeepsEveryByteOfFrenchText() {
+        let item = StoredItem(
+            id: "0123456789abcdef", identity: "id:1",
+            item: ParsedItem(title: "L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres", link: "https://x.example/été",
+                             published: Date(timeIntervalSince1970: 1_795_000_000)),
+            firstSeen: Date(timeIntervalSince1970: 1_795_000_000))
+        let line = OutputFormatting.itemsText([ListedItem(item: item, feedName: "Blog", feedURL: "u", isRead: false)])
+        #expect(line == "2026-11-18 11:06  Blog  L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres  https://x.example/été\n")
+    }
+}
