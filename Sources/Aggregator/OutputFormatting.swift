@@ -48,6 +48,12 @@ public enum OutputFormatting {
             ("description", .string(feed.description)),
             ("language", .string(feed.language)),
             ("updated", .timestamp(feed.updated)),
+            ("image", .string(feed.image)),
+            ("ttl", feed.hints.ttlMinutes.map { .number(Double($0)) } ?? .null),
+            ("update_period", .string(feed.hints.updatePeriod)),
+            ("update_frequency", feed.hints.updateFrequency.map { .number(Double($0)) } ?? .null),
+            ("skip_hours", .array(feed.hints.skipHours.map { .number(Double($0)) })),
+            ("skip_days", .array(feed.hints.skipDays.map(JSONValue.string))),
             ("items", .array(feed.items.map(parsedItemJSON))),
             ("warnings", .array(feed.warnings.map(JSONValue.string))),
         ]).serialized() + "\n"
@@ -75,6 +81,10 @@ public enum OutputFormatting {
                         ])
                     })
             ),
+            ("thumbnail", .string(item.thumbnail)),
+            ("image", .string(item.image)),
+            ("duration", item.durationSeconds.map { .number(Double($0)) } ?? .null),
+            ("explicit", item.explicit.map(JSONValue.bool) ?? .null),
         ])
     }
 }

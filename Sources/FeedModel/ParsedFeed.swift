@@ -40,12 +40,25 @@ public struct ParsedItem: Sendable, Equatable {
     /// HTML as published.
     public var content: String?
     public var enclosures: [Enclosure]
+    /// A preview image: `media:thumbnail`.
+    public var thumbnail: String?
+    /// Podcast episode artwork: `itunes:image`.
+    public var image: String?
+    /// Podcast episode length: `itunes:duration`.
+    public var durationSeconds: Int?
+    /// `itunes:explicit`: true for yes/explicit/true, false for no/clean/false.
+    public var explicit: Bool?
 
     public init(
         id: String? = nil, title: String? = nil, link: String? = nil, published: Date? = nil,
         updated: Date? = nil, authors: [String] = [], categories: [String] = [], summary: String? = nil,
-        content: String? = nil, enclosures: [Enclosure] = []
+        content: String? = nil, enclosures: [Enclosure] = [], thumbnail: String? = nil, image: String? = nil,
+        durationSeconds: Int? = nil, explicit: Bool? = nil
     ) {
+        self.thumbnail = thumbnail
+        self.image = image
+        self.durationSeconds = durationSeconds
+        self.explicit = explicit
         self.id = id
         self.title = title
         self.link = link
@@ -67,9 +80,13 @@ public struct ParsedFeed: Sendable, Equatable {
     public var description: String?
     public var language: String?
     public var updated: Date?
+    /// The feed's logo or artwork: RSS `image/url`, `itunes:image`, Atom `logo` or `icon`.
+    public var image: String?
     public var items: [ParsedItem]
     /// Problems the parser recovered from (ill-formed markup, a truncated document, bad dates).
     public var warnings: [String]
+    /// What the publisher says about polling, for the scheduler.
+    public var hints = PublisherHints()
 
     public init(
         format: FeedFormat, title: String? = nil, link: String? = nil, description: String? = nil,
@@ -83,5 +100,40 @@ public struct ParsedFeed: Sendable, Equatable {
         self.updated = updated
         self.items = items
         self.warnings = warnings
+    }
+}
+
+/// Polling advice a feed carries: RSS `ttl`, `skipHours`, `skipDays`, and the syndication module's
+/// `sy:updatePeriod` / `sy:updateFrequency`.
+public struct PublisherHints: Sendable, Equatable {
+    /// RSS `ttl`, in minutes.
+    public var ttlMinutes: Int?
+    /// `sy:updatePeriod`: hourly, daily, weekly, monthly or yearly.
+    public var updatePeriod: String?
+    /// `sy:updateFrequency`: how many updates per period (default 1).
+    public var updateFrequency: Int?
+    /// UTC hours (0–23) in which the feed should not be fetched.
+    public var skipHours: [Int] = []
+    /// Days (Monday … Sunday) on which the feed should not be fetched.
+    public var skipDays: [String] = []
+
+    public init() {}
+
+    /// The longest wait the publisher asks for between fetches, from `ttl` and the syndication module.
+    public var minimumInterval: Duration? {
+        var candidates: [Int64] = []
+        if let ttlMinutes, ttlMinutes > 0 { candidates.append(Int64(ttlMinutes) * 60) }
+        if let updatePeriod {
+            let period: Int64? = switch updatePeriod.lowercased() {
+            case "hourly": 3600
+            case "daily": 86_400
+            case "weekly": 7 * 86_400
+            case "monthly": 30 * 86_400
+            case "yearly": 365 * 86_400
+            default: nil
+            }
+            if let period { candidates.append(period / Int64(max(1, updateFrequency ?? 1))) }
+        }
+        return candidates.max().map { .seconds($0) }
     }
 }

@@ -24,7 +24,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var isPermaLink = true
     }
 
-    enum ChannelField { case title, link, description, language, updated }
+    enum ChannelField { case title, link, description, language, updated, image, ttl, updatePeriod, updateFrequency, skipHour, skipDay }
 
     private let feedURL: URL?
     private(set) var format: FeedFormat?
@@ -91,6 +91,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             startItemChild(name, parent: parent, attributes: attributes, base: base)
         } else if let parent, isChannelElement(parent) {
             startChannelChild(name, attributes: attributes, base: base)
+        } else if let parent, stack.count >= 3, isChannelElement(stack[stack.count - 3].name) {
+            startChannelGrandchild(name, parent: parent, base: base)
         }
     }
 
@@ -187,6 +189,12 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         // Enclosures and media.
         switch (name.namespace, name.local) {
+        case (Namespace.media, "thumbnail"):
+            item?.offerThumbnail(attributes.value("url").flatMap { resolve($0, base: base) })
+            return
+        case (Namespace.itunes, "image"):
+            item?.offerImage(attributes.value("href").flatMap { resolve($0, base: base) })
+            return
         case (Namespace.none, "enclosure"):
             if let url = attributes.value("url") {
                 item?.addEnclosure(resolve(url, base: base), type: attributes.value("type"), length: attributes.value("length"))
@@ -238,10 +246,31 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             (Namespace.dublinCore, "date"):
             field = (.updated, 0)
         case (Namespace.none, "pubDate"): field = (.updated, 1)
+        case (Namespace.atom10, "logo"): field = (.image, 1)
+        case (Namespace.atom10, "icon"): field = (.image, 2)
+        case (Namespace.itunes, "image"):
+            offerChannel(.image, rank: 1, attributes.value("href").flatMap { resolve($0, base: base) })
+            field = nil
+        case (Namespace.none, "ttl"): field = (.ttl, 0)
+        case (Namespace.syndication, "updatePeriod"): field = (.updatePeriod, 0)
+        case (Namespace.syndication, "updateFrequency"): field = (.updateFrequency, 0)
         default: field = nil
         }
         guard let (channelField, rank) = field, (channelRanks[channelField] ?? Int.max) > rank else { return }
         beginCapture(.channel(channelField, rank: rank), attributes: attributes, base: base)
+    }
+
+    /// Elements two levels below the channel: `image/url`, `skipHours/hour`, `skipDays/day`.
+    private func startChannelGrandchild(_ name: QualifiedName, parent: QualifiedName, base: URL?) {
+        guard Namespace.isRSS(name.namespace), Namespace.isRSS(parent.namespace) else { return }
+        let field: ChannelField
+        switch (parent.local, name.local) {
+        case ("image", "url"): field = .image
+        case ("skipHours", "hour"): field = .skipHour
+        case ("skipDays", "day"): field = .skipDay
+        default: return
+        }
+        beginCapture(.channel(field, rank: 0), attributes: SAXAttributes.none, base: base)
     }
 
     /// Atom `link`: `rel="alternate"` (or no rel) is the page, `rel="enclosure"` a media file.
@@ -303,8 +332,17 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             let text = PlainText.collapsingWhitespace(raw)
             switch field {
             case .title: offerChannel(.title, rank: rank, PlainText.fromHTML(raw))
-            case .link: offerChannel(.link, rank: rank, resolve(text, base: finished.base))
+            case .link, .image: offerChannel(field, rank: rank, resolve(text, base: finished.base))
             case .description, .language, .updated: offerChannel(field, rank: rank, text)
+            case .ttl: feed.hints.ttlMinutes = Int(text)
+            case .updatePeriod: feed.hints.updatePeriod = text.isEmpty ? nil : text
+            case .updateFrequency: feed.hints.updateFrequency = Int(text)
+            case .skipHour:
+                if let hour = Int(text), (0...24).contains(hour), !feed.hints.skipHours.contains(hour % 24) {
+                    feed.hints.skipHours.append(hour % 24)
+                }
+            case .skipDay:
+                if !text.isEmpty, !feed.hints.skipDays.contains(text) { feed.hints.skipDays.append(text) }
             }
         case .item(let rule):
             switch rule.field {
@@ -328,6 +366,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                 item?.offer(rule.field, rank: rule.rank, html.trimmingCharacters(in: .whitespacesAndNewlines))
             case .published, .updated:
                 item?.offerDate(rule.field, rank: rule.rank, raw)
+            case .duration:
+                item?.offerDuration(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+            case .explicit:
+                item?.offerExplicit(raw.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
     }
@@ -341,6 +383,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         case .description: feed.description = value
         case .language: feed.language = value
         case .updated: feed.updated = FeedDate.parse(value)
+        case .image: feed.image = value
+        case .ttl, .updatePeriod, .updateFrequency, .skipHour, .skipDay: break
         }
     }
 

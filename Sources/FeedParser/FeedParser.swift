@@ -149,6 +149,9 @@ public final class StreamingFeedParser {
         }
         if repair.bareAmpersands > 0 { result.append("\(repair.bareAmpersands) unescaped \"&\" read as text") }
         if repair.unknownEntities > 0 { result.append("\(repair.unknownEntities) unknown entity reference(s) kept as text") }
+        if repair.bareLessThans > 0 { result.append("\(repair.bareLessThans) \"<\" opening no tag read as text") }
+        if repair.strayEndTags > 0 { result.append("\(repair.strayEndTags) end tag(s) closing nothing dropped") }
+        if repair.unclosedTags > 0 { result.append("\(repair.unclosedTags) unclosed element(s) closed") }
         return result
     }
 

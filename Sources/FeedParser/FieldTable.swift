@@ -13,9 +13,16 @@
 /// | content    | `content:encoded`, Atom `content`                 |                                 | |
 ///
 /// Categories (`category`, Atom `category@term`, `dc:subject`) and enclosures (`enclosure`,
-/// Atom `link rel="enclosure"`, `media:content`) are all kept, without duplicates.
+/// Atom `link rel="enclosure"`, `media:content`) are all kept, without duplicates. Podcast and media
+/// fields: `itunes:duration`, `itunes:explicit`, `itunes:image`, and the first `media:thumbnail`
+/// (in the item, its `media:group` or a `media:content`).
+///
+/// Channel: `title`; `link` (RSS) or Atom `link rel="alternate"`; `description`, Atom `subtitle`/`tagline`;
+/// `language`, `dc:language`, else `xml:lang` on the root; `lastBuildDate`, Atom `updated`, `dc:date`, else
+/// `pubDate`; image from `image/url`, `itunes:image`, Atom `logo`, else `icon`; polling hints from `ttl`,
+/// `sy:updatePeriod`, `sy:updateFrequency`, `skipHours/hour`, `skipDays/day`.
 enum ItemField {
-    case title, id, published, updated, author, summary, content, category, link
+    case title, id, published, updated, author, summary, content, category, link, duration, explicit
 }
 
 struct FieldRule {
@@ -66,6 +73,8 @@ enum FieldTable {
 
         case (Namespace.none, "category"), (Namespace.dublinCore, "subject"):
             return FieldRule(field: .category, rank: 0)
+        case (Namespace.itunes, "duration"): return FieldRule(field: .duration, rank: 0)
+        case (Namespace.itunes, "explicit"): return FieldRule(field: .explicit, rank: 0)
         default:
             return nil
         }

@@ -32,6 +32,39 @@ struct ItemBuilder {
         }
     }
 
+    mutating func offerDuration(_ text: String) {
+        guard item.durationSeconds == nil else { return }
+        item.durationSeconds = Self.seconds(fromDuration: text)
+    }
+
+    mutating func offerExplicit(_ text: String) {
+        switch text.lowercased() {
+        case "yes", "true", "explicit": item.explicit = true
+        case "no", "false", "clean": item.explicit = false
+        default: break
+        }
+    }
+
+    mutating func offerThumbnail(_ url: String?) {
+        if item.thumbnail == nil { item.thumbnail = url }
+    }
+
+    mutating func offerImage(_ url: String?) {
+        if item.image == nil { item.image = url }
+    }
+
+    /// `itunes:duration`: `HH:MM:SS`, `MM:SS` or plain seconds.
+    static func seconds(fromDuration text: String) -> Int? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...3).contains(parts.count) else { return nil }
+        var total = 0
+        for part in parts {
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value >= 0 else { return nil }
+            total = total * 60 + value
+        }
+        return total
+    }
+
     mutating func offerDate(_ field: ItemField, rank: Int, _ text: String) {
         guard rank < (ranks[field] ?? Int.max), let date = FeedDate.parse(text) else { return }
         ranks[field] = rank

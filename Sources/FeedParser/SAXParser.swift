@@ -12,6 +12,9 @@ struct SAXAttributes {
     fileprivate let raw: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     fileprivate let count: Int
 
+    /// No attributes, for elements whose attributes are not read.
+    static var none: SAXAttributes { SAXAttributes(raw: nil, count: 0) }
+
     /// The value of the attribute with this local name and namespace URI (empty: no namespace).
     func value(_ local: String, namespace: String = "") -> String? {
         guard let raw else { return nil }

@@ -6,7 +6,9 @@ internal import CLibXML2
 /// - a bare `&` (as in `Salt & Pepper` or `?a=1&b=2`) becomes `&amp;`;
 /// - HTML named entities used without a DTD (`&eacute;`, `&rsquo;`, `&nbsp;`) become character references;
 ///   an unknown name is kept as literal text;
-/// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped.
+/// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped;
+/// - a `<` that opens no tag becomes `&lt;`; an end tag that closes nothing open is dropped; elements left
+///   open inside a closing one (unescaped `<p>`, `<br>`) are closed there.
 /// CDATA sections and comments pass through untouched apart from the encoding repairs. Entities the
 /// document declares itself are left for libxml2.
 ///
@@ -23,11 +25,20 @@ struct XMLInputRepair {
     private(set) var forbiddenCharacters = 0
     private(set) var bareAmpersands = 0
     private(set) var unknownEntities = 0
+    private(set) var bareLessThans = 0
+    private(set) var strayEndTags = 0
+    private(set) var unclosedTags = 0
+    /// Names of the elements open at this point of the document, outermost first.
+    private var openElements: [[UInt8]] = []
 
     /// The longest entity name considered: a `&` with no `;` within this many bytes is bare.
     private static let maxReferenceLength = 40
     /// Enough lookahead for `<!ENTITY % name` with a long name.
     private static let maxDeclarationLookahead = 80
+    /// The longest start tag (with its attributes) waited for across chunks; a longer one is read as text.
+    private static let maxTagLength = 1 << 20
+    /// Deeper elements are passed through untracked (the SAX layer refuses such documents anyway).
+    private static let maxTrackedDepth = 1024
 
     /// Appends the repaired form of `input` to `output`. Undecidable bytes at the end wait for the next chunk
     /// unless `final`.
@@ -97,12 +108,13 @@ struct XMLInputRepair {
                 }
                 if matched { section = .markup; index += 3 } else { index += 1 }
             case UInt8(ascii: "<") where section == .markup:
-                guard let advance = openMarkup(bytes, at: index, final: final) else {
-                    flush(index)
+                flush(index)
+                guard let consumed = markup(bytes, at: index, final: final, into: &output) else {
                     carry = Array(bytes[index...])
                     return
                 }
-                index += advance
+                index += consumed
+                runStart = index
             case UInt8(ascii: "&") where section == .markup:
                 flush(index)
                 guard let consumed = reference(bytes, at: index, final: final, into: &output) else {
@@ -118,33 +130,115 @@ struct XMLInputRepair {
         flush(count)
     }
 
-    /// Looks at `<…`: enters CDATA or a comment, records `<!ENTITY name`. Returns bytes to copy, or nil when
-    /// more input is needed to decide.
-    private mutating func openMarkup(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool) -> Int? {
+    /// Handles `<…` at `index`, writing its repaired form. Returns bytes consumed, or nil when more input is
+    /// needed. Enters CDATA and comments, records `<!ENTITY name`, and keeps element tags balanced: a `<` that
+    /// opens no tag is text, an end tag that closes nothing open is dropped, and an end tag that closes an
+    /// outer element first closes the inner ones left open (`<p>` or `<br>` in unescaped HTML).
+    private mutating func markup(
+        _ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool, into output: inout [UInt8]
+    ) -> Int? {
+        guard index + 1 < bytes.count else {
+            if !final { return nil }
+            return lessThanAsText(into: &output)
+        }
+        let next = bytes[index + 1]
+        if next == UInt8(ascii: "!") || next == UInt8(ascii: "?") {
+            return declaration(bytes, at: index, final: final, into: &output)
+        }
+        let isEnd = next == UInt8(ascii: "/")
+        let nameStart = index + (isEnd ? 2 : 1)
+        guard nameStart < bytes.count else { return final ? lessThanAsText(into: &output) : nil }
+        guard Self.isNameStartByte(bytes[nameStart]) else { return lessThanAsText(into: &output) }
+        guard let close = Self.tagEnd(bytes, from: nameStart) else {
+            if !final && bytes.count - index < Self.maxTagLength { return nil }
+            return lessThanAsText(into: &output)
+        }
+        var nameEnd = nameStart
+        while nameEnd < close, Self.isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+        let name = Array(bytes[nameStart..<nameEnd])
+        let consumed = close + 1 - index
+        let tag = UnsafeBufferPointer(rebasing: bytes[index...close])
+        if isEnd {
+            guard let depth = openElements.lastIndex(of: name) else {
+                strayEndTags += 1
+                return consumed
+            }
+            for unclosed in openElements[(depth + 1)...].reversed() {
+                output.append(contentsOf: Array("</".utf8) + unclosed + [UInt8(ascii: ">")])
+                unclosedTags += 1
+            }
+            openElements.removeSubrange(depth...)
+        } else if bytes[close - 1] != UInt8(ascii: "/"), openElements.count < Self.maxTrackedDepth {
+            openElements.append(name)
+        }
+        output.append(contentsOf: tag)
+        return consumed
+    }
+
+    /// `<!…` and `<?…`: CDATA, comments, entity declarations; everything else (DOCTYPE, processing
+    /// instructions, declarations in the internal subset) passes through.
+    private mutating func declaration(
+        _ bytes: UnsafeBufferPointer<UInt8>, at index: Int, final: Bool, into output: inout [UInt8]
+    ) -> Int? {
         guard let isCDATA = Self.match(bytes, at: index, "<![CDATA[", final: final) else { return nil }
         if isCDATA {
             section = .cdata
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 9]))
             return 9
         }
         guard let isComment = Self.match(bytes, at: index, "<!--", final: final) else { return nil }
         if isComment {
             section = .comment
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]))
             return 4
         }
         guard let isEntity = Self.match(bytes, at: index, "<!ENTITY", final: final) else { return nil }
+        var consumed = 2
         if isEntity {
             var position = index + 8
             let limit = min(bytes.count, index + Self.maxDeclarationLookahead)
             func skipSpace() { while position < limit, Self.isSpace(bytes[position]) { position += 1 } }
             skipSpace()
-            if position < limit, bytes[position] == UInt8(ascii: "%") { return 8 }  // parameter entity
-            let nameStart = position
-            while position < limit, Self.isNameByte(bytes[position]) { position += 1 }
-            if position == limit && !final && limit < index + Self.maxDeclarationLookahead { return nil }
-            if position > nameStart { declaredEntities.insert(Array(bytes[nameStart..<position])) }
-            return max(8, position - index)
+            if position < limit, bytes[position] != UInt8(ascii: "%") {
+                let nameStart = position
+                while position < limit, Self.isNameByte(bytes[position]) { position += 1 }
+                if position == limit && !final && limit < index + Self.maxDeclarationLookahead { return nil }
+                if position > nameStart { declaredEntities.insert(Array(bytes[nameStart..<position])) }
+                consumed = position - index
+            } else {
+                consumed = 8
+            }
         }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + consumed]))
+        return consumed
+    }
+
+    private mutating func lessThanAsText(into output: inout [UInt8]) -> Int {
+        bareLessThans += 1
+        output.append(contentsOf: Array("&lt;".utf8))
         return 1
+    }
+
+    /// The index of the `>` that ends the tag whose name starts at `start`, skipping quoted attribute values;
+    /// nil if the buffer ends first or a `<` outside quotes shows this was no tag.
+    private static func tagEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var position = start
+        var quote: UInt8?
+        let limit = min(bytes.count, start + maxTagLength)
+        while position < limit {
+            let byte = bytes[position]
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: ">") {
+                return position
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: "<") {
+                return nil
+            }
+            position += 1
+        }
+        return nil
     }
 
     /// Handles `&…` at `index`, writing its repaired form. Returns bytes consumed, or nil when more input is needed.
@@ -255,6 +349,10 @@ struct XMLInputRepair {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
+    private static func isNameStartByte(_ byte: UInt8) -> Bool {
+        isNameByte(byte) && !isDigit(byte) && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".")
+    }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {

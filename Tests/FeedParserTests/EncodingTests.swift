@@ -1,0 +1,74 @@
+import FeedModel
+import FeedParser
+import Foundation
+import Testing
+
+/// Precedence: byte order mark > HTTP charset > XML declaration > UTF-8, with the real-world fixes.
+struct EncodingTests {
+    static func rss(title: String, declaration: String?) -> String {
+        let head = declaration.map { "<?xml version=\"1.0\" encoding=\"\($0)\"?>" } ?? "<?xml version=\"1.0\"?>"
+        return head + "<rss version=\"2.0\"><channel><title>t</title><item><title>\(title)</title></item></channel></rss>"
+    }
+
+    static func utf16(_ text: String, bigEndian: Bool, bom: Bool) -> Data {
+        var data = Data()
+        if bom { data.append(contentsOf: bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) }
+        for unit in text.utf16 {
+            data.append(contentsOf: bigEndian ? [UInt8(unit >> 8), UInt8(unit & 0xFF)] : [UInt8(unit & 0xFF), UInt8(unit >> 8)])
+        }
+        return data
+    }
+
+    static func title(_ data: Data, contentType: String? = nil) throws -> String? {
+        try StreamingFeedParser.parse(data, url: nil, contentType: contentType).items.first?.title
+    }
+
+    @Test func latin1LabelIsReadAsWindows1252() throws {
+        // 0x92 is ’ and 0x80 is € in windows-1252; in strict ISO-8859-1 they would be C1 controls.
+        var bytes = Data(Self.rss(title: "L\u{1}", declaration: "ISO-8859-1").utf8)
+        let marker = bytes.firstRange(of: Data([0x01]))!
+        bytes.replaceSubrange(marker, with: [0x92, 0xE9, 0x74, 0xE9, 0x20, 0x80])
+        #expect(try Self.title(bytes) == "L’été €")
+    }
+
+    @Test func httpCharsetOutranksTheXMLDeclaration() throws {
+        let bytes = Data(Self.rss(title: "Ça", declaration: "ISO-8859-1").utf8)  // really UTF-8
+        #expect(try Self.title(bytes, contentType: "application/rss+xml; charset=\"utf-8\"") == "Ça")
+        #expect(try Self.title(bytes) == "Ã‡a")  // what the declaration alone would give
+    }
+
+    @Test func byteOrderMarkOutranksEverything() throws {
+        let text = Self.rss(title: "Ça marche ✓", declaration: "ISO-8859-1")
+        #expect(try Self.title(Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8), contentType: "text/xml; charset=iso-8859-1") == "Ça marche ✓")
+        #expect(try Self.title(Self.utf16(text, bigEndian: false, bom: true), contentType: "text/xml; charset=utf-8") == "Ça marche ✓")
+        #expect(try Self.title(Self.utf16(text, bigEndian: true, bom: true)) == "Ça marche ✓")
+    }
+
+    @Test func utf16WithoutBOMIsRecognised() throws {
+        let text = Self.rss(title: "sans BOM — 😀", declaration: "UTF-16")
+        #expect(try Self.title(Self.utf16(text, bigEndian: true, bom: false)) == "sans BOM — 😀")
+        #expect(try Self.title(Self.utf16(text, bigEndian: false, bom: false)) == "sans BOM — 😀")
+    }
+
+    @Test func otherCharsetsGoThroughIconv() throws {
+        // "Привет" in KOI8-R.
+        var bytes = Data(Self.rss(title: "\u{1}", declaration: "KOI8-R").utf8)
+        bytes.replaceSubrange(bytes.firstRange(of: Data([0x01]))!, with: [0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4])
+        #expect(try Self.title(bytes) == "Привет")
+    }
+
+    @Test func unknownCharsetFallsBackToUTF8WithAWarning() throws {
+        let feed = try StreamingFeedParser.parse(Data(Self.rss(title: "Ça", declaration: "x-klingon").utf8), url: nil)
+        #expect(feed.items.first?.title == "Ça")
+        #expect(feed.warnings.contains { $0.contains("unknown charset \"x-klingon\"") })
+    }
+
+    @Test func invalidBytesAndForbiddenControlsNeverFailAFeed() throws {
+        var bytes = Data(Self.rss(title: "\u{1}", declaration: "UTF-8").utf8)
+        bytes.replaceSubrange(bytes.firstRange(of: Data([0x01]))!, with: [0x43, 0x61, 0x66, 0xE9, 0x0C, 0x1B, 0xC3, 0xA9, 0xFF])
+        let feed = try StreamingFeedParser.parse(bytes, url: nil)
+        #expect(feed.items.first?.title == "Caf\u{FFFD}é\u{FFFD}")
+        #expect(feed.warnings.contains("2 byte(s) invalid in the encoding replaced by U+FFFD"))
+        #expect(feed.warnings.contains("2 control character(s) XML forbids dropped"))
+    }
+}
