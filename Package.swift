@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "feedd", targets: ["feedd"]),
         .executable(name: "feedctl", targets: ["feedctl"]),
+        .executable(name: "feedbench", targets: ["feedbench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -52,6 +53,13 @@ let package = Package(
                 "Aggregator", "FeedModel", "FeedParser", "FeedStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "feedbench",
+            dependencies: [
+                "FeedParser", "FeedModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 

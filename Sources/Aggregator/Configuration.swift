@@ -146,8 +146,14 @@ struct NodeReader {
         guard let duration = DurationText.parse(text) else {
             throw fail(node, "bad duration `\(text)` for `\(key)`: write it like 90s, 15m, 2h or 1d")
         }
+        if let limit = Self.limits[key], duration > limit {
+            throw fail(node, "`\(key)` of \(text) is longer than the \(DurationText.format(limit)) allowed")
+        }
         return duration
     }
+
+    /// The longest value each duration key accepts.
+    static let limits: [String: Duration] = ["interval": .seconds(365 * 86_400), "timeout": .seconds(600)]
 
     /// http(s) URLs as written; `file:` URLs with a relative path resolve against the config's folder.
     func feedURL(_ node: Node, folder: URL) throws(ConfigError) -> URL {

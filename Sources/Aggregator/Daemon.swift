@@ -12,10 +12,11 @@ public final class Daemon: Sendable {
     /// Transfers in flight at once.
     public static let concurrency = 8
 
-    /// Opens the store; fails only if the state directory cannot be used.
-    public init(configuration: Configuration, stateDirectory: URL, logger: Logger) throws(StoreError) {
+    /// Opens the store and checks it can be locked and written: a daemon that cannot store is refused at start.
+    public init(configuration: Configuration, stateDirectory: URL, logger: Logger) throws {
         self.configuration = configuration
         self.store = try FeedStore(directory: stateDirectory)
+        try store.checkWritable()
         self.logger = logger
         self.refresher = Refresher(store: store, logger: logger)
     }
@@ -27,18 +28,24 @@ public final class Daemon: Sendable {
     }
 
     /// Runs until the task is cancelled: fetches each due feed, then sleeps until the next one is due.
-    /// A cancelled run lets transfers in flight finish and their results be stored.
+    /// The schedule is read from the store once and then kept in memory, so a store that cannot be written
+    /// never turns into a fetch loop. Cancellation aborts transfers in flight; nothing half-done is stored.
     public func run() async {
         logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
+        var nextFetch: [String: Date] = [:]
+        for feed in configuration.feeds {
+            let key = feed.url.absoluteString
+            nextFetch[key] = (try? store.loadFeed(url: key))?.fetch.nextFetch ?? .distantPast
+        }
+        for warning in store.warnings.drain() { logger.error("\(warning)") }
         while !Task.isCancelled {
             let now = Date()
-            let due = configuration.feeds.filter { feed in
-                let stored = try? store.loadFeed(url: feed.url.absoluteString)
-                return Schedule.isDue(nextFetch: stored?.fetch.nextFetch, now: now)
+            let due = configuration.feeds.filter { Schedule.isDue(nextFetch: nextFetch[$0.url.absoluteString], now: now) }
+            for outcome in await refresh(due) where outcome.result != .cancelled {
+                nextFetch[outcome.feedURL] = outcome.nextFetch
             }
-            if !due.isEmpty { await refresh(due) }
-            let next = nextDue() ?? Date().addingTimeInterval(60)
-            let wait = min(max(next.timeIntervalSinceNow, 1), 300)
+            let earliest = nextFetch.values.min() ?? Date().addingTimeInterval(60)
+            let wait = min(max(earliest.timeIntervalSinceNow, 1), 300)
             do {
                 try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
             } catch {
@@ -46,12 +53,6 @@ public final class Daemon: Sendable {
             }
         }
         logger.info("stopping")
-    }
-
-    private func nextDue() -> Date? {
-        configuration.feeds.compactMap { feed in
-            (try? store.loadFeed(url: feed.url.absoluteString))?.fetch.nextFetch
-        }.min()
     }
 
     private func refresh(_ feeds: [FeedConfig]) async -> [RefreshOutcome] {
@@ -69,7 +70,7 @@ public final class Daemon: Sendable {
             for _ in 0..<min(Self.concurrency, feeds.count) { startNext() }
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
-                // A cancelled daemon finishes what is in flight but starts nothing new.
+                // A cancelled daemon starts nothing new.
                 if !Task.isCancelled { startNext() }
             }
             return outcomes.compactMap { $0 }

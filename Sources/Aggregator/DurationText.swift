@@ -1,3 +1,5 @@
+import Foundation
+
 /// Durations as people write them in the config: `90s`, `15m`, `2h`, `1d`, or combined as `1h30m`.
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
@@ -5,23 +7,31 @@ public enum DurationText {
         var number: Int64?
         for character in text.trimmingCharacters(in: .whitespaces) {
             if let digit = character.wholeNumberValue, character.isASCII {
-                number = (number ?? 0) * 10 + Int64(digit)
-                guard let current = number, current < 1_000_000_000 else { return nil }
+                let (shifted, overflow) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                guard !overflow, shifted <= maxSeconds else { return nil }
+                number = shifted + Int64(digit)
                 continue
             }
             guard let value = number else { return nil }
+            let unit: Int64
             switch character {
-            case "s": total += value
-            case "m": total += value * 60
-            case "h": total += value * 3600
-            case "d": total += value * 86_400
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86_400
             default: return nil
             }
+            let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+            guard !overflow, seconds <= maxSeconds - total else { return nil }
+            total += seconds
             number = nil
         }
         guard number == nil, total > 0 else { return nil }
         return .seconds(total)
     }
+
+    /// Nothing in feedd waits longer than ten years; longer text is refused rather than overflowed.
+    static let maxSeconds: Int64 = 10 * 365 * 86_400
 
     /// The shortest text that `parse` reads back as `duration`: `1h30m`, `45s`.
     public static func format(_ duration: Duration) -> String {
@@ -35,5 +45,3 @@ public enum DurationText {
         return text
     }
 }
-
-import Foundation

@@ -49,7 +49,7 @@ public struct ItemCatalog {
     @discardableResult
     public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
         try store.withWriteLock { () throws(StoreError) -> Int in
-            var state = try store.loadReadState()
+            var state = try store.loadReadState(quarantine: true)
             var count = 0
             for id in ids where state.read[id] == nil {
                 state.read[id] = now

@@ -10,13 +10,20 @@ public struct RefreshOutcome: Sendable, Equatable {
     public enum Result: Sendable, Equatable {
         case updated(new: Int, changed: Int)
         case notModified
+        /// The feed failed (network, HTTP status, not a feed); recorded on the feed.
         case failed(String)
+        /// The store could not record the result: the daemon's own problem, not the feed's.
+        case storeFailed(String)
+        /// Shutdown interrupted the transfer; nothing was recorded.
+        case cancelled
     }
 
     public var feedURL: String
     public var result: Result
     public var bytes: Int
     public var status: Int?
+    /// When the feed should be fetched next, also when the store could not record it.
+    public var nextFetch: Date
 }
 
 /// The refresh pipeline for one feed: conditional fetch, parse, merge into the store, record the fetch state.
@@ -36,59 +43,67 @@ public struct Refresher: Sendable {
     public func refresh(_ feed: FeedConfig, now: @Sendable () -> Date = Date.init) async -> RefreshOutcome {
         let key = feed.url.absoluteString
         let started = ContinuousClock.now
-        var outcome = RefreshOutcome(feedURL: key, result: .notModified, bytes: 0, status: nil)
+        var outcome = RefreshOutcome(feedURL: key, result: .notModified, bytes: 0, status: nil, nextFetch: now())
+        let stored: StoredFeed
         do {
-            let stored = try store.loadFeed(url: key) ?? StoredFeed(url: key)
-            let target = stored.fetch.movedTo.flatMap(URL.init(string:)) ?? feed.url
-            let request = FetchRequest(
-                url: target, etag: stored.fetch.etag, lastModified: stored.fetch.lastModified, userAgent: userAgent,
-                timeout: feed.timeout)
-            let parsed: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
-            do {
-                let response = try await fetcher.fetch(request)
-                outcome.status = response.finalURL.isFileURL ? nil : response.status
-                outcome.bytes = response.body.count
-                parsed = Self.interpret(response)
-            } catch {
-                parsed = .failure(RefreshFailure(message: error.description, response: nil))
-            }
-            outcome.result = try commit(parsed, feed: feed, now: now())
+            stored = try store.loadFeed(url: key) ?? StoredFeed(url: key)
         } catch {
-            outcome.result = .failed("\(error)")
+            return finish(outcome, .storeFailed(error.description), feed: feed, failures: 1, elapsed: ContinuousClock.now - started)
         }
-        log(outcome, elapsed: ContinuousClock.now - started)
-        return outcome
+        let target = stored.fetch.movedTo.flatMap(URL.init(string:)) ?? feed.url
+        let request = FetchRequest(
+            url: target, etag: stored.fetch.etag, lastModified: stored.fetch.lastModified, userAgent: userAgent,
+            timeout: feed.timeout)
+        let interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
+        do {
+            let response = try await fetcher.fetch(request)
+            outcome.status = response.finalURL.isFileURL ? nil : response.status
+            outcome.bytes = response.body.count
+            interpreted = Self.interpret(response)
+        } catch .cancelled {
+            return finish(outcome, .cancelled, feed: feed, failures: 0, elapsed: ContinuousClock.now - started)
+        } catch {
+            interpreted = .failure(RefreshFailure(message: error.description))
+        }
+        do {
+            let (result, failures) = try commit(interpreted, feed: feed, now: now())
+            return finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)
+        } catch {
+            return finish(
+                outcome, .storeFailed("\(error)"), feed: feed, failures: stored.fetch.consecutiveFailures + 1,
+                elapsed: ContinuousClock.now - started)
+        }
     }
 
     struct RefreshFailure: Error {
         var message: String
-        var response: FetchResponse?
     }
 
     /// Decides what a response means: not modified, a feed, or a failure.
     static func interpret(_ response: FetchResponse) -> Result<(FetchResponse, ParsedFeed?), RefreshFailure> {
         if response.isNotModified { return .success((response, nil)) }
         guard (200..<300).contains(response.status) else {
-            return .failure(RefreshFailure(message: "HTTP \(response.status)", response: response))
+            return .failure(RefreshFailure(message: "HTTP \(response.status)"))
         }
         do {
             let feed = try StreamingFeedParser.parse(response.body, url: response.finalURL, contentType: response.contentType)
             return .success((response, feed))
         } catch {
-            return .failure(RefreshFailure(message: error.description, response: response))
+            return .failure(RefreshFailure(message: error.description))
         }
     }
 
     /// Under the store lock, re-reads the feed's file (another process may have written it), merges and saves.
+    /// Returns the result and the feed's consecutive failures after it.
     private func commit(
-        _ parsed: Result<(FetchResponse, ParsedFeed?), RefreshFailure>, feed: FeedConfig, now: Date
-    ) throws -> RefreshOutcome.Result {
+        _ interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>, feed: FeedConfig, now: Date
+    ) throws -> (RefreshOutcome.Result, Int) {
         let key = feed.url.absoluteString
-        return try store.withWriteLock { () throws(StoreError) -> RefreshOutcome.Result in
-            var stored = try store.loadFeed(url: key) ?? StoredFeed(url: key)
+        return try store.withWriteLock { () throws(StoreError) -> (RefreshOutcome.Result, Int) in
+            var stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
             stored.fetch.lastFetch = now
             let result: RefreshOutcome.Result
-            switch parsed {
+            switch interpreted {
             case .failure(let failure):
                 stored.fetch.consecutiveFailures += 1
                 stored.fetch.lastResult = failure.message
@@ -117,8 +132,18 @@ public struct Refresher: Sendable {
             stored.fetch.nextFetch = Schedule.nextFetch(
                 now: now, interval: feed.interval, consecutiveFailures: stored.fetch.consecutiveFailures)
             try store.saveFeed(stored)
-            return result
+            return (result, stored.fetch.consecutiveFailures)
         }
+    }
+
+    private func finish(
+        _ outcome: RefreshOutcome, _ result: RefreshOutcome.Result, feed: FeedConfig, failures: Int, elapsed: Duration
+    ) -> RefreshOutcome {
+        var outcome = outcome
+        outcome.result = result
+        outcome.nextFetch = Schedule.nextFetch(now: outcome.nextFetch, interval: feed.interval, consecutiveFailures: failures)
+        log(outcome, elapsed: elapsed)
+        return outcome
     }
 
     private func log(_ outcome: RefreshOutcome, elapsed: Duration) {
@@ -137,6 +162,11 @@ public struct Refresher: Sendable {
         case .failed(let message):
             metadata["error"] = "\(message)"
             logger.warning("fetch failed", metadata: metadata)
+        case .storeFailed(let message):
+            metadata["error"] = "\(message)"
+            logger.error("store failed", metadata: metadata)
+        case .cancelled:
+            logger.info("fetch cancelled by shutdown", metadata: metadata)
         }
         for warning in store.warnings.drain() { logger.error("\(warning)") }
     }

@@ -68,6 +68,8 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     case forbiddenScheme(String)
     case network(String)
     case file(String)
+    /// The fetch was cancelled (daemon shutdown) and the transfer aborted.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -80,6 +82,7 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .forbiddenScheme(let detail): return "refused URL scheme: \(detail)"
         case .network(let detail): return "network error: \(detail)"
         case .file(let detail): return "cannot read file: \(detail)"
+        case .cancelled: return "cancelled"
         }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 public enum FeedDate {
     /// Parses either family, whichever the text looks like.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = PlainText.trimmingASCIIWhitespace(text)
         guard let first = trimmed.utf8.first else { return nil }
         let bytes = Array(trimmed.utf8)
         if (0x30...0x39).contains(first), bytes.count >= 4, bytes[0..<4].allSatisfy({ (0x30...0x39).contains($0) }) {
@@ -70,7 +70,7 @@ public enum FeedDate {
         let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
         for token in tokens {
             let lower = token.lowercased()
-            if token.contains(":"), !sawTime, token.first?.isNumber == true {
+            if token.utf8.contains(UInt8(ascii: ":")), !sawTime, token.first?.isNumber == true {
                 let parts = token.split(separator: ":").map { Int($0) }
                 guard parts.count >= 2, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
                 hour = parts[0]!

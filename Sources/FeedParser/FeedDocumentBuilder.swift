@@ -15,12 +15,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var target: Target
         var depth: Int
         var base: URL?
-        /// Atom `type="xhtml"` (or 0.3 `mode="xml"`): the children are markup, re-escaped as they are written.
-        var isMarkup: Bool
         /// Atom `type="text"`: plain text to be escaped when it lands in an HTML field.
         var isPlainText: Bool
-        var bytes: [UInt8] = []
-        var truncated = false
         var isPermaLink = true
     }
 
@@ -31,6 +27,12 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     private(set) var rootName: QualifiedName?
     private var stack: [Frame] = []
     private var capture: Capture?
+    // The text of the capture in progress lives outside `Capture` so that each SAX event appends in place
+    // (no copy-out, copy-back of the struct); the buffer is reused from field to field.
+    private var captureBytes: [UInt8] = []
+    private var captureTruncated = false
+    /// Atom `type="xhtml"` (or 0.3 `mode="xml"`): the children are markup, re-escaped as they are written.
+    private var captureIsMarkup = false
     private var item: ItemBuilder?
     private var itemDepth = 0
     private var inAtomAuthor = false
@@ -98,10 +100,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     func endElement(_ name: QualifiedName) {
         defer { stack.removeLast() }
-        if var current = capture {
+        if let current = capture {
             if stack.count > current.depth {
-                appendBytes("</\(name.local)>", to: &current)
-                capture = current
+                appendText("</\(name.local)>")
                 return
             }
             capture = nil
@@ -116,24 +117,22 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        guard var current = capture else { return }
-        capture = nil
-        if current.bytes.count + text.count > ParserLimits.maxFieldBytes {
-            if !current.truncated { truncatedFields += 1 }
-            current.truncated = true
-        } else if current.isMarkup {
+        guard capture != nil else { return }
+        if captureBytes.count + text.count > ParserLimits.maxFieldBytes {
+            if !captureTruncated { truncatedFields += 1 }
+            captureTruncated = true
+        } else if captureIsMarkup {
             for byte in text {
                 switch byte {
-                case UInt8(ascii: "<"): current.bytes.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): current.bytes.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "&"): current.bytes.append(contentsOf: "&amp;".utf8)
-                default: current.bytes.append(byte)
+                case UInt8(ascii: "<"): captureBytes.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): captureBytes.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): captureBytes.append(contentsOf: "&amp;".utf8)
+                default: captureBytes.append(byte)
                 }
             }
         } else {
-            current.bytes.append(contentsOf: text)
+            captureBytes.append(contentsOf: text)
         }
-        capture = current
     }
 
     // MARK: - Structure
@@ -302,29 +301,28 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         let isAtomText = format == .atom10 || format == .atom03
         capture = Capture(
             target: target, depth: stack.count, base: base,
-            isMarkup: type == "xhtml" || (format == .atom03 && mode == "xml" && type.contains("html")),
             isPlainText: isAtomText && (type == "" || type == "text" || type == "text/plain") && mode != "escaped")
+        captureIsMarkup = type == "xhtml" || (format == .atom03 && mode == "xml" && type.contains("html"))
+        captureBytes.removeAll(keepingCapacity: true)
+        captureTruncated = false
     }
 
     private func appendStartTag(_ name: QualifiedName, attributes: SAXAttributes) {
-        guard var current = capture else { return }
-        capture = nil
         var tag = "<" + name.local
         for (attribute, value) in attributes.all() {
             tag += " \(attribute)=\"" + value.replacingOccurrences(of: "&", with: "&amp;")
                 .replacingOccurrences(of: "\"", with: "&quot;") + "\""
         }
-        appendBytes(tag + ">", to: &current)
-        capture = current
+        appendText(tag + ">")
     }
 
-    private func appendBytes(_ text: String, to current: inout Capture) {
-        guard current.bytes.count + text.utf8.count <= ParserLimits.maxFieldBytes else { return }
-        current.bytes.append(contentsOf: text.utf8)
+    private func appendText(_ text: String) {
+        guard captureBytes.count + text.utf8.count <= ParserLimits.maxFieldBytes else { return }
+        captureBytes.append(contentsOf: text.utf8)
     }
 
     private func finishCapture(_ finished: Capture) {
-        let raw = String(decoding: finished.bytes, as: UTF8.self)
+        let raw = Self.trimmedText(captureBytes)
         switch finished.target {
         case .atomAuthorName:
             item?.offer(.author, rank: 0, PlainText.collapsingWhitespace(raw))
@@ -352,7 +350,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             case .link:
                 item?.offerLink(resolve(PlainText.collapsingWhitespace(raw), base: finished.base), rank: rule.rank)
             case .id:
-                let id = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let id = raw
                 item?.offer(.id, rank: rule.rank, id)
                 if finished.isPermaLink, id.hasPrefix("http://") || id.hasPrefix("https://") {
                     item?.offerLink(resolve(id, base: finished.base), rank: 2)
@@ -363,13 +361,13 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                 item?.addCategory(PlainText.fromHTML(raw))
             case .summary, .content:
                 let html = finished.isPlainText ? Self.escapeHTML(raw) : raw
-                item?.offer(rule.field, rank: rule.rank, html.trimmingCharacters(in: .whitespacesAndNewlines))
+                item?.offer(rule.field, rank: rule.rank, html)
             case .published, .updated:
                 item?.offerDate(rule.field, rank: rule.rank, raw)
             case .duration:
-                item?.offerDuration(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+                item?.offerDuration(raw)
             case .explicit:
-                item?.offerExplicit(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+                item?.offerExplicit(raw)
             }
         }
     }
@@ -390,8 +388,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     /// Resolves a link against the base in scope and keeps it only for http, https and mailto.
     private func resolve(_ link: String, base: URL?) -> String? {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = PlainText.trimmingASCIIWhitespace(link)
         guard !trimmed.isEmpty else { return nil }
+        // Most links are already absolute and plain: no need for Foundation's URL parser.
+        if Self.isPlainAbsoluteWebLink(trimmed) { return trimmed }
         let url = URL(string: trimmed, relativeTo: base)
             ?? trimmed.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed))
             .flatMap { URL(string: $0, relativeTo: base) }
@@ -406,9 +406,52 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         return absolute.absoluteString
     }
 
+    /// The captured bytes as text without leading and trailing ASCII whitespace. Done on the bytes: Foundation's
+    /// `trimmingCharacters` walks UTF-16 and was most of the parse time on long contents.
+    static func trimmedText(_ bytes: [UInt8]) -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
+    }
+
+    /// `http://` or `https://` followed only by characters a URL may hold unescaped, with a host, and no
+    /// dot segments to normalise: such a link resolves to itself whatever the base.
+    static func isPlainAbsoluteWebLink(_ link: String) -> Bool {
+        let utf8 = link.utf8
+        let prefixLength: Int
+        if utf8.starts(with: "https://".utf8) {
+            prefixLength = 8
+        } else if utf8.starts(with: "http://".utf8) {
+            prefixLength = 7
+        } else {
+            return false
+        }
+        guard utf8.count > prefixLength else { return false }
+        var previous: UInt8 = 0
+        for byte in utf8.dropFirst(prefixLength) {
+            defer { previous = byte }
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "@"),
+                UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                UInt8(ascii: "="), UInt8(ascii: "%"):
+                continue
+            case UInt8(ascii: "."):
+                // "/." may start a dot segment, which URL resolution would rewrite.
+                if previous == UInt8(ascii: "/") { return false }
+            default:
+                return false
+            }
+        }
+        return utf8.dropFirst(prefixLength).first != UInt8(ascii: "/")
+    }
+
     /// RSS `author` is an e-mail address, often as `jane@example.org (Jane Doe)`: keep the name when given.
     static func authorName(_ text: String) -> String {
-        if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text[..<open].contains("@") {
+        if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text[..<open].utf8.contains(UInt8(ascii: "@")) {
             let name = text[text.index(after: open)..<text.index(before: text.endIndex)]
             if !name.isEmpty { return String(name) }
         }

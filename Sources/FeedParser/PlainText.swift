@@ -7,7 +7,7 @@ enum PlainText {
     static func fromHTML(_ text: String) -> String {
         var current = text
         for _ in 0..<3 {
-            guard current.contains("<") || current.contains("&") else { break }
+            guard current.utf8.contains(UInt8(ascii: "<")) || current.utf8.contains(UInt8(ascii: "&")) else { break }
             let next = decodeEntities(stripTags(current))
             if next == current { break }
             current = next
@@ -15,30 +15,47 @@ enum PlainText {
         return collapsingWhitespace(current)
     }
 
-    /// Runs of ASCII whitespace become one space, the ends are trimmed, C0 and C1 controls are dropped.
-    /// No-break spaces stay.
+    /// Runs of ASCII whitespace become one space, the ends are trimmed, C0 and C1 controls and DEL are
+    /// dropped. No-break spaces stay. Works on the UTF-8 bytes (titles are short but numerous).
     static func collapsingWhitespace(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}":
-                pendingSpace = !result.isEmpty
-            case "\u{00}"..."\u{1F}", "\u{7F}"..."\u{9F}":
-                // Control characters have no place in plain text, and are how terminal escapes get in.
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
+                pendingSpace = !bytes.isEmpty
+            case 0x00...0x1F, 0x7F:
                 continue
+            case 0x80...0x9F where previous == 0xC2:
+                // A C1 control (U+0080–U+009F): drop it and the 0xC2 lead byte already written.
+                bytes.removeLast()
             default:
-                if pendingSpace { result.append(" ") }
-                pendingSpace = false
-                result.append(scalar)
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append(byte)
             }
         }
-        return String(result)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The text without leading and trailing ASCII whitespace (Foundation's trimming walks UTF-16: slow).
+    static func trimmingASCIIWhitespace(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
+        return String(text[first...last])
     }
 
     /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.
     static func stripTags(_ text: String) -> String {
-        guard text.contains("<") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "<") {
@@ -60,7 +77,7 @@ enum PlainText {
 
     /// Decodes `&name;` (HTML 4 names, from libxml2's table), `&#N;` and `&#xH;`. Unknown names stay as written.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var result = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var index = 0

@@ -43,7 +43,7 @@ struct SAXAttributes {
     /// libxml2 leaves character references (and `&amp;` as `&#38;`) in attribute values when it does not
     /// substitute entities; resolve them here.
     private static func decodeReferences(_ value: String) -> String {
-        guard value.contains("&") else { return value }
+        guard value.utf8.contains(UInt8(ascii: "&")) else { return value }
         var result = ""
         var rest = Substring(value)
         while let ampersand = rest.firstIndex(of: "&") {
@@ -96,7 +96,8 @@ protocol SAXParserDelegate: AnyObject {
 /// and a cap on the character data entity expansion may produce.
 final class SAXParser {
     private var context: xmlParserCtxtPtr?
-    private weak var delegate: SAXParserDelegate?
+    /// The owner keeps the delegate alive for the parser's lifetime (unowned: no weak-reference cost per event).
+    private unowned(unsafe) let delegate: SAXParserDelegate
     private var names: [UnsafeRawPointer: String] = [:]
     private var characterBytes = 0
     private var depth = 0
@@ -204,14 +205,14 @@ final class SAXParser {
             stop(.limitExceeded(detail: "elements nested deeper than \(ParserLimits.maxDepth) levels"))
             return
         }
-        delegate?.startElement(
+        delegate.startElement(
             QualifiedName(namespace: name(uri), local: name(localName)),
             attributes: SAXAttributes(raw: attributes, count: count))
     }
 
     private func endElement(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) {
         depth -= 1
-        delegate?.endElement(QualifiedName(namespace: name(uri), local: name(localName)))
+        delegate.endElement(QualifiedName(namespace: name(uri), local: name(localName)))
     }
 
     private func characters(_ text: UnsafePointer<xmlChar>, _ length: Int) {
@@ -221,7 +222,7 @@ final class SAXParser {
                 detail: "entity expansion produced more than \(ParserLimits.maxExpansionBytes >> 20) MiB of text"))
             return
         }
-        delegate?.characters(UnsafeBufferPointer(start: text, count: length))
+        delegate.characters(UnsafeBufferPointer(start: text, count: length))
     }
 
     private func stop(_ error: FeedParseError) {

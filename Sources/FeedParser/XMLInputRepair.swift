@@ -55,6 +55,8 @@ struct XMLInputRepair {
 
     private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
         output.reserveCapacity(output.count + bytes.count + 16)
+        // Read once: a static's lazy-initialisation check would cost on every access.
+        let (markupPlain, cdataPlain, commentPlain) = (Self.markupPlain, Self.cdataPlain, Self.commentPlain)
         let count = bytes.count
         var index = 0
         var runStart = 0
@@ -62,13 +64,14 @@ struct XMLInputRepair {
             if end > runStart { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
         }
         while index < count {
+            // Most bytes are plain text for the current section: skip them with one table lookup each.
+            let plain = section == .cdata ? cdataPlain : section == .markup ? markupPlain : commentPlain
+            let specials = section == .cdata ? (UInt8(ascii: "]"), UInt8(ascii: "]"))
+                : section == .markup ? (UInt8(ascii: "&"), UInt8(ascii: "<")) : (UInt8(ascii: "-"), UInt8(ascii: "-"))
+            index = Self.skipPlainBlocks(bytes, from: index, specials: specials)
+            while index < count, plain[Int(bytes[index])] { index += 1 }
+            guard index < count else { break }
             let byte = bytes[index]
-            if byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
-                && byte != UInt8(ascii: "]") && byte != UInt8(ascii: "-")
-            {
-                index += 1
-                continue
-            }
             switch byte {
             case 0x09, 0x0A, 0x0D:
                 index += 1
@@ -300,6 +303,43 @@ struct XMLInputRepair {
     }
 
     // MARK: - Byte classes
+
+    /// Skips 16-byte blocks that hold only printable ASCII (and tab, newline) other than the two `specials`,
+    /// with vector compares; returns the start of the first block that needs a closer look.
+    private static func skipPlainBlocks(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, specials: (UInt8, UInt8)
+    ) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var index = start
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let high = SIMD16<UInt8>(repeating: 0x80)
+        let first = SIMD16<UInt8>(repeating: specials.0)
+        let second = SIMD16<UInt8>(repeating: specials.1)
+        let newline = SIMD16<UInt8>(repeating: 0x0A)
+        while index + 16 <= bytes.count {
+            let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+            let control = (block .< space) .& (block .!= newline)
+            let stop = control .| (block .>= high) .| (block .== first) .| (block .== second)
+            if any(stop) { break }
+            index += 16
+        }
+        return index
+    }
+
+    /// Bytes that need no look, per section: printable ASCII and tab/newline, other than the bytes that can
+    /// start something there (`&` and `<` in markup, `]` in CDATA, `-` in comments).
+    private static let markupPlain = plainTable(special: "&<")
+    private static let cdataPlain = plainTable(special: "]")
+    private static let commentPlain = plainTable(special: "-")
+
+    private static func plainTable(special: String) -> [Bool] {
+        let specials = Set(special.utf8)
+        return (0..<256).map { (value: Int) -> Bool in
+            let byte = UInt8(value)
+            let isText = byte >= 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+            return isText && byte < 0x80 && !specials.contains(byte)
+        }
+    }
 
     /// Whether `literal` starts at `index`: true, false, or nil when the chunk ends before it can be told.
     private static func match(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ literal: StaticString, final: Bool)

@@ -9,6 +9,7 @@ import Synchronization
 /// Why the store could not be read or written; each names the file involved.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotCreate(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case cannotLock(path: String, reason: String)
     case newerSchema(path: String, found: Int)
@@ -16,6 +17,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotCreate(let path, let reason): return "\(path): cannot create: \(reason)"
+        case .cannotRead(let path, let reason): return "\(path): cannot read: \(reason)"
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
         case .cannotLock(let path, let reason): return "\(path): cannot lock: \(reason)"
         case .newerSchema(let path, let found):
@@ -77,10 +79,13 @@ public final class FeedStore: Sendable {
 
     // MARK: - Feeds
 
-    /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
-    /// is moved aside as `NAME.corrupt-TIMESTAMP` (reported in `warnings`) and the feed starts afresh.
-    public func loadFeed(url: String) throws(StoreError) -> StoredFeed? {
-        try load(StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema)
+    /// The stored feed for this configured URL, or nil when there is none yet (or its file is unreadable,
+    /// which is reported in `warnings`). With `quarantine`, which only a holder of the write lock may ask for,
+    /// an undecodable file is also moved aside as `NAME.corrupt-TIMESTAMP-PID` so the feed starts afresh.
+    public func loadFeed(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
+        try load(
+            StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
+            quarantine: quarantine)
     }
 
     public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
@@ -93,7 +98,7 @@ public final class FeedStore: Sendable {
         var feeds: [StoredFeed] = []
         for name in names.sorted() where name.hasSuffix(".json") {
             let url = feedsDirectory.appendingPathComponent(name)
-            if let feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema) {
+            if let feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: false) {
                 feeds.append(feed)
             }
         }
@@ -102,8 +107,19 @@ public final class FeedStore: Sendable {
 
     // MARK: - Read state
 
-    public func loadReadState() throws(StoreError) -> ReadState {
-        try load(ReadState.self, from: readStateURL, schema: \.schema, current: ReadState.currentSchema) ?? ReadState()
+    /// Read marks; see `loadFeed` for `quarantine`.
+    public func loadReadState(quarantine: Bool = false) throws(StoreError) -> ReadState {
+        try load(ReadState.self, from: readStateURL, schema: \.schema, current: ReadState.currentSchema, quarantine: quarantine)
+            ?? ReadState()
+    }
+
+    /// Fails unless the store can be locked and written: checked once when the daemon starts.
+    public func checkWritable() throws {
+        try withWriteLock { () throws(StoreError) in
+            let probe = directory.appendingPathComponent(".write-probe")
+            try AtomicFile.write(Data(), to: probe)
+            unlink(probe.path)
+        }
     }
 
     public func saveReadState(_ state: ReadState) throws(StoreError) {
@@ -112,10 +128,10 @@ public final class FeedStore: Sendable {
 
     // MARK: - Files
 
-    private func load<T: Decodable>(_ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int) throws(StoreError)
-        -> T?
-    {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    private func load<T: Decodable>(
+        _ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int, quarantine: Bool
+    ) throws(StoreError) -> T? {
+        guard let data = try Self.contents(of: url) else { return nil }
         do {
             let value = try StoreCoding.decoder.decode(T.self, from: data)
             if value[keyPath: schema] > current { throw StoreError.newerSchema(path: url.path, found: value[keyPath: schema]) }
@@ -123,13 +139,39 @@ public final class FeedStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
+            guard quarantine else {
+                warnings.add("\(url.path): unreadable (\(Self.reason(error)))")
+                return nil
+            }
             let aside = url.path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
+                + "-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
             if rename(url.path, aside) == 0 {
                 warnings.add("\(url.path): unreadable (\(Self.reason(error))); moved aside to \(aside)")
             } else {
                 warnings.add("\(url.path): unreadable (\(Self.reason(error))) and could not be moved aside")
             }
             return nil
+        }
+    }
+
+    /// The file's bytes; nil only when it does not exist (any other failure is an error, never "empty").
+    private static func contents(of url: URL) throws(StoreError) -> Data? {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count == 0 { return data }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            data.append(contentsOf: buffer[0..<count])
         }
     }
 

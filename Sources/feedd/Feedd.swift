@@ -4,6 +4,7 @@ import Dispatch
 import FeedModel
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -34,6 +35,8 @@ struct Feedd: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "feedd")
+        // Signal sources first, so a SIGTERM that arrives while the config loads is not lost.
+        let stop = ShutdownSignals(logger: logger)
         let environment = ProcessInfo.processInfo.environment
         let daemon: Daemon
         do {
@@ -47,23 +50,50 @@ struct Feedd: AsyncParsableCommand {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
-        if once {
-            await daemon.refreshAll()
-            return
+        let task = Task {
+            if once {
+                let outcomes = await daemon.refreshAll()
+                // A feed that fails is the feed's problem; a store that cannot record is ours.
+                return !outcomes.contains { if case .storeFailed = $0.result { true } else { false } }
+            }
+            await daemon.run()
+            return true
         }
-        let task = Task { await daemon.run() }
-        let signals = [SIGTERM, SIGINT].map { number in
+        stop.onSignal { task.cancel() }
+        guard await task.value else { throw ExitCode.failure }
+    }
+}
+
+/// SIGTERM and SIGINT as dispatch sources: the first one cancels the daemon's task.
+final class ShutdownSignals {
+    private final class State: Sendable {
+        let action = Mutex<(@Sendable () -> Void)?>(nil)
+        let received = Mutex(false)
+    }
+
+    private let sources: [any DispatchSourceSignal]
+    private let state = State()
+
+    init(logger: Logger) {
+        let state = self.state
+        sources = [SIGTERM, SIGINT].map { number in
+            // The default action would end the process before the source sees the signal.
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 logger.info("signal received, shutting down", metadata: ["signal": "\(number)"])
-                task.cancel()
+                state.received.withLock { $0 = true }
+                state.action.withLock { $0 }?()
             }
             source.resume()
             return source
         }
-        await task.value
-        signals.forEach { $0.cancel() }
+    }
+
+    /// Runs `action` on the first signal, or at once if one has already arrived.
+    func onSignal(_ action: @escaping @Sendable () -> Void) {
+        state.action.withLock { $0 = action }
+        if state.received.withLock({ $0 }) { action() }
     }
 }
 

@@ -66,3 +66,16 @@ struct ConfigurationTests {
         #expect(Locations.stateDirectory(config: config, environment: ["HOME": "/home/ana"]).path == "/home/ana/.local/state/feedd")
     }
 }
+
+extension ConfigurationTests {
+    @Test(arguments: ["99999999999999999999d", "3651d", "1d" + String(repeating: "9999999999d", count: 200)])
+    func absurdDurationsAreRejectedNotOverflowed(_ text: String) {
+        #expect(DurationText.parse(text) == nil)
+    }
+
+    @Test func durationsBeyondTheLimitsAreConfigErrors() {
+        #expect(throws: ConfigError(path: "c.yaml", line: 3, message: "`timeout` of 2h is longer than the 10m allowed")) {
+            try Configuration.parse("feeds:\n  - url: https://a.example/\n    timeout: 2h\n", path: "c.yaml")
+        }
+    }
+}

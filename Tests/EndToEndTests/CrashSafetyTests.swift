@@ -83,3 +83,32 @@ struct CrashSafetyTests {
         #expect(try store.allFeeds().first?.items.isEmpty == false)
     }
 }
+
+extension CrashSafetyTests {
+    @Test func sigtermAbortsATransferThatWouldHangAndStoresNothingHalfDone() throws {
+        let server = try TestHTTPServer { _ in
+            sleep(20)  // a server that never answers in time
+            return .init(text: "<rss version=\"2.0\"><channel><item><title>late</title></item></channel></rss>")
+        }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/slow"))\n    timeout: 60s\n")
+        let process = try Self.launch(config)
+        usleep(1_000_000)
+        let stopped = Date()
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(Date().timeIntervalSince(stopped) < 5, "shutdown must not wait for the transfer's timeout")
+        let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
+        #expect(try store.allFeeds().isEmpty, "an aborted transfer records nothing")
+    }
+
+    @Test func onceFailsWhenTheStoreIsUnusable() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("not-a-directory", "x")
+        let config = try directory.write("c.yaml", "state_dir: not-a-directory/state\nfeeds:\n  - url: https://a.example/\n")
+        let result = try Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not-a-directory/state/feeds: cannot create"))
+    }
+}

@@ -41,13 +41,34 @@ struct FeedStoreTests {
         let badURL = store.feedFileURL(forFeedURL: "https://bad.example/feed")
         try Data("{\"schema\":1,\"url\":\"https://bad.example/feed\",\"fetch\":{},\"items\":[{\"id\":".utf8).write(to: badURL)
 
+        // A reader reports it and leaves it in place: only a writer holding the lock moves it aside.
         #expect(try store.loadFeed(url: "https://bad.example/feed") == nil)
         #expect(try store.allFeeds() == [good])
+        let reported = store.warnings.drain()
+        #expect(reported.count == 2)
+        #expect(reported.allSatisfy { $0.hasPrefix(badURL.path + ": unreadable") })
+        #expect(FileManager.default.fileExists(atPath: badURL.path))
+
+        let moved = try store.withWriteLock { () throws(StoreError) in try store.loadFeed(url: "https://bad.example/feed", quarantine: true) }
+        #expect(moved == nil)
         let warnings = store.warnings.drain()
         #expect(warnings.count == 1)
-        #expect(warnings.first?.hasPrefix(badURL.path) == true)
+        #expect(warnings.first?.contains("moved aside to \(badURL.path).corrupt-") == true)
         let names = try FileManager.default.contentsOfDirectory(atPath: store.feedsDirectory.path)
         #expect(names.contains { $0.hasPrefix(badURL.lastPathComponent + ".corrupt-") })
+        #expect(!FileManager.default.fileExists(atPath: badURL.path))
+        #expect(try store.loadFeed(url: good.url) == good)
+    }
+
+    @Test func aFileThatExistsButCannotBeReadIsAnErrorNotAnEmptyStore() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        // A directory where read.json should be: open succeeds, read fails (permissions would not stop root).
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("read.json"), withIntermediateDirectories: false)
+        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read.json").path, reason: "Is a directory")) {
+            try store.loadReadState()
+        }
     }
 
     @Test func newerSchemaIsRefusedNotOverwritten() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs one of the package's executables (built next to the test runner) and captures what it printed.
 public struct Subprocess {
@@ -25,10 +26,14 @@ public struct Subprocess {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
+        // Both pipes are drained at once, before waiting, so neither can fill up and block the child.
+        let errorOutput = Mutex(Data())
+        let errorReader = Thread { errorOutput.withLock { $0 = err.fileHandleForReading.readDataToEndOfFile() } }
+        errorReader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        while errorReader.isExecuting || !errorReader.isFinished { usleep(1000) }
+        let stderr = errorOutput.withLock { $0 }
         return Subprocess(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
             stderr: String(decoding: stderr, as: UTF8.self))

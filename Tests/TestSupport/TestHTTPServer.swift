@@ -37,6 +37,7 @@ public final class TestHTTPServer: Sendable {
     private let listener: Int32
     private let handler: Handler
     private let recorded = Mutex<[Request]>([])
+    private let stopped = Mutex(false)
 
     public init(handler: @escaping Handler) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -63,8 +64,22 @@ public final class TestHTTPServer: Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.listener = descriptor
         self.handler = handler
-        let server = self
-        Thread { server.acceptLoop() }.start()
+        // The accept loop holds the server weakly, so dropping the last reference stops it (deinit closes
+        // the listening socket, which ends `accept`).
+        Thread { [weak self] in
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                if connection < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                guard let server = self else {
+                    close(connection)
+                    return
+                }
+                Thread { server.serve(connection) }.start()
+            }
+        }.start()
     }
 
     deinit { stop() }
@@ -77,21 +92,15 @@ public final class TestHTTPServer: Sendable {
     /// Requests received so far, in arrival order.
     public var requests: [Request] { recorded.withLock { $0 } }
 
+    /// Stops accepting connections; safe to call more than once.
     public func stop() {
+        let wasStopped = stopped.withLock { value in
+            defer { value = true }
+            return value
+        }
+        guard !wasStopped else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
-    }
-
-    private func acceptLoop() {
-        while true {
-            let connection = accept(listener, nil, nil)
-            if connection < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let server = self
-            Thread { server.serve(connection) }.start()
-        }
     }
 
     private func serve(_ connection: Int32) {
