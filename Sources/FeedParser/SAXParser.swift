@@ -20,13 +20,24 @@ struct SAXAttributes {
         guard let raw else { return nil }
         for index in 0..<count {
             let base = index * 5
-            guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { continue }
-            let attributeNamespace = raw[base + 2].map { String(cString: $0) } ?? ""
-            guard attributeNamespace == namespace, xmlStrEqual(name, local) != 0 else { continue }
+            guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4],
+                Self.equals(name, local), Self.equals(raw[base + 2], namespace)
+            else { continue }
             return Self.decodeReferences(
                 String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
         }
         return nil
+    }
+
+    /// Compares a NUL-terminated libxml2 string (nil: empty) with a Swift string, without allocating.
+    private static func equals(_ pointer: UnsafePointer<xmlChar>?, _ text: String) -> Bool {
+        guard let pointer else { return text.isEmpty }
+        var index = 0
+        for byte in text.utf8 {
+            guard pointer[index] == byte else { return false }
+            index += 1
+        }
+        return pointer[index] == 0
     }
 
     /// Every attribute as (local name, value), in document order.
