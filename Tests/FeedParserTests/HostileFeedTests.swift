@@ -62,3 +62,19 @@ struct HostileFeedTests {
         }
     }
 }
+
+extension HostileFeedTests {
+    @Test func fieldsAreCutAtTheFieldLimitWithAWarning() throws {
+        func feed(contentBytes: Int) throws -> ParsedFeed {
+            let body = String(repeating: "a", count: contentBytes)
+            let document = "<rss version=\"2.0\"><channel><item><title>t</title><description>\(body)</description></item></channel></rss>"
+            return try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        }
+        let atLimit = try feed(contentBytes: ParserLimits.maxFieldBytes)
+        #expect(atLimit.items.first?.summary?.utf8.count == ParserLimits.maxFieldBytes)
+        #expect(atLimit.warnings.isEmpty)
+        let over = try feed(contentBytes: ParserLimits.maxFieldBytes + 1)
+        #expect(over.items.first?.summary?.utf8.count ?? 0 <= ParserLimits.maxFieldBytes)
+        #expect(over.warnings.contains("1 field(s) longer than 8 MiB were cut"))
+    }
+}
