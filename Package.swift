@@ -70,6 +70,7 @@ let package = Package(
             exclude: ["Fixtures", "Expected"]
         ),
         .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel"]),
+        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "TestSupport"]),
         .testTarget(
             name: "AggregatorTests",
             dependencies: ["Aggregator", "FeedFetcher", "FeedStore", "FeedModel", "TestSupport"]

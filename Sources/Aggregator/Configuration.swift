@@ -1,3 +1,6 @@
+import FeedFetcher
+import FeedModel
+import FeedStore
 import Foundation
 import Yams
 
@@ -8,8 +11,97 @@ public struct FeedConfig: Sendable, Equatable {
     public var name: String?
     public var interval: Duration
     public var timeout: Duration
+    /// Overrides `fetch.user_agent` for this feed.
+    public var userAgent: String?
+    /// Extra request headers, in the order written.
+    public var headers: [HTTPHeader] = []
+    public var auth: FeedAuth?
+    /// Skip TLS verification for this feed; logged at every fetch.
+    public var insecure = false
     /// The config line that names this feed, for messages.
     public var line: Int
+}
+
+extension FeedConfig {
+    /// Identifies this entry's settings: a feed disabled by 410 Gone comes back when its entry changes.
+    public var fingerprint: String {
+        var parts = [url.absoluteString, name ?? "", DurationText.format(interval), DurationText.format(timeout)]
+        parts.append(userAgent ?? "")
+        parts.append(contentsOf: headers.map { "\($0.name)=\($0.value)" })
+        parts.append(auth.map { "\($0.username)@\($0.password)" } ?? "")
+        parts.append(insecure ? "insecure" : "")
+        return StableHash.hex(parts.joined(separator: "\u{1F}"))
+    }
+}
+
+/// A request header from the configuration.
+public struct HTTPHeader: Sendable, Equatable {
+    public var name: String
+    public var value: String
+}
+
+/// HTTP basic authentication for one feed. The password is never in the config itself.
+public struct FeedAuth: Sendable, Equatable {
+    public enum PasswordSource: Sendable, Equatable {
+        /// `password_file`: the first line of a file.
+        case file(String)
+        /// `password_env`: an environment variable.
+        case environment(String)
+        /// `password_credential`: a systemd credential, `$CREDENTIALS_DIRECTORY/NAME`.
+        case credential(String)
+    }
+
+    public var username: String
+    public var password: PasswordSource
+
+    /// Reads the password now (it may change between fetches); throws a one-line reason.
+    public func readPassword(environment: [String: String]) throws(ConfigError) -> String {
+        switch password {
+        case .environment(let name):
+            guard let value = environment[name], !value.isEmpty else {
+                throw ConfigError(path: "$\(name)", line: nil, message: "password variable is not set")
+            }
+            return value
+        case .file(let path):
+            return try Self.firstLine(of: path)
+        case .credential(let name):
+            guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else {
+                throw ConfigError(
+                    path: name, line: nil, message: "systemd credential asked for, but $CREDENTIALS_DIRECTORY is not set")
+            }
+            return try Self.firstLine(of: directory + "/" + name)
+        }
+    }
+
+    private static func firstLine(of path: String) throws(ConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: nil, message: "cannot read the password file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        return String(text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+    }
+}
+
+/// The `fetch:` section: how feedd talks to servers.
+public struct FetchConfig: Sendable, Equatable {
+    public static let defaultMaxBytes = 16 << 20
+
+    /// Transfers in flight at once.
+    public var concurrency = 16
+    /// Transfers in flight to one host at once.
+    public var perHost = 2
+    /// Largest body accepted, after decompression.
+    public var maxBytes = FetchConfig.defaultMaxBytes
+    public var proxy: String?
+    public var userAgent = FeeddVersion.userAgent
+
+    public init() {}
+
+    /// The engine settings these values call for.
+    public var engineSettings: FetchSettings {
+        FetchSettings(concurrency: concurrency, perHost: perHost, proxy: proxy)
+    }
 }
 
 /// The parsed configuration file.
@@ -20,6 +112,7 @@ public struct Configuration: Sendable, Equatable {
     public var path: String
     /// From `state_dir`, made absolute against the config file's folder.
     public var stateDirectory: URL?
+    public var fetch = FetchConfig()
     public var feeds: [FeedConfig]
 
     /// Reads and validates the file at `path`.
@@ -46,7 +139,7 @@ public struct Configuration: Sendable, Equatable {
         }
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
-        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "feeds"], what: "the top level")
+        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "fetch", "feeds"], what: "the top level")
 
         var interval = defaultInterval
         var timeout = defaultTimeout
@@ -54,6 +147,16 @@ public struct Configuration: Sendable, Equatable {
             let entries = try reader.mapping(defaults, allowed: ["interval", "timeout"], what: "`defaults`")
             if let node = entries["interval"] { interval = try reader.duration(node, key: "interval") }
             if let node = entries["timeout"] { timeout = try reader.duration(node, key: "timeout") }
+        }
+        var fetch = FetchConfig()
+        if let node = top["fetch"] {
+            let entries = try reader.mapping(
+                node, allowed: ["concurrency", "per_host", "max_bytes", "proxy", "user_agent"], what: "`fetch`")
+            if let node = entries["concurrency"] { fetch.concurrency = try reader.integer(node, key: "concurrency", in: 1...256) }
+            if let node = entries["per_host"] { fetch.perHost = try reader.integer(node, key: "per_host", in: 1...64) }
+            if let node = entries["max_bytes"] { fetch.maxBytes = try reader.size(node, key: "max_bytes") }
+            if let node = entries["proxy"] { fetch.proxy = try reader.string(node, key: "proxy") }
+            if let node = entries["user_agent"] { fetch.userAgent = try reader.string(node, key: "user_agent") }
         }
         var stateDirectory: URL?
         if let node = top["state_dir"] {
@@ -66,7 +169,9 @@ public struct Configuration: Sendable, Equatable {
         var feeds: [FeedConfig] = []
         var seen: [String: Int] = [:]
         for entry in try reader.sequence(feedsNode, key: "feeds") {
-            let fields = try reader.mapping(entry, allowed: ["url", "name", "interval", "timeout"], what: "a feed")
+            let fields = try reader.mapping(
+                entry, allowed: ["url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure"],
+                what: "a feed")
             guard let urlNode = fields["url"] else {
                 throw ConfigError(path: path, line: reader.line(entry), message: "feed without `url`")
             }
@@ -76,17 +181,17 @@ public struct Configuration: Sendable, Equatable {
                 throw ConfigError(path: path, line: line, message: "duplicate feed \(url.absoluteString) (first on line \(first))")
             }
             seen[url.absoluteString] = line
-            feeds.append(
-                FeedConfig(
-                    url: url,
-                    name: try fields["name"].map { node throws(ConfigError) in try reader.string(node, key: "name") },
-                    interval: try fields["interval"].map { node throws(ConfigError) in try reader.duration(node, key: "interval") }
-                        ?? interval,
-                    timeout: try fields["timeout"].map { node throws(ConfigError) in try reader.duration(node, key: "timeout") }
-                        ?? timeout,
-                    line: line))
+            var feed = FeedConfig(url: url, interval: interval, timeout: timeout, line: line)
+            if let node = fields["name"] { feed.name = try reader.string(node, key: "name") }
+            if let node = fields["interval"] { feed.interval = try reader.duration(node, key: "interval") }
+            if let node = fields["timeout"] { feed.timeout = try reader.duration(node, key: "timeout") }
+            if let node = fields["user_agent"] { feed.userAgent = try reader.string(node, key: "user_agent") }
+            if let node = fields["headers"] { feed.headers = try reader.headers(node) }
+            if let node = fields["auth"] { feed.auth = try reader.auth(node) }
+            if let node = fields["insecure"] { feed.insecure = try reader.boolean(node, key: "insecure") }
+            feeds.append(feed)
         }
-        return Configuration(path: path, stateDirectory: stateDirectory, feeds: feeds)
+        return Configuration(path: path, stateDirectory: stateDirectory, fetch: fetch, feeds: feeds)
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -150,6 +255,77 @@ struct NodeReader {
             throw fail(node, "`\(key)` of \(text) is longer than the \(DurationText.format(limit)) allowed")
         }
         return duration
+    }
+
+    func integer(_ node: Node, key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        let text = try string(node, key: key)
+        guard let value = Int(text), range.contains(value) else {
+            throw fail(node, "`\(key)` must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+        }
+        return value
+    }
+
+    func boolean(_ node: Node, key: String) throws(ConfigError) -> Bool {
+        switch try string(node, key: key).lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        case let other: throw fail(node, "`\(key)` must be true or false, not `\(other)`")
+        }
+    }
+
+    /// A byte count: `16777216`, `512KiB`, `16MiB`, `1GiB` (also KB, MB, GB as powers of 1000).
+    func size(_ node: Node, key: String) throws(ConfigError) -> Int {
+        let text = try string(node, key: key).replacingOccurrences(of: " ", with: "")
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
+        var number = text
+        var multiplier = 1
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            number = String(text.dropLast(suffix.count))
+            multiplier = factor
+            break
+        }
+        guard let value = Int(number), value > 0, value <= (4 << 30) / multiplier else {
+            throw fail(node, "bad size `\(text)` for `\(key)`: write it like 16MiB or 524288 (at most 4GiB)")
+        }
+        return value * multiplier
+    }
+
+    func headers(_ node: Node) throws(ConfigError) -> [HTTPHeader] {
+        guard let mapping = node.mapping else { throw fail(node, "`headers` must be a mapping of `Name: value`") }
+        var result: [HTTPHeader] = []
+        for (nameNode, valueNode) in mapping {
+            let name = try string(nameNode, key: "headers")
+            let value = try string(valueNode, key: name)
+            guard !name.contains(":"), !name.contains(" "), !(name + value).contains("\n"), !(name + value).contains("\r")
+            else { throw fail(nameNode, "bad header `\(name)`") }
+            result.append(HTTPHeader(name: name, value: value))
+        }
+        return result
+    }
+
+    func auth(_ node: Node) throws(ConfigError) -> FeedAuth {
+        let fields = try mapping(
+            node, allowed: ["username", "password_file", "password_env", "password_credential", "password"], what: "`auth`")
+        guard let usernameNode = fields["username"] else { throw fail(node, "`auth` needs a `username`") }
+        if let plain = fields["password"] {
+            throw fail(plain, "passwords are not written in the config: use password_file, password_env or password_credential")
+        }
+        let sources = [
+            fields["password_file"].map { ($0, FeedAuth.PasswordSource.file("")) },
+            fields["password_env"].map { ($0, FeedAuth.PasswordSource.environment("")) },
+            fields["password_credential"].map { ($0, FeedAuth.PasswordSource.credential("")) },
+        ].compactMap { $0 }
+        guard sources.count == 1, let (sourceNode, kind) = sources.first else {
+            throw fail(node, "`auth` needs exactly one of password_file, password_env, password_credential")
+        }
+        let value = try string(sourceNode, key: "password source")
+        let source: FeedAuth.PasswordSource
+        switch kind {
+        case .file: source = .file(value)
+        case .environment: source = .environment(value)
+        case .credential: source = .credential(value)
+        }
+        return FeedAuth(username: try string(usernameNode, key: "username"), password: source)
     }
 
     /// The longest value each duration key accepts.

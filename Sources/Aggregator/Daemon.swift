@@ -9,8 +9,9 @@ public final class Daemon: Sendable {
     public let store: FeedStore
     private let refresher: Refresher
     private let logger: Logger
-    /// Transfers in flight at once.
-    public static let concurrency = 8
+    /// Feeds being refreshed at once: their transfers queue in the fetch engine, which enforces
+    /// `fetch.concurrency` and `fetch.per_host`; this only bounds the memory of bodies waiting to be parsed.
+    static let refreshesInFlight = 64
 
     /// Opens the store and checks it can be locked and written: a daemon that cannot store is refused at start.
     public init(configuration: Configuration, stateDirectory: URL, logger: Logger) throws {
@@ -18,7 +19,9 @@ public final class Daemon: Sendable {
         self.store = try FeedStore(directory: stateDirectory)
         try store.checkWritable()
         self.logger = logger
-        self.refresher = Refresher(store: store, logger: logger)
+        self.refresher = Refresher(
+            store: store, engine: FetchEngine(settings: configuration.fetch.engineSettings), fetch: configuration.fetch,
+            logger: logger)
     }
 
     /// Fetches every feed once, concurrently; returns the outcomes in config order.
@@ -33,16 +36,26 @@ public final class Daemon: Sendable {
     public func run() async {
         logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
         var nextFetch: [String: Date] = [:]
+        var disabled: Set<String> = []
         for feed in configuration.feeds {
             let key = feed.url.absoluteString
-            nextFetch[key] = (try? store.loadFeed(url: key))?.fetch.nextFetch ?? .distantPast
+            let state = (try? store.loadFeed(url: key))?.fetch
+            nextFetch[key] = state?.nextFetch ?? .distantPast
+            if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { disabled.insert(key) }
+        }
+        if !disabled.isEmpty {
+            logger.notice("feeds disabled after 410 Gone (edit their config entry to try again)", metadata: ["count": "\(disabled.count)"])
         }
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         while !Task.isCancelled {
             let now = Date()
-            let due = configuration.feeds.filter { Schedule.isDue(nextFetch: nextFetch[$0.url.absoluteString], now: now) }
+            let due = configuration.feeds.filter { feed in
+                !disabled.contains(feed.url.absoluteString)
+                    && Schedule.isDue(nextFetch: nextFetch[feed.url.absoluteString], now: now)
+            }
             for outcome in await refresh(due) where outcome.result != .cancelled {
                 nextFetch[outcome.feedURL] = outcome.nextFetch
+                if outcome.status == 410 { disabled.insert(outcome.feedURL) }
             }
             let earliest = nextFetch.values.min() ?? Date().addingTimeInterval(60)
             let wait = min(max(earliest.timeIntervalSinceNow, 1), 300)
@@ -67,7 +80,7 @@ public final class Daemon: Sendable {
                 next += 1
                 group.addTask { (index, await refresher.refresh(feed)) }
             }
-            for _ in 0..<min(Self.concurrency, feeds.count) { startNext() }
+            for _ in 0..<min(Self.refreshesInFlight, feeds.count) { startNext() }
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
                 // A cancelled daemon starts nothing new.

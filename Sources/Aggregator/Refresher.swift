@@ -30,14 +30,21 @@ public struct RefreshOutcome: Sendable, Equatable {
 /// A failure is recorded on the feed and returned; it never throws past the feed.
 public struct Refresher: Sendable {
     public let store: FeedStore
-    public let fetcher: HTTPFetcher
+    public let engine: FetchEngine
+    public let fetch: FetchConfig
     public let logger: Logger
-    public var userAgent = FeeddVersion.userAgent
+    /// Where passwords named by the config are read from.
+    public let environment: [String: String]
 
-    public init(store: FeedStore, fetcher: HTTPFetcher = HTTPFetcher(), logger: Logger) {
+    public init(
+        store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.store = store
-        self.fetcher = fetcher
+        self.engine = engine
+        self.fetch = fetch
         self.logger = logger
+        self.environment = environment
     }
 
     public func refresh(_ feed: FeedConfig, now: @Sendable () -> Date = Date.init) async -> RefreshOutcome {
@@ -50,24 +57,33 @@ public struct Refresher: Sendable {
         } catch {
             return finish(outcome, .storeFailed(error.description), feed: feed, failures: 1, elapsed: ContinuousClock.now - started)
         }
-        let target = stored.fetch.movedTo.flatMap(URL.init(string:)) ?? feed.url
-        let request = FetchRequest(
-            url: target, etag: stored.fetch.etag, lastModified: stored.fetch.lastModified, userAgent: userAgent,
-            timeout: feed.timeout)
         let interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
         do {
-            let response = try await fetcher.fetch(request)
+            let request = try makeRequest(feed, stored: stored)
+            if feed.insecure {
+                logger.warning("TLS verification is off for this feed (insecure: true)", metadata: ["feed_url": "\(key)"])
+            }
+            let response = try await engine.fetch(request)
             outcome.status = response.finalURL.isFileURL ? nil : response.status
             outcome.bytes = response.body.count
-            interpreted = Self.interpret(response)
-        } catch .cancelled {
-            return finish(outcome, .cancelled, feed: feed, failures: 0, elapsed: ContinuousClock.now - started)
+            interpreted = Self.interpret(response, previousBodyHash: stored.fetch.bodyHash)
+        } catch let error as FetchError {
+            switch error {
+            case .cancelled:
+                return finish(outcome, .cancelled, feed: feed, failures: 0, elapsed: ContinuousClock.now - started)
+            case .hostWaiting(let until):
+                interpreted = .failure(RefreshFailure(message: error.description, notBefore: until, countsAsFailure: false))
+            default:
+                interpreted = .failure(RefreshFailure(message: error.description))
+            }
         } catch {
-            interpreted = .failure(RefreshFailure(message: error.description))
+            interpreted = .failure(RefreshFailure(message: "\(error)"))
         }
         do {
-            let (result, failures) = try commit(interpreted, feed: feed, now: now())
-            return finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)
+            let (result, failures, next) = try commit(interpreted, feed: feed, now: now())
+            var done = finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)
+            done.nextFetch = next
+            return done
         } catch {
             return finish(
                 outcome, .storeFailed("\(error)"), feed: feed, failures: stored.fetch.consecutiveFailures + 1,
@@ -75,15 +91,39 @@ public struct Refresher: Sendable {
         }
     }
 
-    struct RefreshFailure: Error {
-        var message: String
+    /// The request for this feed: its current URL (after a recorded permanent redirect), validators, identity,
+    /// headers and credentials.
+    func makeRequest(_ feed: FeedConfig, stored: StoredFeed) throws(ConfigError) -> FetchRequest {
+        let auth = try feed.auth.map { auth throws(ConfigError) in
+            (user: auth.username, password: try auth.readPassword(environment: environment))
+        }
+        return FetchRequest(
+            url: stored.fetch.movedTo.flatMap(URL.init(string:)) ?? feed.url, etag: stored.fetch.etag,
+            lastModified: stored.fetch.lastModified, userAgent: feed.userAgent ?? fetch.userAgent,
+            headers: feed.headers.map { ($0.name, $0.value) }, basicAuth: auth, insecure: feed.insecure,
+            timeout: feed.timeout, maxBodyBytes: fetch.maxBytes)
     }
 
-    /// Decides what a response means: not modified, a feed, or a failure.
-    static func interpret(_ response: FetchResponse) -> Result<(FetchResponse, ParsedFeed?), RefreshFailure> {
+    struct RefreshFailure: Error {
+        var message: String
+        /// The server's `Retry-After`, if it gave one.
+        var notBefore: Date?
+        /// False for a wait the host asked for before we contacted it: not the feed's failure.
+        var countsAsFailure = true
+        /// 410 Gone: the feed is disabled.
+        var gone = false
+    }
+
+    /// Decides what a response means: not modified (304, or the same bytes as last time), a feed, or a failure.
+    static func interpret(_ response: FetchResponse, previousBodyHash: String?) -> Result<(FetchResponse, ParsedFeed?), RefreshFailure> {
         if response.isNotModified { return .success((response, nil)) }
         guard (200..<300).contains(response.status) else {
-            return .failure(RefreshFailure(message: "HTTP \(response.status)"))
+            let notBefore = HTTPDecisions.retryAfter(status: response.status, headers: response.headers, now: Date())
+            return .failure(
+                RefreshFailure(message: "HTTP \(response.status)", notBefore: notBefore, gone: response.status == 410))
+        }
+        if HTTPDecisions.isUnchanged(bodyHash: HTTPDecisions.bodyHash(response.body), previous: previousBodyHash) {
+            return .success((response, nil))
         }
         do {
             let feed = try StreamingFeedParser.parse(response.body, url: response.finalURL, contentType: response.contentType)
@@ -94,19 +134,22 @@ public struct Refresher: Sendable {
     }
 
     /// Under the store lock, re-reads the feed's file (another process may have written it), merges and saves.
-    /// Returns the result and the feed's consecutive failures after it.
+    /// Returns the result, the feed's consecutive failures after it, and its next fetch time.
     private func commit(
         _ interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>, feed: FeedConfig, now: Date
-    ) throws -> (RefreshOutcome.Result, Int) {
+    ) throws -> (RefreshOutcome.Result, Int, Date) {
         let key = feed.url.absoluteString
-        return try store.withWriteLock { () throws(StoreError) -> (RefreshOutcome.Result, Int) in
+        return try store.withWriteLock { () throws(StoreError) -> (RefreshOutcome.Result, Int, Date) in
             var stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
             stored.fetch.lastFetch = now
             let result: RefreshOutcome.Result
+            var notBefore: Date?
             switch interpreted {
             case .failure(let failure):
-                stored.fetch.consecutiveFailures += 1
-                stored.fetch.lastResult = failure.message
+                if failure.countsAsFailure { stored.fetch.consecutiveFailures += 1 }
+                if failure.gone { stored.fetch.disabledFor = feed.fingerprint }
+                stored.fetch.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
+                notBefore = failure.notBefore
                 result = .failed(failure.message)
             case .success((let response, let document)):
                 if let etag = response.etag { stored.fetch.etag = etag }
@@ -114,25 +157,28 @@ public struct Refresher: Sendable {
                 if let moved = response.permanentRedirect { stored.fetch.movedTo = moved.absoluteString }
                 stored.fetch.consecutiveFailures = 0
                 stored.fetch.lastSuccess = now
+                stored.fetch.disabledFor = nil
                 if let document {
                     let merge = ItemMerge.merge(stored: stored.items, parsed: document.items, feedURL: key, now: now)
                     stored.items = merge.items
                     stored.title = document.title ?? stored.title
                     stored.link = document.link ?? stored.link
+                    stored.fetch.bodyHash = HTTPDecisions.bodyHash(response.body)
                     stored.fetch.lastResult = "ok"
                     result = .updated(new: merge.newCount, changed: merge.updatedCount)
                     for warning in document.warnings.prefix(3) {
                         logger.debug("feed warning", metadata: ["feed_url": "\(key)", "warning": "\(warning)"])
                     }
                 } else {
-                    stored.fetch.lastResult = "not modified"
+                    stored.fetch.lastResult = response.isNotModified ? "not modified" : "unchanged (same body)"
                     result = .notModified
                 }
             }
             stored.fetch.nextFetch = Schedule.nextFetch(
-                now: now, interval: feed.interval, consecutiveFailures: stored.fetch.consecutiveFailures)
+                now: now, interval: feed.interval, consecutiveFailures: stored.fetch.consecutiveFailures,
+                notBefore: notBefore)
             try store.saveFeed(stored)
-            return (result, stored.fetch.consecutiveFailures)
+            return (result, stored.fetch.consecutiveFailures, stored.fetch.nextFetch ?? now)
         }
     }
 

@@ -14,6 +14,13 @@ public enum Schedule {
         return now.addingTimeInterval(consecutiveFailures == 0 ? base : max(base, delay))
     }
 
+    /// `nextFetch`, but never before `notBefore` (a server's `Retry-After`).
+    public static func nextFetch(now: Date, interval: Duration, consecutiveFailures: Int, notBefore: Date?) -> Date {
+        let planned = nextFetch(now: now, interval: interval, consecutiveFailures: consecutiveFailures)
+        guard let notBefore else { return planned }
+        return max(planned, notBefore)
+    }
+
     /// Whether a feed is due: never fetched, or its next fetch time has come.
     public static func isDue(nextFetch: Date?, now: Date) -> Bool {
         guard let nextFetch else { return true }

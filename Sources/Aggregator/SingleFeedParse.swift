@@ -9,7 +9,7 @@ public enum SingleFeedParse {
         let lower = source.lowercased()
         if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
             guard let url = URL(string: source) else { throw CatalogError(message: "\(source): bad URL") }
-            let response = try await HTTPFetcher().fetch(FetchRequest(url: url, userAgent: FeeddVersion.userAgent))
+            let response = try await FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1)).fetch(FetchRequest(url: url, userAgent: FeeddVersion.userAgent))
             guard (200..<300).contains(response.status) else {
                 throw CatalogError(message: "\(source): HTTP \(response.status)")
             }

@@ -50,4 +50,11 @@ static inline CURLcode feedd_easy_getinfo_offset(CURL *handle, CURLINFO info, cu
     return curl_easy_getinfo(handle, info, value);
 }
 
+/* CURLAUTH_BASIC is a macro with a cast Swift does not import. */
+static const long feedd_auth_basic = (long)CURLAUTH_BASIC;
+
+static inline CURLMcode feedd_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
 #endif

@@ -1,33 +1,48 @@
 import Foundation
 
-/// One GET of a feed, with the validators saved from the last response.
+/// One GET of a feed, with the validators saved from the last response and the feed's own settings.
 public struct FetchRequest: Sendable {
     public var url: URL
     public var etag: String?
     public var lastModified: String?
     public var userAgent: String
+    /// Extra request headers (name, value), in order.
+    public var headers: [(String, String)]
+    /// HTTP basic authentication; the password is read by the caller from a file, the environment or a credential.
+    public var basicAuth: (user: String, password: String)?
+    /// Skip TLS certificate verification. Only when the configuration asks, and logged by the caller at every fetch.
+    public var insecure: Bool
     /// Whole-transfer limit, redirects included.
     public var timeout: Duration
     public var connectTimeout: Duration
     /// Decompressed body bytes beyond which the transfer is aborted.
     public var maxBodyBytes: Int
-    /// A transfer slower than 1 byte/s for this long is aborted (slowloris).
+    /// A transfer slower than `lowSpeedLimit` bytes per second for this long is aborted (slowloris).
     public var lowSpeedTime: Duration
+    public var lowSpeedLimit: Int
 
     public init(
-        url: URL, etag: String? = nil, lastModified: String? = nil, userAgent: String,
+        url: URL, etag: String? = nil, lastModified: String? = nil, userAgent: String, headers: [(String, String)] = [],
+        basicAuth: (user: String, password: String)? = nil, insecure: Bool = false,
         timeout: Duration = .seconds(30), connectTimeout: Duration = .seconds(10), maxBodyBytes: Int = 16 << 20,
-        lowSpeedTime: Duration = .seconds(20)
+        lowSpeedTime: Duration = .seconds(20), lowSpeedLimit: Int = 100
     ) {
         self.url = url
         self.etag = etag
         self.lastModified = lastModified
         self.userAgent = userAgent
+        self.headers = headers
+        self.basicAuth = basicAuth
+        self.insecure = insecure
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.maxBodyBytes = maxBodyBytes
         self.lowSpeedTime = lowSpeedTime
+        self.lowSpeedLimit = lowSpeedLimit
     }
+
+    /// `host:port`, the unit of per-host limits and of `Retry-After` waits.
+    public var hostKey: String { HTTPDecisions.hostKey(url) }
 }
 
 /// What the server answered.
@@ -63,11 +78,14 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     case tls(String)
     case timeout(String)
     case tooLarge(limit: Int)
+    case headersTooLarge(limit: Int)
     case tooManyRedirects
     /// A redirect (or URL) to a scheme feedd does not fetch, such as file:// from an http feed.
     case forbiddenScheme(String)
     case network(String)
     case file(String)
+    /// The host asked (429/503 with Retry-After) not to be contacted before this time; nothing was sent.
+    case hostWaiting(until: Date)
     /// The fetch was cancelled (daemon shutdown) and the transfer aborted.
     case cancelled
 
@@ -78,10 +96,13 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tls(let detail): return "TLS error: \(detail)"
         case .timeout(let detail): return "timed out: \(detail)"
         case .tooLarge(let limit): return "body larger than \(limit) bytes"
-        case .tooManyRedirects: return "more than \(HTTPFetcher.maxRedirects) redirects"
+        case .headersTooLarge(let limit): return "headers larger than \(limit) bytes"
+        case .tooManyRedirects: return "more than \(FetchEngine.maxRedirects) redirects"
         case .forbiddenScheme(let detail): return "refused URL scheme: \(detail)"
         case .network(let detail): return "network error: \(detail)"
         case .file(let detail): return "cannot read file: \(detail)"
+        case .hostWaiting(let until):
+            return "host asked to wait until \(HTTPDecisions.httpDate(until)) (Retry-After); not contacted"
         case .cancelled: return "cancelled"
         }
     }

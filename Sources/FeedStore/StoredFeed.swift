@@ -37,6 +37,11 @@ public struct FetchState: Codable, Sendable, Equatable {
     public var nextFetch: Date?
     /// Where the feed now lives after a permanent redirect.
     public var movedTo: String?
+    /// Digest of the last body parsed, to skip parsing when a server ignores validators but sends the same bytes.
+    public var bodyHash: String?
+    /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
+    /// keeps this fingerprint.
+    public var disabledFor: String?
 
     public init() {
         consecutiveFailures = 0
@@ -45,7 +50,7 @@ public struct FetchState: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
-        case movedTo = "moved_to"
+        case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +63,8 @@ public struct FetchState: Codable, Sendable, Equatable {
         consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
         nextFetch = try container.decodeIfPresent(Date.self, forKey: .nextFetch)
         movedTo = try container.decodeIfPresent(String.self, forKey: .movedTo)
+        bodyHash = try container.decodeIfPresent(String.self, forKey: .bodyHash)
+        disabledFor = try container.decodeIfPresent(String.self, forKey: .disabledFor)
     }
 }
 

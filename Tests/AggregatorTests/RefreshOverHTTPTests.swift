@@ -1,4 +1,5 @@
 import Aggregator
+import FeedFetcher
 import FeedStore
 import Foundation
 import Logging
@@ -28,7 +29,7 @@ struct RefreshOverHTTPTests {
         init() throws {
             directory = try TemporaryDirectory()
             store = try FeedStore(directory: directory.url)
-            refresher = Refresher(store: store, logger: Logger(label: "test"))
+            refresher = Refresher(store: store, engine: FetchEngine(), logger: Logger(label: "test"))
         }
 
         func feed(_ url: URL) -> FeedConfig {
@@ -69,7 +70,7 @@ struct RefreshOverHTTPTests {
         let setup = try Setup()
         let feed = setup.feed(server.url("/feed"))
         #expect(await setup.refresher.refresh(feed).result == .updated(new: 2, changed: 0))
-        #expect(await setup.refresher.refresh(feed).result == .updated(new: 0, changed: 0))
+        #expect(await setup.refresher.refresh(feed).result == .notModified)  // same bytes: not even parsed
         body.withLock { $0 = Self.rss(items: 1..<5) }
         #expect(await setup.refresher.refresh(feed).result == .updated(new: 2, changed: 0))
         let stored = try #require(try setup.store.loadFeed(url: feed.url.absoluteString))
@@ -90,7 +91,7 @@ struct RefreshOverHTTPTests {
         #expect(await setup.refresher.refresh(feed).result == .updated(new: 1, changed: 0))
         let stored = try #require(try setup.store.loadFeed(url: feed.url.absoluteString))
         #expect(stored.fetch.movedTo == server.url("/new").absoluteString)
-        #expect(await setup.refresher.refresh(feed).result == .updated(new: 0, changed: 0))
+        #expect(await setup.refresher.refresh(feed).result == .notModified)
         #expect(server.requests.map(\.path) == ["/old", "/new", "/new"])
     }
 

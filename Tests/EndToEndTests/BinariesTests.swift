@@ -19,7 +19,7 @@ struct BinariesTests {
         FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent("config/examples/\(name)").path) ?? Data()
     }
 
-    @Test func configToStoreToListToMarkRead() throws {
+    @Test func configToStoreToListToMarkRead() async throws {
         let server = try TestHTTPServer { request in
             switch request.path {
             case "/carnet/feed/": return .init(headers: [("Content-Type", "application/rss+xml; charset=UTF-8")], body: Self.sample("carnet-du-libriste.xml"))
@@ -37,19 +37,19 @@ struct BinariesTests {
               - url: \(server.url("/gone"))
             """)
 
-        let daemon = try Subprocess.run("feedd", ["--config", config, "--once"])
+        let daemon = try await Subprocess.run("feedd", ["--config", config, "--once"])
         #expect(daemon.status == 0, "\(daemon.stderr)")
         #expect(daemon.stderr.contains("items_new=4"))
         #expect(daemon.stderr.contains("HTTP 404"))
 
-        let list = try Subprocess.run("feedctl", ["list", "--config", config])
+        let list = try await Subprocess.run("feedctl", ["list", "--config", config])
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n")
         #expect(lines.count == 7)
         #expect(lines.first?.contains("Le Carnet du Libriste  L’auto-hébergement en 2026\u{00A0}: « simple » ?") == true)
         #expect(lines.contains { $0.hasPrefix("2026-11-18 14:02  outil  v2.4.0  https://github.com/example-org/outil/releases/tag/v2.4.0") })
 
-        let json = try Subprocess.run("feedctl", ["list", "--json", "--config", config])
+        let json = try await Subprocess.run("feedctl", ["list", "--json", "--config", config])
         let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(items.count == 7)
         let first = try #require(items.first)
@@ -62,27 +62,27 @@ struct BinariesTests {
 
         // Mark one by id prefix, then everything.
         let id = try #require(first["id"] as? String)
-        #expect(try Subprocess.run("feedctl", ["read", String(id.prefix(8)), "--config", config]).stdout == "1 item(s) marked read\n")
-        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout.split(separator: "\n").count == 6)
-        #expect(try Subprocess.run("feedctl", ["read", "--all", "--config", config]).status == 0)
-        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
-        let all = try Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])
+        #expect(try await Subprocess.run("feedctl", ["read", String(id.prefix(8)), "--config", config]).stdout == "1 item(s) marked read\n")
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout.split(separator: "\n").count == 6)
+        #expect(try await Subprocess.run("feedctl", ["read", "--all", "--config", config]).status == 0)
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        let all = try await Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])
         #expect((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])?.allSatisfy { $0["read"] as? Bool == true } == true)
 
         // A second run stores nothing twice and keeps the read marks.
-        #expect(try Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
-        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
-        #expect(try Subprocess.run("feedctl", ["list", "--all", "--config", config]).stdout.split(separator: "\n").count == 7)
+        #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        #expect(try await Subprocess.run("feedctl", ["list", "--all", "--config", config]).stdout.split(separator: "\n").count == 7)
     }
 
-    @Test func listMarkReadMarksWhatItPrinted() throws {
+    @Test func listMarkReadMarksWhatItPrinted() async throws {
         let server = try TestHTTPServer { _ in .init(body: Self.sample("les-ondes-podcast.xml")) }
         let directory = try TemporaryDirectory()
         let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/podcast"))\n")
-        #expect(try Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
-        let printed = try Subprocess.run("feedctl", ["list", "--mark-read", "--config", config])
+        #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        let printed = try await Subprocess.run("feedctl", ["list", "--mark-read", "--config", config])
         #expect(printed.stdout.split(separator: "\n").count == 3)
-        #expect(try Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
     }
 
     @Test(arguments: [
@@ -91,26 +91,26 @@ struct BinariesTests {
         ("feeds:\n  - url: notaurl\n", "c.yaml:2: bad URL `notaurl`"),
         ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed"),
     ])
-    func configErrorsExitNonZeroWithFileAndLine(_ yaml: String, _ message: String) throws {
+    func configErrorsExitNonZeroWithFileAndLine(_ yaml: String, _ message: String) async throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write("c.yaml", yaml)
         for (binary, arguments) in [("feedd", ["--config", config, "--once"]), ("feedctl", ["list", "--config", config])] {
-            let result = try Subprocess.run(binary, arguments)
+            let result = try await Subprocess.run(binary, arguments)
             #expect(result.status != 0, "\(binary)")
             #expect(result.stderr.contains(directory.url.path + "/" + message), "\(binary): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "one line: \(result.stderr)")
         }
     }
 
-    @Test func missingConfigIsAClearError() throws {
-        let result = try Subprocess.run("feedctl", ["list", "--config", "/nonexistent/feedd.yaml"])
+    @Test func missingConfigIsAClearError() async throws {
+        let result = try await Subprocess.run("feedctl", ["list", "--config", "/nonexistent/feedd.yaml"])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("feedctl: /nonexistent/feedd.yaml: cannot read"))
     }
 
-    @Test func parseJSONHasEveryKey() throws {
+    @Test func parseJSONHasEveryKey() async throws {
         let path = Self.repositoryRoot.appendingPathComponent("config/examples/les-ondes-podcast.xml").path
-        let result = try Subprocess.run("feedctl", ["parse", path, "--json"])
+        let result = try await Subprocess.run("feedctl", ["parse", path, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let feed = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(feed["format"] as? String == "rss2.0")

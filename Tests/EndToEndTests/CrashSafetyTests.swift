@@ -28,18 +28,13 @@ struct CrashSafetyTests {
         }
     }
 
-    static func launch(_ config: String) throws -> Process {
-        let process = Process()
-        process.executableURL = Subprocess.binaryDirectory.appendingPathComponent("feedd")
-        process.arguments = ["--config", config, "--log-level", "error"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func launch(_ config: String) throws -> ChildProcess {
+        try ChildProcess.launch(
+            Subprocess.path("feedd"), ["--config", config, "--log-level", "error"],
+            environment: ProcessInfo.processInfo.environment)
     }
 
-    @Test func sigkillAtRandomMomentsNeverCorruptsOrLosesCommittedItems() throws {
+    @Test func sigkillAtRandomMomentsNeverCorruptsOrLosesCommittedItems() async throws {
         let server = try Self.growingServer()
         let directory = try TemporaryDirectory()
         let feeds = (0..<12).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
@@ -49,9 +44,9 @@ struct CrashSafetyTests {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<25 {
             let process = try Self.launch(config)
-            usleep(UInt32.random(in: 150_000...900_000, using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+            process.send(SIGKILL)
+            _ = await process.termination()
 
             let store = try FeedStore(directory: stateDirectory)
             let stored = try store.allFeeds()
@@ -67,17 +62,15 @@ struct CrashSafetyTests {
         #expect(committed.values.reduce(0) { $0 + $1.count } > 12, "the daemon wrote during the test")
     }
 
-    @Test func sigtermExitsCleanlyWithTheStoreIntact() throws {
+    @Test func sigtermExitsCleanlyWithTheStoreIntact() async throws {
         let server = try Self.growingServer()
         let directory = try TemporaryDirectory()
         let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/a"))\n    interval: 1s\n")
         let process = try Self.launch(config)
-        usleep(1_500_000)
+        try await Task.sleep(for: .milliseconds(1500))
         let stopped = Date()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        process.send(SIGTERM)
+        #expect(await process.termination() == .exited(0))
         #expect(Date().timeIntervalSince(stopped) < 10)
         let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
         #expect(try store.allFeeds().first?.items.isEmpty == false)
@@ -85,7 +78,7 @@ struct CrashSafetyTests {
 }
 
 extension CrashSafetyTests {
-    @Test func sigtermAbortsATransferThatWouldHangAndStoresNothingHalfDone() throws {
+    @Test func sigtermAbortsATransferThatWouldHangAndStoresNothingHalfDone() async throws {
         let server = try TestHTTPServer { _ in
             sleep(20)  // a server that never answers in time
             return .init(text: "<rss version=\"2.0\"><channel><item><title>late</title></item></channel></rss>")
@@ -93,21 +86,20 @@ extension CrashSafetyTests {
         let directory = try TemporaryDirectory()
         let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/slow"))\n    timeout: 60s\n")
         let process = try Self.launch(config)
-        usleep(1_000_000)
+        try await Task.sleep(for: .milliseconds(1000))
         let stopped = Date()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.send(SIGTERM)
+        #expect(await process.termination() == .exited(0))
         #expect(Date().timeIntervalSince(stopped) < 5, "shutdown must not wait for the transfer's timeout")
         let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
         #expect(try store.allFeeds().isEmpty, "an aborted transfer records nothing")
     }
 
-    @Test func onceFailsWhenTheStoreIsUnusable() throws {
+    @Test func onceFailsWhenTheStoreIsUnusable() async throws {
         let directory = try TemporaryDirectory()
         try directory.write("not-a-directory", "x")
         let config = try directory.write("c.yaml", "state_dir: not-a-directory/state\nfeeds:\n  - url: https://a.example/\n")
-        let result = try Subprocess.run("feedd", ["--config", config, "--once"])
+        let result = try await Subprocess.run("feedd", ["--config", config, "--once"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not-a-directory/state/feeds: cannot create"))
     }

@@ -29,6 +29,44 @@ public final class TestHTTPServer: Sendable {
         public init(status: Int = 200, headers: [(String, String)] = [], text: String) {
             self.init(status: status, headers: headers, body: Data(text.utf8))
         }
+
+        /// A response the test writes itself, byte by byte if it likes (slow, endless, cut short).
+        public static func raw(_ writer: @escaping @Sendable (Connection) -> Void) -> Response {
+            var response = Response()
+            response.writer = writer
+            return response
+        }
+
+        fileprivate var writer: (@Sendable (Connection) -> Void)?
+    }
+
+    /// The client's socket, for `Response.raw`.
+    public struct Connection: Sendable {
+        fileprivate let descriptor: Int32
+
+        /// Sends bytes; false once the client has gone.
+        @discardableResult
+        public func send(_ data: Data) -> Bool {
+            data.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return true }
+                var offset = 0
+                while offset < raw.count {
+                    let written = Glibc.send(descriptor, base + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                    guard written > 0 else { return false }
+                    offset += written
+                }
+                return true
+            }
+        }
+
+        @discardableResult
+        public func send(_ text: String) -> Bool { send(Data(text.utf8)) }
+
+        /// Aborts the connection with a TCP reset instead of an orderly close.
+        public func reset() {
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        }
     }
 
     public typealias Handler = @Sendable (Request) -> Response
@@ -124,19 +162,16 @@ public final class TestHTTPServer: Sendable {
         let request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
         recorded.withLock { $0.append(request) }
         let response = handler(request)
+        if let writer = response.writer {
+            writer(Connection(descriptor: connection))
+            return
+        }
         var text = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
         var bytes = Data(text.utf8)
         if request.method != "HEAD" && response.status != 304 { bytes.append(response.body) }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = send(connection, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        Connection(descriptor: connection).send(bytes)
     }
 
     private static func reason(_ status: Int) -> String {
@@ -148,6 +183,8 @@ public final class TestHTTPServer: Sendable {
         case 308: return "Permanent Redirect"
         case 404: return "Not Found"
         case 410: return "Gone"
+        case 429: return "Too Many Requests"
+        case 503: return "Service Unavailable"
         case 500: return "Internal Server Error"
         default: return "Status"
         }

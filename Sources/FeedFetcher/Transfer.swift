@@ -1,100 +1,87 @@
 import Foundation
-import Synchronization
 internal import CCurl
 
-/// Fetches feeds with libcurl. Each transfer runs on its own thread outside Swift's cooperative pool, so a
-/// slow server never blocks other tasks; cancelling the calling task aborts the transfer within a second.
-public struct HTTPFetcher: Sendable {
-    public static let maxRedirects = 5
-
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
-
-    public init() {
-        Self.globalInit
-    }
-
-    /// Performs the request. Every HTTP status comes back as a response; transport failures throw.
-    public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
-        let cancelled = CancellationFlag()
-        let result: Result<FetchResponse, FetchError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let thread = Thread {
-                    let transfer = Transfer(request: request, cancelled: cancelled)
-                    continuation.resume(returning: withExtendedLifetime(transfer) {
-                        Result { () throws(FetchError) -> FetchResponse in try transfer.perform() }
-                    })
-                }
-                thread.stackSize = 1 << 20
-                thread.start()
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        return try result.get()
-    }
-}
-
-/// Set from any thread when a fetch's task is cancelled; read by curl's progress callback.
-final class CancellationFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
-}
-
-/// One libcurl easy handle, its buffers and its callbacks.
-private final class Transfer {
+/// One libcurl easy handle with its request, buffers and callbacks. Created, driven and finished on the
+/// engine's thread only.
+final class Transfer {
     let request: FetchRequest
-    let cancelled: CancellationFlag
-    var body = Data()
-    var headers: [String: String] = [:]
-    var hopStatuses: [Int] = []
-    var bodyTooLarge = false
+    let handle: UnsafeMutableRawPointer
+    private(set) var body = Data()
+    private(set) var headers: [String: String] = [:]
+    private var hopStatuses: [Int] = []
+    private var headerBytes = 0
+    private var bodyTooLarge = false
+    private var headersTooLarge = false
+    private var headerList: UnsafeMutablePointer<curl_slist>?
     /// curl writes its error message here; it must outlive the handle.
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
-    init(request: FetchRequest, cancelled: CancellationFlag) {
+    /// Headers past this size abort the transfer: a feed needs a few hundred bytes of them.
+    static let maxHeaderBytes = 64 * 1024
+
+    /// Configures a new easy handle; nil if curl refuses one of the options that guard which URLs are reached.
+    init?(request: FetchRequest) {
+        guard let handle = curl_easy_init() else { return nil }
         self.request = request
-        self.cancelled = cancelled
+        self.handle = handle
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        guard configure() else { return nil }
     }
 
-    deinit { errorBuffer.deallocate() }
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
 
-    func perform() throws(FetchError) -> FetchResponse {
+    private func configure() -> Bool {
         let isFile = request.url.isFileURL
-        var headerList: UnsafeMutablePointer<curl_slist>?
-        // Freed after the handle (defers run in reverse order).
-        defer { curl_slist_free_all(headerList) }
-        guard let handle = curl_easy_init() else { throw .network("curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+        // These decide which schemes may be reached: if curl refuses them, the transfer must not run.
+        // file:// only when the configuration itself names a file; redirects never leave http(s).
+        guard feedd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, isFile ? "file" : "http,https") == CURLE_OK,
+            feedd_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK
+        else { return false }
+
         if let etag = request.etag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
         if let lastModified = request.lastModified {
             headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
         }
-        headerList = curl_slist_append(headerList, "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8")
-
-        // These two decide which schemes may be reached: a failure to set them must stop the transfer.
-        // file:// only when the configuration itself names a file; redirects never leave http(s).
-        guard feedd_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, isFile ? "file" : "http,https") == CURLE_OK,
-            feedd_easy_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK
-        else { throw .forbiddenScheme("this libcurl cannot restrict protocols") }
+        headerList = curl_slist_append(
+            headerList,
+            "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+        )
+        for (name, value) in request.headers where !name.contains(":") && !(name + value).contains("\n") {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
 
         let opaqueSelf = Unmanaged.passUnretained(self).toOpaque()
         feedd_easy_setopt_string(handle, CURLOPT_URL, request.url.absoluteString)
         feedd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        feedd_easy_setopt_pointer(handle, CURLOPT_PRIVATE, opaqueSelf)
         feedd_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-        feedd_easy_setopt_long(handle, CURLOPT_MAXREDIRS, HTTPFetcher.maxRedirects)
+        feedd_easy_setopt_long(handle, CURLOPT_MAXREDIRS, FetchEngine.maxRedirects)
         feedd_easy_setopt_string(handle, CURLOPT_USERAGENT, request.userAgent)
         feedd_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
         feedd_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         feedd_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout))
         feedd_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
-        feedd_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        feedd_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, max(1, request.lowSpeedLimit))
         feedd_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, Self.milliseconds(request.lowSpeedTime) / 1000))
         // Refuses early a body whose declared (compressed) length is over the limit; receiveBody enforces the
-        // limit on the decompressed bytes.
+        // limit on the decompressed bytes, so a gzip bomb stops there too.
         feedd_easy_setopt_offset(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxBodyBytes))
         feedd_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        if let auth = request.basicAuth {
+            feedd_easy_setopt_long(handle, CURLOPT_HTTPAUTH, feedd_auth_basic)
+            feedd_easy_setopt_string(handle, CURLOPT_USERNAME, auth.user)
+            feedd_easy_setopt_string(handle, CURLOPT_PASSWORD, auth.password)
+            // Credentials go to the configured host only, never to where a redirect points.
+            feedd_easy_setopt_long(handle, CURLOPT_UNRESTRICTED_AUTH, 0)
+        }
+        if request.insecure {
+            feedd_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
+            feedd_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
+        }
         feedd_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, user in
             guard let user, let buffer else { return 0 }
             return Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue().receiveBody(buffer, size * count)
@@ -105,25 +92,26 @@ private final class Transfer {
             return Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue().receiveHeader(buffer, size * count)
         }
         feedd_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, opaqueSelf)
-        // curl calls the progress function about once a second even when no data flows: the cancellation check.
-        feedd_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-        feedd_easy_setopt_progress_callback(handle) { user, _, _, _, _ in
-            guard let user else { return 0 }
-            return Unmanaged<Transfer>.fromOpaque(user).takeUnretainedValue().cancelled.isSet ? 1 : 0
-        }
-        feedd_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, opaqueSelf)
+        return true
+    }
 
-        let code = curl_easy_perform(handle)
-        guard code == CURLE_OK else { throw mapError(code) }
+    /// Sets the proxy for this transfer (the standard environment variables apply otherwise).
+    func setProxy(_ proxy: String) {
+        feedd_easy_setopt_string(handle, CURLOPT_PROXY, proxy)
+    }
 
+    /// The outcome once curl reports the transfer done with `code`.
+    func finish(_ code: CURLcode) -> Result<FetchResponse, FetchError> {
+        guard code == CURLE_OK else { return .failure(mapError(code)) }
         var status = 0
         feedd_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>?
         feedd_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         let finalURL = effective.flatMap { URL(string: String(cString: $0)) } ?? request.url
-        return FetchResponse(
-            status: isFile ? 200 : status, finalURL: finalURL, headers: headers, body: body,
-            permanentRedirect: permanentMove(to: finalURL))
+        return .success(
+            FetchResponse(
+                status: request.url.isFileURL ? 200 : status, finalURL: finalURL, headers: headers, body: body,
+                permanentRedirect: permanentMove(to: finalURL)))
     }
 
     /// The new URL when every redirect hop was permanent (301/308) and none went from https to http.
@@ -134,7 +122,7 @@ private final class Transfer {
         return finalURL
     }
 
-    fileprivate func receiveBody(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
+    private func receiveBody(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
         guard body.count + length <= request.maxBodyBytes else {
             bodyTooLarge = true
             return 0  // tells curl to abort the transfer
@@ -143,7 +131,12 @@ private final class Transfer {
         return length
     }
 
-    fileprivate func receiveHeader(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
+    private func receiveHeader(_ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int {
+        headerBytes += length
+        guard headerBytes <= Self.maxHeaderBytes else {
+            headersTooLarge = true
+            return 0
+        }
         let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") {
@@ -165,7 +158,6 @@ private final class Transfer {
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
         switch code {
-        case CURLE_ABORTED_BY_CALLBACK: return .cancelled
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .dns(message)
         case CURLE_COULDNT_CONNECT: return .connect(message)
         case CURLE_OPERATION_TIMEDOUT: return .timeout(message)
@@ -173,6 +165,7 @@ private final class Transfer {
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             return .tls(message)
         case CURLE_WRITE_ERROR where bodyTooLarge, CURLE_FILESIZE_EXCEEDED: return .tooLarge(limit: request.maxBodyBytes)
+        case CURLE_WRITE_ERROR where headersTooLarge: return .headersTooLarge(limit: Self.maxHeaderBytes)
         case CURLE_TOO_MANY_REDIRECTS: return .tooManyRedirects
         case CURLE_UNSUPPORTED_PROTOCOL: return .forbiddenScheme(message)
         case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR: return .file(message)

@@ -1,0 +1,252 @@
+import Foundation
+import Synchronization
+internal import CCurl
+
+/// How many transfers run at once, per host and in all, and through which proxy.
+public struct FetchSettings: Sendable, Equatable {
+    /// Transfers in flight at once (config `fetch.concurrency`).
+    public var concurrency: Int
+    /// Transfers in flight to one `host:port` at once (config `fetch.per_host`).
+    public var perHost: Int
+    /// A proxy URL for every transfer (config `fetch.proxy`); otherwise libcurl reads `http_proxy`,
+    /// `https_proxy` and `no_proxy` from the environment.
+    public var proxy: String?
+
+    public init(concurrency: Int = 16, perHost: Int = 2, proxy: String? = nil) {
+        self.concurrency = max(1, concurrency)
+        self.perHost = max(1, perHost)
+        self.proxy = proxy
+    }
+}
+
+/// Fetches feeds with one libcurl multi handle driven by one dedicated thread: up to `concurrency` transfers
+/// in flight, at most `perHost` per host, the next one started as soon as one finishes (no batches), and
+/// connections reused. Callers `await` results from Swift concurrency without blocking its thread pool;
+/// cancelling the calling task aborts its transfer at once.
+public final class FetchEngine: Sendable {
+    public static let maxRedirects = 5
+
+    private let core: EngineCore
+
+    public init(settings: FetchSettings = FetchSettings()) {
+        core = EngineCore(settings: settings)
+        let core = self.core
+        let thread = Thread { core.run() }
+        thread.name = "feedd-fetch"
+        thread.start()
+    }
+
+    deinit { core.shutdown() }
+
+    /// Performs the request. Every HTTP status comes back as a response; transport failures throw.
+    /// A 429 or 503 with `Retry-After` makes later requests to the same `host:port` fail with `.hostWaiting`
+    /// until that time, without contacting the host.
+    public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
+        let id = core.newID()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                core.enqueue(EngineCore.Job(id: id, request: request, continuation: continuation))
+            }
+        } onCancel: {
+            core.cancel(id)
+        }
+        return try result.get()
+    }
+
+    /// The `Retry-After` waits in force, by `host:port`.
+    public var hostWaits: [String: Date] { core.hostWaits() }
+}
+
+/// The state shared between callers and the engine thread, and the engine thread's loop.
+final class EngineCore: Sendable {
+    struct Job: Sendable {
+        var id: UInt64
+        var request: FetchRequest
+        var continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>
+    }
+
+    private struct Shared {
+        var pending: [Job] = []
+        var cancelled: Set<UInt64> = []
+        var hostWaits: [String: Date] = [:]
+        var nextID: UInt64 = 0
+        var stopping = false
+    }
+
+    private let settings: FetchSettings
+    private let shared = Mutex(Shared())
+    private let multi: MultiHandle
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    init(settings: FetchSettings) {
+        Self.globalInit
+        self.settings = settings
+        multi = MultiHandle(settings: settings)
+    }
+
+    func newID() -> UInt64 {
+        shared.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+    }
+
+    func enqueue(_ job: Job) {
+        shared.withLock { $0.pending.append(job) }
+        multi.wakeup()
+    }
+
+    func cancel(_ id: UInt64) {
+        shared.withLock { _ = $0.cancelled.insert(id) }
+        multi.wakeup()
+    }
+
+    func shutdown() {
+        shared.withLock { $0.stopping = true }
+        multi.wakeup()
+    }
+
+    func hostWaits() -> [String: Date] {
+        shared.withLock { $0.hostWaits }
+    }
+
+    // MARK: - The engine thread
+
+    private struct Active {
+        var job: Job
+        var transfer: Transfer
+    }
+
+    /// Starts what may start, lets curl work, hands back what finished; sleeps in `curl_multi_poll` until a
+    /// socket is ready, a timer is due or `wakeup` is called.
+    func run() {
+        var active: [ObjectIdentifier: Active] = [:]
+        var perHost: [String: Int] = [:]
+        while true {
+            let now = Date()
+            var startable: [Job] = []
+            var refused: [(Job, FetchError)] = []
+            var abort: [ObjectIdentifier] = []
+            let stopping = shared.withLock { state -> Bool in
+                var waiting: [Job] = []
+                var starting: [String: Int] = [:]
+                for job in state.pending {
+                    let host = job.request.hostKey
+                    if state.stopping || state.cancelled.remove(job.id) != nil {
+                        refused.append((job, .cancelled))
+                    } else if let until = state.hostWaits[host], until > now {
+                        refused.append((job, .hostWaiting(until: until)))
+                    } else if active.count + startable.count < settings.concurrency,
+                        perHost[host, default: 0] + starting[host, default: 0] < settings.perHost
+                    {
+                        startable.append(job)
+                        starting[host, default: 0] += 1
+                    } else {
+                        waiting.append(job)
+                    }
+                }
+                state.pending = waiting
+                for (key, entry) in active where state.stopping || state.cancelled.contains(entry.job.id) {
+                    state.cancelled.remove(entry.job.id)
+                    abort.append(key)
+                }
+                return state.stopping
+            }
+            for (job, error) in refused { job.continuation.resume(returning: .failure(error)) }
+            for key in abort {
+                guard let entry = active.removeValue(forKey: key) else { continue }
+                multi.remove(entry.transfer)
+                perHost[entry.job.request.hostKey, default: 1] -= 1
+                entry.job.continuation.resume(returning: .failure(.cancelled))
+            }
+            if stopping && active.isEmpty { break }
+            for job in startable {
+                guard let transfer = Transfer(request: job.request) else {
+                    job.continuation.resume(returning: .failure(.forbiddenScheme("libcurl refused the protocol limits")))
+                    continue
+                }
+                if let proxy = settings.proxy { transfer.setProxy(proxy) }
+                multi.add(transfer)
+                active[ObjectIdentifier(transfer)] = Active(job: job, transfer: transfer)
+                perHost[job.request.hostKey, default: 0] += 1
+            }
+            for (transfer, code) in multi.performAndCollect() {
+                guard let entry = active.removeValue(forKey: ObjectIdentifier(transfer)) else { continue }
+                let host = entry.job.request.hostKey
+                perHost[host, default: 1] -= 1
+                let result = transfer.finish(code)
+                if case .success(let response) = result,
+                    let until = HTTPDecisions.retryAfter(status: response.status, headers: response.headers, now: Date())
+                {
+                    shared.withLock { state in state.hostWaits[host] = max(until, state.hostWaits[host] ?? until) }
+                }
+                shared.withLock { _ = $0.cancelled.remove(entry.job.id) }
+                entry.job.continuation.resume(returning: result)
+            }
+            multi.poll(milliseconds: active.isEmpty ? 5000 : 1000)
+        }
+    }
+}
+
+/// The libcurl multi handle. `wakeup` is the one call made from other threads: libcurl documents
+/// `curl_multi_wakeup` as safe to call from any thread; everything else runs on the engine thread.
+private final class MultiHandle: Sendable {
+    /// The CURLM pointer, kept as a number so the class stays Sendable; 0 if curl_multi_init failed.
+    private let address: UInt
+
+    private var pointer: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: address) }
+
+    init(settings: FetchSettings) {
+        let multi = curl_multi_init()
+        address = UInt(bitPattern: multi)
+        guard let multi else { return }
+        feedd_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, settings.perHost)
+        feedd_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, settings.concurrency * 2)
+        feedd_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    }
+
+    deinit {
+        if let pointer { curl_multi_cleanup(pointer) }
+    }
+
+    func wakeup() {
+        if let pointer { curl_multi_wakeup(pointer) }
+    }
+
+    func add(_ transfer: Transfer) {
+        curl_multi_add_handle(pointer, transfer.handle)
+    }
+
+    func remove(_ transfer: Transfer) {
+        curl_multi_remove_handle(pointer, transfer.handle)
+    }
+
+    /// Lets curl move every transfer forward, then returns those that finished, removed from the multi handle.
+    func performAndCollect() -> [(Transfer, CURLcode)] {
+        guard let pointer else { return [] }
+        var running: Int32 = 0
+        curl_multi_perform(pointer, &running)
+        var finished: [(Transfer, CURLcode)] = []
+        var left: Int32 = 0
+        while let message = curl_multi_info_read(pointer, &left) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            var owner: UnsafeMutablePointer<CChar>?
+            feedd_easy_getinfo_string(easy, CURLINFO_PRIVATE, &owner)
+            guard let owner else { continue }
+            let transfer = Unmanaged<Transfer>.fromOpaque(UnsafeRawPointer(owner)).takeUnretainedValue()
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(pointer, easy)
+            finished.append((transfer, code))
+        }
+        return finished
+    }
+
+    func poll(milliseconds: Int32) {
+        guard let pointer else {
+            usleep(UInt32(milliseconds) * 1000)
+            return
+        }
+        curl_multi_poll(pointer, nil, 0, milliseconds, nil)
+    }
+}

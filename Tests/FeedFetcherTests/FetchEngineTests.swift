@@ -1,0 +1,242 @@
+import FeedFetcher
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The fetch engine against real servers on 127.0.0.1 that misbehave on purpose.
+struct FetchEngineTests {
+    static let feed = "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>"
+
+    static func request(_ url: URL, maxBodyBytes: Int = 16 << 20, lowSpeed: Duration = .seconds(20)) -> FetchRequest {
+        FetchRequest(url: url, userAgent: "feedd-test/1", timeout: .seconds(30), maxBodyBytes: maxBodyBytes, lowSpeedTime: lowSpeed)
+    }
+
+    static func residentMiB() -> Int {
+        let fields = ((try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "").split(separator: " ")
+        return fields.count > 1 ? (Int(fields[1]) ?? 0) * 4096 >> 20 : 0
+    }
+
+    @Test func identityHeadersAndBasicAuthAreSent() async throws {
+        let server = try TestHTTPServer { _ in .init(text: Self.feed) }
+        var request = Self.request(server.url("/f"))
+        request.userAgent = "custom-agent/2.0"
+        request.headers = [("X-Api-Key", "k1"), ("Accept-Language", "fr")]
+        request.basicAuth = (user: "ana", password: "s3cret:with colon")
+        let response = try await FetchEngine().fetch(request)
+        #expect(response.status == 200)
+        let seen = try #require(server.requests.first)
+        #expect(seen.headers["user-agent"] == "custom-agent/2.0")
+        #expect(seen.headers["x-api-key"] == "k1")
+        #expect(seen.headers["accept-language"] == "fr")
+        #expect(seen.headers["authorization"] == "Basic " + Data("ana:s3cret:with colon".utf8).base64EncodedString())
+    }
+
+    @Test func aSlowlorisServerIsAbortedByTheLowSpeedLimit() async throws {
+        let servedFor = Locked<Duration?>(nil)
+        let server = try TestHTTPServer { _ in
+            .raw { connection in
+                let started = ContinuousClock.now
+                connection.send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                for _ in 0..<30 where connection.send("<") { sleep(1) }  // one byte a second
+                servedFor.withLock { $0 = ContinuousClock.now - started }
+            }
+        }
+        await #expect(throws: FetchError.self) {
+            try await FetchEngine().fetch(Self.request(server.url("/slow"), lowSpeed: .seconds(2)))
+        }
+        // Measured by the server, whose thread no other test can hold up: the client hung up after the
+        // 2 s low-speed window, long before the 30 s timeout.
+        while servedFor.value == nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try #require(servedFor.value) < .seconds(8))
+    }
+
+    @Test func anEndlessBodyStopsAtTheLimit() async throws {
+        let server = try TestHTTPServer { _ in
+            .raw { connection in
+                connection.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                let chunk = "10000\r\n" + String(repeating: "x", count: 0x10000) + "\r\n"
+                while connection.send(chunk) {}
+            }
+        }
+        await #expect(throws: FetchError.tooLarge(limit: 1 << 20)) {
+            try await FetchEngine().fetch(Self.request(server.url("/endless"), maxBodyBytes: 1 << 20))
+        }
+    }
+
+    @Test func aGzipBombStopsAtTheLimitWithMemoryBounded() async throws {
+        // 256 MiB of zeros compress to about 256 KiB; the limit applies to the decompressed bytes.
+        let bomb = try gzip(count: 256 << 20)
+        let server = try TestHTTPServer { _ in .init(headers: [("Content-Encoding", "gzip")], body: bomb) }
+        let before = Self.residentMiB()
+        await #expect(throws: FetchError.tooLarge(limit: 16 << 20)) {
+            try await FetchEngine().fetch(Self.request(server.url("/bomb")))
+        }
+        #expect(Self.residentMiB() - before < 200, "memory must stay bounded by the body limit")
+    }
+
+    @Test func aConnectionResetMidBodyIsANetworkError() async throws {
+        let server = try TestHTTPServer { _ in
+            .raw { connection in
+                connection.send("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n<rss version=\"2.0\"><channel>")
+                usleep(100_000)
+                connection.reset()
+            }
+        }
+        do {
+            _ = try await FetchEngine().fetch(Self.request(server.url("/reset")))
+            Issue.record("a reset transfer must fail")
+        } catch {
+            guard case .network = error else {
+                Issue.record("expected a network error, got \(error)")
+                return
+            }
+        }
+    }
+
+    @Test func perHostLimitIsRespectedAndOtherHostsAreNotHeldUp() async throws {
+        let inFlight = Locked((now: 0, most: 0))
+        let arrivals = Locked<[ContinuousClock.Instant]>([])
+        let slow = try TestHTTPServer { _ in
+            arrivals.withLock { $0.append(ContinuousClock.now) }
+            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            usleep(200_000)
+            inFlight.withLock { $0.now -= 1 }
+            return .init(text: Self.feed)
+        }
+        let otherArrival = Locked<ContinuousClock.Instant?>(nil)
+        let other = try TestHTTPServer { _ in
+            otherArrival.withLock { $0 = ContinuousClock.now }
+            return .init(text: Self.feed)
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 16, perHost: 2))
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<10 {
+                group.addTask { _ = try? await engine.fetch(Self.request(slow.url("/\(index)"))) }
+            }
+            group.addTask { _ = try? await engine.fetch(Self.request(other.url("/other"))) }
+        }
+        #expect(inFlight.value.most == 2)
+        #expect(slow.requests.count == 10)
+        // The other host was served while the slow one still had most of its queue to go.
+        let slowArrivals = arrivals.value
+        let otherServed = try #require(otherArrival.value)
+        #expect(otherServed < slowArrivals[4], "the other host must not wait behind the slow one")
+    }
+
+    @Test func retryAfterMakesThatHostWaitAndOnlyThatHost() async throws {
+        let limited = try TestHTTPServer { request in
+            request.path == "/seconds"
+                ? .init(status: 429, headers: [("Retry-After", "120")])
+                : .init(status: 503, headers: [("Retry-After", HTTPDecisions.httpDate(Date().addingTimeInterval(3600)))])
+        }
+        let other = try TestHTTPServer { _ in .init(text: Self.feed) }
+        let engine = FetchEngine()
+        let before = Date()
+        let first = try await engine.fetch(Self.request(limited.url("/seconds")))
+        let after = Date()
+        #expect(first.status == 429)
+        let wait = try #require(engine.hostWaits["127.0.0.1:\(limited.port)"])
+        #expect(wait >= before.addingTimeInterval(120) && wait <= after.addingTimeInterval(120))
+        await #expect(throws: FetchError.hostWaiting(until: wait)) {
+            try await engine.fetch(Self.request(limited.url("/another")))
+        }
+        #expect(limited.requests.count == 1, "a waiting host is not contacted")
+        #expect(try await engine.fetch(Self.request(other.url("/feed"))).status == 200)
+
+        let dated = FetchEngine()
+        let sent = Date()
+        #expect(try await dated.fetch(Self.request(limited.url("/date"))).status == 503)
+        let until = try #require(dated.hostWaits["127.0.0.1:\(limited.port)"])
+        #expect(until > sent.addingTimeInterval(3500))
+    }
+
+    @Test func shutdownAbortsFiftyTransfersInFlightPromptly() async throws {
+        let server = try TestHTTPServer { _ in
+            .raw { connection in
+                connection.send("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                sleep(30)
+            }
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 50, perHost: 50))
+        let cancelled = Locked(0)
+        let started = ContinuousClock.now
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        do {
+                            _ = try await engine.fetch(Self.request(server.url("/\(index)")))
+                        } catch {
+                            if (error as? FetchError) == .cancelled { cancelled.withLock { $0 += 1 } }
+                        }
+                    }
+                }
+            }
+        }
+        while server.requests.count < 50 && ContinuousClock.now - started < .seconds(10) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(server.requests.count == 50, "all fifty were in flight")
+        let cancelledAt = ContinuousClock.now
+        task.cancel()
+        await task.value
+        #expect(cancelled.withLock { $0 } == 50)
+        #expect(ContinuousClock.now - cancelledAt < .seconds(10), "not the 30 s the server would hold them")
+    }
+
+    @Test func aProxyFromTheSettingsIsUsed() async throws {
+        let proxy = try TestHTTPServer { _ in .init(text: Self.feed) }
+        let engine = FetchEngine(settings: FetchSettings(proxy: "http://127.0.0.1:\(proxy.port)"))
+        let response = try await engine.fetch(Self.request(URL(string: "http://feeds.example.invalid/rss")!))
+        #expect(response.status == 200)
+        #expect(proxy.requests.first?.path == "http://feeds.example.invalid/rss")
+    }
+
+    /// `count` zero bytes, gzipped with the system's gzip.
+    func gzip(count: Int) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "head -c \(count) /dev/zero | gzip -c"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+}
+
+struct HTTPDecisionsTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func retryAfterInBothForms() {
+        #expect(HTTPDecisions.retryAfter(status: 429, headers: ["retry-after": "90"], now: now) == now.addingTimeInterval(90))
+        let date = HTTPDecisions.httpDate(now.addingTimeInterval(600))
+        #expect(HTTPDecisions.retryAfter(status: 503, headers: ["retry-after": date], now: now) == now.addingTimeInterval(600))
+        #expect(HTTPDecisions.retryAfter(status: 200, headers: ["retry-after": "90"], now: now) == nil)
+        #expect(HTTPDecisions.retryAfter(status: 503, headers: ["retry-after": "soon"], now: now) == nil)
+        #expect(HTTPDecisions.retryAfter(status: 503, headers: [:], now: now) == nil)
+    }
+
+    @Test func httpDatesRoundTrip() {
+        #expect(HTTPDecisions.httpDate(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDecisions.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+    }
+
+    @Test func hostKeysIncludeTheDefaultPort() {
+        #expect(HTTPDecisions.hostKey(URL(string: "https://Example.org/feed")!) == "example.org:443")
+        #expect(HTTPDecisions.hostKey(URL(string: "http://example.org:8080/feed")!) == "example.org:8080")
+    }
+
+    @Test func bodyHashNoticesAnyChange() {
+        let a = HTTPDecisions.bodyHash(Data("<rss/>".utf8))
+        #expect(HTTPDecisions.isUnchanged(bodyHash: a, previous: HTTPDecisions.bodyHash(Data("<rss/>".utf8))))
+        #expect(!HTTPDecisions.isUnchanged(bodyHash: a, previous: HTTPDecisions.bodyHash(Data("<rss />".utf8))))
+        #expect(!HTTPDecisions.isUnchanged(bodyHash: a, previous: nil))
+    }
+}
