@@ -39,7 +39,7 @@ public final class Daemon: Sendable {
         var disabled: Set<String> = []
         for feed in configuration.feeds {
             let key = feed.url.absoluteString
-            let state = (try? store.loadFeed(url: key))?.fetch
+            let state = try? store.loadFetchState(url: key)
             nextFetch[key] = state?.nextFetch ?? .distantPast
             if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { disabled.insert(key) }
         }

@@ -144,6 +144,7 @@ public struct Refresher: Sendable {
             stored.fetch.lastFetch = now
             let result: RefreshOutcome.Result
             var notBefore: Date?
+            var itemsChanged = false
             switch interpreted {
             case .failure(let failure):
                 if failure.countsAsFailure { stored.fetch.consecutiveFailures += 1 }
@@ -160,9 +161,12 @@ public struct Refresher: Sendable {
                 stored.fetch.disabledFor = nil
                 if let document {
                     let merge = ItemMerge.merge(stored: stored.items, parsed: document.items, feedURL: key, now: now)
+                    let title = document.title ?? stored.title
+                    let link = document.link ?? stored.link
+                    itemsChanged = merge.changed || title != stored.title || link != stored.link
                     stored.items = merge.items
-                    stored.title = document.title ?? stored.title
-                    stored.link = document.link ?? stored.link
+                    stored.title = title
+                    stored.link = link
                     stored.fetch.bodyHash = HTTPDecisions.bodyHash(response.body)
                     stored.fetch.lastResult = "ok"
                     result = .updated(new: merge.newCount, changed: merge.updatedCount)
@@ -177,7 +181,12 @@ public struct Refresher: Sendable {
             stored.fetch.nextFetch = Schedule.nextFetch(
                 now: now, interval: feed.interval, consecutiveFailures: stored.fetch.consecutiveFailures,
                 notBefore: notBefore)
-            try store.saveFeed(stored)
+            // A fetch that changed no item (304, same body, a failure) rewrites only the small state file.
+            if itemsChanged {
+                try store.saveFeed(stored)
+            } else {
+                try store.saveFetchState(url: key, fetch: stored.fetch)
+            }
             return (result, stored.fetch.consecutiveFailures, stored.fetch.nextFetch ?? now)
         }
     }

@@ -79,28 +79,59 @@ public final class FeedStore: Sendable {
 
     // MARK: - Feeds
 
-    /// The stored feed for this configured URL, or nil when there is none yet (or its file is unreadable,
+    public func stateFileURL(forFeedURL url: String) -> URL {
+        feedsDirectory.appendingPathComponent(Self.key(forFeedURL: url) + ".state.json")
+    }
+
+    /// The stored feed for this configured URL, or nil when there is none yet (or its files are unreadable,
     /// which is reported in `warnings`). With `quarantine`, which only a holder of the write lock may ask for,
     /// an undecodable file is also moved aside as `NAME.corrupt-TIMESTAMP-PID` so the feed starts afresh.
     public func loadFeed(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
-        try load(
+        let items = try load(
             StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
             quarantine: quarantine)
+        let state = try loadStateFile(url: url, quarantine: quarantine)
+        guard items != nil || state != nil else { return nil }
+        var feed = items ?? StoredFeed(url: url)
+        if let state { feed.fetch = state.fetch }  // else: schema 1 kept it in the items file, or there is none
+        return feed
     }
 
+    /// Only the fetch state: what the scheduler needs, without reading any item.
+    public func loadFetchState(url: String) throws(StoreError) -> FetchState? {
+        if let state = try loadStateFile(url: url, quarantine: false) { return state.fetch }
+        return try load(
+            StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
+            quarantine: false)?.fetch
+    }
+
+    private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {
+        try load(
+            FeedStateFile.self, from: stateFileURL(forFeedURL: url), schema: \.schema,
+            current: FeedStateFile.currentSchema, quarantine: quarantine)
+    }
+
+    /// Writes the feed's items file and its state file.
     public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
         try write(feed, to: feedFileURL(forFeedURL: feed.url))
+        try saveFetchState(url: feed.url, fetch: feed.fetch)
+    }
+
+    /// Writes only the fetch state: what a fetch that changed no item costs.
+    public func saveFetchState(url: String, fetch: FetchState) throws(StoreError) {
+        try write(FeedStateFile(url: url, fetch: fetch), to: stateFileURL(forFeedURL: url))
     }
 
     /// Every stored feed, in file-name order.
     public func allFeeds() throws(StoreError) -> [StoredFeed] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsDirectory.path)) ?? []
         var feeds: [StoredFeed] = []
-        for name in names.sorted() where name.hasSuffix(".json") {
+        for name in names.sorted() where name.hasSuffix(".json") && !name.hasSuffix(".state.json") {
             let url = feedsDirectory.appendingPathComponent(name)
-            if let feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: false) {
-                feeds.append(feed)
-            }
+            guard var feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: false)
+            else { continue }
+            if let state = try loadStateFile(url: feed.url, quarantine: false) { feed.fetch = state.fetch }
+            feeds.append(feed)
         }
         return feeds
     }

@@ -8,6 +8,8 @@ public enum ItemMerge {
         public var items: [StoredItem]
         public var newCount: Int
         public var updatedCount: Int
+        /// Whether anything stored differs: new or changed items, or changed fields of stored ones.
+        public var changed: Bool
     }
 
     /// Identities for the items of one document, in order. Within a feed an item is known by its guid/id,
@@ -44,6 +46,7 @@ public enum ItemMerge {
         for (index, item) in items.enumerated() { byIdentity[item.identity] = index }
         var newCount = 0
         var updatedCount = 0
+        var changed = false
         for (item, identity) in zip(parsed, identities(of: parsed)) {
             if let index = byIdentity[identity] {
                 let existing = items[index]
@@ -51,6 +54,7 @@ public enum ItemMerge {
                 // A feed that stops giving a date must not make the item jump to "now".
                 if replacement.published == nil { replacement.published = existing.published }
                 if replacement != existing {
+                    changed = true
                     if replacement.title != existing.title || replacement.content != existing.content
                         || replacement.summary != existing.summary
                     {
@@ -63,10 +67,11 @@ public enum ItemMerge {
                 items.append(
                     StoredItem(id: itemID(feedURL: feedURL, identity: identity), identity: identity, item: item, firstSeen: now))
                 newCount += 1
+                changed = true
             }
         }
         items.sort { $0.sortDate > $1.sortDate }
-        return Outcome(items: items, newCount: newCount, updatedCount: updatedCount)
+        return Outcome(items: items, newCount: newCount, updatedCount: updatedCount, changed: changed)
     }
 }
 

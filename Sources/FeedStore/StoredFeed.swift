@@ -1,16 +1,21 @@
 import FeedModel
 import Foundation
 
-/// One feed's file in the store: what the feed said about itself, how its last fetch went, and its items.
+/// One feed as stored: what the feed said about itself, how its last fetch went, and its items.
+///
+/// On disk it is two files, so that a fetch that changes nothing (a 304) rewrites only the small one:
+/// `feeds/KEY.json` (schema 2: url, title, link, items) and `feeds/KEY.state.json` (`FeedStateFile`).
+/// Schema 1 kept `fetch` inside `KEY.json`; such a file still loads, and the next save splits it.
 public struct StoredFeed: Codable, Sendable, Equatable {
-    /// The schema this struct writes; older files are migrated on load.
-    public static let currentSchema = 1
+    /// The schema `KEY.json` is written with.
+    public static let currentSchema = 2
 
     public var schema: Int
     /// The URL as the configuration names it: the feed's key.
     public var url: String
     public var title: String?
     public var link: String?
+    /// Kept in `KEY.state.json`; only read from `KEY.json` when migrating schema 1.
     public var fetch: FetchState
     /// Newest first by publication (or first-seen) time.
     public var items: [StoredItem]
@@ -22,6 +27,45 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         self.link = link
         self.fetch = fetch
         self.items = items
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, url, title, link, fetch, items
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try container.decode(Int.self, forKey: .schema)
+        url = try container.decode(String.self, forKey: .url)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        link = try container.decodeIfPresent(String.self, forKey: .link)
+        fetch = try container.decodeIfPresent(FetchState.self, forKey: .fetch) ?? FetchState()
+        items = try container.decode([StoredItem].self, forKey: .items)
+    }
+
+    /// Writes the items file: the fetch state has a file of its own.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.currentSchema, forKey: .schema)
+        try container.encode(url, forKey: .url)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encodeIfPresent(link, forKey: .link)
+        try container.encode(items, forKey: .items)
+    }
+}
+
+/// `feeds/KEY.state.json`: one feed's fetch state, rewritten after every fetch.
+public struct FeedStateFile: Codable, Sendable, Equatable {
+    public static let currentSchema = 1
+
+    public var schema: Int
+    public var url: String
+    public var fetch: FetchState
+
+    public init(url: String, fetch: FetchState) {
+        self.schema = Self.currentSchema
+        self.url = url
+        self.fetch = fetch
     }
 }
 

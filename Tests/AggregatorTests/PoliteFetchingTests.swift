@@ -27,6 +27,21 @@ struct PoliteFetchingTests {
         #expect(server.requests.map { $0.headers["if-none-match"] } == [nil, "\"v1\"", "\"v2\""])
     }
 
+    @Test func aNotModifiedAnswerRewritesOnlyTheStateFile() async throws {
+        let server = try TestHTTPServer { request in
+            request.headers["if-none-match"] == "\"v1\"" ? .init(status: 304) : .init(headers: [("ETag", "\"v1\"")], text: Self.rss(1..<3))
+        }
+        let setup = try Setup()
+        let feed = setup.feed(server.url("/feed"))
+        _ = await setup.refresher.refresh(feed)
+        let itemsFile = setup.store.feedFileURL(forFeedURL: feed.url.absoluteString).path
+        let before = try FileManager.default.attributesOfItem(atPath: itemsFile)[.systemFileNumber] as? Int
+        #expect(await setup.refresher.refresh(feed).result == .notModified)
+        let after = try FileManager.default.attributesOfItem(atPath: itemsFile)[.systemFileNumber] as? Int
+        #expect(before != nil && before == after, "the items file was not replaced")
+        #expect(try setup.store.loadFetchState(url: feed.url.absoluteString)?.lastResult == "not modified")
+    }
+
     @Test func theSameBodyIsNotParsedAgain() async throws {
         let body = Locked(Self.rss(1..<3))
         let server = try TestHTTPServer { _ in .init(text: body.value) }

@@ -26,7 +26,9 @@ struct FeedStoreTests {
         #expect(try store.loadReadState().read.count == 1)
 
         let text = try String(contentsOf: store.feedFileURL(forFeedURL: feed.url), encoding: .utf8)
-        #expect(text.contains("\"schema\":1"))
+        #expect(text.contains("\"schema\":2"))
+        #expect(!text.contains("etag"), "the fetch state has its own file")
+        #expect(try String(contentsOf: store.stateFileURL(forFeedURL: feed.url), encoding: .utf8).contains("\"etag\":\"\\\"abc\\\"\""))
         #expect(text.contains("\"published\":\"2027-01-15T08:00:00Z\""))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.feedsDirectory.path).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty)
@@ -69,6 +71,28 @@ struct FeedStoreTests {
         #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read.json").path, reason: "Is a directory")) {
             try store.loadReadState()
         }
+    }
+
+    @Test func schemaOneFilesLoadAndAreSplitOnTheNextSave() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let url = "https://old.example/feed"
+        // What the end-to-end version wrote: one file with the fetch state inside.
+        let legacy = """
+            {"schema":1,"url":"\(url)","title":"Old","fetch":{"etag":"\\"e1\\"","consecutive_failures":0,"last_result":"ok"},
+             "items":[{"id":"00000000000000aa","identity":"id:1","title":"kept","authors":[],"categories":[],"enclosures":[],"first_seen":"2026-11-01T00:00:00Z"}]}
+            """
+        try Data(legacy.utf8).write(to: store.feedFileURL(forFeedURL: url))
+        let loaded = try #require(try store.loadFeed(url: url))
+        #expect(loaded.fetch.etag == "\"e1\"")
+        #expect(loaded.items.map(\.title) == ["kept"])
+        #expect(try store.loadFetchState(url: url)?.etag == "\"e1\"")
+        try store.saveFeed(loaded)
+        #expect(FileManager.default.fileExists(atPath: store.stateFileURL(forFeedURL: url).path))
+        let reloaded = try #require(try store.loadFeed(url: url))
+        #expect(reloaded.schema == 2)
+        #expect(reloaded.fetch == loaded.fetch && reloaded.items == loaded.items && reloaded.title == "Old")
     }
 
     @Test func newerSchemaIsRefusedNotOverwritten() throws {
