@@ -51,22 +51,22 @@ public struct Refresher: Sendable {
         let key = feed.url.absoluteString
         let started = ContinuousClock.now
         var outcome = RefreshOutcome(feedURL: key, result: .notModified, bytes: 0, status: nil, nextFetch: now())
-        let stored: StoredFeed
+        let state: FetchState
         do {
-            stored = try store.loadFeed(url: key) ?? StoredFeed(url: key)
+            state = try store.loadFetchState(url: key) ?? FetchState()
         } catch {
             return finish(outcome, .storeFailed(error.description), feed: feed, failures: 1, elapsed: ContinuousClock.now - started)
         }
         let interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
         do {
-            let request = try makeRequest(feed, stored: stored)
+            let request = try makeRequest(feed, state: state)
             if feed.insecure {
                 logger.warning("TLS verification is off for this feed (insecure: true)", metadata: ["feed_url": "\(key)"])
             }
             let response = try await engine.fetch(request)
             outcome.status = response.finalURL.isFileURL ? nil : response.status
             outcome.bytes = response.body.count
-            interpreted = Self.interpret(response, previousBodyHash: stored.fetch.bodyHash)
+            interpreted = Self.interpret(response, previousBodyHash: state.bodyHash)
         } catch let error as FetchError {
             switch error {
             case .cancelled:
@@ -86,20 +86,20 @@ public struct Refresher: Sendable {
             return done
         } catch {
             return finish(
-                outcome, .storeFailed("\(error)"), feed: feed, failures: stored.fetch.consecutiveFailures + 1,
+                outcome, .storeFailed("\(error)"), feed: feed, failures: state.consecutiveFailures + 1,
                 elapsed: ContinuousClock.now - started)
         }
     }
 
     /// The request for this feed: its current URL (after a recorded permanent redirect), validators, identity,
     /// headers and credentials.
-    func makeRequest(_ feed: FeedConfig, stored: StoredFeed) throws(ConfigError) -> FetchRequest {
+    func makeRequest(_ feed: FeedConfig, state: FetchState) throws(ConfigError) -> FetchRequest {
         let auth = try feed.auth.map { auth throws(ConfigError) in
             (user: auth.username, password: try auth.readPassword(environment: environment))
         }
         return FetchRequest(
-            url: stored.fetch.movedTo.flatMap(URL.init(string:)) ?? feed.url, etag: stored.fetch.etag,
-            lastModified: stored.fetch.lastModified, userAgent: feed.userAgent ?? fetch.userAgent,
+            url: state.movedTo.flatMap(URL.init(string:)) ?? feed.url, etag: state.etag,
+            lastModified: state.lastModified, userAgent: feed.userAgent ?? fetch.userAgent,
             headers: feed.headers.map { ($0.name, $0.value) }, basicAuth: auth, insecure: feed.insecure,
             timeout: feed.timeout, maxBodyBytes: fetch.maxBytes)
     }
@@ -140,54 +140,59 @@ public struct Refresher: Sendable {
     ) throws -> (RefreshOutcome.Result, Int, Date) {
         let key = feed.url.absoluteString
         return try store.withWriteLock { () throws(StoreError) -> (RefreshOutcome.Result, Int, Date) in
-            var stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
-            stored.fetch.lastFetch = now
+            // Only the small state file is read unless there are items to merge.
+            var fetchState = try store.loadFetchState(url: key, quarantine: true) ?? FetchState()
+            fetchState.lastFetch = now
             let result: RefreshOutcome.Result
             var notBefore: Date?
-            var itemsChanged = false
+            var changedFeed: StoredFeed?
             switch interpreted {
             case .failure(let failure):
-                if failure.countsAsFailure { stored.fetch.consecutiveFailures += 1 }
-                if failure.gone { stored.fetch.disabledFor = feed.fingerprint }
-                stored.fetch.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
+                if failure.countsAsFailure { fetchState.consecutiveFailures += 1 }
+                if failure.gone { fetchState.disabledFor = feed.fingerprint }
+                fetchState.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
                 notBefore = failure.notBefore
                 result = .failed(failure.message)
             case .success((let response, let document)):
-                if let etag = response.etag { stored.fetch.etag = etag }
-                if let lastModified = response.lastModified { stored.fetch.lastModified = lastModified }
-                if let moved = response.permanentRedirect { stored.fetch.movedTo = moved.absoluteString }
-                stored.fetch.consecutiveFailures = 0
-                stored.fetch.lastSuccess = now
-                stored.fetch.disabledFor = nil
+                if let etag = response.etag { fetchState.etag = etag }
+                if let lastModified = response.lastModified { fetchState.lastModified = lastModified }
+                if let moved = response.permanentRedirect { fetchState.movedTo = moved.absoluteString }
+                fetchState.consecutiveFailures = 0
+                fetchState.lastSuccess = now
+                fetchState.disabledFor = nil
                 if let document {
+                    var stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
                     let merge = ItemMerge.merge(stored: stored.items, parsed: document.items, feedURL: key, now: now)
                     let title = document.title ?? stored.title
                     let link = document.link ?? stored.link
-                    itemsChanged = merge.changed || title != stored.title || link != stored.link
-                    stored.items = merge.items
-                    stored.title = title
-                    stored.link = link
-                    stored.fetch.bodyHash = HTTPDecisions.bodyHash(response.body)
-                    stored.fetch.lastResult = "ok"
+                    if merge.changed || title != stored.title || link != stored.link {
+                        stored.items = merge.items
+                        stored.title = title
+                        stored.link = link
+                        changedFeed = stored
+                    }
+                    fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
+                    fetchState.lastResult = "ok"
                     result = .updated(new: merge.newCount, changed: merge.updatedCount)
                     for warning in document.warnings.prefix(3) {
                         logger.debug("feed warning", metadata: ["feed_url": "\(key)", "warning": "\(warning)"])
                     }
                 } else {
-                    stored.fetch.lastResult = response.isNotModified ? "not modified" : "unchanged (same body)"
+                    fetchState.lastResult = response.isNotModified ? "not modified" : "unchanged (same body)"
                     result = .notModified
                 }
             }
-            stored.fetch.nextFetch = Schedule.nextFetch(
-                now: now, interval: feed.interval, consecutiveFailures: stored.fetch.consecutiveFailures,
+            fetchState.nextFetch = Schedule.nextFetch(
+                now: now, interval: feed.interval, consecutiveFailures: fetchState.consecutiveFailures,
                 notBefore: notBefore)
             // A fetch that changed no item (304, same body, a failure) rewrites only the small state file.
-            if itemsChanged {
-                try store.saveFeed(stored)
+            if var changedFeed {
+                changedFeed.fetch = fetchState
+                try store.saveFeed(changedFeed)
             } else {
-                try store.saveFetchState(url: key, fetch: stored.fetch)
+                try store.saveFetchState(url: key, fetch: fetchState)
             }
-            return (result, stored.fetch.consecutiveFailures, stored.fetch.nextFetch ?? now)
+            return (result, fetchState.consecutiveFailures, fetchState.nextFetch ?? now)
         }
     }
 

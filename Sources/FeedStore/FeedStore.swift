@@ -97,12 +97,14 @@ public final class FeedStore: Sendable {
         return feed
     }
 
-    /// Only the fetch state: what the scheduler needs, without reading any item.
-    public func loadFetchState(url: String) throws(StoreError) -> FetchState? {
-        if let state = try loadStateFile(url: url, quarantine: false) { return state.fetch }
+    /// Only the fetch state: what the scheduler and a conditional request need, without reading any item
+    /// (but from the items file of a schema 1 store, which kept it there).
+    public func loadFetchState(url: String, quarantine: Bool = false) throws(StoreError) -> FetchState? {
+        if let state = try loadStateFile(url: url, quarantine: quarantine) { return state.fetch }
+        guard !FileManager.default.fileExists(atPath: stateFileURL(forFeedURL: url).path) else { return nil }
         return try load(
             StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
-            quarantine: false)?.fetch
+            quarantine: quarantine)?.fetch
     }
 
     private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {

@@ -1,0 +1,214 @@
+import Aggregator
+import Dispatch
+import ArgumentParser
+import FeedStore
+import Foundation
+import Logging
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `feedbench fetch`: 500 feeds from a local server that adds 50 ms to every request and honours ETag and
+/// If-Modified-Since, fetched by the real daemon pipeline in three cycles: cold, warm (nothing changed),
+/// and one where 10 % of the feeds gained an item. Optionally sfeed_update on the same server.
+struct FetchBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch", abstract: "Fetch 500 feeds from a 50 ms-latency local server in three cycles.")
+
+    @Option(help: "How many feeds.")
+    var feeds = 500
+
+    @Option(help: "Latency the server adds to every request, in milliseconds.")
+    var latency = 50
+
+    @Option(help: "fetch.concurrency (per_host is raised to match: all feeds share one host).")
+    var concurrency = 16
+
+    @Flag(help: "Also time sfeed_update (8 jobs) on the same server, three cycles.")
+    var sfeedUpdate = false
+
+    func run() async throws {
+        // The server runs in a process of its own, so this one's CPU time is feedd's alone.
+        let directory = try TemporaryDirectory()
+        let portFile = directory.url.appendingPathComponent("port").path
+        let logFile = directory.url.appendingPathComponent("requests.log").path
+        let server = try ChildProcess.launch(
+            CommandLine.arguments[0],
+            ["serve", "--feeds", "\(feeds)", "--latency", "\(latency)", "--port-file", portFile, "--log", logFile],
+            environment: ProcessInfo.processInfo.environment)
+        defer { server.send(SIGKILL) }
+        var port = 0
+        while port == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            port = Int((try? String(contentsOfFile: portFile, encoding: .utf8)) ?? "") ?? 0
+        }
+        func url(_ index: Int) -> String { "http://127.0.0.1:\(port)/feed/\(index)" }
+
+        var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\nfeeds:\n"
+        for index in 0..<feeds { yaml += "  - url: \(url(index))\n" }
+        let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
+        let daemon = try Daemon(
+            configuration: config, stateDirectory: directory.url.appendingPathComponent("state"),
+            logger: Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() })
+
+        let bound = Double(feeds) / Double(concurrency) * Double(latency) / 1000
+        print("feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s")
+        print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
+        for cycle in ["cold", "warm", "10% changed"] {
+            if cycle == "10% changed" {
+                server.send(SIGUSR1)
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            try Data().write(to: URL(fileURLWithPath: logFile))
+            let inodesBefore = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
+            let cpuBefore = cpuSeconds()
+            let started = ContinuousClock.now
+            let outcomes = await daemon.refreshAll()
+            let wall = ContinuousClock.now - started
+            let cpu = cpuSeconds() - cpuBefore
+            let inodesAfter = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
+            let rewritten = inodesAfter.filter { inodesBefore[$0.key] != $0.value }.count
+            let log = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n")
+            var byStatus: [String: Int] = [:]
+            for line in log { byStatus[String(line.split(separator: " ")[0]), default: 0] += 1 }
+            let conditional = log.filter { $0.hasSuffix(" conditional") }.count
+            let statusText = byStatus.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            let bytes = outcomes.reduce(0) { $0 + $1.bytes }
+            print(
+                cycle.padding(toLength: 13, withPad: " ", startingAt: 0),
+                formatted(Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18, 2).leftPadded(7),
+                formatted(cpu, 2).leftPadded(7), formatted(cpu * 1000 / Double(feeds), 2).leftPadded(12),
+                "  " + statusText.padding(toLength: 26, withPad: " ", startingAt: 0),
+                String(conditional).leftPadded(11), String(bytes).leftPadded(10), String(rewritten).leftPadded(12))
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("peak RSS of feedd's pipeline (this process): \(formatted(Double(usage.ru_maxrss) / 1024)) MB")
+
+        if sfeedUpdate {
+            try runSfeedUpdate(url: url)
+        }
+    }
+
+    private func runSfeedUpdate(url: (Int) -> String) throws {
+        let directory = try TemporaryDirectory()
+        var rc = "sfeedpath=\"\(directory.url.path)/feeds\"\nmaxjobs=8\nfeeds() {\n"
+        for index in 0..<feeds { rc += "  feed \"f\(index)\" \"\(url(index))\"\n" }
+        rc += "}\n"
+        let rcPath = try directory.write("sfeedrc", rc)
+        print("\nsfeed_update (8 jobs), same server:")
+        for cycle in ["first", "second", "third"] {
+            let cost = measureProcess("sfeed_update", [rcPath])
+            print("  \(cycle.padding(toLength: 8, withPad: " ", startingAt: 0)) wall \(formatted(cost.wallSeconds, 2)) s, cpu \(formatted(cost.cpuSeconds, 2)) s")
+        }
+    }
+
+    private func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    /// Inode of every items file, to count the ones a cycle replaced.
+    private func itemFileInodes(_ directory: URL) -> [String: Int] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var result: [String: Int] = [:]
+        for name in names where name.hasSuffix(".json") && !name.hasSuffix(".state.json") {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            result[name] = attributes?[.systemFileNumber] as? Int
+        }
+        return result
+    }
+}
+
+/// The corpus `feedbench serve` serves: per path, a body and its validators.
+final class BenchmarkCorpus: Sendable {
+    struct Entry: Sendable {
+        var body: Data
+        var etag: String
+        var lastModified: String
+    }
+
+    let entries: Locked<[String: Entry]>
+
+    init(count: Int) {
+        var entries: [String: Entry] = [:]
+        for index in 0..<count {
+            entries["/feed/\(index)"] = Self.entry(index: index, items: 20)
+        }
+        self.entries = Locked(entries)
+    }
+
+    static func entry(index: Int, items: Int) -> Entry {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Feed \(index)</title>"
+        for item in (0..<items).reversed() {
+            text += "<item><title>Article \(item) du flux \(index) — « été »</title>"
+                + "<link>https://site\(index % 40).example.org/\(index)/\(item)</link><guid>f\(index)-\(item)</guid>"
+                + "<pubDate>Mon, 02 Nov 2026 \(10 + item % 10):00:00 +0000</pubDate>"
+                + "<description>\(String(repeating: "Un paragraphe de résumé. ", count: 12))</description></item>"
+        }
+        text += "</channel></rss>"
+        return Entry(body: Data(text.utf8), etag: "\"\(index)-\(items)\"", lastModified: "Mon, 02 Nov 2026 \(items % 24):00:00 GMT")
+    }
+
+    /// Adds an item to every tenth feed.
+    func update() {
+        entries.withLock { entries in
+            for index in stride(from: 0, to: entries.count, by: 10) {
+                entries["/feed/\(index)"] = Self.entry(index: index, items: 21)
+            }
+        }
+    }
+}
+
+/// `feedbench serve`: the benchmark's server, in its own process. SIGUSR1 adds an item to 10 % of the feeds.
+struct BenchmarkServer: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", shouldDisplay: false)
+
+    @Option var feeds = 500
+    @Option var latency = 50
+    @Option var portFile: String
+    @Option var log: String
+
+    func run() throws {
+        let corpus = BenchmarkCorpus(count: feeds)
+        let delay = UInt32(latency * 1000)
+        let logPath = log
+        let logLock = Locked(0)
+        let server = try TestHTTPServer { request in
+            usleep(delay)
+            let validated = request.headers["if-none-match"] != nil || request.headers["if-modified-since"] != nil
+            let response: TestHTTPServer.Response
+            if let entry = corpus.entries.value[request.path] {
+                if request.headers["if-none-match"] == entry.etag
+                    || (request.headers["if-none-match"] == nil && request.headers["if-modified-since"] == entry.lastModified)
+                {
+                    response = .init(status: 304, headers: [("ETag", entry.etag)])
+                } else {
+                    response = .init(
+                        headers: [("ETag", entry.etag), ("Last-Modified", entry.lastModified), ("Content-Type", "application/rss+xml")],
+                        body: entry.body)
+                }
+            } else {
+                response = .init(status: 404)
+            }
+            logLock.withLock { _ in
+                if let handle = FileHandle(forWritingAtPath: logPath) {
+                    handle.seekToEndOfFile()
+                    handle.write(Data("\(response.status)\(validated ? " conditional" : "")\n".utf8))
+                    try? handle.close()
+                }
+            }
+            return response
+        }
+        signal(SIGUSR1, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        source.setEventHandler { corpus.update() }
+        source.resume()
+        try Data("\(server.port)".utf8).write(to: URL(fileURLWithPath: portFile))
+        while true { sleep(3600) }
+    }
+}
