@@ -9,7 +9,10 @@ public struct FeedConfig: Sendable, Equatable {
     /// The URL as written (relative file: paths made absolute): the feed's key in the store.
     public var url: URL
     public var name: String?
+    /// How often to fetch; for `interval: auto`, the interval used until the feed has a history.
     public var interval: Duration
+    /// `interval: auto`: follow the feed's own posting rate (see `Schedule.adaptiveInterval`).
+    public var adaptive = false
     public var timeout: Duration
     /// Overrides `fetch.user_agent` for this feed.
     public var userAgent: String?
@@ -25,7 +28,7 @@ public struct FeedConfig: Sendable, Equatable {
 extension FeedConfig {
     /// Identifies this entry's settings: a feed disabled by 410 Gone comes back when its entry changes.
     public var fingerprint: String {
-        var parts = [url.absoluteString, name ?? "", DurationText.format(interval), DurationText.format(timeout)]
+        var parts = [url.absoluteString, name ?? "", adaptive ? "auto" : DurationText.format(interval), DurationText.format(timeout)]
         parts.append(userAgent ?? "")
         parts.append(contentsOf: headers.map { "\($0.name)=\($0.value)" })
         parts.append(auth.map { "\($0.username)@\($0.password)" } ?? "")
@@ -113,6 +116,7 @@ public struct Configuration: Sendable, Equatable {
     /// From `state_dir`, made absolute against the config file's folder.
     public var stateDirectory: URL?
     public var fetch = FetchConfig()
+    public var schedule = SchedulePolicy()
     public var feeds: [FeedConfig]
 
     /// Reads and validates the file at `path`.
@@ -139,14 +143,24 @@ public struct Configuration: Sendable, Equatable {
         }
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
-        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "fetch", "feeds"], what: "the top level")
+        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "schedule", "fetch", "feeds"], what: "the top level")
 
         var interval = defaultInterval
+        var adaptive = false
         var timeout = defaultTimeout
         if let defaults = top["defaults"] {
             let entries = try reader.mapping(defaults, allowed: ["interval", "timeout"], what: "`defaults`")
-            if let node = entries["interval"] { interval = try reader.duration(node, key: "interval") }
+            if let node = entries["interval"] { (interval, adaptive) = try reader.interval(node, fallback: interval) }
             if let node = entries["timeout"] { timeout = try reader.duration(node, key: "timeout") }
+        }
+        var schedule = SchedulePolicy()
+        if let node = top["schedule"] {
+            let entries = try reader.mapping(node, allowed: ["min_interval", "max_interval"], what: "`schedule`")
+            if let node = entries["min_interval"] { schedule.minInterval = try reader.duration(node, key: "interval") }
+            if let node = entries["max_interval"] { schedule.maxInterval = try reader.duration(node, key: "interval") }
+            guard schedule.minInterval <= schedule.maxInterval else {
+                throw ConfigError(path: path, line: reader.line(node), message: "`schedule.min_interval` is longer than `max_interval`")
+            }
         }
         var fetch = FetchConfig()
         if let node = top["fetch"] {
@@ -181,9 +195,9 @@ public struct Configuration: Sendable, Equatable {
                 throw ConfigError(path: path, line: line, message: "duplicate feed \(url.absoluteString) (first on line \(first))")
             }
             seen[url.absoluteString] = line
-            var feed = FeedConfig(url: url, interval: interval, timeout: timeout, line: line)
+            var feed = FeedConfig(url: url, interval: interval, adaptive: adaptive, timeout: timeout, line: line)
             if let node = fields["name"] { feed.name = try reader.string(node, key: "name") }
-            if let node = fields["interval"] { feed.interval = try reader.duration(node, key: "interval") }
+            if let node = fields["interval"] { (feed.interval, feed.adaptive) = try reader.interval(node, fallback: interval) }
             if let node = fields["timeout"] { feed.timeout = try reader.duration(node, key: "timeout") }
             if let node = fields["user_agent"] { feed.userAgent = try reader.string(node, key: "user_agent") }
             if let node = fields["headers"] { feed.headers = try reader.headers(node) }
@@ -191,7 +205,7 @@ public struct Configuration: Sendable, Equatable {
             if let node = fields["insecure"] { feed.insecure = try reader.boolean(node, key: "insecure") }
             feeds.append(feed)
         }
-        return Configuration(path: path, stateDirectory: stateDirectory, fetch: fetch, feeds: feeds)
+        return Configuration(path: path, stateDirectory: stateDirectory, fetch: fetch, schedule: schedule, feeds: feeds)
     }
 
     private static func line(of error: YamlError) -> Int? {
@@ -255,6 +269,12 @@ struct NodeReader {
             throw fail(node, "`\(key)` of \(text) is longer than the \(DurationText.format(limit)) allowed")
         }
         return duration
+    }
+
+    /// A duration, or `auto` for the adaptive mode (which keeps `fallback` until the feed has a history).
+    func interval(_ node: Node, fallback: Duration) throws(ConfigError) -> (Duration, Bool) {
+        if case .scalar(let scalar) = node, scalar.string.lowercased() == "auto" { return (fallback, true) }
+        return (try duration(node, key: "interval"), false)
     }
 
     func integer(_ node: Node, key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {

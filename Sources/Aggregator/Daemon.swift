@@ -21,7 +21,7 @@ public final class Daemon: Sendable {
         self.logger = logger
         self.refresher = Refresher(
             store: store, engine: FetchEngine(settings: configuration.fetch.engineSettings), fetch: configuration.fetch,
-            logger: logger)
+            schedule: configuration.schedule, logger: logger)
     }
 
     /// Fetches every feed once, concurrently; returns the outcomes in config order.

@@ -32,19 +32,25 @@ public struct Refresher: Sendable {
     public let store: FeedStore
     public let engine: FetchEngine
     public let fetch: FetchConfig
+    public let schedule: SchedulePolicy
     public let logger: Logger
     /// Where passwords named by the config are read from.
     public let environment: [String: String]
+    /// 0..<1, spreading the backoff of failing feeds; fixed in tests.
+    public let jitter: @Sendable () -> Double
 
     public init(
-        store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
+        logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
         self.store = store
         self.engine = engine
         self.fetch = fetch
+        self.schedule = schedule
         self.logger = logger
         self.environment = environment
+        self.jitter = jitter
     }
 
     public func refresh(_ feed: FeedConfig, now: @Sendable () -> Date = Date.init) async -> RefreshOutcome {
@@ -154,6 +160,7 @@ public struct Refresher: Sendable {
                 notBefore = failure.notBefore
                 result = .failed(failure.message)
             case .success((let response, let document)):
+                fetchState.freshUntil = HTTPDecisions.freshUntil(headers: response.headers, now: now)
                 if let etag = response.etag { fetchState.etag = etag }
                 if let lastModified = response.lastModified { fetchState.lastModified = lastModified }
                 if let moved = response.permanentRedirect { fetchState.movedTo = moved.absoluteString }
@@ -172,6 +179,12 @@ public struct Refresher: Sendable {
                         changedFeed = stored
                     }
                     fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
+                    fetchState.hints = document.hints.isEmpty ? nil : document.hints
+                    if feed.adaptive {
+                        let dates = (changedFeed?.items ?? stored.items).map(\.sortDate)
+                        let adaptive = Schedule.adaptiveInterval(itemDates: dates, now: now, policy: schedule)
+                        fetchState.adaptiveSeconds = Int(adaptive.components.seconds)
+                    }
                     fetchState.lastResult = "ok"
                     result = .updated(new: merge.newCount, changed: merge.updatedCount)
                     for warning in document.warnings.prefix(3) {
@@ -183,8 +196,8 @@ public struct Refresher: Sendable {
                 }
             }
             fetchState.nextFetch = Schedule.nextFetch(
-                now: now, interval: feed.interval, consecutiveFailures: fetchState.consecutiveFailures,
-                notBefore: notBefore)
+                now: now, interval: interval(feed, fetchState), failures: fetchState.consecutiveFailures,
+                advice: Self.advice(fetchState, retryAfter: notBefore), policy: schedule, jitter: jitter())
             // A fetch that changed no item (304, same body, a failure) rewrites only the small state file.
             if var changedFeed {
                 changedFeed.fetch = fetchState
@@ -196,12 +209,26 @@ public struct Refresher: Sendable {
         }
     }
 
+    /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.
+    private func interval(_ feed: FeedConfig, _ state: FetchState) -> Duration {
+        guard feed.adaptive, let seconds = state.adaptiveSeconds else { return feed.interval }
+        return .seconds(seconds)
+    }
+
+    /// What the publisher asked, from the stored state and this response's `Retry-After`.
+    static func advice(_ state: FetchState, retryAfter: Date?) -> PollingAdvice {
+        PollingAdvice(
+            feedInterval: state.hints?.minimumInterval, freshUntil: state.freshUntil, retryAfter: retryAfter,
+            skipHours: Set(state.hints?.skipHours ?? []), skipDays: state.hints?.skipWeekdays ?? [])
+    }
+
     private func finish(
         _ outcome: RefreshOutcome, _ result: RefreshOutcome.Result, feed: FeedConfig, failures: Int, elapsed: Duration
     ) -> RefreshOutcome {
         var outcome = outcome
         outcome.result = result
-        outcome.nextFetch = Schedule.nextFetch(now: outcome.nextFetch, interval: feed.interval, consecutiveFailures: failures)
+        outcome.nextFetch = Schedule.nextFetch(
+            now: outcome.nextFetch, interval: feed.interval, failures: failures, policy: schedule, jitter: jitter())
         log(outcome, elapsed: elapsed)
         return outcome
     }

@@ -19,6 +19,22 @@ public enum HTTPDecisions {
         return date
     }
 
+    /// Until when a response is fresh: `Cache-Control: max-age`, else `Expires`; nil when neither says.
+    public static func freshUntil(headers: [String: String], now: Date) -> Date? {
+        if let cacheControl = headers["cache-control"]?.lowercased() {
+            for directive in cacheControl.split(separator: ",") {
+                let parts = directive.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == "max-age", let seconds = Int(parts[1].trimmingCharacters(in: .init(charactersIn: "\""))),
+                    seconds >= 0
+                {
+                    return now.addingTimeInterval(TimeInterval(seconds))
+                }
+            }
+        }
+        if let expires = headers["expires"].flatMap(parseHTTPDate), expires > now { return expires }
+        return nil
+    }
+
     /// Whether a body equal to the last one can skip parsing: the server ignored the validators.
     public static func isUnchanged(bodyHash: String, previous: String?) -> Bool {
         previous == bodyHash

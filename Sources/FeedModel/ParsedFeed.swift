@@ -105,7 +105,7 @@ public struct ParsedFeed: Sendable, Equatable {
 
 /// Polling advice a feed carries: RSS `ttl`, `skipHours`, `skipDays`, and the syndication module's
 /// `sy:updatePeriod` / `sy:updateFrequency`.
-public struct PublisherHints: Sendable, Equatable {
+public struct PublisherHints: Codable, Sendable, Equatable {
     /// RSS `ttl`, in minutes.
     public var ttlMinutes: Int?
     /// `sy:updatePeriod`: hourly, daily, weekly, monthly or yearly.
@@ -118,6 +118,31 @@ public struct PublisherHints: Sendable, Equatable {
     public var skipDays: [String] = []
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case ttlMinutes = "ttl_minutes", updatePeriod = "update_period", updateFrequency = "update_frequency"
+        case skipHours = "skip_hours", skipDays = "skip_days"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ttlMinutes = try container.decodeIfPresent(Int.self, forKey: .ttlMinutes)
+        updatePeriod = try container.decodeIfPresent(String.self, forKey: .updatePeriod)
+        updateFrequency = try container.decodeIfPresent(Int.self, forKey: .updateFrequency)
+        skipHours = try container.decodeIfPresent([Int].self, forKey: .skipHours) ?? []
+        skipDays = try container.decodeIfPresent([String].self, forKey: .skipDays) ?? []
+    }
+
+    /// Whether the feed gave any polling advice at all.
+    public var isEmpty: Bool {
+        ttlMinutes == nil && updatePeriod == nil && updateFrequency == nil && skipHours.isEmpty && skipDays.isEmpty
+    }
+
+    /// `skipDays` as weekday numbers, 1 = Sunday … 7 = Saturday; unknown names are ignored.
+    public var skipWeekdays: Set<Int> {
+        let names = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+        return Set(skipDays.compactMap { day in names.firstIndex(of: day.lowercased()).map { $0 + 1 } })
+    }
 
     /// The longest wait the publisher asks for between fetches, from `ttl` and the syndication module.
     public var minimumInterval: Duration? {

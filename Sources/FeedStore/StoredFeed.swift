@@ -83,6 +83,12 @@ public struct FetchState: Codable, Sendable, Equatable {
     public var movedTo: String?
     /// Digest of the last body parsed, to skip parsing when a server ignores validators but sends the same bytes.
     public var bodyHash: String?
+    /// The polling advice of the last document parsed (ttl, syndication period, skipped hours and days).
+    public var hints: PublisherHints?
+    /// Until when the last response said it was fresh (`Cache-Control: max-age`, `Expires`).
+    public var freshUntil: Date?
+    /// For `interval: auto`: the interval computed from the items when they last changed, in seconds.
+    public var adaptiveSeconds: Int?
     /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
     /// keeps this fingerprint.
     public var disabledFor: String?
@@ -94,7 +100,8 @@ public struct FetchState: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
-        case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for"
+        case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
+        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -109,6 +116,9 @@ public struct FetchState: Codable, Sendable, Equatable {
         movedTo = try container.decodeIfPresent(String.self, forKey: .movedTo)
         bodyHash = try container.decodeIfPresent(String.self, forKey: .bodyHash)
         disabledFor = try container.decodeIfPresent(String.self, forKey: .disabledFor)
+        hints = try container.decodeIfPresent(PublisherHints.self, forKey: .hints)
+        freshUntil = try container.decodeIfPresent(Date.self, forKey: .freshUntil)
+        adaptiveSeconds = try container.decodeIfPresent(Int.self, forKey: .adaptiveSeconds)
     }
 }
 
