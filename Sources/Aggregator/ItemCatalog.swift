@@ -45,6 +45,44 @@ public struct ItemCatalog {
         return listed
     }
 
+    /// The configured feeds whose name, configured URL or stored title matches `names` (all when empty).
+    public func feeds(matching names: [String]) throws -> [FeedConfig] {
+        guard !names.isEmpty else { return configuration.feeds }
+        return try names.map { name in
+            let lower = name.lowercased()
+            let matches = configuration.feeds.filter { feed in
+                feed.name?.lowercased() == lower || feed.url.absoluteString == name
+                    || (try? store.loadFeed(url: feed.url.absoluteString))??.title?.lowercased() == lower
+            }
+            guard let feed = matches.first else { throw CatalogError(message: "no feed named \(name) in \(configuration.path)") }
+            guard matches.count == 1 else { throw CatalogError(message: "\(name) names \(matches.count) feeds; use its URL") }
+            return feed
+        }
+    }
+
+    /// One line of `feedctl feeds`: a configured feed with what the store knows of it.
+    public struct FeedSummary: Sendable {
+        public var config: FeedConfig
+        public var title: String?
+        public var fetch: FetchState
+        public var items: Int
+        public var unread: Int
+
+        public var displayName: String { config.name ?? title ?? config.url.absoluteString }
+    }
+
+    /// Every configured feed, in config order, with its fetch state and item counts.
+    public func feedSummaries() throws(StoreError) -> [FeedSummary] {
+        let readState = try store.loadReadState()
+        return try configuration.feeds.map { feed throws(StoreError) in
+            let stored = try store.loadFeed(url: feed.url.absoluteString)
+            let items = stored?.items ?? []
+            return FeedSummary(
+                config: feed, title: stored?.title, fetch: stored?.fetch ?? FetchState(), items: items.count,
+                unread: items.filter { readState.read[$0.id] == nil }.count)
+        }
+    }
+
     /// Marks these item ids read (under the store lock); returns how many were not read before.
     @discardableResult
     public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {

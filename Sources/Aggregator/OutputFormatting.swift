@@ -1,4 +1,5 @@
 import FeedModel
+import FeedStore
 import Foundation
 
 /// Renders items and feeds for people and for scripts. Every string from a feed passes through
@@ -37,6 +38,45 @@ public enum OutputFormatting {
             output += line + "\n"
         }
         return output
+    }
+
+    /// `feedctl feeds`: one line per feed: name, URL (and where it moved), last fetch, last result, items,
+    /// unread, next check.
+    public static func feedsText(_ feeds: [ItemCatalog.FeedSummary], now: Date) -> String {
+        feeds.map { feed in
+            var url = feed.config.url.absoluteString
+            if let moved = feed.fetch.movedTo { url += " (moved to \(moved))" }
+            let last = feed.fetch.lastFetch.map { RelativeTime.describe($0, now: now) } ?? "never"
+            let next = feed.fetch.disabledFor != nil ? "disabled" : feed.fetch.nextFetch.map { RelativeTime.describe($0, now: now) } ?? "soon"
+            let fields = [
+                TerminalSafe.text(feed.displayName), TerminalSafe.text(url), "fetched \(last)",
+                TerminalSafe.text(feed.fetch.lastResult ?? "not fetched yet"), "\(feed.items) items", "\(feed.unread) unread",
+                "next \(next)",
+            ]
+            return fields.joined(separator: "  ") + "\n"
+        }.joined()
+    }
+
+    /// `feedctl feeds --json`.
+    public static func feedsJSON(_ feeds: [ItemCatalog.FeedSummary]) -> String {
+        JSONValue.array(
+            feeds.map { feed in
+                .object([
+                    ("name", .string(feed.displayName)),
+                    ("url", .string(feed.config.url.absoluteString)),
+                    ("moved_to", .string(feed.fetch.movedTo)),
+                    ("title", .string(feed.title)),
+                    ("last_fetch", .timestamp(feed.fetch.lastFetch)),
+                    ("last_success", .timestamp(feed.fetch.lastSuccess)),
+                    ("last_result", .string(feed.fetch.lastResult)),
+                    ("consecutive_failures", .number(Double(feed.fetch.consecutiveFailures))),
+                    ("disabled", .bool(feed.fetch.disabledFor != nil)),
+                    ("next_fetch", .timestamp(feed.fetch.nextFetch)),
+                    ("items", .number(Double(feed.items))),
+                    ("unread", .number(Double(feed.unread))),
+                ])
+            }
+        ).serialized() + "\n"
     }
 
     /// `feedctl parse --json`: the document as parsed, every key present.

@@ -159,6 +159,25 @@ public final class FeedStore: Sendable {
         try write(state, to: readStateURL)
     }
 
+    // MARK: - Other files
+
+    /// Writes an auxiliary JSON file of the state directory (`status.json`, a request), atomically.
+    public func saveFile<T: Encodable>(_ value: T, named name: String) throws(StoreError) {
+        let url = directory.appendingPathComponent(name)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate(path: url.deletingLastPathComponent().path, reason: Self.reason(error))
+        }
+        try write(value, to: url)
+    }
+
+    /// Reads an auxiliary JSON file; nil when missing or undecodable (they are rewritten, never merged).
+    public func loadFile<T: Decodable>(_ type: T.Type, named name: String) -> T? {
+        guard let data = try? Self.contents(of: directory.appendingPathComponent(name)) else { return nil }
+        return try? StoreCoding.decoder.decode(T.self, from: data)
+    }
+
     // MARK: - Files
 
     private func load<T: Decodable>(

@@ -11,7 +11,7 @@ struct Feedctl: AsyncParsableCommand {
         commandName: "feedctl",
         abstract: "Read the items feedd has stored, mark them read, and debug feeds.",
         version: FeeddVersion.current,
-        subcommands: [List.self, Read.self, Parse.self])
+        subcommands: [List.self, Read.self, Feeds.self, Fetch.self, Status.self, Parse.self])
 }
 
 /// Options every command that reads the store takes.

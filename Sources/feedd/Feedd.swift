@@ -4,7 +4,6 @@ import Dispatch
 import FeedModel
 import Foundation
 import Logging
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,6 +15,11 @@ struct Feedd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedd",
         abstract: "Fetch the feeds in the configuration on their intervals and keep them in a local store.",
+        discussion: """
+            Signals: SIGTERM/SIGINT stop (transfers in flight get a few seconds), SIGHUP reloads the
+            configuration, SIGUSR1 fetches what `feedctl fetch` asked for. Under systemd (Type=notify) feedd
+            reports READY, STATUS, WATCHDOG, RELOADING and STOPPING.
+            """,
         version: FeeddVersion.current)
 
     @Option(name: .long, help: "Configuration file (default: $FEEDD_CONFIG, ~/.config/feedd/config.yaml, /etc/feedd/config.yaml).")
@@ -28,16 +32,13 @@ struct Feedd: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let level = logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let logger = Logger(label: "feedd")
-        // Signal sources first, so a SIGTERM that arrives while the config loads is not lost.
-        let stop = ShutdownSignals(logger: logger)
         let environment = ProcessInfo.processInfo.environment
+        let level = logLevel
+        LoggingSystem.bootstrap { _ in FeeddLogHandler(level: level, environment: environment) }
+        let logger = Logger(label: "feedd")
+        // The inbox and the signal handlers come first, so a signal that arrives while the config loads is kept.
+        let events = DaemonEvents()
+        let signals = SignalForwarder(events: events)
         let daemon: Daemon
         do {
             let path = try Locations.configPath(explicit: config, environment: environment)
@@ -45,55 +46,36 @@ struct Feedd: AsyncParsableCommand {
             daemon = try Daemon(
                 configuration: configuration,
                 stateDirectory: Locations.stateDirectory(config: configuration, environment: environment),
-                logger: logger)
+                logger: logger, environment: environment)
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
-        let task = Task {
-            if once {
-                let outcomes = await daemon.refreshAll()
-                // A feed that fails is the feed's problem; a store that cannot record is ours.
-                return !outcomes.contains { if case .storeFailed = $0.result { true } else { false } }
-            }
-            await daemon.run()
-            return true
+        if once {
+            let outcomes = await daemon.refreshAll()
+            // A feed that fails is the feed's problem; a store that cannot record is ours.
+            if outcomes.contains(where: { if case .storeFailed = $0.result { true } else { false } }) { throw ExitCode.failure }
+            return
         }
-        stop.onSignal { task.cancel() }
-        guard await task.value else { throw ExitCode.failure }
+        await daemon.run(events: events)
+        withExtendedLifetime(signals) {}
     }
 }
 
-/// SIGTERM and SIGINT as dispatch sources: the first one cancels the daemon's task.
-final class ShutdownSignals {
-    private final class State: Sendable {
-        let action = Mutex<(@Sendable () -> Void)?>(nil)
-        let received = Mutex(false)
-    }
-
+/// Turns signals into daemon events: SIGTERM and SIGINT stop, SIGHUP reloads, SIGUSR1 fetches on request.
+final class SignalForwarder {
     private let sources: [any DispatchSourceSignal]
-    private let state = State()
 
-    init(logger: Logger) {
-        let state = self.state
-        sources = [SIGTERM, SIGINT].map { number in
+    init(events: DaemonEvents) {
+        let mapping: [(Int32, DaemonEvent)] = [(SIGTERM, .stop), (SIGINT, .stop), (SIGHUP, .reload), (SIGUSR1, .fetchRequested)]
+        sources = mapping.map { number, event in
             // The default action would end the process before the source sees the signal.
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("signal received, shutting down", metadata: ["signal": "\(number)"])
-                state.received.withLock { $0 = true }
-                state.action.withLock { $0 }?()
-            }
+            source.setEventHandler { events.send(event) }
             source.resume()
             return source
         }
-    }
-
-    /// Runs `action` on the first signal, or at once if one has already arrived.
-    func onSignal(_ action: @escaping @Sendable () -> Void) {
-        state.action.withLock { $0 = action }
-        if state.received.withLock({ $0 }) { action() }
     }
 }
 

@@ -38,7 +38,7 @@ struct CrashSafetyTests {
         let server = try Self.growingServer()
         let directory = try TemporaryDirectory()
         let feeds = (0..<12).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
-        let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n" + feeds)
+        let config = try directory.write("c.yaml", "state_dir: state\nschedule:\n  min_interval: 1s\nfeeds:\n" + feeds)
         let stateDirectory = directory.url.appendingPathComponent("state")
         var committed: [String: Set<String>] = [:]
         var generator = SystemRandomNumberGenerator()
@@ -65,7 +65,7 @@ struct CrashSafetyTests {
     @Test func sigtermExitsCleanlyWithTheStoreIntact() async throws {
         let server = try Self.growingServer()
         let directory = try TemporaryDirectory()
-        let config = try directory.write("c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/a"))\n    interval: 1s\n")
+        let config = try directory.write("c.yaml", "state_dir: state\nschedule:\n  min_interval: 1s\nfeeds:\n  - url: \(server.url("/a"))\n    interval: 1s\n")
         let process = try Self.launch(config)
         try await Task.sleep(for: .milliseconds(1500))
         let stopped = Date()

@@ -1,0 +1,84 @@
+import Aggregator
+import FeedModel
+import ArgumentParser
+import FeedStore
+import Foundation
+import Logging
+
+extension Feedctl {
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch now: asks the running feedd, or fetches itself when no daemon runs.",
+            discussion: """
+                The request goes to the daemon through STATE_DIR/requests/ and SIGUSR1 (see README).
+
+                Examples:
+                  feedctl fetch              (every feed)
+                  feedctl fetch "Le Carnet du Libriste"
+                """)
+
+        @OptionGroup var options: StoreOptions
+
+        @Argument(help: "Feed names or URLs (default: every feed).")
+        var feeds: [String] = []
+
+        func run() async throws {
+            do {
+                let catalog = try options.catalog()
+                let selected = try catalog.feeds(matching: feeds)
+                if let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName), status.isRunning {
+                    let request = FetchRequestFile(feeds: feeds.isEmpty ? [] : selected.map(\.url.absoluteString))
+                    guard try FetchRequestFile.send(request, to: status, store: catalog.store) else {
+                        throw CatalogError(message: "cannot signal feedd (pid \(status.pid)); run feedctl as the daemon's user or root")
+                    }
+                    write("asked feedd (pid \(status.pid)) to fetch \(feeds.isEmpty ? "every feed" : "\(selected.count) feed(s)")\n")
+                    return
+                }
+                // No daemon: fetch here, under the same store lock the daemon uses.
+                let environment = ProcessInfo.processInfo.environment
+                var logger = Logger(label: "feedctl") { _ in FeeddLogHandler(level: .warning, environment: environment) }
+                logger.logLevel = .warning
+                let daemon = try Daemon(
+                    configuration: catalog.configuration, stateDirectory: catalog.store.directory, logger: logger,
+                    environment: environment)
+                var new = 0
+                var failed = 0
+                for outcome in await daemon.refreshAll(selected) {
+                    switch outcome.result {
+                    case .updated(let count, _): new += count
+                    case .failed, .storeFailed: failed += 1
+                    case .notModified, .cancelled: break
+                    }
+                }
+                write("fetched \(selected.count) feed(s): \(new) new item(s), \(failed) failed\n")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say whether feedd runs, since when, and how its feeds are doing.")
+
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            do {
+                let catalog = try options.catalog()
+                let now = Date()
+                guard let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName) else {
+                    write("feedd has not run with \(catalog.store.directory.path)\n")
+                    return
+                }
+                if status.isRunning {
+                    write("feedd \(status.version) running (pid \(status.pid)) since \(UTCTimestamp.format(status.started)): \(status.summary(now: now))\n")
+                } else {
+                    write("feedd not running; last seen \(RelativeTime.describe(status.updated, now: now)): \(status.summary(now: now))\n")
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
