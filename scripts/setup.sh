@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Installs what `swift build` needs from the system: pkg-config and the libcurl and libxml2
-# development files. Does nothing when they are already there. Debian/Ubuntu (apt-get) only.
+# Installs what building and testing feedd need from the system, when it is missing: pkg-config and the
+# libcurl and libxml2 development files (to build), gzip and systemd-analyze (used by the tests).
+# Debian/Ubuntu (apt-get) only; uses sudo when not root.
 set -euo pipefail
 
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libcurl libxml-2.0; then
-    exit 0
+packages=()
+if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libxml-2.0; then
+    packages+=(libcurl4-openssl-dev libxml2-dev pkg-config)
 fi
-
-packages=(libcurl4-openssl-dev libxml2-dev pkg-config)
+command -v gzip >/dev/null 2>&1 || packages+=(gzip)
+command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+[ ${#packages[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "setup.sh: apt-get not found; install libcurl (dev), libxml2 (dev) and pkg-config with your package manager" >&2
+    echo "setup.sh: apt-get not found; install ${packages[*]} (or your system's equivalents) by hand" >&2
     exit 1
 fi
 
@@ -24,9 +27,8 @@ else
 fi
 
 echo "setup.sh: installing ${packages[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-"${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${packages[@]}"
+"${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
 
 if ! pkg-config --exists libcurl libxml-2.0 2>/dev/null; then
     echo "setup.sh: installed ${packages[*]}, but pkg-config still cannot find libcurl and libxml-2.0" >&2

@@ -151,6 +151,7 @@ public final class Daemon: Sendable {
         let tick = min(notifier.watchdogInterval ?? .seconds(1), .seconds(1))
         var lastWatchdog = ContinuousClock.now
         var stopDeadline: ContinuousClock.Instant?
+        events.send(.tick)  // start what is due now, without waiting for the first timer
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {

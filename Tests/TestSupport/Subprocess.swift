@@ -74,8 +74,19 @@ public struct Subprocess: Sendable {
         binaryDirectory.appendingPathComponent(name).path
     }
 
+    /// Runs any program (by absolute path) and captures what it printed.
+    public static func runCommand(_ executable: String, _ arguments: [String]) async throws -> Subprocess {
+        try await run(path: executable, arguments, environment: [:])
+    }
+
     /// Runs `name` with `arguments`; `environment` entries are added to (or, with nil, removed from) this process's.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String?] = [:]) async throws
+        -> Subprocess
+    {
+        try await run(path: path(name), arguments, environment: environment)
+    }
+
+    private static func run(path executable: String, _ arguments: [String], environment: [String: String?]) async throws
         -> Subprocess
     {
         var merged = ProcessInfo.processInfo.environment
@@ -85,7 +96,7 @@ public struct Subprocess: Sendable {
         guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw POSIXError(.EMFILE) }
         let child: ChildProcess
         do {
-            child = try ChildProcess.launch(path(name), arguments, environment: merged, stdout: outPipe[1], stderr: errPipe[1])
+            child = try ChildProcess.launch(executable, arguments, environment: merged, stdout: outPipe[1], stderr: errPipe[1])
         } catch {
             [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { close($0) }
             throw error
