@@ -72,7 +72,8 @@ public struct Refresher: Sendable {
             let response = try await engine.fetch(request)
             outcome.status = response.finalURL.isFileURL ? nil : response.status
             outcome.bytes = response.body.count
-            interpreted = Self.interpret(response, previousBodyHash: state.bodyHash)
+            interpreted = Self.interpret(
+                response, previousBodyHash: store.hasItemsFile(url: key) ? state.bodyHash : nil)
         } catch let error as FetchError {
             switch error {
             case .cancelled:
@@ -100,12 +101,17 @@ public struct Refresher: Sendable {
     /// The request for this feed: its current URL (after a recorded permanent redirect), validators, identity,
     /// headers and credentials.
     func makeRequest(_ feed: FeedConfig, state: FetchState) throws(ConfigError) -> FetchRequest {
-        let auth = try feed.auth.map { auth throws(ConfigError) in
-            (user: auth.username, password: try auth.readPassword(environment: environment))
+        let url = state.movedTo.flatMap(URL.init(string:)) ?? feed.url
+        // Credentials are for the host the configuration names; a permanent move elsewhere does not get them.
+        let sameHost = HTTPDecisions.hostKey(url) == HTTPDecisions.hostKey(feed.url)
+        let auth = try feed.auth.flatMap { auth throws(ConfigError) in
+            sameHost ? (user: auth.username, password: try auth.readPassword(environment: environment)) : nil
         }
+        // Validators only make sense while the items they stand for are stored.
+        let conditional = store.hasItemsFile(url: feed.url.absoluteString)
         return FetchRequest(
-            url: state.movedTo.flatMap(URL.init(string:)) ?? feed.url, etag: state.etag,
-            lastModified: state.lastModified, userAgent: feed.userAgent ?? fetch.userAgent,
+            url: url, etag: conditional ? state.etag : nil,
+            lastModified: conditional ? state.lastModified : nil, userAgent: feed.userAgent ?? fetch.userAgent,
             headers: feed.headers.map { ($0.name, $0.value) }, basicAuth: auth, insecure: feed.insecure,
             timeout: feed.timeout, maxBodyBytes: fetch.maxBytes)
     }

@@ -28,9 +28,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// The JSON store in the state directory. Layout (see docs/STORE.md):
 ///
-///     STATE_DIR/lock                 advisory lock taken by every writer
-///     STATE_DIR/feeds/KEY.json       one feed: its metadata, fetch state and items (`StoredFeed`)
-///     STATE_DIR/read.json            read marks by item id (`ReadState`)
+///     STATE_DIR/lock                  advisory lock taken by every writer
+///     STATE_DIR/feeds/KEY.json        one feed: its metadata and items (`StoredFeed`)
+///     STATE_DIR/feeds/KEY.state.json  its fetch state, rewritten after every fetch (`FeedStateFile`)
+///     STATE_DIR/read.json             read marks by item id (`ReadState`)
+///     STATE_DIR/status.json           what the running daemon says about itself
+///     STATE_DIR/requests/             fetch requests from feedctl to the daemon
 ///
 /// Every write goes to a temporary file that is fsynced, renamed over the old one, and the directory fsynced:
 /// a reader sees the old file or the new one, never half of either, and a crash loses nothing committed.
@@ -83,9 +86,9 @@ public final class FeedStore: Sendable {
         feedsDirectory.appendingPathComponent(Self.key(forFeedURL: url) + ".state.json")
     }
 
-    /// The stored feed for this configured URL, or nil when there is none yet (or its files are unreadable,
-    /// which is reported in `warnings`). With `quarantine`, which only a holder of the write lock may ask for,
-    /// an undecodable file is also moved aside as `NAME.corrupt-TIMESTAMP-PID` so the feed starts afresh.
+    /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
+    /// is moved aside as `NAME.corrupt-TIMESTAMP-PID-N` (reported in `warnings`) so the feed starts afresh:
+    /// directly when the caller holds the write lock and says so with `quarantine`, else after taking it.
     public func loadFeed(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
         let items = try load(
             StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
@@ -111,6 +114,12 @@ public final class FeedStore: Sendable {
         try load(
             FeedStateFile.self, from: stateFileURL(forFeedURL: url), schema: \.schema,
             current: FeedStateFile.currentSchema, quarantine: quarantine)
+    }
+
+    /// Whether the feed's items file exists: without it a 304 would leave the feed empty, so the next
+    /// fetch must be unconditional.
+    public func hasItemsFile(url: String) -> Bool {
+        FileManager.default.fileExists(atPath: feedFileURL(forFeedURL: url).path)
     }
 
     /// Writes the feed's items file and its state file.
@@ -192,8 +201,17 @@ public final class FeedStore: Sendable {
             throw error
         } catch {
             guard quarantine else {
-                warnings.add("\(url.path): unreadable (\(Self.reason(error)))")
-                return nil
+                // Move it aside under the lock, after reading it again there: a writer may have replaced it
+                // since, and only the lock holder may rename store files.
+                do {
+                    return try withWriteLock { () throws(StoreError) -> T? in
+                        try load(type, from: url, schema: schema, current: current, quarantine: true)
+                    }
+                } catch let error as StoreError {
+                    throw error
+                } catch {
+                    throw .cannotLock(path: url.path, reason: "\(error)")
+                }
             }
             let aside = url.path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
                 + "-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"

@@ -42,6 +42,23 @@ struct PoliteFetchingTests {
         #expect(try setup.store.loadFetchState(url: feed.url.absoluteString)?.lastResult == "not modified")
     }
 
+    @Test func aCorruptItemsFileIsSetAsideAndTheFeedFetchedAgainInFull() async throws {
+        let server = try TestHTTPServer { request in
+            request.headers["if-none-match"] == "\"v1\"" ? .init(status: 304) : .init(headers: [("ETag", "\"v1\"")], text: Self.rss(1..<4))
+        }
+        let setup = try Setup()
+        let feed = setup.feed(server.url("/feed"))
+        _ = await setup.refresher.refresh(feed)
+        let itemsFile = setup.store.feedFileURL(forFeedURL: feed.url.absoluteString)
+        try Data("{\"schema\":2,\"url\":".utf8).write(to: itemsFile)  // a disk fault cut it short
+        #expect(try setup.store.loadFeed(url: feed.url.absoluteString)?.items.isEmpty == true)  // set aside, reported
+        #expect(setup.store.warnings.drain().count == 1)
+        // The validators stand for items no longer stored: the next request is unconditional.
+        #expect(await setup.refresher.refresh(feed).result == .updated(new: 3, changed: 0))
+        #expect(server.requests.last?.headers["if-none-match"] == nil)
+        #expect(try setup.store.loadFeed(url: feed.url.absoluteString)?.items.count == 3)
+    }
+
     @Test func theSameBodyIsNotParsedAgain() async throws {
         let body = Locked(Self.rss(1..<3))
         let server = try TestHTTPServer { _ in .init(text: body.value) }
