@@ -21,6 +21,9 @@ public struct FeedConfig: Sendable, Equatable {
     public var auth: FeedAuth?
     /// Skip TLS verification for this feed; logged at every fetch.
     public var insecure = false
+    public var retention = RetentionPolicy()
+    /// Whether an item whose title or content changed becomes unread again.
+    public var onUpdate = UpdatePolicy.keep
     /// The config line that names this feed, for messages.
     public var line: Int
 }
@@ -35,6 +38,14 @@ extension FeedConfig {
         parts.append(insecure ? "insecure" : "")
         return StableHash.hex(parts.joined(separator: "\u{1F}"))
     }
+}
+
+/// `on_update`: what a change to a stored item's title or content does to its read mark.
+public enum UpdatePolicy: String, Sendable, Equatable {
+    /// It stays as it was (the item is marked changed in `feedctl list`).
+    case keep
+    /// It becomes unread again.
+    case unread
 }
 
 /// A request header from the configuration.
@@ -143,7 +154,7 @@ public struct Configuration: Sendable, Equatable {
         }
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
-        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "schedule", "fetch", "feeds"], what: "the top level")
+        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "feeds"], what: "the top level")
 
         var interval = defaultInterval
         var adaptive = false
@@ -172,6 +183,8 @@ public struct Configuration: Sendable, Equatable {
             if let node = entries["proxy"] { fetch.proxy = try reader.string(node, key: "proxy") }
             if let node = entries["user_agent"] { fetch.userAgent = try reader.string(node, key: "user_agent") }
         }
+        var retention = RetentionPolicy()
+        if let node = top["retention"] { retention = try reader.retention(node, base: retention) }
         var stateDirectory: URL?
         if let node = top["state_dir"] {
             let value = try reader.string(node, key: "state_dir")
@@ -184,7 +197,10 @@ public struct Configuration: Sendable, Equatable {
         var seen: [String: Int] = [:]
         for entry in try reader.sequence(feedsNode, key: "feeds") {
             let fields = try reader.mapping(
-                entry, allowed: ["url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure"],
+                entry,
+                allowed: [
+                    "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update",
+                ],
                 what: "a feed")
             guard let urlNode = fields["url"] else {
                 throw ConfigError(path: path, line: reader.line(entry), message: "feed without `url`")
@@ -196,6 +212,15 @@ public struct Configuration: Sendable, Equatable {
             }
             seen[url.absoluteString] = line
             var feed = FeedConfig(url: url, interval: interval, adaptive: adaptive, timeout: timeout, line: line)
+            feed.retention = retention
+            if let node = fields["retention"] { feed.retention = try reader.retention(node, base: retention) }
+            if let node = fields["on_update"] {
+                let text = try reader.string(node, key: "on_update")
+                guard let policy = UpdatePolicy(rawValue: text) else {
+                    throw reader.fail(node, "`on_update` must be keep or unread, not `\(text)`")
+                }
+                feed.onUpdate = policy
+            }
             if let node = fields["name"] { feed.name = try reader.string(node, key: "name") }
             if let node = fields["interval"] { (feed.interval, feed.adaptive) = try reader.interval(node, fallback: interval) }
             if let node = fields["timeout"] { feed.timeout = try reader.duration(node, key: "timeout") }
@@ -269,6 +294,17 @@ struct NodeReader {
             throw fail(node, "`\(key)` of \(text) is longer than the \(DurationText.format(limit)) allowed")
         }
         return duration
+    }
+
+    /// A `retention:` mapping; keys not given keep the values of `base`.
+    func retention(_ node: Node, base: RetentionPolicy) throws(ConfigError) -> RetentionPolicy {
+        let fields = try mapping(node, allowed: ["max_items", "max_age", "delete_unread", "forget_after"], what: "`retention`")
+        var policy = base
+        if let node = fields["max_items"] { policy.maxItems = try integer(node, key: "max_items", in: 1...1_000_000) }
+        if let node = fields["max_age"] { policy.maxAge = try duration(node, key: "max_age") }
+        if let node = fields["delete_unread"] { policy.deleteUnread = try boolean(node, key: "delete_unread") }
+        if let node = fields["forget_after"] { policy.forgetAfter = try duration(node, key: "forget_after") }
+        return policy
     }
 
     /// A duration, or `auto` for the adaptive mode (which keeps `fallback` until the feed has a history).
@@ -349,7 +385,7 @@ struct NodeReader {
     }
 
     /// The longest value each duration key accepts.
-    static let limits: [String: Duration] = ["interval": .seconds(365 * 86_400), "timeout": .seconds(600)]
+    static let limits: [String: Duration] = ["interval": .seconds(365 * 86_400), "timeout": .seconds(600)]  // others: 10 years
 
     /// http(s) URLs as written; `file:` URLs with a relative path resolve against the config's folder.
     func feedURL(_ node: Node, folder: URL) throws(ConfigError) -> URL {

@@ -2,22 +2,22 @@ import FeedModel
 import FeedStore
 import Foundation
 
-/// An item as `feedctl list` shows it: the stored item with its feed's display name and read state.
+/// An item as `feedctl list` shows it: its index entry, the display names of the feeds that carry it, and
+/// whether it is read.
 public struct ListedItem: Sendable, Equatable {
-    public var item: StoredItem
-    public var feedName: String
-    public var feedURL: String
+    public var entry: IndexEntry
+    public var feedNames: [String]
     public var isRead: Bool
 
-    public init(item: StoredItem, feedName: String, feedURL: String, isRead: Bool) {
-        self.item = item
-        self.feedName = feedName
-        self.feedURL = feedURL
+    public init(entry: IndexEntry, feedNames: [String], isRead: Bool) {
+        self.entry = entry
+        self.feedNames = feedNames
         self.isRead = isRead
     }
 }
 
-/// Reads the store as the CLI presents it: every item of the configured feeds, newest first.
+/// Reads the store as the CLI presents it. Unread items come from `unread.json`, the newest from
+/// `recent.json`: no item body is read to list them.
 public struct ItemCatalog {
     public let store: FeedStore
     public let configuration: Configuration
@@ -27,32 +27,105 @@ public struct ItemCatalog {
         self.configuration = configuration
     }
 
-    /// Items of the configured feeds, newest first; only unread ones unless `includeRead`.
-    public func items(includeRead: Bool) throws(StoreError) -> [ListedItem] {
-        let readState = try store.loadReadState()
-        var listed: [ListedItem] = []
+    /// Display names by configured URL: the config's name, else the feed's own title, else the URL.
+    public func names() -> [String: String] {
+        let titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName)?.titles ?? [:]
+        var names: [String: String] = [:]
         for feed in configuration.feeds {
             let key = feed.url.absoluteString
-            guard let stored = try store.loadFeed(url: key) else { continue }
-            let name = feed.name ?? stored.title ?? key
+            names[key] = feed.name ?? titles[key] ?? key
+        }
+        return names
+    }
+
+    private func listed(_ entries: [IndexEntry], isRead: (IndexEntry) -> Bool) -> [ListedItem] {
+        let names = names()
+        let configured = Set(names.keys)
+        return entries.compactMap { entry in
+            let feeds = entry.feeds.filter { configured.contains($0) }
+            guard !feeds.isEmpty else { return nil }  // only feeds still in the configuration
+            return ListedItem(entry: entry, feedNames: feeds.compactMap { names[$0] }, isRead: isRead(entry))
+        }
+    }
+
+    /// Unread items of the configured feeds, newest first.
+    public func unreadItems() throws(StoreError) -> [ListedItem] {
+        listed(try store.loadIndex(ItemIndexFile.unreadName).items) { _ in false }
+    }
+
+    /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
+    public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
+        let unreadKeys = Set(try store.loadIndex(ItemIndexFile.unreadName).items.map(\.key))
+        if let limit, limit <= ItemIndexFile.recentCapacity {
+            let recent = listed(try store.loadIndex(ItemIndexFile.recentName).items) { !unreadKeys.contains($0.key) }
+            if recent.count >= limit { return Array(recent.prefix(limit)) }
+        }
+        var byKey: [String: IndexEntry] = [:]
+        for feed in configuration.feeds {
+            guard let stored = try store.loadFeed(url: feed.url.absoluteString) else { continue }
             for item in stored.items {
-                let isRead = readState.read[item.id] != nil
-                guard includeRead || !isRead else { continue }
-                listed.append(ListedItem(item: item, feedName: name, feedURL: key, isRead: isRead))
+                var entry = byKey[item.key] ?? IndexEntry(item, feed: stored.url)
+                if !entry.feeds.contains(stored.url) { entry.feeds.append(stored.url) }
+                byKey[item.key] = entry
             }
         }
-        listed.sort { ($0.item.sortDate, $0.item.id) > ($1.item.sortDate, $1.item.id) }
-        return listed
+        let all = listed(byKey.values.sorted(by: IndexEntry.newestFirst)) { !unreadKeys.contains($0.key) }
+        return limit.map { Array(all.prefix($0)) } ?? all
+    }
+
+    /// Marks items read by id (under the store lock); returns how many were unread.
+    @discardableResult
+    public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
+        let wanted = Set(ids)
+        return try store.withWriteLock { () throws(StoreError) -> Int in
+            var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
+            var marks = ReadMarks(store: store)
+            let hits = unread.items.filter { wanted.contains($0.id) }
+            for entry in hits {
+                try marks.markRead(entry.key, at: now)
+                unread.remove(key: entry.key)
+            }
+            guard !hits.isEmpty else { return 0 }
+            try marks.save()
+            try store.saveIndex(unread, named: ItemIndexFile.unreadName)
+            return hits.count
+        }
+    }
+
+    /// Marks every unread item read; returns how many.
+    @discardableResult
+    public func markAllRead(now: Date = Date()) throws -> Int {
+        try markRead(try unreadItems().map(\.entry.id), now: now)
+    }
+
+    /// Resolves what a person typed to item ids: a full id or a unique prefix of one, among unread items
+    /// first, then recent ones, then every stored item.
+    public func resolve(_ prefixes: [String]) throws -> [String] {
+        let sources: [() throws -> [String]] = [
+            { try unreadItems().map(\.entry.id) },
+            { try store.loadIndex(ItemIndexFile.recentName).items.map(\.id) },
+            { try allItems(limit: nil).map(\.entry.id) },
+        ]
+        return try prefixes.map { prefix in
+            let needle = prefix.lowercased()
+            for source in sources {
+                let matches = Set(try source().filter { $0.hasPrefix(needle) })
+                if matches.count == 1, let id = matches.first { return id }
+                if matches.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
+            }
+            throw CatalogError(message: "no item with id \(prefix)")
+        }
     }
 
     /// The configured feeds whose name, configured URL or stored title matches `names` (all when empty).
     public func feeds(matching names: [String]) throws -> [FeedConfig] {
         guard !names.isEmpty else { return configuration.feeds }
+        let titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName)?.titles ?? [:]
         return try names.map { name in
             let lower = name.lowercased()
             let matches = configuration.feeds.filter { feed in
                 feed.name?.lowercased() == lower || feed.url.absoluteString == name
-                    || (try? store.loadFeed(url: feed.url.absoluteString))??.title?.lowercased() == lower
+                    || titles[feed.url.absoluteString]?.lowercased() == lower
             }
             guard let feed = matches.first else { throw CatalogError(message: "no feed named \(name) in \(configuration.path)") }
             guard matches.count == 1 else { throw CatalogError(message: "\(name) names \(matches.count) feeds; use its URL") }
@@ -63,50 +136,26 @@ public struct ItemCatalog {
     /// One line of `feedctl feeds`: a configured feed with what the store knows of it.
     public struct FeedSummary: Sendable {
         public var config: FeedConfig
-        public var title: String?
+        /// The config's name, else the feed's own title, else its URL.
+        public var name: String
         public var fetch: FetchState
         public var items: Int
         public var unread: Int
-
-        public var displayName: String { config.name ?? title ?? config.url.absoluteString }
     }
 
-    /// Every configured feed, in config order, with its fetch state and item counts.
+    /// Every configured feed, in config order, with its fetch state and item counts (read from the state
+    /// files and `unread.json`, not from the items).
     public func feedSummaries() throws(StoreError) -> [FeedSummary] {
-        let readState = try store.loadReadState()
+        var unreadCounts: [String: Int] = [:]
+        for entry in try store.loadIndex(ItemIndexFile.unreadName).items {
+            for feed in entry.feeds { unreadCounts[feed, default: 0] += 1 }
+        }
+        let names = names()
         return try configuration.feeds.map { feed throws(StoreError) in
-            let stored = try store.loadFeed(url: feed.url.absoluteString)
-            let items = stored?.items ?? []
+            let key = feed.url.absoluteString
+            let fetch = try store.loadFetchState(url: key) ?? FetchState()
             return FeedSummary(
-                config: feed, title: stored?.title, fetch: stored?.fetch ?? FetchState(), items: items.count,
-                unread: items.filter { readState.read[$0.id] == nil }.count)
-        }
-    }
-
-    /// Marks these item ids read (under the store lock); returns how many were not read before.
-    @discardableResult
-    public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
-        try store.withWriteLock { () throws(StoreError) -> Int in
-            var state = try store.loadReadState(quarantine: true)
-            var count = 0
-            for id in ids where state.read[id] == nil {
-                state.read[id] = now
-                count += 1
-            }
-            if count > 0 { try store.saveReadState(state) }
-            return count
-        }
-    }
-
-    /// Resolves what a person typed to item ids: a full id or a unique prefix of one.
-    public func resolve(_ prefixes: [String]) throws -> [String] {
-        let all = try items(includeRead: true).map(\.item.id)
-        return try prefixes.map { prefix in
-            let matches = Set(all.filter { $0.hasPrefix(prefix.lowercased()) })
-            guard matches.count == 1, let id = matches.first else {
-                throw CatalogError(message: matches.isEmpty ? "no item with id \(prefix)" : "id prefix \(prefix) is ambiguous")
-            }
-            return id
+                config: feed, name: names[key] ?? key, fetch: fetch, items: fetch.itemCount ?? 0, unread: unreadCounts[key] ?? 0)
         }
     }
 }

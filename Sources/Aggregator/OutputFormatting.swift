@@ -9,32 +9,37 @@ public enum OutputFormatting {
     public static func itemsJSON(_ items: [ListedItem]) -> String {
         JSONValue.array(
             items.map { listed in
-                let item = listed.item
+                let entry = listed.entry
                 return .object([
-                    ("id", .string(item.id)),
-                    ("feed", .string(listed.feedName)),
-                    ("feed_url", .string(listed.feedURL)),
-                    ("title", .string(item.title)),
-                    ("link", .string(item.link)),
-                    ("published", .timestamp(item.published)),
-                    ("updated", .timestamp(item.updated)),
-                    ("first_seen", .timestamp(item.firstSeen)),
-                    ("authors", .array(item.authors.map(JSONValue.string))),
-                    ("categories", .array(item.categories.map(JSONValue.string))),
+                    ("id", .string(entry.id)),
+                    ("feed", .string(listed.feedNames.joined(separator: ", "))),
+                    ("feeds", .array(listed.feedNames.map(JSONValue.string))),
+                    ("feed_urls", .array(entry.feeds.map(JSONValue.string))),
+                    ("title", .string(entry.title)),
+                    ("link", .string(entry.link)),
+                    ("published", .timestamp(entry.published)),
+                    ("updated", .timestamp(entry.updated)),
+                    ("first_seen", .timestamp(entry.firstSeen)),
+                    ("authors", .array(entry.authors.map(JSONValue.string))),
+                    ("categories", .array(entry.categories.map(JSONValue.string))),
+                    ("changed", .bool(entry.changed)),
                     ("read", .bool(listed.isRead)),
                 ])
             }
         ).serialized() + "\n"
     }
 
-    /// `feedctl list`: one line per item, `DATE  FEED  TITLE  LINK`, dates in UTC.
+    /// `feedctl list`: one line per item, `DATE  FEEDS  TITLE  LINK`, dates in UTC; an item whose title or
+    /// content changed since it was stored is marked `(updated)`.
     public static func itemsText(_ items: [ListedItem]) -> String {
         var output = ""
         for listed in items {
-            let item = listed.item
-            let date = UTCTimestamp.format(item.sortDate).prefix(16).replacingOccurrences(of: "T", with: " ")
-            var line = "\(date)  \(TerminalSafe.text(listed.feedName))  \(TerminalSafe.text(item.title ?? "(untitled)"))"
-            if let link = item.link.flatMap(TerminalSafe.link) { line += "  \(link)" }
+            let entry = listed.entry
+            let date = UTCTimestamp.format(entry.sortDate).prefix(16).replacingOccurrences(of: "T", with: " ")
+            let feeds = TerminalSafe.text(listed.feedNames.joined(separator: ", "))
+            var line = "\(date)  \(feeds)  \(TerminalSafe.text(entry.title ?? "(untitled)"))"
+            if entry.changed { line += " (updated)" }
+            if let link = entry.link.flatMap(TerminalSafe.link) { line += "  \(link)" }
             output += line + "\n"
         }
         return output
@@ -49,7 +54,7 @@ public enum OutputFormatting {
             let last = feed.fetch.lastFetch.map { RelativeTime.describe($0, now: now) } ?? "never"
             let next = feed.fetch.disabledFor != nil ? "disabled" : feed.fetch.nextFetch.map { RelativeTime.describe($0, now: now) } ?? "soon"
             let fields = [
-                TerminalSafe.text(feed.displayName), TerminalSafe.text(url), "fetched \(last)",
+                TerminalSafe.text(feed.name), TerminalSafe.text(url), "fetched \(last)",
                 TerminalSafe.text(feed.fetch.lastResult ?? "not fetched yet"), "\(feed.items) items", "\(feed.unread) unread",
                 "next \(next)",
             ]
@@ -62,10 +67,9 @@ public enum OutputFormatting {
         JSONValue.array(
             feeds.map { feed in
                 .object([
-                    ("name", .string(feed.displayName)),
+                    ("name", .string(feed.name)),
                     ("url", .string(feed.config.url.absoluteString)),
                     ("moved_to", .string(feed.fetch.movedTo)),
-                    ("title", .string(feed.title)),
                     ("last_fetch", .timestamp(feed.fetch.lastFetch)),
                     ("last_success", .timestamp(feed.fetch.lastSuccess)),
                     ("last_result", .string(feed.fetch.lastResult)),

@@ -174,20 +174,32 @@ public struct Refresher: Sendable {
                 fetchState.lastSuccess = now
                 fetchState.disabledFor = nil
                 if let document {
-                    var stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
-                    let merge = ItemMerge.merge(stored: stored.items, parsed: document.items, feedURL: key, now: now)
-                    let title = document.title ?? stored.title
-                    let link = document.link ?? stored.link
-                    if merge.changed || title != stored.title || link != stored.link {
-                        stored.items = merge.items
-                        stored.title = title
-                        stored.link = link
-                        changedFeed = stored
+                    let stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
+                    var marks = ReadMarks(store: store)
+                    let merge = try ItemMerge.merge(
+                        stored, document: document.items, now: now, retention: feed.retention,
+                        isRead: { key throws(StoreError) in try marks.isRead(key) })
+                    var updatedFeed = merge.feed
+                    updatedFeed.title = document.title ?? stored.title
+                    updatedFeed.link = document.link ?? stored.link
+                    if merge.changed || updatedFeed.title != stored.title || updatedFeed.link != stored.link
+                        || stored.schema < StoredFeed.currentSchema
+                    {
+                        changedFeed = updatedFeed
                     }
+                    try updateIndexes(with: merge, feed: feed, marks: &marks)
+                    if let title = updatedFeed.title {
+                        var titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName) ?? FeedTitles()
+                        if titles.titles[key] != title {
+                            titles.titles[key] = title
+                            try store.saveFile(titles, named: FeedTitles.fileName)
+                        }
+                    }
+                    fetchState.itemCount = updatedFeed.items.count
                     fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
                     fetchState.hints = document.hints.isEmpty ? nil : document.hints
                     if feed.adaptive {
-                        let dates = (changedFeed?.items ?? stored.items).map(\.sortDate)
+                        let dates = updatedFeed.items.map(\.sortDate)
                         let adaptive = Schedule.adaptiveInterval(itemDates: dates, now: now, policy: schedule)
                         fetchState.adaptiveSeconds = Int(adaptive.components.seconds)
                     }
@@ -213,6 +225,38 @@ public struct Refresher: Sendable {
             }
             return (result, fetchState.consecutiveFailures, fetchState.nextFetch ?? now)
         }
+    }
+
+    /// Keeps `unread.json`, `recent.json` and the read marks in step with a merge. The caller holds the lock.
+    private func updateIndexes(with merge: ItemMerge.Outcome, feed: FeedConfig, marks: inout ReadMarks) throws(StoreError) {
+        guard !merge.added.isEmpty || !merge.updated.isEmpty || !merge.removed.isEmpty else { return }
+        let key = feed.url.absoluteString
+        var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
+        var recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true)
+        for item in merge.added {
+            let entry = IndexEntry(item, feed: key)
+            // Read already: the same article reached through another feed, or an item that came back.
+            if try !marks.isRead(item.key) { unread.upsert(entry) }
+            recent.upsert(entry)
+        }
+        for item in merge.updated {
+            let entry = IndexEntry(item, feed: key, changed: true)
+            if feed.onUpdate == .unread {
+                try marks.markUnread(item.key)
+                unread.upsert(entry)
+            } else if unread.contains(key: item.key) {
+                unread.upsert(entry)
+            }
+            if recent.contains(key: item.key) { recent.upsert(entry) }
+        }
+        for item in merge.removed {
+            unread.remove(key: item.key, feed: key)
+            recent.remove(key: item.key, feed: key)
+        }
+        if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
+        try marks.save()
+        try store.saveIndex(unread, named: ItemIndexFile.unreadName)
+        try store.saveIndex(recent, named: ItemIndexFile.recentName)
     }
 
     /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.

@@ -31,7 +31,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 ///     STATE_DIR/lock                  advisory lock taken by every writer
 ///     STATE_DIR/feeds/KEY.json        one feed: its metadata and items (`StoredFeed`)
 ///     STATE_DIR/feeds/KEY.state.json  its fetch state, rewritten after every fetch (`FeedStateFile`)
-///     STATE_DIR/read.json             read marks by item id (`ReadState`)
+///     STATE_DIR/read/0.json … f.json  read marks by logical item key, in 16 shards (`ReadShard`)
+///     STATE_DIR/unread.json           every unread item, without bodies (`ItemIndexFile`)
+///     STATE_DIR/recent.json           the newest items, read or not, without bodies
 ///     STATE_DIR/status.json           what the running daemon says about itself
 ///     STATE_DIR/requests/             fetch requests from feedctl to the daemon
 ///
@@ -43,6 +45,7 @@ public final class FeedStore: Sendable {
     public let warnings = WarningLog()
 
     public var feedsDirectory: URL { directory.appendingPathComponent("feeds", isDirectory: true) }
+    /// Where stores before schema 3 kept read marks.
     var readStateURL: URL { directory.appendingPathComponent("read.json") }
 
     /// Opens (and creates if needed) the store in `directory`.
@@ -147,12 +150,75 @@ public final class FeedStore: Sendable {
         return feeds
     }
 
-    // MARK: - Read state
+    // MARK: - Read marks and indexes
 
-    /// Read marks; see `loadFeed` for `quarantine`.
-    public func loadReadState(quarantine: Bool = false) throws(StoreError) -> ReadState {
-        try load(ReadState.self, from: readStateURL, schema: \.schema, current: ReadState.currentSchema, quarantine: quarantine)
-            ?? ReadState()
+    /// One shard of the read marks (empty when it does not exist yet).
+    public func loadReadShard(_ index: Int) throws(StoreError) -> ReadShard {
+        try load(
+            ReadShard.self, from: directory.appendingPathComponent(ReadShard.fileName(index)), schema: \.schema,
+            current: ReadShard.currentSchema, quarantine: false) ?? ReadShard()
+    }
+
+    /// `unread.json` or `recent.json`, rebuilt from the feeds first if it is missing (a store written by an
+    /// older feedd, or an index set aside as corrupt).
+    /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
+    public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
+        if let index = try loadIndexFile(name) { return index }
+        if lockHeld {
+            try rebuildIndexes()
+        } else {
+            do {
+                try withWriteLock { () throws(StoreError) in
+                    if try loadIndexFile(name) == nil { try rebuildIndexes() }
+                }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw .cannotLock(path: directory.path, reason: "\(error)")
+            }
+        }
+        return try loadIndexFile(name) ?? ItemIndexFile()
+    }
+
+    public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
+        try write(index, to: directory.appendingPathComponent(name))
+    }
+
+    private func loadIndexFile(_ name: String) throws(StoreError) -> ItemIndexFile? {
+        try load(
+            ItemIndexFile.self, from: directory.appendingPathComponent(name), schema: \.schema,
+            current: ItemIndexFile.currentSchema, quarantine: false)
+    }
+
+    /// Builds `unread.json` and `recent.json` from every feed and the read marks; carries the read marks of a
+    /// schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
+    private func rebuildIndexes() throws(StoreError) {
+        let feeds = try allFeeds()
+        var marks = ReadMarks(store: self)
+        let legacy = try load(
+            LegacyReadState.self, from: readStateURL, schema: \.schema, current: LegacyReadState.currentSchema,
+            quarantine: true)
+        var byKey: [String: IndexEntry] = [:]
+        for feed in feeds {
+            for item in feed.items {
+                if let legacyID = item.legacyID, let date = legacy?.read[legacyID] { try marks.markRead(item.key, at: date) }
+                var entry = byKey[item.key] ?? IndexEntry(item, feed: feed.url)
+                if !entry.feeds.contains(feed.url) { entry.feeds.append(feed.url) }
+                byKey[item.key] = entry
+            }
+        }
+        var unread = ItemIndexFile()
+        var recent: [IndexEntry] = []
+        for entry in byKey.values {
+            if try !marks.isRead(entry.key) { unread.items.append(entry) }
+            recent.append(entry)
+        }
+        unread.items.sort(by: IndexEntry.newestFirst)
+        recent.sort(by: IndexEntry.newestFirst)
+        try marks.save()
+        try saveIndex(unread, named: ItemIndexFile.unreadName)
+        try saveIndex(ItemIndexFile(items: Array(recent.prefix(ItemIndexFile.recentCapacity))), named: ItemIndexFile.recentName)
+        if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }
 
     /// Fails unless the store can be locked and written: checked once when the daemon starts.
@@ -164,9 +230,6 @@ public final class FeedStore: Sendable {
         }
     }
 
-    public func saveReadState(_ state: ReadState) throws(StoreError) {
-        try write(state, to: readStateURL)
-    }
 
     // MARK: - Other files
 

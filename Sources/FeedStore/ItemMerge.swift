@@ -1,89 +1,123 @@
 import FeedModel
 import Foundation
 
-/// Merges a fresh parse of a feed into its stored items: pure, no I/O.
-public enum ItemMerge {
-    /// What a merge changed.
-    public struct Outcome: Equatable, Sendable {
-        public var items: [StoredItem]
-        public var newCount: Int
-        public var updatedCount: Int
-        /// Whether anything stored differs: new or changed items, or changed fields of stored ones.
-        public var changed: Bool
-    }
+/// How long items are kept (config `retention:`, per feed or for all).
+public struct RetentionPolicy: Sendable, Equatable {
+    /// Items kept per feed, counting by first-seen time.
+    public var maxItems: Int
+    /// Items first seen longer ago than this go.
+    public var maxAge: Duration
+    /// Whether unread items may go too; by default they stay until read.
+    public var deleteUnread: Bool
+    /// A tombstone is forgotten once its item has been absent from the feed this long.
+    public var forgetAfter: Duration
 
-    /// Identities for the items of one document, in order. Within a feed an item is known by its guid/id,
-    /// else its link, else a hash of title and content. A repeated identity is told apart by its link, then
-    /// by its position, while the first occurrence keeps the plain identity (so items already stored still match).
-    public static func identities(of items: [ParsedItem]) -> [String] {
-        var seen: Set<String> = []
-        return items.enumerated().map { position, item in
-            let base = baseIdentity(item)
-            var identity = base
-            if seen.contains(identity), let link = item.link { identity = base + "|" + link }
-            if seen.contains(identity) { identity = base + "|#\(position)" }
-            seen.insert(identity)
-            return identity
-        }
-    }
-
-    static func baseIdentity(_ item: ParsedItem) -> String {
-        if let id = item.id?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty { return "id:" + id }
-        if let link = item.link, !link.isEmpty { return "link:" + link }
-        return "hash:" + StableHash.hex((item.title ?? "") + "\u{1F}" + (item.content ?? item.summary ?? ""))
-    }
-
-    /// The store-wide id of an item: a hash of its feed's URL and its identity.
-    public static func itemID(feedURL: String, identity: String) -> String {
-        StableHash.hex(feedURL + "\n" + identity)
-    }
-
-    /// Adds new items, updates changed ones in place (keeping their first-seen time), keeps every stored item
-    /// the document no longer carries. Returns items newest first.
-    public static func merge(stored: [StoredItem], parsed: [ParsedItem], feedURL: String, now: Date) -> Outcome {
-        var byIdentity: [String: Int] = [:]
-        var items = stored
-        for (index, item) in items.enumerated() { byIdentity[item.identity] = index }
-        var newCount = 0
-        var updatedCount = 0
-        var changed = false
-        for (item, identity) in zip(parsed, identities(of: parsed)) {
-            if let index = byIdentity[identity] {
-                let existing = items[index]
-                var replacement = StoredItem(id: existing.id, identity: identity, item: item, firstSeen: existing.firstSeen)
-                // A feed that stops giving a date must not make the item jump to "now".
-                if replacement.published == nil { replacement.published = existing.published }
-                if replacement != existing {
-                    changed = true
-                    if replacement.title != existing.title || replacement.content != existing.content
-                        || replacement.summary != existing.summary
-                    {
-                        updatedCount += 1
-                    }
-                    items[index] = replacement
-                }
-            } else {
-                byIdentity[identity] = items.count
-                items.append(
-                    StoredItem(id: itemID(feedURL: feedURL, identity: identity), identity: identity, item: item, firstSeen: now))
-                newCount += 1
-                changed = true
-            }
-        }
-        items.sort { $0.sortDate > $1.sortDate }
-        return Outcome(items: items, newCount: newCount, updatedCount: updatedCount, changed: changed)
+    public init(maxItems: Int = 500, maxAge: Duration = .seconds(180 * 86_400), deleteUnread: Bool = false,
+                forgetAfter: Duration = .seconds(30 * 86_400)) {
+        self.maxItems = maxItems
+        self.maxAge = maxAge
+        self.deleteUnread = deleteUnread
+        self.forgetAfter = forgetAfter
     }
 }
 
-/// FNV-1a, 64 bits, as 16 hex digits: stable across runs and platforms (unlike `Hasher`), for file names and ids.
-public enum StableHash {
-    public static func hex(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
+/// Merges a fresh parse of a feed into what is stored: pure, no I/O.
+public enum ItemMerge {
+    /// What a merge changed.
+    public struct Outcome: Sendable {
+        public var feed: StoredFeed
+        public var added: [StoredItem] = []
+        /// Items whose title, summary or content changed.
+        public var updated: [StoredItem] = []
+        /// Items retention deleted (each left a tombstone).
+        public var removed: [StoredItem] = []
+        /// Whether anything stored differs.
+        public var changed = false
+
+        public var newCount: Int { added.count }
+        public var updatedCount: Int { updated.count }
+    }
+
+    /// Adds new items, updates changed ones in place (keeping id, first-seen time and first publication
+    /// date, so a publisher re-dating old items does not float them up), keeps every stored item the document
+    /// no longer carries until retention says otherwise, and returns items newest first.
+    public static func merge<E: Error>(
+        _ stored: StoredFeed, document: [ParsedItem], now: Date, retention: RetentionPolicy = RetentionPolicy(),
+        isRead: (String) throws(E) -> Bool
+    ) throws(E) -> Outcome {
+        var feed = stored
+        var outcome = Outcome(feed: stored)
+        if !feed.identityByLinkAndTitle && ItemIdentity.guidsAreUnreliable(document) {
+            feed.identityByLinkAndTitle = true
         }
-        let digits = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        var byIdentity: [String: Int] = [:]
+        for (index, item) in feed.items.enumerated() { byIdentity[item.identity] = index }
+        var tombstoneIndex: [String: Int] = [:]
+        for (index, tombstone) in feed.tombstones.enumerated() { tombstoneIndex[tombstone.identity] = index }
+        var present: Set<String> = []
+
+        for (item, identity) in zip(document, ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)) {
+            present.insert(identity)
+            if let index = byIdentity[identity] {
+                let existing = feed.items[index]
+                var replacement = StoredItem(identity: identity, key: existing.key, item: item, firstSeen: existing.firstSeen)
+                replacement.published = existing.published ?? item.published
+                replacement.lastSeen = now
+                let contentChanged = replacement.title != existing.title || replacement.content != existing.content
+                    || replacement.summary != existing.summary
+                if contentChanged {
+                    replacement.updated = item.updated ?? now
+                    outcome.updated.append(replacement)
+                }
+                feed.items[index] = replacement
+            } else if let index = tombstoneIndex[identity] {
+                feed.tombstones[index].absentSince = nil  // still carried: still not new
+            } else {
+                let key = ItemIdentity.logicalKey(identity: identity, feedURL: feed.url)
+                let added = StoredItem(identity: identity, key: key, item: item, firstSeen: now)
+                byIdentity[identity] = feed.items.count
+                feed.items.append(added)
+                outcome.added.append(added)
+            }
+        }
+
+        // Tombstones of items the feed no longer carries are forgotten after `forgetAfter`.
+        let forgetBefore = now.addingTimeInterval(-seconds(retention.forgetAfter))
+        feed.tombstones = feed.tombstones.compactMap { tombstone in
+            var tombstone = tombstone
+            if present.contains(tombstone.identity) { return tombstone }
+            tombstone.absentSince = tombstone.absentSince ?? now
+            return tombstone.absentSince.map { $0 < forgetBefore } == true ? nil : tombstone
+        }
+
+        // Retention: oldest first-seen first; never an item the feed still carries; unread ones only if allowed.
+        let oldestAllowed = now.addingTimeInterval(-seconds(retention.maxAge))
+        var excess = feed.items.count - retention.maxItems
+        var keep = [Bool](repeating: true, count: feed.items.count)
+        for index in feed.items.indices.sorted(by: { feed.items[$0].firstSeen < feed.items[$1].firstSeen }) {
+            let item = feed.items[index]
+            guard excess > 0 || item.firstSeen < oldestAllowed else { continue }
+            guard !present.contains(item.identity) else { continue }
+            if !retention.deleteUnread {
+                guard try isRead(item.key) else { continue }
+            }
+            keep[index] = false
+            excess -= 1
+            outcome.removed.append(item)
+            feed.tombstones.append(Tombstone(identity: item.identity, key: item.key, deleted: now, absentSince: now))
+        }
+        feed.items = feed.items.indices.filter { keep[$0] }.map { feed.items[$0] }
+        feed.items.sort { ($0.sortDate, $0.id) > ($1.sortDate, $1.id) }
+        feed.lastParsed = now
+
+        outcome.changed = !outcome.added.isEmpty || !outcome.updated.isEmpty || !outcome.removed.isEmpty
+            || feed.items != stored.items || feed.tombstones != stored.tombstones
+            || feed.identityByLinkAndTitle != stored.identityByLinkAndTitle
+        outcome.feed = feed
+        return outcome
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds)
     }
 }

@@ -1,14 +1,15 @@
 import FeedModel
 import Foundation
 
-/// One feed as stored: what the feed said about itself, how its last fetch went, and its items.
+/// One feed as stored: what the feed said about itself, how its last fetch went, its items and tombstones.
 ///
 /// On disk it is two files, so that a fetch that changes nothing (a 304) rewrites only the small one:
-/// `feeds/KEY.json` (schema 2: url, title, link, items) and `feeds/KEY.state.json` (`FeedStateFile`).
-/// Schema 1 kept `fetch` inside `KEY.json`; such a file still loads, and the next save splits it.
+/// `feeds/KEY.json` (url, title, link, items, tombstones) and `feeds/KEY.state.json` (`FeedStateFile`).
+/// Schema 1 kept `fetch` inside `KEY.json`; schema 2 items carried identities in their first form and
+/// ids per feed. Both still load: identities and ids are brought to today's form (`ItemIdentity.migrate`).
 public struct StoredFeed: Codable, Sendable, Equatable {
     /// The schema `KEY.json` is written with.
-    public static let currentSchema = 2
+    public static let currentSchema = 3
 
     public var schema: Int
     /// The URL as the configuration names it: the feed's key.
@@ -19,6 +20,12 @@ public struct StoredFeed: Codable, Sendable, Equatable {
     public var fetch: FetchState
     /// Newest first by publication (or first-seen) time.
     public var items: [StoredItem]
+    /// Items retention deleted: remembered so they do not come back as new while the feed still carries them.
+    public var tombstones: [Tombstone]
+    /// Set once a document's guids proved unreliable: items are then known by link and title.
+    public var identityByLinkAndTitle: Bool
+    /// When a document of this feed was last parsed; items seen then have `lastSeen` equal to it.
+    public var lastParsed: Date?
 
     public init(url: String, title: String? = nil, link: String? = nil, fetch: FetchState = FetchState(), items: [StoredItem] = []) {
         self.schema = Self.currentSchema
@@ -27,10 +34,13 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         self.link = link
         self.fetch = fetch
         self.items = items
+        self.tombstones = []
+        self.identityByLinkAndTitle = false
     }
 
     enum CodingKeys: String, CodingKey {
-        case schema, url, title, link, fetch, items
+        case schema, url, title, link, fetch, items, tombstones
+        case identityByLinkAndTitle = "identity_by_link_and_title", lastParsed = "last_parsed"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +51,21 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         link = try container.decodeIfPresent(String.self, forKey: .link)
         fetch = try container.decodeIfPresent(FetchState.self, forKey: .fetch) ?? FetchState()
         items = try container.decode([StoredItem].self, forKey: .items)
+        tombstones = try container.decodeIfPresent([Tombstone].self, forKey: .tombstones) ?? []
+        identityByLinkAndTitle = try container.decodeIfPresent(Bool.self, forKey: .identityByLinkAndTitle) ?? false
+        lastParsed = try container.decodeIfPresent(Date.self, forKey: .lastParsed)
+        if schema < 3 {
+            // Identities in today's form; ids from the logical key. The old id is kept for the read marks.
+            for index in items.indices {
+                let old = items[index]
+                let identity = ItemIdentity.migrate(old.identity)
+                let key = ItemIdentity.logicalKey(identity: identity, feedURL: url)
+                items[index].legacyID = old.id
+                items[index].identity = identity
+                items[index].key = key
+                items[index].id = ItemIdentity.itemID(logicalKey: key)
+            }
+        }
     }
 
     /// Writes the items file: the fetch state has a file of its own.
@@ -51,6 +76,29 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         try container.encodeIfPresent(title, forKey: .title)
         try container.encodeIfPresent(link, forKey: .link)
         try container.encode(items, forKey: .items)
+        try container.encode(tombstones, forKey: .tombstones)
+        try container.encode(identityByLinkAndTitle, forKey: .identityByLinkAndTitle)
+        try container.encodeIfPresent(lastParsed, forKey: .lastParsed)
+    }
+}
+
+/// An item retention deleted, kept by identity until the feed has stopped carrying it for a while.
+public struct Tombstone: Codable, Sendable, Equatable {
+    public var identity: String
+    public var key: String
+    public var deleted: Date
+    /// Since when the feed no longer carries it; nil while it still does.
+    public var absentSince: Date?
+
+    public init(identity: String, key: String, deleted: Date, absentSince: Date? = nil) {
+        self.identity = identity
+        self.key = key
+        self.deleted = deleted
+        self.absentSince = absentSince
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case identity, key, deleted, absentSince = "absent_since"
     }
 }
 
@@ -87,6 +135,8 @@ public struct FetchState: Codable, Sendable, Equatable {
     public var hints: PublisherHints?
     /// Until when the last response said it was fresh (`Cache-Control: max-age`, `Expires`).
     public var freshUntil: Date?
+    /// How many items the feed's file holds, for `feedctl feeds` without reading it.
+    public var itemCount: Int?
     /// For `interval: auto`: the interval computed from the items when they last changed, in seconds.
     public var adaptiveSeconds: Int?
     /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
@@ -101,7 +151,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
         case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
-        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds"
+        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -119,15 +169,19 @@ public struct FetchState: Codable, Sendable, Equatable {
         hints = try container.decodeIfPresent(PublisherHints.self, forKey: .hints)
         freshUntil = try container.decodeIfPresent(Date.self, forKey: .freshUntil)
         adaptiveSeconds = try container.decodeIfPresent(Int.self, forKey: .adaptiveSeconds)
+        itemCount = try container.decodeIfPresent(Int.self, forKey: .itemCount)
     }
 }
 
 /// An item as stored: the parsed fields plus feedd's own identity and first-seen time.
 public struct StoredItem: Codable, Sendable, Equatable {
-    /// Stable short id (hex), unique across the store; what `feedctl read ID` takes.
+    /// Stable short id (hex) of the logical item, the same in every feed that carries it; what
+    /// `feedctl read ID` takes.
     public var id: String
-    /// What identifies the item within its feed (guid, link, or a content hash), after disambiguation.
+    /// What identifies the item within its feed (see `ItemIdentity`).
     public var identity: String
+    /// What identifies it across the store: its canonical URL, or its identity scoped to the feed.
+    public var key: String
     public var title: String?
     public var link: String?
     public var published: Date?
@@ -138,15 +192,20 @@ public struct StoredItem: Codable, Sendable, Equatable {
     public var content: String?
     public var enclosures: [Enclosure]
     public var firstSeen: Date
+    /// When the item was last in a parsed document of its feed.
+    public var lastSeen: Date?
+    /// The id a schema 1 or 2 store gave the item, while migrating its read mark; never written.
+    public var legacyID: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, identity, title, link, published, updated, authors, categories, summary, content, enclosures
-        case firstSeen = "first_seen"
+        case id, identity, key, title, link, published, updated, authors, categories, summary, content, enclosures
+        case firstSeen = "first_seen", lastSeen = "last_seen"
     }
 
-    public init(id: String, identity: String, item: ParsedItem, firstSeen: Date) {
-        self.id = id
+    public init(identity: String, key: String, item: ParsedItem, firstSeen: Date) {
+        self.id = ItemIdentity.itemID(logicalKey: key)
         self.identity = identity
+        self.key = key
         self.title = item.title
         self.link = item.link
         self.published = item.published
@@ -157,22 +216,54 @@ public struct StoredItem: Codable, Sendable, Equatable {
         self.content = item.content
         self.enclosures = item.enclosures
         self.firstSeen = firstSeen
+        self.lastSeen = firstSeen
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        identity = try container.decode(String.self, forKey: .identity)
+        key = try container.decodeIfPresent(String.self, forKey: .key) ?? ""
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        link = try container.decodeIfPresent(String.self, forKey: .link)
+        published = try container.decodeIfPresent(Date.self, forKey: .published)
+        updated = try container.decodeIfPresent(Date.self, forKey: .updated)
+        authors = try container.decodeIfPresent([String].self, forKey: .authors) ?? []
+        categories = try container.decodeIfPresent([String].self, forKey: .categories) ?? []
+        summary = try container.decodeIfPresent(String.self, forKey: .summary)
+        content = try container.decodeIfPresent(String.self, forKey: .content)
+        enclosures = try container.decodeIfPresent([Enclosure].self, forKey: .enclosures) ?? []
+        firstSeen = try container.decode(Date.self, forKey: .firstSeen)
+        lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(identity, forKey: .identity)
+        try container.encode(key, forKey: .key)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encodeIfPresent(link, forKey: .link)
+        try container.encodeIfPresent(published, forKey: .published)
+        try container.encodeIfPresent(updated, forKey: .updated)
+        try container.encode(authors, forKey: .authors)
+        try container.encode(categories, forKey: .categories)
+        try container.encodeIfPresent(summary, forKey: .summary)
+        try container.encodeIfPresent(content, forKey: .content)
+        try container.encode(enclosures, forKey: .enclosures)
+        try container.encode(firstSeen, forKey: .firstSeen)
+        try container.encodeIfPresent(lastSeen, forKey: .lastSeen)
     }
 
     /// The time the item sorts by: its publication date, else when feedd first saw it.
     public var sortDate: Date { published ?? firstSeen }
 }
 
-/// Which items have been read, by item id.
-public struct ReadState: Codable, Sendable, Equatable {
-    public static let currentSchema = 1
+/// `read.json` as stores before schema 3 wrote it: read marks by per-feed item id. Read once, to carry the
+/// marks over to the shards, then renamed `read.json.migrated`.
+struct LegacyReadState: Codable {
+    static let currentSchema = 1
 
-    public var schema: Int
-    /// Item id → when it was marked read.
-    public var read: [String: Date]
-
-    public init(read: [String: Date] = [:]) {
-        self.schema = Self.currentSchema
-        self.read = read
-    }
+    var schema: Int
+    var read: [String: Date]
 }

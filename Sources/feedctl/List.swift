@@ -23,12 +23,20 @@ extension Feedctl {
         @Flag(name: .long, help: "Mark the items printed as read.")
         var markRead = false
 
+        @Option(name: .long, help: "Print at most this many items.")
+        var limit: Int?
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit takes a positive number") }
+        }
+
         func run() throws {
             do {
                 let catalog = try options.catalog()
-                let items = try catalog.items(includeRead: all)
+                var items = all ? try catalog.allItems(limit: limit) : try catalog.unreadItems()
+                if let limit { items = Array(items.prefix(limit)) }
                 write(json ? OutputFormatting.itemsJSON(items) : OutputFormatting.itemsText(items))
-                if markRead { try catalog.markRead(items.map(\.item.id)) }
+                if markRead { try catalog.markRead(items.filter { !$0.isRead }.map(\.entry.id)) }
                 reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)

@@ -26,8 +26,7 @@ extension Feedctl {
         func run() throws {
             do {
                 let catalog = try options.catalog()
-                let targets = all ? try catalog.items(includeRead: false).map(\.item.id) : try catalog.resolve(ids)
-                let count = try catalog.markRead(targets)
+                let count = all ? try catalog.markAllRead() : try catalog.markRead(try catalog.resolve(ids))
                 write("\(count) item(s) marked read\n")
                 reportStoreWarnings(catalog)
             } catch {

@@ -32,11 +32,11 @@ struct OutputFormattingTests {
 
     @Test func listLineKeepsEveryByteOfFrenchText() {
         let item = StoredItem(
-            id: "0123456789abcdef", identity: "id:1",
+            identity: "id:1", key: "feed:x|id:1",
             item: ParsedItem(title: "L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres", link: "https://x.example/été",
                              published: Date(timeIntervalSince1970: 1_795_000_000)),
             firstSeen: Date(timeIntervalSince1970: 1_795_000_000))
-        let line = OutputFormatting.itemsText([ListedItem(item: item, feedName: "Blog", feedURL: "u", isRead: false)])
+        let line = OutputFormatting.itemsText([ListedItem(entry: IndexEntry(item, feed: "u"), feedNames: ["Blog"], isRead: false)])
         #expect(line == "2026-11-18 11:06  Blog  L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres  https://x.example/été\n")
     }
 }

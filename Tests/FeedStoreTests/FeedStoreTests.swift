@@ -10,28 +10,47 @@ struct FeedStoreTests {
         return url
     }
 
-    @Test func roundTripsFeedsAndReadState() throws {
+    @Test func roundTripsFeedsReadMarksAndIndexes() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         let merge = ItemMerge.merge(
-            stored: [], parsed: [ParsedItem(id: "1", title: "Élan « vital »", published: Date(timeIntervalSince1970: 1_800_000_000))],
-            feedURL: "https://x.example/feed", now: Date(timeIntervalSince1970: 1_800_000_100))
-        var feed = StoredFeed(url: "https://x.example/feed", title: "X", items: merge.items)
+            StoredFeed(url: "https://x.example/feed", title: "X"),
+            document: [ParsedItem(id: "1", title: "Élan « vital »", published: Date(timeIntervalSince1970: 1_800_000_000))],
+            now: Date(timeIntervalSince1970: 1_800_000_100)) { _ in false }
+        var feed = merge.feed
         feed.fetch.etag = "\"abc\""
         try store.saveFeed(feed)
         #expect(try store.loadFeed(url: feed.url) == feed)
         #expect(try store.allFeeds() == [feed])
-        try store.saveReadState(ReadState(read: [merge.items[0].id: Date(timeIntervalSince1970: 1_800_000_200)]))
-        #expect(try store.loadReadState().read.count == 1)
+
+        var marks = ReadMarks(store: store)
+        try marks.markRead(feed.items[0].key, at: Date(timeIntervalSince1970: 1_800_000_200))
+        try marks.save()
+        var again = ReadMarks(store: store)
+        #expect(try again.isRead(feed.items[0].key))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(ReadShard.fileName(ReadShard.index(for: feed.items[0].key))).path))
 
         let text = try String(contentsOf: store.feedFileURL(forFeedURL: feed.url), encoding: .utf8)
-        #expect(text.contains("\"schema\":2"))
+        #expect(text.contains("\"schema\":3"))
         #expect(!text.contains("etag"), "the fetch state has its own file")
-        #expect(try String(contentsOf: store.stateFileURL(forFeedURL: feed.url), encoding: .utf8).contains("\"etag\":\"\\\"abc\\\"\""))
         #expect(text.contains("\"published\":\"2027-01-15T08:00:00Z\""))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.feedsDirectory.path).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test func indexEntriesForOneArticleInTwoFeedsMerge() {
+        var index = ItemIndexFile()
+        var item = StoredItem(identity: "url:example.org/p", key: "url:example.org/p", item: ParsedItem(title: "p"), firstSeen: Date())
+        index.upsert(IndexEntry(item, feed: "https://a.example/feed"))
+        item.title = "p"
+        index.upsert(IndexEntry(item, feed: "https://b.example/feed"))
+        #expect(index.items.count == 1)
+        #expect(index.items[0].feeds == ["https://a.example/feed", "https://b.example/feed"])
+        index.remove(key: item.key, feed: "https://a.example/feed")
+        #expect(index.items[0].feeds == ["https://b.example/feed"])
+        index.remove(key: item.key, feed: "https://b.example/feed")
+        #expect(index.items.isEmpty)
     }
 
     @Test func corruptFileIsMovedAsideAndReported() throws {
@@ -41,7 +60,7 @@ struct FeedStoreTests {
         let good = StoredFeed(url: "https://good.example/feed", title: "Good")
         try store.saveFeed(good)
         let badURL = store.feedFileURL(forFeedURL: "https://bad.example/feed")
-        try Data("{\"schema\":1,\"url\":\"https://bad.example/feed\",\"fetch\":{},\"items\":[{\"id\":".utf8).write(to: badURL)
+        try Data("{\"schema\":3,\"url\":\"https://bad.example/feed\",\"items\":[{\"id\":".utf8).write(to: badURL)
 
         // Any reader that meets it moves it aside, under the lock, and the rest of the store keeps working.
         #expect(try store.loadFeed(url: "https://bad.example/feed") == nil)
@@ -60,42 +79,49 @@ struct FeedStoreTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
-        // A directory where read.json should be: open succeeds, read fails (permissions would not stop root).
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("read.json"), withIntermediateDirectories: false)
-        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read.json").path, reason: "Is a directory")) {
-            try store.loadReadState()
+        // A directory where a shard should be: open succeeds, read fails (permissions would not stop root).
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("read/0.json"), withIntermediateDirectories: true)
+        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read/0.json").path, reason: "Is a directory")) {
+            try store.loadReadShard(0)
         }
     }
 
-    @Test func schemaOneFilesLoadAndAreSplitOnTheNextSave() throws {
+    @Test func olderStoresAreMigratedWithTheirReadMarks() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         let url = "https://old.example/feed"
-        // What the end-to-end version wrote: one file with the fetch state inside.
+        // What the end-to-end version wrote: one file with the fetch state inside, ids per feed, read.json by id.
+        let oldID = StableHash.hex(url + "\n" + "id:https://old.example/p/1")
         let legacy = """
             {"schema":1,"url":"\(url)","title":"Old","fetch":{"etag":"\\"e1\\"","consecutive_failures":0,"last_result":"ok"},
-             "items":[{"id":"00000000000000aa","identity":"id:1","title":"kept","authors":[],"categories":[],"enclosures":[],"first_seen":"2026-11-01T00:00:00Z"}]}
+             "items":[{"id":"\(oldID)","identity":"id:https://old.example/p/1","title":"read one","authors":[],"categories":[],"enclosures":[],"first_seen":"2026-11-01T00:00:00Z"},
+                      {"id":"00000000000000bb","identity":"id:tag:old,2","title":"unread one","authors":[],"categories":[],"enclosures":[],"first_seen":"2026-11-02T00:00:00Z"}]}
             """
         try Data(legacy.utf8).write(to: store.feedFileURL(forFeedURL: url))
+        try Data("{\"schema\":1,\"read\":{\"\(oldID)\":\"2026-11-03T00:00:00Z\"}}".utf8).write(to: directory.appendingPathComponent("read.json"))
+
         let loaded = try #require(try store.loadFeed(url: url))
         #expect(loaded.fetch.etag == "\"e1\"")
-        #expect(loaded.items.map(\.title) == ["kept"])
-        #expect(try store.loadFetchState(url: url)?.etag == "\"e1\"")
+        #expect(loaded.items.map(\.identity) == ["url:old.example/p/1", "id:tag:old,2"])
+        let unread = try store.loadIndex(ItemIndexFile.unreadName)
+        #expect(unread.items.map(\.title) == ["unread one"])
+        #expect(try store.loadIndex(ItemIndexFile.recentName).items.count == 2)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("read.json.migrated").path))
         try store.saveFeed(loaded)
-        #expect(FileManager.default.fileExists(atPath: store.stateFileURL(forFeedURL: url).path))
         let reloaded = try #require(try store.loadFeed(url: url))
-        #expect(reloaded.schema == 2)
-        #expect(reloaded.fetch == loaded.fetch && reloaded.items == loaded.items && reloaded.title == "Old")
+        #expect(reloaded.schema == 3)
+        #expect(reloaded.fetch == loaded.fetch && reloaded.items.map(\.id) == loaded.items.map(\.id))
     }
 
     @Test func newerSchemaIsRefusedNotOverwritten() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
-        try Data("{\"schema\":99,\"read\":{}}".utf8).write(to: directory.appendingPathComponent("read.json"))
-        #expect(throws: StoreError.newerSchema(path: directory.appendingPathComponent("read.json").path, found: 99)) {
-            try store.loadReadState()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("read"), withIntermediateDirectories: true)
+        try Data("{\"schema\":99,\"read\":{}}".utf8).write(to: directory.appendingPathComponent("read/3.json"))
+        #expect(throws: StoreError.newerSchema(path: directory.appendingPathComponent("read/3.json").path, found: 99)) {
+            try store.loadReadShard(3)
         }
     }
 }

@@ -5,63 +5,105 @@ import Testing
 
 struct ItemMergeTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let url = "https://x.example/feed"
 
-    @Test func identityPrefersGuidThenLinkThenContentHash() {
-        let items = [
-            ParsedItem(id: "guid-1", title: "a", link: "https://x.example/1"),
-            ParsedItem(title: "b", link: "https://x.example/2"),
-            ParsedItem(title: "c", content: "<p>c</p>"),
-        ]
-        let identities = ItemMerge.identities(of: items)
-        #expect(identities[0] == "id:guid-1")
-        #expect(identities[1] == "link:https://x.example/2")
-        #expect(identities[2].hasPrefix("hash:"))
-    }
-
-    @Test func repeatedGuidsAreToldApartWhileTheFirstKeepsItsIdentity() {
-        let items = [
-            ParsedItem(id: "same", title: "first", link: "https://x.example/1"),
-            ParsedItem(id: "same", title: "second", link: "https://x.example/2"),
-            ParsedItem(id: "same", title: "third", link: "https://x.example/2"),
-        ]
-        #expect(ItemMerge.identities(of: items) == ["id:same", "id:same|https://x.example/2", "id:same|#2"])
+    func merge(_ feed: StoredFeed, _ items: [ParsedItem], at offset: TimeInterval = 0, retention: RetentionPolicy = RetentionPolicy(),
+               read: Set<String> = []) -> ItemMerge.Outcome {
+        ItemMerge.merge(feed, document: items, now: now.addingTimeInterval(offset), retention: retention) { read.contains($0) }
     }
 
     @Test func mergingTheSameDocumentTwiceAddsNothing() {
-        let parsed = [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")]
-        let first = ItemMerge.merge(stored: [], parsed: parsed, feedURL: "https://x.example/feed", now: now)
+        let document = [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")]
+        let first = merge(StoredFeed(url: url), document)
         #expect(first.newCount == 2)
-        let second = ItemMerge.merge(stored: first.items, parsed: parsed, feedURL: "https://x.example/feed", now: now.addingTimeInterval(60))
+        let second = merge(first.feed, document, at: 60)
         #expect(second.newCount == 0)
         #expect(second.updatedCount == 0)
-        #expect(second.items == first.items)
+        #expect(second.feed.items.map(\.id) == first.feed.items.map(\.id))
     }
 
-    @Test func changedItemIsUpdatedInPlaceKeepingIdAndFirstSeen() {
-        let first = ItemMerge.merge(stored: [], parsed: [ParsedItem(id: "1", title: "Tpyo")], feedURL: "f", now: now)
-        let later = now.addingTimeInterval(3600)
-        let second = ItemMerge.merge(stored: first.items, parsed: [ParsedItem(id: "1", title: "Typo")], feedURL: "f", now: later)
+    @Test(arguments: [
+        ("http://blog.example/p/1", "https://blog.example/p/1"),  // moved to https
+        ("https://blog.example/p/1", "https://www.blog.example/p/1"),  // added www.
+        ("https://blog.example/p/1/", "https://blog.example/p/1"),  // dropped the trailing slash
+        ("https://blog.example/p/1", "https://blog.example/p/1?utm_source=feed&utm_medium=rss"),  // tracking
+        ("https://blog.example/p/1?ref=home", "https://blog.example/p/1?fbclid=XYZ"),
+    ])
+    func urlChurnIsTheSameItem(_ before: String, _ after: String) {
+        for asGuid in [true, false] {
+            let old = ParsedItem(id: asGuid ? before : nil, title: "t", link: asGuid ? nil : before)
+            let new = ParsedItem(id: asGuid ? after : nil, title: "t", link: asGuid ? nil : after)
+            let first = merge(StoredFeed(url: url), [old])
+            let second = merge(first.feed, [new], at: 60)
+            #expect(second.newCount == 0, "\(before) → \(after) (guid: \(asGuid))")
+            #expect(second.feed.items.count == 1)
+        }
+    }
+
+    @Test func aPublisherReDatingOldItemsDoesNotMakeThemNewNorFloatThemUp() {
+        let original = ParsedItem(id: "1", title: "old post", published: now.addingTimeInterval(-86_400))
+        let first = merge(StoredFeed(url: url), [original])
+        var redated = original
+        redated.published = now.addingTimeInterval(3600)
+        let second = merge(first.feed, [redated], at: 3600)
+        #expect(second.newCount == 0 && second.updatedCount == 0)
+        #expect(second.feed.items[0].published == original.published)
+    }
+
+    @Test func changedItemIsUpdatedInPlaceWithItsUpdatedTime() {
+        let first = merge(StoredFeed(url: url), [ParsedItem(id: "1", title: "Tpyo")])
+        let second = merge(first.feed, [ParsedItem(id: "1", title: "Typo")], at: 3600)
         #expect(second.updatedCount == 1)
-        #expect(second.items.count == 1)
-        #expect(second.items[0].title == "Typo")
-        #expect(second.items[0].id == first.items[0].id)
-        #expect(second.items[0].firstSeen == now)
+        #expect(second.feed.items.count == 1)
+        #expect(second.feed.items[0].title == "Typo")
+        #expect(second.feed.items[0].id == first.feed.items[0].id)
+        #expect(second.feed.items[0].firstSeen == now)
+        #expect(second.feed.items[0].updated == now.addingTimeInterval(3600))
     }
 
     @Test func itemsWithoutDateKeepFirstSeenOrderAndNeverFloatUp() {
-        let first = ItemMerge.merge(stored: [], parsed: [ParsedItem(id: "old", title: "old")], feedURL: "f", now: now)
-        let second = ItemMerge.merge(
-            stored: first.items, parsed: [ParsedItem(id: "new", title: "new"), ParsedItem(id: "old", title: "old")],
-            feedURL: "f", now: now.addingTimeInterval(60))
-        #expect(second.items.map(\.identity) == ["id:new", "id:old"])
-        #expect(second.items.allSatisfy { $0.published == nil })
-        let third = ItemMerge.merge(stored: second.items, parsed: [ParsedItem(id: "old", title: "old")], feedURL: "f", now: now.addingTimeInterval(120))
-        #expect(third.items.map(\.identity) == ["id:new", "id:old"])
+        let first = merge(StoredFeed(url: url), [ParsedItem(id: "old", title: "old")])
+        let second = merge(first.feed, [ParsedItem(id: "new", title: "new"), ParsedItem(id: "old", title: "old")], at: 60)
+        #expect(second.feed.items.map(\.identity) == ["id:new", "id:old"])
+        #expect(second.feed.items.allSatisfy { $0.published == nil })
+        let third = merge(second.feed, [ParsedItem(id: "old", title: "old")], at: 120)
+        #expect(third.feed.items.map(\.identity) == ["id:new", "id:old"])
     }
 
-    @Test func itemIDsDependOnFeedAndIdentity() {
-        #expect(ItemMerge.itemID(feedURL: "a", identity: "id:1") != ItemMerge.itemID(feedURL: "b", identity: "id:1"))
-        #expect(ItemMerge.itemID(feedURL: "a", identity: "id:1") == ItemMerge.itemID(feedURL: "a", identity: "id:1"))
-        #expect(StableHash.hex("") == "cbf29ce484222325")
+    @Test func aFeedWithUnreliableGuidsSwitchesToLinkAndTitleForGood() {
+        let items = (0..<10).map { ParsedItem(id: "same", title: "t\($0)", link: "https://x.example/\($0)") }
+        let first = merge(StoredFeed(url: url), items)
+        #expect(first.feed.identityByLinkAndTitle)
+        #expect(first.newCount == 10)
+        #expect(first.feed.items.allSatisfy { $0.identity.hasPrefix("lt:") })
+        let second = merge(first.feed, Array(items.prefix(2)), at: 60)  // a later document with good-looking guids
+        #expect(second.feed.identityByLinkAndTitle && second.newCount == 0)
+    }
+
+    @Test func retentionKeepsWhatTheFeedCarriesAndUnreadItemsAndLeavesTombstones() {
+        let policy = RetentionPolicy(maxItems: 2, forgetAfter: .seconds(86_400))
+        var feed = StoredFeed(url: url)
+        for number in 0..<5 { feed = merge(feed, [ParsedItem(id: "\(number)", title: "n\(number)")], at: Double(number)).feed }
+        // Only item 4 is in the latest document; 0, 1, 2 are read, 3 is unread.
+        let read = Set(feed.items.filter { ["0", "1", "2"].contains($0.identity.dropFirst(3)) }.map(\.key))
+        let trimmed = merge(feed, [ParsedItem(id: "4", title: "n4")], at: 10, retention: policy, read: read)
+        #expect(Set(trimmed.feed.items.map(\.identity)) == ["id:3", "id:4"])
+        #expect(Set(trimmed.removed.map(\.identity)) == ["id:0", "id:1", "id:2"])
+        #expect(Set(trimmed.feed.tombstones.map(\.identity)) == ["id:0", "id:1", "id:2"])
+        // A deleted item still in the feed is not new again.
+        let back = merge(trimmed.feed, [ParsedItem(id: "4", title: "n4"), ParsedItem(id: "1", title: "n1")], at: 20, retention: policy, read: read)
+        #expect(back.newCount == 0)
+        // Tombstones are forgotten once their item has been absent for `forgetAfter`.
+        let later = merge(back.feed, [ParsedItem(id: "4", title: "n4")], at: 30, retention: policy, read: read)
+        let muchLater = merge(later.feed, [ParsedItem(id: "4", title: "n4")], at: 30 + 2 * 86_400, retention: policy, read: read)
+        #expect(muchLater.feed.tombstones.isEmpty)
+    }
+
+    @Test func retentionByAgeAndDeleteUnread() {
+        let policy = RetentionPolicy(maxItems: 500, maxAge: .seconds(86_400), deleteUnread: true)
+        let first = merge(StoredFeed(url: url), [ParsedItem(id: "a", title: "a")])
+        let later = merge(first.feed, [ParsedItem(id: "b", title: "b")], at: 2 * 86_400, retention: policy)
+        #expect(later.feed.items.map(\.identity) == ["id:b"])
+        #expect(later.removed.map(\.identity) == ["id:a"])
     }
 }

@@ -1,0 +1,98 @@
+import FeedModel
+import Foundation
+
+/// How items are recognised, within a feed and across feeds.
+///
+/// Within a feed an item is its guid/id; a guid that is a URL, or else the link, counts in its canonical
+/// form (`CanonicalURL`), so an http→https move or a new tracking parameter does not make a new item; with
+/// neither, a hash of title and content. A feed whose guids are mostly missing or repeated (over 5 % of a
+/// document's items) is known by link and title instead, for good. Repeated identities in one document are
+/// told apart by link, then position, the first occurrence keeping the plain identity.
+///
+/// Across feeds, an item whose identity is a URL is one logical item wherever it appears: its `logicalKey`
+/// is that URL, so two feeds carrying the same article share its id and its read mark. Other identities are
+/// scoped to their feed.
+public enum ItemIdentity {
+    /// Share of items with an empty or repeated guid above which a feed's guids are not trusted.
+    public static let unreliableGuidShare = 0.05
+
+    /// Whether a document's guids are too often missing or repeated to identify its items.
+    public static func guidsAreUnreliable(_ items: [ParsedItem]) -> Bool {
+        guard items.count >= 2 else { return false }
+        var seen: Set<String> = []
+        var bad = 0
+        for item in items {
+            let guid = item.id?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if guid.isEmpty || !seen.insert(guid).inserted { bad += 1 }
+        }
+        return Double(bad) / Double(items.count) > unreliableGuidShare
+    }
+
+    /// Identities for the items of one document, in order.
+    public static func identities(of items: [ParsedItem], byLinkAndTitle: Bool) -> [String] {
+        var seen: Set<String> = []
+        return items.enumerated().map { position, item in
+            let base = byLinkAndTitle ? linkAndTitle(item) : baseIdentity(item)
+            var identity = base
+            if seen.contains(identity), let link = item.link { identity = base + "|" + (CanonicalURL.key(link) ?? link) }
+            if seen.contains(identity) { identity = base + "|#\(position)" }
+            seen.insert(identity)
+            return identity
+        }
+    }
+
+    static func baseIdentity(_ item: ParsedItem) -> String {
+        if let id = item.id?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {
+            return CanonicalURL.key(id).map { "url:" + $0 } ?? "id:" + id
+        }
+        if let link = item.link, let key = CanonicalURL.key(link) { return "url:" + key }
+        if let link = item.link, !link.isEmpty { return "link:" + link }
+        return contentHash(item)
+    }
+
+    static func linkAndTitle(_ item: ParsedItem) -> String {
+        guard let link = item.link else { return contentHash(item) }
+        return "lt:" + (CanonicalURL.key(link) ?? link) + "|" + (item.title ?? "")
+    }
+
+    static func contentHash(_ item: ParsedItem) -> String {
+        "hash:" + StableHash.hex((item.title ?? "") + "\u{1F}" + (item.content ?? item.summary ?? ""))
+    }
+
+    /// The key an item is known by across the store: its canonical URL when its identity is one, else its
+    /// identity within its feed.
+    public static func logicalKey(identity: String, feedURL: String) -> String {
+        if identity.hasPrefix("url:"), !identity.contains("|") { return identity }
+        return "feed:" + StableHash.hex(feedURL) + "|" + identity
+    }
+
+    /// The short id people type (`feedctl read ID`): 16 hex digits of the logical key.
+    public static func itemID(logicalKey: String) -> String {
+        StableHash.hex(logicalKey)
+    }
+
+    /// The identity a schema 1 or 2 store recorded, in today's form (`id:` URLs and `link:` became `url:`).
+    public static func migrate(_ old: String) -> String {
+        let (base, suffix): (Substring, Substring) = {
+            guard let bar = old.firstIndex(of: "|") else { return (Substring(old), "") }
+            return (old[..<bar], old[bar...])
+        }()
+        for prefix in ["id:", "link:"] where base.hasPrefix(prefix) {
+            if let key = CanonicalURL.key(String(base.dropFirst(prefix.count))) { return "url:" + key + suffix }
+        }
+        return old
+    }
+}
+
+/// FNV-1a, 64 bits, as 16 hex digits: stable across runs and platforms (unlike `Hasher`), for file names and ids.
+public enum StableHash {
+    public static func hex(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,184 @@
+import FeedModel
+import Foundation
+
+/// One item as the indexes list it: what `feedctl list` prints, without the bodies.
+public struct IndexEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var key: String
+    /// URLs of the feeds that carry it, as configured: one logical item, shown once.
+    public var feeds: [String]
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var authors: [String]
+    public var categories: [String]
+    /// Its title or content changed since it was first stored.
+    public var changed: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case id, key, feeds, title, link, published, updated, authors, categories, changed
+        case firstSeen = "first_seen"
+    }
+
+    public init(_ item: StoredItem, feed: String, changed: Bool = false) {
+        id = item.id
+        key = item.key
+        feeds = [feed]
+        title = item.title
+        link = item.link
+        published = item.published
+        updated = item.updated
+        firstSeen = item.firstSeen
+        authors = item.authors
+        categories = item.categories
+        self.changed = changed
+    }
+
+    public var sortDate: Date { published ?? firstSeen }
+
+    /// Newest first; ties broken by id so the order is stable.
+    public static func newestFirst(_ a: IndexEntry, _ b: IndexEntry) -> Bool {
+        (a.sortDate, a.id) > (b.sortDate, b.id)
+    }
+}
+
+/// `unread.json` (every unread item) and `recent.json` (the newest items, read or not): small files that
+/// let `feedctl list` answer without reading a single item body. Writers keep them in step with the feeds.
+public struct ItemIndexFile: Codable, Sendable, Equatable {
+    public static let currentSchema = 1
+    public static let unreadName = "unread.json"
+    public static let recentName = "recent.json"
+    /// How many items `recent.json` keeps.
+    public static let recentCapacity = 500
+
+    public var schema: Int
+    /// Newest first.
+    public var items: [IndexEntry]
+
+    public init(items: [IndexEntry] = []) {
+        schema = Self.currentSchema
+        self.items = items
+    }
+
+    /// Adds the entry, or merges it into the one with the same key (another feed carries the same item).
+    public mutating func upsert(_ entry: IndexEntry) {
+        if let index = items.firstIndex(where: { $0.key == entry.key }) {
+            var merged = entry
+            merged.feeds = items[index].feeds + entry.feeds.filter { !items[index].feeds.contains($0) }
+            merged.changed = entry.changed || items[index].changed
+            items.remove(at: index)
+            insertSorted(merged)
+        } else {
+            insertSorted(entry)
+        }
+    }
+
+    /// Removes `feed` from the entry with this key; the entry goes when no feed is left.
+    public mutating func remove(key: String, feed: String? = nil) {
+        guard let index = items.firstIndex(where: { $0.key == key }) else { return }
+        if let feed {
+            items[index].feeds.removeAll { $0 == feed }
+            if !items[index].feeds.isEmpty { return }
+        }
+        items.remove(at: index)
+    }
+
+    public func contains(key: String) -> Bool {
+        items.contains { $0.key == key }
+    }
+
+    private mutating func insertSorted(_ entry: IndexEntry) {
+        let position = items.firstIndex { IndexEntry.newestFirst(entry, $0) } ?? items.endIndex
+        items.insert(entry, at: position)
+    }
+}
+
+/// Read marks, by logical key, in 16 shards (`read/0.json` … `read/f.json`) so marking one item read
+/// rewrites a sixteenth of them. A mark outlives its item: retention leaves a tombstone, and the mark keeps
+/// the item read should it come back.
+public struct ReadShard: Codable, Sendable, Equatable {
+    public static let currentSchema = 1
+    public static let count = 16
+
+    public var schema: Int
+    /// Logical key → when it was marked read.
+    public var read: [String: Date]
+
+    public init(read: [String: Date] = [:]) {
+        schema = Self.currentSchema
+        self.read = read
+    }
+
+    /// Which shard holds a key's mark.
+    public static func index(for key: String) -> Int {
+        Int(StableHash.hex(key).prefix(1), radix: 16) ?? 0
+    }
+
+    public static func fileName(_ index: Int) -> String {
+        "read/\(String(index, radix: 16)).json"
+    }
+}
+
+/// The read marks a writer works with: shards loaded on first use, written back only if changed.
+public struct ReadMarks {
+    private let store: FeedStore
+    private var shards: [Int: ReadShard] = [:]
+    private var dirty: Set<Int> = []
+
+    public init(store: FeedStore) {
+        self.store = store
+    }
+
+    public mutating func isRead(_ key: String) throws(StoreError) -> Bool {
+        try shard(for: key).read[key] != nil
+    }
+
+    public mutating func markRead(_ key: String, at date: Date) throws(StoreError) {
+        let index = ReadShard.index(for: key)
+        var current = try shard(for: key)
+        guard current.read[key] == nil else { return }
+        current.read[key] = date
+        shards[index] = current
+        dirty.insert(index)
+    }
+
+    public mutating func markUnread(_ key: String) throws(StoreError) {
+        let index = ReadShard.index(for: key)
+        var current = try shard(for: key)
+        guard current.read.removeValue(forKey: key) != nil else { return }
+        shards[index] = current
+        dirty.insert(index)
+    }
+
+    /// Writes the shards that changed.
+    public mutating func save() throws(StoreError) {
+        for index in dirty.sorted() {
+            if let shard = shards[index] { try store.saveFile(shard, named: ReadShard.fileName(index)) }
+        }
+        dirty.removeAll()
+    }
+
+    private mutating func shard(for key: String) throws(StoreError) -> ReadShard {
+        let index = ReadShard.index(for: key)
+        if let loaded = shards[index] { return loaded }
+        let loaded = try store.loadReadShard(index)
+        shards[index] = loaded
+        return loaded
+    }
+}
+
+/// `titles.json`: each feed's own title by configured URL, so lists can name feeds without opening them.
+public struct FeedTitles: Codable, Sendable, Equatable {
+    public static let currentSchema = 1
+    public static let fileName = "titles.json"
+
+    public var schema: Int
+    public var titles: [String: String]
+
+    public init(titles: [String: String] = [:]) {
+        schema = Self.currentSchema
+        self.titles = titles
+    }
+}

@@ -1,0 +1,76 @@
+import FeedModel
+import FeedStore
+import Foundation
+import Testing
+
+/// Identity rules, one table each: an item must be recognised whatever its publisher did to it.
+struct ItemIdentityTests {
+    @Test(arguments: [
+        ("https://www.Example.org/2026/11/post/", "example.org/2026/11/post"),
+        ("http://example.org/2026/11/post", "example.org/2026/11/post"),  // http → https
+        ("https://example.org/post?utm_source=rss&utm_medium=feed", "example.org/post"),
+        ("https://example.org/post?fbclid=abc&id=7&gclid=x&ref=hn", "example.org/post?id=7"),
+        ("https://example.org:443/post", "example.org/post"),
+        ("https://example.org:8443/post#comments", "example.org:8443/post#comments"),
+        ("https://example.org/", "example.org"),
+    ])
+    func canonicalURLs(_ url: String, _ expected: String) {
+        #expect(CanonicalURL.key(url) == expected)
+    }
+
+    @Test func nonWebGuidsAreNotURLs() {
+        #expect(CanonicalURL.key("tag:github.com,2008:Repository/1/v2") == nil)
+        #expect(CanonicalURL.key("urn:uuid:123") == nil)
+        #expect(CanonicalURL.key("/relative/path") == nil)
+    }
+
+    @Test func identityPrefersGuidThenLinkThenContentHash() {
+        let items = [
+            ParsedItem(id: "guid-1", title: "a", link: "https://x.example/1"),
+            ParsedItem(id: "https://x.example/?p=2", title: "b"),
+            ParsedItem(title: "c", link: "https://x.example/3"),
+            ParsedItem(title: "d", content: "<p>d</p>"),
+        ]
+        let identities = ItemIdentity.identities(of: items, byLinkAndTitle: false)
+        #expect(identities[0] == "id:guid-1")
+        #expect(identities[1] == "url:x.example?p=2")
+        #expect(identities[2] == "url:x.example/3")
+        #expect(identities[3].hasPrefix("hash:"))
+    }
+
+    @Test func repeatedGuidsAreToldApartWhileTheFirstKeepsItsIdentity() {
+        let items = [
+            ParsedItem(id: "same", title: "first", link: "https://x.example/1"),
+            ParsedItem(id: "same", title: "second", link: "https://x.example/2"),
+            ParsedItem(id: "same", title: "third", link: "https://x.example/2"),
+        ]
+        #expect(ItemIdentity.identities(of: items, byLinkAndTitle: false) == ["id:same", "id:same|x.example/2", "id:same|#2"])
+    }
+
+    @Test func unreliableGuidsAreDetectedAboveFivePercent() {
+        let good = (0..<40).map { ParsedItem(id: "g\($0)", link: "https://x.example/\($0)") }
+        #expect(!ItemIdentity.guidsAreUnreliable(good))
+        var oneBad = good
+        oneBad[3].id = nil  // 1 in 40 = 2.5 %
+        #expect(!ItemIdentity.guidsAreUnreliable(oneBad))
+        var threeBad = oneBad
+        threeBad[5].id = "g0"
+        threeBad[9].id = ""  // 3 in 40 = 7.5 %
+        #expect(ItemIdentity.guidsAreUnreliable(threeBad))
+    }
+
+    @Test func identitiesOfOlderStoresAreMigrated() {
+        #expect(ItemIdentity.migrate("id:http://www.example.org/p/1/") == "url:example.org/p/1")
+        #expect(ItemIdentity.migrate("link:https://example.org/p/2?utm_source=x") == "url:example.org/p/2")
+        #expect(ItemIdentity.migrate("id:tag:x,2026:1") == "id:tag:x,2026:1")
+        #expect(ItemIdentity.migrate("id:https://example.org/p|https://example.org/q") == "url:example.org/p|https://example.org/q")
+        #expect(ItemIdentity.migrate("hash:00ff") == "hash:00ff")
+    }
+
+    @Test func urlIdentitiesAreSharedAcrossFeedsOthersAreNot() {
+        let shared = ItemIdentity.logicalKey(identity: "url:example.org/p", feedURL: "https://a.example/feed")
+        #expect(shared == ItemIdentity.logicalKey(identity: "url:example.org/p", feedURL: "https://b.example/feed"))
+        let scoped = ItemIdentity.logicalKey(identity: "id:42", feedURL: "https://a.example/feed")
+        #expect(scoped != ItemIdentity.logicalKey(identity: "id:42", feedURL: "https://b.example/feed"))
+    }
+}
