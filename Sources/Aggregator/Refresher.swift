@@ -240,7 +240,7 @@ public struct Refresher: Sendable {
             recent.upsert(entry)
         }
         for item in merge.updated {
-            let entry = IndexEntry(item, feed: key, changed: true)
+            let entry = IndexEntry(item, feed: key)
             if feed.onUpdate == .unread {
                 try marks.markUnread(item.key)
                 unread.upsert(entry)

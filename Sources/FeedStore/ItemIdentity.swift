@@ -9,9 +9,9 @@ import Foundation
 /// document's items) is known by link and title instead, for good. Repeated identities in one document are
 /// told apart by link, then position, the first occurrence keeping the plain identity.
 ///
-/// Across feeds, an item whose identity is a URL is one logical item wherever it appears: its `logicalKey`
-/// is that URL, so two feeds carrying the same article share its id and its read mark. Other identities are
-/// scoped to their feed.
+/// Across feeds, an item with its own link (or a URL-shaped guid) is one logical item wherever it appears:
+/// its `logicalKey` is that URL, so two feeds carrying the same article share its id and its read mark.
+/// Other items are scoped to their feed.
 public enum ItemIdentity {
     /// Share of items with an empty or repeated guid above which a feed's guids are not trusted.
     public static let unreliableGuidShare = 0.05
@@ -59,11 +59,20 @@ public enum ItemIdentity {
         "hash:" + StableHash.hex((item.title ?? "") + "\u{1F}" + (item.content ?? item.summary ?? ""))
     }
 
-    /// The key an item is known by across the store: its canonical URL when its identity is one, else its
-    /// identity within its feed.
-    public static func logicalKey(identity: String, feedURL: String) -> String {
+    /// The key an item is known by across the store: its canonical link when no other item of its feed
+    /// shares that link, else its URL-shaped guid, else its identity within its feed. Two feeds carrying one
+    /// article (the blog and a planet that republishes it under its own guid) agree on the link.
+    public static func logicalKey(identity: String, link: String?, uniqueLinks: Set<String>, feedURL: String) -> String {
+        if let link, let key = CanonicalURL.key(link), uniqueLinks.contains(key) { return "url:" + key }
         if identity.hasPrefix("url:"), !identity.contains("|") { return identity }
         return "feed:" + StableHash.hex(feedURL) + "|" + identity
+    }
+
+    /// The canonical links that appear exactly once among `links`: only those can stand for one article.
+    public static func uniqueLinkKeys(_ links: [String?]) -> Set<String> {
+        var counts: [String: Int] = [:]
+        for link in links { if let key = link.flatMap(CanonicalURL.key) { counts[key, default: 0] += 1 } }
+        return Set(counts.filter { $0.value == 1 }.keys)
     }
 
     /// The short id people type (`feedctl read ID`): 16 hex digits of the logical key.

@@ -22,7 +22,7 @@ public struct IndexEntry: Codable, Sendable, Equatable {
         case firstSeen = "first_seen"
     }
 
-    public init(_ item: StoredItem, feed: String, changed: Bool = false) {
+    public init(_ item: StoredItem, feed: String) {
         id = item.id
         key = item.key
         feeds = [feed]
@@ -33,7 +33,7 @@ public struct IndexEntry: Codable, Sendable, Equatable {
         firstSeen = item.firstSeen
         authors = item.authors
         categories = item.categories
-        self.changed = changed
+        changed = item.changed
     }
 
     public var sortDate: Date { published ?? firstSeen }

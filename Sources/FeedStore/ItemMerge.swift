@@ -55,6 +55,7 @@ public enum ItemMerge {
         var tombstoneIndex: [String: Int] = [:]
         for (index, tombstone) in feed.tombstones.enumerated() { tombstoneIndex[tombstone.identity] = index }
         var present: Set<String> = []
+        let uniqueLinks = ItemIdentity.uniqueLinkKeys(document.map(\.link))
 
         for (item, identity) in zip(document, ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)) {
             present.insert(identity)
@@ -63,17 +64,19 @@ public enum ItemMerge {
                 var replacement = StoredItem(identity: identity, key: existing.key, item: item, firstSeen: existing.firstSeen)
                 replacement.published = existing.published ?? item.published
                 replacement.lastSeen = now
+                replacement.changed = existing.changed
                 let contentChanged = replacement.title != existing.title || replacement.content != existing.content
                     || replacement.summary != existing.summary
                 if contentChanged {
                     replacement.updated = item.updated ?? now
+                    replacement.changed = true
                     outcome.updated.append(replacement)
                 }
                 feed.items[index] = replacement
             } else if let index = tombstoneIndex[identity] {
                 feed.tombstones[index].absentSince = nil  // still carried: still not new
             } else {
-                let key = ItemIdentity.logicalKey(identity: identity, feedURL: feed.url)
+                let key = ItemIdentity.logicalKey(identity: identity, link: item.link, uniqueLinks: uniqueLinks, feedURL: feed.url)
                 let added = StoredItem(identity: identity, key: key, item: item, firstSeen: now)
                 byIdentity[identity] = feed.items.count
                 feed.items.append(added)

@@ -56,10 +56,11 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         lastParsed = try container.decodeIfPresent(Date.self, forKey: .lastParsed)
         if schema < 3 {
             // Identities in today's form; ids from the logical key. The old id is kept for the read marks.
+            let uniqueLinks = ItemIdentity.uniqueLinkKeys(items.map(\.link))
             for index in items.indices {
                 let old = items[index]
                 let identity = ItemIdentity.migrate(old.identity)
-                let key = ItemIdentity.logicalKey(identity: identity, feedURL: url)
+                let key = ItemIdentity.logicalKey(identity: identity, link: old.link, uniqueLinks: uniqueLinks, feedURL: url)
                 items[index].legacyID = old.id
                 items[index].identity = identity
                 items[index].key = key
@@ -194,12 +195,14 @@ public struct StoredItem: Codable, Sendable, Equatable {
     public var firstSeen: Date
     /// When the item was last in a parsed document of its feed.
     public var lastSeen: Date?
+    /// Its title or content changed after it was first stored.
+    public var changed: Bool = false
     /// The id a schema 1 or 2 store gave the item, while migrating its read mark; never written.
     public var legacyID: String?
 
     enum CodingKeys: String, CodingKey {
         case id, identity, key, title, link, published, updated, authors, categories, summary, content, enclosures
-        case firstSeen = "first_seen", lastSeen = "last_seen"
+        case firstSeen = "first_seen", lastSeen = "last_seen", changed
     }
 
     public init(identity: String, key: String, item: ParsedItem, firstSeen: Date) {
@@ -235,6 +238,7 @@ public struct StoredItem: Codable, Sendable, Equatable {
         enclosures = try container.decodeIfPresent([Enclosure].self, forKey: .enclosures) ?? []
         firstSeen = try container.decode(Date.self, forKey: .firstSeen)
         lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
+        changed = try container.decodeIfPresent(Bool.self, forKey: .changed) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -253,6 +257,7 @@ public struct StoredItem: Codable, Sendable, Equatable {
         try container.encode(enclosures, forKey: .enclosures)
         try container.encode(firstSeen, forKey: .firstSeen)
         try container.encodeIfPresent(lastSeen, forKey: .lastSeen)
+        if changed { try container.encode(changed, forKey: .changed) }
     }
 
     /// The time the item sorts by: its publication date, else when feedd first saw it.

@@ -41,9 +41,8 @@ struct FeedStoreTests {
 
     @Test func indexEntriesForOneArticleInTwoFeedsMerge() {
         var index = ItemIndexFile()
-        var item = StoredItem(identity: "url:example.org/p", key: "url:example.org/p", item: ParsedItem(title: "p"), firstSeen: Date())
+        let item = StoredItem(identity: "url:example.org/p", key: "url:example.org/p", item: ParsedItem(title: "p"), firstSeen: Date())
         index.upsert(IndexEntry(item, feed: "https://a.example/feed"))
-        item.title = "p"
         index.upsert(IndexEntry(item, feed: "https://b.example/feed"))
         #expect(index.items.count == 1)
         #expect(index.items[0].feeds == ["https://a.example/feed", "https://b.example/feed"])

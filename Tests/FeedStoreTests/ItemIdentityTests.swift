@@ -67,10 +67,16 @@ struct ItemIdentityTests {
         #expect(ItemIdentity.migrate("hash:00ff") == "hash:00ff")
     }
 
-    @Test func urlIdentitiesAreSharedAcrossFeedsOthersAreNot() {
-        let shared = ItemIdentity.logicalKey(identity: "url:example.org/p", feedURL: "https://a.example/feed")
-        #expect(shared == ItemIdentity.logicalKey(identity: "url:example.org/p", feedURL: "https://b.example/feed"))
-        let scoped = ItemIdentity.logicalKey(identity: "id:42", feedURL: "https://a.example/feed")
-        #expect(scoped != ItemIdentity.logicalKey(identity: "id:42", feedURL: "https://b.example/feed"))
+    @Test func uniqueLinksAndURLGuidsAreSharedAcrossFeedsOthersAreNot() {
+        let a = "https://a.example/feed"
+        let b = "https://b.example/feed"
+        let links: Set<String> = ["blog.example/p"]
+        // A republished article: different guids, the same link.
+        #expect(ItemIdentity.logicalKey(identity: "id:planet-7", link: "https://www.blog.example/p?utm_source=x", uniqueLinks: links, feedURL: a)
+            == ItemIdentity.logicalKey(identity: "url:blog.example/p", link: "https://blog.example/p", uniqueLinks: links, feedURL: b))
+        // A link every item of a feed shares (its home page) identifies nothing.
+        #expect(ItemIdentity.logicalKey(identity: "id:42", link: "https://a.example/", uniqueLinks: [], feedURL: a)
+            != ItemIdentity.logicalKey(identity: "id:42", link: "https://a.example/", uniqueLinks: [], feedURL: b))
+        #expect(ItemIdentity.uniqueLinkKeys(["https://a.example/", "http://a.example", "https://a.example/x", nil]) == ["a.example/x"])
     }
 }
