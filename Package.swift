@@ -78,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["FeedStore", "FeedModel", "TestSupport"]
+            dependencies: ["Aggregator", "FeedStore", "FeedModel", "TestSupport"]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import Aggregator
 import FeedModel
 import FeedStore
 import Foundation
@@ -34,17 +35,22 @@ struct CrashSafetyTests {
             environment: ProcessInfo.processInfo.environment)
     }
 
-    @Test func sigkillAtRandomMomentsNeverCorruptsOrLosesCommittedItems() async throws {
+    /// Rounds of the fault injection: 200 kills at random moments (about a minute in all).
+    static let killRounds = 200
+
+    @Test func sigkillAtRandomMomentsNeverCorruptsLosesOrDuplicatesAnything() async throws {
         let server = try Self.growingServer()
         let directory = try TemporaryDirectory()
         let feeds = (0..<12).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
-        let config = try directory.write("c.yaml", "state_dir: state\nschedule:\n  min_interval: 1s\nfeeds:\n" + feeds)
+        let configPath = try directory.write("c.yaml", "state_dir: state\nschedule:\n  min_interval: 1s\nfeeds:\n" + feeds)
+        let configuration = try Configuration.load(path: configPath)
         let stateDirectory = directory.url.appendingPathComponent("state")
         var committed: [String: Set<String>] = [:]
+        var markedRead: [String] = []
         var generator = SystemRandomNumberGenerator()
-        for round in 0..<25 {
-            let process = try Self.launch(config)
-            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+        for round in 0..<Self.killRounds {
+            let process = try Self.launch(configPath)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...400, using: &generator)))
             process.send(SIGKILL)
             _ = await process.termination()
 
@@ -58,8 +64,57 @@ struct CrashSafetyTests {
                 #expect(before.isSubset(of: Set(ids)), "round \(round): items lost from \(feed.url)")
                 committed[feed.url] = Set(ids)
             }
+            // Read marks made between kills stay: the item is read and out of the unread index.
+            let catalog = ItemCatalog(store: store, configuration: configuration)
+            let unread = try catalog.unreadItems()
+            #expect(Set(unread.map(\.entry.id)).count == unread.count, "round \(round): an item listed twice")
+            #expect(unread.allSatisfy { !markedRead.contains($0.entry.id) }, "round \(round): a read item came back")
+            if round % 10 == 0, let newest = unread.first {
+                #expect(try catalog.markRead([newest.entry.id]) == 1)
+                markedRead.append(newest.entry.id)
+            }
         }
-        #expect(committed.values.reduce(0) { $0 + $1.count } > 12, "the daemon wrote during the test")
+        #expect(committed.values.reduce(0) { $0 + $1.count } > 100, "the daemon wrote during the test")
+        #expect(markedRead.count >= 10)
+    }
+
+    @Test func feedctlMarkingReadWhileTheDaemonWritesLosesNoUpdate() async throws {
+        let server = try Self.growingServer()
+        let directory = try TemporaryDirectory()
+        let feeds = (0..<6).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
+        let configPath = try directory.write("c.yaml", "state_dir: state\nschedule:\n  min_interval: 1s\nfeeds:\n" + feeds)
+        let configuration = try Configuration.load(path: configPath)
+        let daemon = try Self.launch(configPath)
+        let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
+        let catalog = ItemCatalog(store: store, configuration: configuration)
+        var unread: [ListedItem] = []
+        for _ in 0..<200 where unread.count < 30 {
+            try await Task.sleep(for: .milliseconds(100))
+            unread = try catalog.unreadItems()
+        }
+        let ids = unread.prefix(30).map(\.entry.id)
+        try #require(ids.count == 30)
+        // Three feedctl processes at once, each marking ten items one by one, while the daemon keeps writing.
+        async let first = Self.markEach(Array(ids[0..<10]), config: configPath)
+        async let second = Self.markEach(Array(ids[10..<20]), config: configPath)
+        async let third = Self.markEach(Array(ids[20..<30]), config: configPath)
+        let results = await [first, second, third].flatMap { $0 }
+        #expect(results.allSatisfy { $0 == 0 }, "every feedctl run succeeded")
+        daemon.send(SIGTERM)
+        #expect(await daemon.termination() == .exited(0))
+        let remaining = Set(try catalog.unreadItems().map(\.entry.id))
+        #expect(remaining.isDisjoint(with: ids), "no mark was lost to a concurrent writer")
+        var marks = ReadMarks(store: store)
+        for item in unread.prefix(30) { #expect(try marks.isRead(item.entry.key)) }
+        #expect(store.warnings.drain().isEmpty)
+    }
+
+    static func markEach(_ ids: [String], config: String) async -> [Int32] {
+        var statuses: [Int32] = []
+        for id in ids {
+            statuses.append((try? await Subprocess.run("feedctl", ["read", id, "--config", config]).status) ?? -1)
+        }
+        return statuses
     }
 
     @Test func sigtermExitsCleanlyWithTheStoreIntact() async throws {
