@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "feedbench",
             dependencies: [
-                "FeedParser", "FeedModel", "Aggregator", "FeedStore", "TestSupport",
+                "FeedParser", "FeedModel", "Aggregator", "FeedStore", "FeedFetcher", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -1,0 +1,146 @@
+import Aggregator
+import ArgumentParser
+import FeedFetcher
+import FeedModel
+import FeedStore
+import Foundation
+import Logging
+import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `feedbench store`: a store of 100,000 items over 500 feeds (about 2 KB of content each, 1,000 unread),
+/// then the costs a person and the daemon pay on it, measured on the real binaries.
+struct StoreBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store", abstract: "Time feedctl list/feeds/read, one merge, and feedd's memory on a 100k-item store.")
+
+    @Option(help: "Feeds in the store.")
+    var feeds = 500
+
+    @Option(help: "Items per feed.")
+    var items = 200
+
+    @Option(help: "Unread items (the rest are read).")
+    var unread = 1000
+
+    @Option(help: "Runs of each command; the median is reported.")
+    var runs = 5
+
+    func run() async throws {
+        let directory = try TemporaryDirectory()
+        let state = directory.url.appendingPathComponent("state")
+        let store = try FeedStore(directory: state)
+        let started = ContinuousClock.now
+        var yaml = "state_dir: state\ndefaults:\n  interval: 1h\nfeeds:\n"
+        let content = String(repeating: "<p>Un paragraphe de contenu, « avec » des accents et un <a href=\"https://example.org\">lien</a>.</p>", count: 18)
+        var allKeys: [String] = []
+        for feed in 0..<feeds {
+            let xml = directory.url.appendingPathComponent("feed-\(feed).xml")
+            yaml += "  - url: \(xml.absoluteString)\n"
+            let document = (0..<items).map { number in
+                ParsedItem(
+                    id: "https://site\(feed).example.org/\(number)", title: "Article \(number) du flux \(feed)",
+                    link: "https://site\(feed).example.org/\(number)",
+                    published: Date(timeIntervalSince1970: 1_790_000_000 + Double(feed * items + number) * 60),
+                    authors: ["Autrice \(feed % 7)"], categories: ["Catégorie \(number % 5)"], summary: "Résumé.",
+                    content: content)
+            }
+            let now = Date(timeIntervalSince1970: 1_796_000_000)
+            var stored = ItemMerge.merge(StoredFeed(url: xml.absoluteString, title: "Flux \(feed)"), document: document, now: now) { _ in false }.feed
+            stored.title = "Flux \(feed)"
+            stored.fetch.itemCount = stored.items.count
+            stored.fetch.nextFetch = Date().addingTimeInterval(3600)
+            try store.saveFeed(stored)
+            allKeys.append(contentsOf: stored.items.map(\.key))
+            try Data(rss(title: "Flux \(feed)", document).utf8).write(to: xml)
+        }
+        // All read but the newest `unread`.
+        var marks = ReadMarks(store: store)
+        for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
+        try marks.save()
+        _ = try store.loadIndex(ItemIndexFile.unreadName)  // builds unread.json and recent.json
+        let configPath = try directory.write("c.yaml", yaml)
+        print("store: \(feeds) feeds × \(items) items = \(feeds * items) items, \(unread) unread; built in \(seconds(ContinuousClock.now - started)) s")
+
+        func time(_ arguments: [String]) async throws -> (Double, Int32) {
+            var walls: [Double] = []
+            var status: Int32 = 0
+            for _ in 0..<runs {
+                let begun = ContinuousClock.now
+                status = try await Subprocess.run("feedctl", arguments + ["--config", configPath]).status
+                walls.append(seconds(ContinuousClock.now - begun))
+            }
+            return (walls.sorted()[walls.count / 2] * 1000, status)
+        }
+        let list = try await time(["list"])
+        print("feedctl list (\(unread) unread)            \(formatted(list.0, 1)) ms (target ≤ 100)")
+        let recent = try await time(["list", "--all", "--limit", "50"])
+        print("feedctl list --all --limit 50            \(formatted(recent.0, 1)) ms (target ≤ 150)")
+        let feedsLine = try await time(["feeds"])
+        print("feedctl feeds                            \(formatted(feedsLine.0, 1)) ms (target ≤ 100)")
+
+        // One refresh of one feed that gained three items: fetch (file://), parse, merge, write.
+        let target = Configuration.load(path:)
+        let configuration = try target(configPath)
+        let refresher = Refresher(store: store, engine: FetchEngine(), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        let feed = configuration.feeds[0]
+        let grown = (0..<(items + 3)).map { number in
+            ParsedItem(id: "https://site0.example.org/\(number)", title: "Article \(number) du flux 0", link: "https://site0.example.org/\(number)",
+                       published: Date(timeIntervalSince1970: 1_790_000_000 + Double(number) * 60), content: content)
+        }
+        try Data(rss(title: "Flux 0", grown).utf8).write(to: feed.url)
+        let merged = ContinuousClock.now
+        let outcome = await refresher.refresh(feed)
+        print("one refresh of one feed, 3 new items     \(formatted(seconds(ContinuousClock.now - merged) * 1000, 1)) ms (target ≤ 20; \(outcome.result))")
+
+        let id = try await Subprocess.run("feedctl", ["list", "--json", "--limit", "\(runs + 1)", "--config", configPath]).stdout
+        let ids = (try? JSONSerialization.jsonObject(with: Data(id.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        var markWalls: [Double] = []
+        for item in ids.prefix(runs) {
+            let begun = ContinuousClock.now
+            _ = try await Subprocess.run("feedctl", ["read", item, "--config", configPath])
+            markWalls.append(seconds(ContinuousClock.now - begun))
+        }
+        if !markWalls.isEmpty {
+            print("feedctl read ID (one item)               \(formatted(markWalls.sorted()[markWalls.count / 2] * 1000, 1)) ms (target ≤ 50)")
+        }
+        print("disk: \(formatted(Double(diskBytes(state)) / 1e6, 1)) MB in \(state.path)")
+
+        // feedd holding the store: every feed due, each file re-read (same body after the first parse).
+        var stateFiles = 0
+        for feed in configuration.feeds {
+            var fetch = try store.loadFetchState(url: feed.url.absoluteString) ?? FetchState()
+            fetch.nextFetch = nil
+            try store.saveFetchState(url: feed.url.absoluteString, fetch: fetch)
+            stateFiles += 1
+        }
+        let cost = measureProcess(Subprocess.path("feedd"), ["--config", configPath, "--once", "--log-level", "error"])
+        print("feedd --once over all \(stateFiles) feeds: \(formatted(cost.wallSeconds, 2)) s, peak RSS \(formatted(Double(cost.peakRSSKiB) / 1024, 1)) MB (target ≤ 150)")
+    }
+
+    private func rss(title: String, _ items: [ParsedItem]) -> String {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>\(title)</title>"
+        for item in items {
+            text += "<item><guid>\(item.id ?? "")</guid><title>\(item.title ?? "")</title><link>\(item.link ?? "")</link>"
+                + "<pubDate>\(HTTPDecisions.httpDate(item.published ?? Date()))</pubDate>"
+                + "<description><![CDATA[\(item.content ?? "")]]></description></item>"
+        }
+        return text + "</channel></rss>"
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    private func diskBytes(_ directory: URL) -> Int {
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.fileSizeKey])
+        var total = 0
+        while let url = enumerator?.nextObject() as? URL {
+            total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
+        }
+        return total
+    }
+}
