@@ -55,6 +55,7 @@ public final class Daemon: Sendable {
         initialConfiguration = configuration
         store = try FeedStore(directory: stateDirectory)
         try store.checkWritable()
+        try store.prepareIndexes()
         self.logger = logger
         self.environment = environment
         notifier = SystemdNotifier(environment: environment)

@@ -92,6 +92,39 @@ public struct ItemCatalog {
         }
     }
 
+    /// `feedctl read ID…`: resolves the prefixes against the unread items and marks them read, reading
+    /// `unread.json` once, under the lock. Prefixes no unread item has are resolved among all items (which
+    /// then turn out to be read already). Returns how many were unread.
+    @discardableResult
+    public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
+        var missing: [String] = []
+        let count = try store.withWriteLock { () throws -> Int in
+            var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
+            var marks = ReadMarks(store: store)
+            var marked = 0
+            for prefix in prefixes {
+                let needle = prefix.lowercased()
+                let hits = unread.items.filter { $0.id.hasPrefix(needle) }
+                if hits.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
+                guard let entry = hits.first else {
+                    missing.append(prefix)
+                    continue
+                }
+                try marks.markRead(entry.key, at: now)
+                unread.remove(key: entry.key)
+                marked += 1
+            }
+            if marked > 0 {
+                try marks.save()
+                try store.saveIndex(unread, named: ItemIndexFile.unreadName)
+            }
+            return marked
+        }
+        // Not unread: make sure they exist at all, for a clear error.
+        _ = try resolve(missing)
+        return count
+    }
+
     /// Marks every unread item read; returns how many.
     @discardableResult
     public func markAllRead(now: Date = Date()) throws -> Int {

@@ -171,7 +171,8 @@ final class EngineCore: Sendable {
                 active[ObjectIdentifier(transfer)] = Active(job: job, transfer: transfer)
                 perHost[job.request.hostKey, default: 0] += 1
             }
-            for (transfer, code) in multi.performAndCollect() {
+            let finished = multi.performAndCollect()
+            for (transfer, code) in finished {
                 guard let entry = active.removeValue(forKey: ObjectIdentifier(transfer)) else { continue }
                 let host = entry.job.request.hostKey
                 perHost[host, default: 1] -= 1
@@ -184,6 +185,9 @@ final class EngineCore: Sendable {
                 shared.withLock { _ = $0.cancelled.remove(entry.job.id) }
                 entry.job.continuation.resume(returning: result)
             }
+            // Something finished: start what waited for it at once, instead of sleeping in poll (file://
+            // transfers, which have no socket to wake it, finish inside perform).
+            if !finished.isEmpty { continue }
             multi.poll(milliseconds: active.isEmpty ? 5000 : 1000)
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 
 /// The small decisions HTTP responses call for, as pure functions of the response and `now`.
 public enum HTTPDecisions {
-    /// `host:port` with the scheme's default port filled in.
+    /// `host:port` with the scheme's default port filled in; a local file is its own "host".
     public static func hostKey(_ url: URL) -> String {
+        if url.isFileURL { return "file:" + url.path }
         let host = url.host?.lowercased() ?? ""
         let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
         return "\(host):\(port)"

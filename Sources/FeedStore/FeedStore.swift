@@ -31,7 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 ///     STATE_DIR/lock                  advisory lock taken by every writer
 ///     STATE_DIR/feeds/KEY.json        one feed: its metadata and items (`StoredFeed`)
 ///     STATE_DIR/feeds/KEY.state.json  its fetch state, rewritten after every fetch (`FeedStateFile`)
-///     STATE_DIR/read/0.json … f.json  read marks by logical item key, in 16 shards (`ReadShard`)
+///     STATE_DIR/read/00.json … ff.json  read marks by logical item key, in 256 shards (`ReadShard`)
 ///     STATE_DIR/unread.json           every unread item, without bodies (`ItemIndexFile`)
 ///     STATE_DIR/recent.json           the newest items, read or not, without bodies
 ///     STATE_DIR/status.json           what the running daemon says about itself
@@ -152,24 +152,31 @@ public final class FeedStore: Sendable {
 
     // MARK: - Read marks and indexes
 
-    /// One shard of the read marks (empty when it does not exist yet).
-    public func loadReadShard(_ index: Int) throws(StoreError) -> ReadShard {
+    /// One shard of the read marks (empty when it does not exist yet). `lockHeld`: see `loadIndex`.
+    public func loadReadShard(_ index: Int, lockHeld: Bool = false) throws(StoreError) -> ReadShard {
         try load(
             ReadShard.self, from: directory.appendingPathComponent(ReadShard.fileName(index)), schema: \.schema,
-            current: ReadShard.currentSchema, quarantine: false) ?? ReadShard()
+            current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
+    }
+
+    /// Builds `unread.json` and `recent.json` now if they are missing, carrying over the read marks of an
+    /// older store before any of its feed files is rewritten. The daemon does this when it starts.
+    public func prepareIndexes() throws(StoreError) {
+        _ = try loadIndex(ItemIndexFile.unreadName)
+        _ = try loadIndex(ItemIndexFile.recentName)
     }
 
     /// `unread.json` or `recent.json`, rebuilt from the feeds first if it is missing (a store written by an
     /// older feedd, or an index set aside as corrupt).
     /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
     public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        if let index = try loadIndexFile(name) { return index }
+        if let index = try loadIndexFile(name, lockHeld: lockHeld) { return index }
         if lockHeld {
             try rebuildIndexes()
         } else {
             do {
                 try withWriteLock { () throws(StoreError) in
-                    if try loadIndexFile(name) == nil { try rebuildIndexes() }
+                    if try loadIndexFile(name, lockHeld: true) == nil { try rebuildIndexes() }
                 }
             } catch let error as StoreError {
                 throw error
@@ -177,24 +184,25 @@ public final class FeedStore: Sendable {
                 throw .cannotLock(path: directory.path, reason: "\(error)")
             }
         }
-        return try loadIndexFile(name) ?? ItemIndexFile()
+        return try loadIndexFile(name, lockHeld: true) ?? ItemIndexFile()
     }
 
     public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
         try write(index, to: directory.appendingPathComponent(name))
     }
 
-    private func loadIndexFile(_ name: String) throws(StoreError) -> ItemIndexFile? {
+    /// A corrupt index is set aside (by whoever holds the lock) and then rebuilt.
+    private func loadIndexFile(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile? {
         try load(
             ItemIndexFile.self, from: directory.appendingPathComponent(name), schema: \.schema,
-            current: ItemIndexFile.currentSchema, quarantine: false)
+            current: ItemIndexFile.currentSchema, quarantine: lockHeld)
     }
 
     /// Builds `unread.json` and `recent.json` from every feed and the read marks; carries the read marks of a
     /// schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
     private func rebuildIndexes() throws(StoreError) {
         let feeds = try allFeeds()
-        var marks = ReadMarks(store: self)
+        var marks = ReadMarks(store: self, lockHeld: true)
         let legacy = try load(
             LegacyReadState.self, from: readStateURL, schema: \.schema, current: LegacyReadState.currentSchema,
             quarantine: true)

@@ -95,12 +95,12 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
     }
 }
 
-/// Read marks, by logical key, in 16 shards (`read/0.json` … `read/f.json`) so marking one item read
-/// rewrites a sixteenth of them. A mark outlives its item: retention leaves a tombstone, and the mark keeps
+/// Read marks, by logical key, in 256 shards (`read/00.json` … `read/ff.json`, by the first two hex digits
+/// of the item id) so marking one item read rewrites a 256th of them. A mark outlives its item: retention leaves a tombstone, and the mark keeps
 /// the item read should it come back.
 public struct ReadShard: Codable, Sendable, Equatable {
     public static let currentSchema = 1
-    public static let count = 16
+    public static let count = 256
 
     public var schema: Int
     /// Logical key → when it was marked read.
@@ -113,11 +113,12 @@ public struct ReadShard: Codable, Sendable, Equatable {
 
     /// Which shard holds a key's mark.
     public static func index(for key: String) -> Int {
-        Int(StableHash.hex(key).prefix(1), radix: 16) ?? 0
+        Int(StableHash.hex(key).prefix(2), radix: 16) ?? 0
     }
 
     public static func fileName(_ index: Int) -> String {
-        "read/\(String(index, radix: 16)).json"
+        let hex = String(index, radix: 16)
+        return "read/\(hex.count < 2 ? "0" + hex : hex).json"
     }
 }
 
@@ -127,8 +128,12 @@ public struct ReadMarks {
     private var shards: [Int: ReadShard] = [:]
     private var dirty: Set<Int> = []
 
-    public init(store: FeedStore) {
+    private let lockHeld: Bool
+
+    /// `lockHeld`: the caller holds the store's write lock (every writer does).
+    public init(store: FeedStore, lockHeld: Bool = true) {
         self.store = store
+        self.lockHeld = lockHeld
     }
 
     public mutating func isRead(_ key: String) throws(StoreError) -> Bool {
@@ -163,7 +168,7 @@ public struct ReadMarks {
     private mutating func shard(for key: String) throws(StoreError) -> ReadShard {
         let index = ReadShard.index(for: key)
         if let loaded = shards[index] { return loaded }
-        let loaded = try store.loadReadShard(index)
+        let loaded = try store.loadReadShard(index, lockHeld: lockHeld)
         shards[index] = loaded
         return loaded
     }

@@ -63,7 +63,6 @@ public enum ItemMerge {
                 let existing = feed.items[index]
                 var replacement = StoredItem(identity: identity, key: existing.key, item: item, firstSeen: existing.firstSeen)
                 replacement.published = existing.published ?? item.published
-                replacement.lastSeen = now
                 replacement.changed = existing.changed
                 let contentChanged = replacement.title != existing.title || replacement.content != existing.content
                     || replacement.summary != existing.summary
@@ -111,7 +110,6 @@ public enum ItemMerge {
         }
         feed.items = feed.items.indices.filter { keep[$0] }.map { feed.items[$0] }
         feed.items.sort { ($0.sortDate, $0.id) > ($1.sortDate, $1.id) }
-        feed.lastParsed = now
 
         outcome.changed = !outcome.added.isEmpty || !outcome.updated.isEmpty || !outcome.removed.isEmpty
             || feed.items != stored.items || feed.tombstones != stored.tombstones

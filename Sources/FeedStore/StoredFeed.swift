@@ -24,8 +24,6 @@ public struct StoredFeed: Codable, Sendable, Equatable {
     public var tombstones: [Tombstone]
     /// Set once a document's guids proved unreliable: items are then known by link and title.
     public var identityByLinkAndTitle: Bool
-    /// When a document of this feed was last parsed; items seen then have `lastSeen` equal to it.
-    public var lastParsed: Date?
 
     public init(url: String, title: String? = nil, link: String? = nil, fetch: FetchState = FetchState(), items: [StoredItem] = []) {
         self.schema = Self.currentSchema
@@ -40,7 +38,7 @@ public struct StoredFeed: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case schema, url, title, link, fetch, items, tombstones
-        case identityByLinkAndTitle = "identity_by_link_and_title", lastParsed = "last_parsed"
+        case identityByLinkAndTitle = "identity_by_link_and_title"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,7 +51,6 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         items = try container.decode([StoredItem].self, forKey: .items)
         tombstones = try container.decodeIfPresent([Tombstone].self, forKey: .tombstones) ?? []
         identityByLinkAndTitle = try container.decodeIfPresent(Bool.self, forKey: .identityByLinkAndTitle) ?? false
-        lastParsed = try container.decodeIfPresent(Date.self, forKey: .lastParsed)
         if schema < 3 {
             // Identities in today's form; ids from the logical key. The old id is kept for the read marks.
             let uniqueLinks = ItemIdentity.uniqueLinkKeys(items.map(\.link))
@@ -79,7 +76,6 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         try container.encode(items, forKey: .items)
         try container.encode(tombstones, forKey: .tombstones)
         try container.encode(identityByLinkAndTitle, forKey: .identityByLinkAndTitle)
-        try container.encodeIfPresent(lastParsed, forKey: .lastParsed)
     }
 }
 
@@ -193,8 +189,6 @@ public struct StoredItem: Codable, Sendable, Equatable {
     public var content: String?
     public var enclosures: [Enclosure]
     public var firstSeen: Date
-    /// When the item was last in a parsed document of its feed.
-    public var lastSeen: Date?
     /// Its title or content changed after it was first stored.
     public var changed: Bool = false
     /// The id a schema 1 or 2 store gave the item, while migrating its read mark; never written.
@@ -202,7 +196,7 @@ public struct StoredItem: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, identity, key, title, link, published, updated, authors, categories, summary, content, enclosures
-        case firstSeen = "first_seen", lastSeen = "last_seen", changed
+        case firstSeen = "first_seen", changed
     }
 
     public init(identity: String, key: String, item: ParsedItem, firstSeen: Date) {
@@ -219,7 +213,6 @@ public struct StoredItem: Codable, Sendable, Equatable {
         self.content = item.content
         self.enclosures = item.enclosures
         self.firstSeen = firstSeen
-        self.lastSeen = firstSeen
     }
 
     public init(from decoder: any Decoder) throws {
@@ -237,7 +230,6 @@ public struct StoredItem: Codable, Sendable, Equatable {
         content = try container.decodeIfPresent(String.self, forKey: .content)
         enclosures = try container.decodeIfPresent([Enclosure].self, forKey: .enclosures) ?? []
         firstSeen = try container.decode(Date.self, forKey: .firstSeen)
-        lastSeen = try container.decodeIfPresent(Date.self, forKey: .lastSeen)
         changed = try container.decodeIfPresent(Bool.self, forKey: .changed) ?? false
     }
 
@@ -256,7 +248,6 @@ public struct StoredItem: Codable, Sendable, Equatable {
         try container.encodeIfPresent(content, forKey: .content)
         try container.encode(enclosures, forKey: .enclosures)
         try container.encode(firstSeen, forKey: .firstSeen)
-        try container.encodeIfPresent(lastSeen, forKey: .lastSeen)
         if changed { try container.encode(changed, forKey: .changed) }
     }
 

@@ -2,6 +2,7 @@ import Aggregator
 import ArgumentParser
 import FeedFetcher
 import FeedModel
+import FeedParser
 import FeedStore
 import Foundation
 import Logging
@@ -29,16 +30,21 @@ struct StoreBenchmark: AsyncParsableCommand {
     @Option(help: "Runs of each command; the median is reported.")
     var runs = 5
 
+    @Option(help: "Build the store in this folder and keep it (default: a temporary folder, removed after).")
+    var keep: String?
+
     func run() async throws {
-        let directory = try TemporaryDirectory()
-        let state = directory.url.appendingPathComponent("state")
+        let scratch = try TemporaryDirectory()
+        let directory = keep.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? scratch.url
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let state = directory.appendingPathComponent("state")
         let store = try FeedStore(directory: state)
         let started = ContinuousClock.now
         var yaml = "state_dir: state\ndefaults:\n  interval: 1h\nfeeds:\n"
         let content = String(repeating: "<p>Un paragraphe de contenu, « avec » des accents et un <a href=\"https://example.org\">lien</a>.</p>", count: 18)
         var allKeys: [String] = []
         for feed in 0..<feeds {
-            let xml = directory.url.appendingPathComponent("feed-\(feed).xml")
+            let xml = directory.appendingPathComponent("feed-\(feed).xml")
             yaml += "  - url: \(xml.absoluteString)\n"
             let document = (0..<items).map { number in
                 ParsedItem(
@@ -49,20 +55,26 @@ struct StoreBenchmark: AsyncParsableCommand {
                     content: content)
             }
             let now = Date(timeIntervalSince1970: 1_796_000_000)
-            var stored = ItemMerge.merge(StoredFeed(url: xml.absoluteString, title: "Flux \(feed)"), document: document, now: now) { _ in false }.feed
+            // Stored exactly as the daemon would store the file: written, then parsed.
+            let text = rss(title: "Flux \(feed)", document)
+            try Data(text.utf8).write(to: xml)
+            let parsed = try StreamingFeedParser.parse(Data(text.utf8), url: xml)
+            var stored = ItemMerge.merge(StoredFeed(url: xml.absoluteString), document: parsed.items, now: now) { _ in false }.feed
             stored.title = "Flux \(feed)"
             stored.fetch.itemCount = stored.items.count
             stored.fetch.nextFetch = Date().addingTimeInterval(3600)
             try store.saveFeed(stored)
             allKeys.append(contentsOf: stored.items.map(\.key))
-            try Data(rss(title: "Flux \(feed)", document).utf8).write(to: xml)
+            stored.fetch.bodyHash = HTTPDecisions.bodyHash(Data(text.utf8))
+            try store.saveFetchState(url: stored.url, fetch: stored.fetch)
         }
         // All read but the newest `unread`.
         var marks = ReadMarks(store: store)
         for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
         try marks.save()
         _ = try store.loadIndex(ItemIndexFile.unreadName)  // builds unread.json and recent.json
-        let configPath = try directory.write("c.yaml", yaml)
+        let configPath = directory.appendingPathComponent("c.yaml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: configPath))
         print("store: \(feeds) feeds × \(items) items = \(feeds * items) items, \(unread) unread; built in \(seconds(ContinuousClock.now - started)) s")
 
         func time(_ arguments: [String]) async throws -> (Double, Int32) {
@@ -88,8 +100,10 @@ struct StoreBenchmark: AsyncParsableCommand {
         let refresher = Refresher(store: store, engine: FetchEngine(), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         let feed = configuration.feeds[0]
         let grown = (0..<(items + 3)).map { number in
-            ParsedItem(id: "https://site0.example.org/\(number)", title: "Article \(number) du flux 0", link: "https://site0.example.org/\(number)",
-                       published: Date(timeIntervalSince1970: 1_790_000_000 + Double(number) * 60), content: content)
+            ParsedItem(
+                id: "https://site0.example.org/\(number)", title: "Article \(number) du flux 0", link: "https://site0.example.org/\(number)",
+                published: Date(timeIntervalSince1970: 1_790_000_000 + Double(number) * 60), authors: ["Autrice 0"],
+                categories: ["Catégorie \(number % 5)"], summary: "Résumé.", content: content)
         }
         try Data(rss(title: "Flux 0", grown).utf8).write(to: feed.url)
         let merged = ContinuousClock.now
@@ -122,11 +136,15 @@ struct StoreBenchmark: AsyncParsableCommand {
     }
 
     private func rss(title: String, _ items: [ParsedItem]) -> String {
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>\(title)</title>"
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
+            + "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>\(title)</title>"
         for item in items {
             text += "<item><guid>\(item.id ?? "")</guid><title>\(item.title ?? "")</title><link>\(item.link ?? "")</link>"
                 + "<pubDate>\(HTTPDecisions.httpDate(item.published ?? Date()))</pubDate>"
-                + "<description><![CDATA[\(item.content ?? "")]]></description></item>"
+                + item.authors.map { "<dc:creator>\($0)</dc:creator>" }.joined()
+                + item.categories.map { "<category>\($0)</category>" }.joined()
+                + "<description>\(item.summary ?? "")</description>"
+                + "<content:encoded><![CDATA[\(item.content ?? "")]]></content:encoded></item>"
         }
         return text + "</channel></rss>"
     }

@@ -26,7 +26,7 @@ extension Feedctl {
         func run() throws {
             do {
                 let catalog = try options.catalog()
-                let count = all ? try catalog.markAllRead() : try catalog.markRead(try catalog.resolve(ids))
+                let count = all ? try catalog.markAllRead() : try catalog.markRead(prefixes: ids)
                 write("\(count) item(s) marked read\n")
                 reportStoreWarnings(catalog)
             } catch {

@@ -27,7 +27,7 @@ struct FeedStoreTests {
         var marks = ReadMarks(store: store)
         try marks.markRead(feed.items[0].key, at: Date(timeIntervalSince1970: 1_800_000_200))
         try marks.save()
-        var again = ReadMarks(store: store)
+        var again = ReadMarks(store: store, lockHeld: false)
         #expect(try again.isRead(feed.items[0].key))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(ReadShard.fileName(ReadShard.index(for: feed.items[0].key))).path))
 
@@ -79,8 +79,8 @@ struct FeedStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         // A directory where a shard should be: open succeeds, read fails (permissions would not stop root).
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("read/0.json"), withIntermediateDirectories: true)
-        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read/0.json").path, reason: "Is a directory")) {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(ReadShard.fileName(0)), withIntermediateDirectories: true)
+        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent(ReadShard.fileName(0)).path, reason: "Is a directory")) {
             try store.loadReadShard(0)
         }
     }
@@ -118,8 +118,8 @@ struct FeedStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("read"), withIntermediateDirectories: true)
-        try Data("{\"schema\":99,\"read\":{}}".utf8).write(to: directory.appendingPathComponent("read/3.json"))
-        #expect(throws: StoreError.newerSchema(path: directory.appendingPathComponent("read/3.json").path, found: 99)) {
+        try Data("{\"schema\":99,\"read\":{}}".utf8).write(to: directory.appendingPathComponent(ReadShard.fileName(3)))
+        #expect(throws: StoreError.newerSchema(path: directory.appendingPathComponent(ReadShard.fileName(3)).path, found: 99)) {
             try store.loadReadShard(3)
         }
     }
