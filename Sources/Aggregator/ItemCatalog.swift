@@ -16,8 +16,8 @@ public struct ListedItem: Sendable, Equatable {
     }
 }
 
-/// Reads the store as the CLI presents it. Unread items come from `unread.json`, the newest from
-/// `recent.json`: no item body is read to list them.
+/// Reads the store as the CLI presents it. Unread items come from the per-feed unread files, the newest
+/// from `recent.json`: no item body is read to list them.
 public struct ItemCatalog {
     public let store: FeedStore
     public let configuration: Configuration
@@ -50,12 +50,12 @@ public struct ItemCatalog {
 
     /// Unread items of the configured feeds, newest first.
     public func unreadItems() throws(StoreError) -> [ListedItem] {
-        listed(try store.loadIndex(ItemIndexFile.unreadName).items) { _ in false }
+        listed(try store.allUnread().items) { _ in false }
     }
 
     /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
     public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
-        let unreadKeys = Set(try store.loadIndex(ItemIndexFile.unreadName).items.map(\.key))
+        let unreadKeys = Set(try store.allUnread().items.map(\.key))
         if let limit, limit <= ItemIndexFile.recentCapacity {
             let recent = listed(try store.loadIndex(ItemIndexFile.recentName).items) { !unreadKeys.contains($0.key) }
             if recent.count >= limit { return Array(recent.prefix(limit)) }
@@ -78,17 +78,27 @@ public struct ItemCatalog {
     public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
         let wanted = Set(ids)
         return try store.withWriteLock { () throws(StoreError) -> Int in
-            var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
-            var marks = ReadMarks(store: store)
-            let hits = unread.items.filter { wanted.contains($0.id) }
-            for entry in hits {
-                try marks.markRead(entry.key, at: now)
-                unread.remove(key: entry.key)
-            }
-            guard !hits.isEmpty else { return 0 }
-            try marks.save()
-            try store.saveIndex(unread, named: ItemIndexFile.unreadName)
+            let hits = try store.allUnread(lockHeld: true).items.filter { wanted.contains($0.id) }
+            try markRead(hits, now: now)
             return hits.count
+        }
+    }
+
+    /// Marks these unread entries read: their marks, and their entries out of every feed's unread file.
+    /// The caller holds the lock.
+    private func markRead(_ entries: [IndexEntry], now: Date) throws(StoreError) {
+        guard !entries.isEmpty else { return }
+        var marks = ReadMarks(store: store)
+        var byFeed: [String: Set<String>] = [:]
+        for entry in entries {
+            try marks.markRead(entry.key, at: now)
+            for feed in entry.feeds { byFeed[feed, default: []].insert(entry.key) }
+        }
+        try marks.save()
+        for (feed, keys) in byFeed {
+            var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
+            unread.items.removeAll { keys.contains($0.key) }
+            try store.saveUnread(unread, feedURL: feed)
         }
     }
 
@@ -99,26 +109,16 @@ public struct ItemCatalog {
     public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
         var missing: [String] = []
         let count = try store.withWriteLock { () throws -> Int in
-            var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
-            var marks = ReadMarks(store: store)
-            var marked = 0
+            let unread = try store.allUnread(lockHeld: true)
+            var hits: [IndexEntry] = []
             for prefix in prefixes {
                 let needle = prefix.lowercased()
-                let hits = unread.items.filter { $0.id.hasPrefix(needle) }
-                if hits.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
-                guard let entry = hits.first else {
-                    missing.append(prefix)
-                    continue
-                }
-                try marks.markRead(entry.key, at: now)
-                unread.remove(key: entry.key)
-                marked += 1
+                let matches = unread.items.filter { $0.id.hasPrefix(needle) }
+                if matches.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
+                if let entry = matches.first { hits.append(entry) } else { missing.append(prefix) }
             }
-            if marked > 0 {
-                try marks.save()
-                try store.saveIndex(unread, named: ItemIndexFile.unreadName)
-            }
-            return marked
+            try markRead(hits, now: now)
+            return hits.count
         }
         // Not unread: make sure they exist at all, for a clear error.
         _ = try resolve(missing)
@@ -180,7 +180,7 @@ public struct ItemCatalog {
     /// files and `unread.json`, not from the items).
     public func feedSummaries() throws(StoreError) -> [FeedSummary] {
         var unreadCounts: [String: Int] = [:]
-        for entry in try store.loadIndex(ItemIndexFile.unreadName).items {
+        for entry in try store.allUnread().items {
             for feed in entry.feeds { unreadCounts[feed, default: 0] += 1 }
         }
         let names = names()

@@ -227,11 +227,12 @@ public struct Refresher: Sendable {
         }
     }
 
-    /// Keeps `unread.json`, `recent.json` and the read marks in step with a merge. The caller holds the lock.
+    /// Keeps the feed's unread file, `recent.json` and the read marks in step with a merge. The caller holds the lock.
     private func updateIndexes(with merge: ItemMerge.Outcome, feed: FeedConfig, marks: inout ReadMarks) throws(StoreError) {
         guard !merge.added.isEmpty || !merge.updated.isEmpty || !merge.removed.isEmpty else { return }
         let key = feed.url.absoluteString
-        var unread = try store.loadIndex(ItemIndexFile.unreadName, lockHeld: true)
+        // Only this feed's unread file and the bounded recent.json: the cost does not grow with the store.
+        var unread = try store.loadUnread(feedURL: key, lockHeld: true)
         var recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true)
         for item in merge.added {
             let entry = IndexEntry(item, feed: key)
@@ -255,7 +256,7 @@ public struct Refresher: Sendable {
         }
         if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
         try marks.save()
-        try store.saveIndex(unread, named: ItemIndexFile.unreadName)
+        try store.saveUnread(unread, feedURL: key)
         try store.saveIndex(recent, named: ItemIndexFile.recentName)
     }
 

@@ -32,7 +32,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 ///     STATE_DIR/feeds/KEY.json        one feed: its metadata and items (`StoredFeed`)
 ///     STATE_DIR/feeds/KEY.state.json  its fetch state, rewritten after every fetch (`FeedStateFile`)
 ///     STATE_DIR/read/00.json … ff.json  read marks by logical item key, in 256 shards (`ReadShard`)
-///     STATE_DIR/unread.json           every unread item, without bodies (`ItemIndexFile`)
+///     STATE_DIR/unread/KEY.json       one feed's unread items, without bodies (`ItemIndexFile`)
 ///     STATE_DIR/recent.json           the newest items, read or not, without bodies
 ///     STATE_DIR/status.json           what the running daemon says about itself
 ///     STATE_DIR/requests/             fetch requests from feedctl to the daemon
@@ -159,36 +159,96 @@ public final class FeedStore: Sendable {
             current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
     }
 
-    /// Builds `unread.json` and `recent.json` now if they are missing, carrying over the read marks of an
-    /// older store before any of its feed files is rewritten. The daemon does this when it starts.
+    /// Builds the indexes now if they are missing, carrying over the read marks of an older store before any
+    /// of its feed files is rewritten. The daemon does this when it starts.
     public func prepareIndexes() throws(StoreError) {
-        _ = try loadIndex(ItemIndexFile.unreadName)
         _ = try loadIndex(ItemIndexFile.recentName)
     }
 
-    /// `unread.json` or `recent.json`, rebuilt from the feeds first if it is missing (a store written by an
-    /// older feedd, or an index set aside as corrupt).
+    /// `recent.json`, with every index rebuilt from the feeds first if it is missing (a store written by an
+    /// older feedd, or an index set aside as corrupt). `recent.json` is written last by a rebuild, so it also
+    /// says the per-feed unread files are complete.
     /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
     public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
         if let index = try loadIndexFile(name, lockHeld: lockHeld) { return index }
-        if lockHeld {
-            try rebuildIndexes()
-        } else {
-            do {
-                try withWriteLock { () throws(StoreError) in
-                    if try loadIndexFile(name, lockHeld: true) == nil { try rebuildIndexes() }
-                }
-            } catch let error as StoreError {
-                throw error
-            } catch {
-                throw .cannotLock(path: directory.path, reason: "\(error)")
-            }
-        }
+        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in try loadIndexFile(name, lockHeld: true) == nil }
         return try loadIndexFile(name, lockHeld: true) ?? ItemIndexFile()
     }
 
     public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
         try write(index, to: directory.appendingPathComponent(name))
+    }
+
+    /// The unread items of one feed (`unread/KEY.json`): what a refresh of that feed reads and rewrites,
+    /// whatever the size of the rest of the store.
+    public func loadUnread(feedURL: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
+        _ = try loadIndex(ItemIndexFile.recentName, lockHeld: lockHeld)
+        let url = unreadFileURL(forFeedURL: feedURL)
+        let existed = FileManager.default.fileExists(atPath: url.path)
+        if let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld) {
+            return index
+        }
+        guard existed else { return ItemIndexFile() }  // no unread item
+        // It was there but did not decode, and has been set aside: rebuild every index from the feeds.
+        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
+        return try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: true)
+            ?? ItemIndexFile()
+    }
+
+    /// Writes one feed's unread items; no file at all when there are none.
+    public func saveUnread(_ index: ItemIndexFile, feedURL: String) throws(StoreError) {
+        let url = unreadFileURL(forFeedURL: feedURL)
+        if index.items.isEmpty {
+            if unlink(url.path) != 0 && errno != ENOENT {
+                throw .cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            return
+        }
+        try saveFile(index, named: "unread/" + url.lastPathComponent)
+    }
+
+    /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
+    public func allUnread(lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
+        _ = try loadIndex(ItemIndexFile.recentName, lockHeld: lockHeld)
+        let folder = directory.appendingPathComponent("unread")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var byKey: [String: IndexEntry] = [:]
+        for name in names where name.hasSuffix(".json") {
+            let url = folder.appendingPathComponent(name)
+            guard let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld)
+            else { continue }
+            for entry in index.items {
+                if var known = byKey[entry.key] {
+                    known.feeds += entry.feeds.filter { !known.feeds.contains($0) }
+                    known.changed = known.changed || entry.changed
+                    byKey[entry.key] = known
+                } else {
+                    byKey[entry.key] = entry
+                }
+            }
+        }
+        return ItemIndexFile(items: byKey.values.sorted(by: IndexEntry.newestFirst))
+    }
+
+    public func unreadFileURL(forFeedURL url: String) -> URL {
+        directory.appendingPathComponent("unread").appendingPathComponent(Self.key(forFeedURL: url) + ".json")
+    }
+
+    /// Runs a rebuild under the lock if `needed` still says so once the lock is held.
+    private func rebuild(lockHeld: Bool, needed: () throws(StoreError) -> Bool) throws(StoreError) {
+        if lockHeld {
+            if try needed() { try rebuildIndexes() }
+            return
+        }
+        do {
+            try withWriteLock { () throws(StoreError) in
+                if try needed() { try rebuildIndexes() }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .cannotLock(path: directory.path, reason: "\(error)")
+        }
     }
 
     /// A corrupt index is set aside (by whoever holds the lock) and then rebuilt.
@@ -198,34 +258,38 @@ public final class FeedStore: Sendable {
             current: ItemIndexFile.currentSchema, quarantine: lockHeld)
     }
 
-    /// Builds `unread.json` and `recent.json` from every feed and the read marks; carries the read marks of a
-    /// schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
+    /// Builds the per-feed unread files and `recent.json` from every feed and the read marks; carries the
+    /// read marks of a schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
     private func rebuildIndexes() throws(StoreError) {
         let feeds = try allFeeds()
         var marks = ReadMarks(store: self, lockHeld: true)
         let legacy = try load(
             LegacyReadState.self, from: readStateURL, schema: \.schema, current: LegacyReadState.currentSchema,
             quarantine: true)
-        var byKey: [String: IndexEntry] = [:]
+        let unreadFolder = directory.appendingPathComponent("unread")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: unreadFolder.path)) ?? [] where name.hasSuffix(".json") {
+            unlink(unreadFolder.appendingPathComponent(name).path)
+        }
+        var recent: [String: IndexEntry] = [:]
         for feed in feeds {
+            var unread = ItemIndexFile()
             for item in feed.items {
                 if let legacyID = item.legacyID, let date = legacy?.read[legacyID] { try marks.markRead(item.key, at: date) }
-                var entry = byKey[item.key] ?? IndexEntry(item, feed: feed.url)
-                if !entry.feeds.contains(feed.url) { entry.feeds.append(feed.url) }
-                byKey[item.key] = entry
+                let entry = IndexEntry(item, feed: feed.url)
+                if try !marks.isRead(item.key) { unread.items.append(entry) }
+                if var known = recent[item.key] {
+                    known.feeds.append(feed.url)
+                    recent[item.key] = known
+                } else {
+                    recent[item.key] = entry
+                }
             }
+            unread.items.sort(by: IndexEntry.newestFirst)
+            try saveUnread(unread, feedURL: feed.url)
         }
-        var unread = ItemIndexFile()
-        var recent: [IndexEntry] = []
-        for entry in byKey.values {
-            if try !marks.isRead(entry.key) { unread.items.append(entry) }
-            recent.append(entry)
-        }
-        unread.items.sort(by: IndexEntry.newestFirst)
-        recent.sort(by: IndexEntry.newestFirst)
         try marks.save()
-        try saveIndex(unread, named: ItemIndexFile.unreadName)
-        try saveIndex(ItemIndexFile(items: Array(recent.prefix(ItemIndexFile.recentCapacity))), named: ItemIndexFile.recentName)
+        let newest = recent.values.sorted(by: IndexEntry.newestFirst).prefix(ItemIndexFile.recentCapacity)
+        try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName)
         if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }
 

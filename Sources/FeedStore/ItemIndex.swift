@@ -44,11 +44,11 @@ public struct IndexEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// `unread.json` (every unread item) and `recent.json` (the newest items, read or not): small files that
-/// let `feedctl list` answer without reading a single item body. Writers keep them in step with the feeds.
+/// `unread/KEY.json` (one feed's unread items) and `recent.json` (the newest items of the store, read or
+/// not): small files that let `feedctl list` answer without reading a single item body. Writers keep them
+/// in step with the feeds.
 public struct ItemIndexFile: Codable, Sendable, Equatable {
     public static let currentSchema = 1
-    public static let unreadName = "unread.json"
     public static let recentName = "recent.json"
     /// How many items `recent.json` keeps.
     public static let recentCapacity = 500

@@ -72,7 +72,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         var marks = ReadMarks(store: store)
         for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
         try marks.save()
-        _ = try store.loadIndex(ItemIndexFile.unreadName)  // builds unread.json and recent.json
+        try store.prepareIndexes()  // builds the unread files and recent.json
         let configPath = directory.appendingPathComponent("c.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: configPath))
         print("store: \(feeds) feeds × \(items) items = \(feeds * items) items, \(unread) unread; built in \(seconds(ContinuousClock.now - started)) s")

@@ -103,7 +103,7 @@ struct FeedStoreTests {
         let loaded = try #require(try store.loadFeed(url: url))
         #expect(loaded.fetch.etag == "\"e1\"")
         #expect(loaded.items.map(\.identity) == ["url:old.example/p/1", "id:tag:old,2"])
-        let unread = try store.loadIndex(ItemIndexFile.unreadName)
+        let unread = try store.allUnread()
         #expect(unread.items.map(\.title) == ["unread one"])
         #expect(try store.loadIndex(ItemIndexFile.recentName).items.count == 2)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("read.json.migrated").path))
