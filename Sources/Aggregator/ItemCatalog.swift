@@ -27,20 +27,20 @@ public struct ItemCatalog {
         self.configuration = configuration
     }
 
-    /// Display names by configured URL: the config's name, else the feed's own title, else the URL.
-    public func names() -> [String: String] {
-        let titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName)?.titles ?? [:]
-        var names: [String: String] = [:]
-        for feed in configuration.feeds {
-            let key = feed.url.absoluteString
-            names[key] = feed.name ?? titles[key] ?? key
-        }
-        return names
+    /// Display name of a configured feed: the config's name, else the feed's own title (from `known`, else
+    /// its state file), else its URL.
+    private func name(_ feed: FeedConfig, known: [String: String]) -> String {
+        let key = feed.url.absoluteString
+        return feed.name ?? known[key] ?? (try? store.loadFetchState(url: key))??.title ?? key
     }
 
-    private func listed(_ entries: [IndexEntry], isRead: (IndexEntry) -> Bool) -> [ListedItem] {
-        let names = names()
-        let configured = Set(names.keys)
+    private func listed(_ entries: [IndexEntry], titles: [String: String] = [:], isRead: (IndexEntry) -> Bool) -> [ListedItem] {
+        let inUse = Set(entries.flatMap(\.feeds))
+        var names: [String: String] = [:]
+        for feed in configuration.feeds where inUse.contains(feed.url.absoluteString) {
+            names[feed.url.absoluteString] = name(feed, known: titles)
+        }
+        let configured = Set(configuration.feeds.map(\.url.absoluteString))
         return entries.compactMap { entry in
             let feeds = entry.feeds.filter { configured.contains($0) }
             guard !feeds.isEmpty else { return nil }  // only feeds still in the configuration
@@ -50,7 +50,8 @@ public struct ItemCatalog {
 
     /// Unread items of the configured feeds, newest first.
     public func unreadItems() throws(StoreError) -> [ListedItem] {
-        listed(try store.allUnread().items) { _ in false }
+        let unread = try store.allUnread()
+        return listed(unread.items, titles: unread.titles) { _ in false }
     }
 
     /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
@@ -153,12 +154,11 @@ public struct ItemCatalog {
     /// The configured feeds whose name, configured URL or stored title matches `names` (all when empty).
     public func feeds(matching names: [String]) throws -> [FeedConfig] {
         guard !names.isEmpty else { return configuration.feeds }
-        let titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName)?.titles ?? [:]
         return try names.map { name in
             let lower = name.lowercased()
             let matches = configuration.feeds.filter { feed in
                 feed.name?.lowercased() == lower || feed.url.absoluteString == name
-                    || titles[feed.url.absoluteString]?.lowercased() == lower
+                    || (try? store.loadFetchState(url: feed.url.absoluteString))??.title?.lowercased() == lower
             }
             guard let feed = matches.first else { throw CatalogError(message: "no feed named \(name) in \(configuration.path)") }
             guard matches.count == 1 else { throw CatalogError(message: "\(name) names \(matches.count) feeds; use its URL") }
@@ -183,12 +183,12 @@ public struct ItemCatalog {
         for entry in try store.allUnread().items {
             for feed in entry.feeds { unreadCounts[feed, default: 0] += 1 }
         }
-        let names = names()
         return try configuration.feeds.map { feed throws(StoreError) in
             let key = feed.url.absoluteString
             let fetch = try store.loadFetchState(url: key) ?? FetchState()
             return FeedSummary(
-                config: feed, name: names[key] ?? key, fetch: fetch, items: fetch.itemCount ?? 0, unread: unreadCounts[key] ?? 0)
+                config: feed, name: feed.name ?? fetch.title ?? key, fetch: fetch, items: fetch.itemCount ?? 0,
+                unread: unreadCounts[key] ?? 0)
         }
     }
 }

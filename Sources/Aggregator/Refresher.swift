@@ -187,15 +187,9 @@ public struct Refresher: Sendable {
                     {
                         changedFeed = updatedFeed
                     }
-                    try updateIndexes(with: merge, feed: feed, marks: &marks)
-                    if let title = updatedFeed.title {
-                        var titles = store.loadFile(FeedTitles.self, named: FeedTitles.fileName) ?? FeedTitles()
-                        if titles.titles[key] != title {
-                            titles.titles[key] = title
-                            try store.saveFile(titles, named: FeedTitles.fileName)
-                        }
-                    }
+                    try updateIndexes(with: merge, feed: feed, title: updatedFeed.title, marks: &marks)
                     fetchState.itemCount = updatedFeed.items.count
+                    fetchState.title = updatedFeed.title
                     fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
                     fetchState.hints = document.hints.isEmpty ? nil : document.hints
                     if feed.adaptive {
@@ -228,12 +222,16 @@ public struct Refresher: Sendable {
     }
 
     /// Keeps the feed's unread file, `recent.json` and the read marks in step with a merge. The caller holds the lock.
-    private func updateIndexes(with merge: ItemMerge.Outcome, feed: FeedConfig, marks: inout ReadMarks) throws(StoreError) {
+    private func updateIndexes(
+        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks
+    ) throws(StoreError) {
         guard !merge.added.isEmpty || !merge.updated.isEmpty || !merge.removed.isEmpty else { return }
         let key = feed.url.absoluteString
         // Only this feed's unread file and the bounded recent.json: the cost does not grow with the store.
         var unread = try store.loadUnread(feedURL: key, lockHeld: true)
         var recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true)
+        let recentBefore = recent
+        unread.title = title
         for item in merge.added {
             let entry = IndexEntry(item, feed: key)
             // Read already: the same article reached through another feed, or an item that came back.
@@ -257,7 +255,7 @@ public struct Refresher: Sendable {
         if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
         try marks.save()
         try store.saveUnread(unread, feedURL: key)
-        try store.saveIndex(recent, named: ItemIndexFile.recentName)
+        if recent != recentBefore { try store.saveIndex(recent, named: ItemIndexFile.recentName) }
     }
 
     /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.

@@ -182,7 +182,7 @@ public final class FeedStore: Sendable {
     /// The unread items of one feed (`unread/KEY.json`): what a refresh of that feed reads and rewrites,
     /// whatever the size of the rest of the store.
     public func loadUnread(feedURL: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        _ = try loadIndex(ItemIndexFile.recentName, lockHeld: lockHeld)
+        try ensureIndexes(lockHeld: lockHeld)
         let url = unreadFileURL(forFeedURL: feedURL)
         let existed = FileManager.default.fileExists(atPath: url.path)
         if let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld) {
@@ -208,15 +208,17 @@ public final class FeedStore: Sendable {
     }
 
     /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
-    public func allUnread(lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        _ = try loadIndex(ItemIndexFile.recentName, lockHeld: lockHeld)
+    public func allUnread(lockHeld: Bool = false) throws(StoreError) -> UnreadView {
+        try ensureIndexes(lockHeld: lockHeld)
         let folder = directory.appendingPathComponent("unread")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var byKey: [String: IndexEntry] = [:]
+        var titles: [String: String] = [:]
         for name in names where name.hasSuffix(".json") {
             let url = folder.appendingPathComponent(name)
             guard let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld)
             else { continue }
+            if let title = index.title, let feed = index.items.first?.feeds.first { titles[feed] = title }
             for entry in index.items {
                 if var known = byKey[entry.key] {
                     known.feeds += entry.feeds.filter { !known.feeds.contains($0) }
@@ -227,7 +229,14 @@ public final class FeedStore: Sendable {
                 }
             }
         }
-        return ItemIndexFile(items: byKey.values.sorted(by: IndexEntry.newestFirst))
+        return UnreadView(items: byKey.values.sorted(by: IndexEntry.newestFirst), titles: titles)
+    }
+
+    /// Rebuilds every index if `recent.json` (written last by a rebuild) is missing.
+    private func ensureIndexes(lockHeld: Bool) throws(StoreError) {
+        let marker = directory.appendingPathComponent(ItemIndexFile.recentName).path
+        guard !FileManager.default.fileExists(atPath: marker) else { return }
+        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in !FileManager.default.fileExists(atPath: marker) }
     }
 
     public func unreadFileURL(forFeedURL url: String) -> URL {
@@ -272,7 +281,7 @@ public final class FeedStore: Sendable {
         }
         var recent: [String: IndexEntry] = [:]
         for feed in feeds {
-            var unread = ItemIndexFile()
+            var unread = ItemIndexFile(title: feed.title)
             for item in feed.items {
                 if let legacyID = item.legacyID, let date = legacy?.read[legacyID] { try marks.markRead(item.key, at: date) }
                 let entry = IndexEntry(item, feed: feed.url)

@@ -51,15 +51,18 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
     public static let currentSchema = 1
     public static let recentName = "recent.json"
     /// How many items `recent.json` keeps.
-    public static let recentCapacity = 500
+    public static let recentCapacity = 100
 
     public var schema: Int
+    /// The feed's own title, in a feed's unread file: lists name feeds without opening anything else.
+    public var title: String?
     /// Newest first.
     public var items: [IndexEntry]
 
-    public init(items: [IndexEntry] = []) {
+    public init(items: [IndexEntry] = [], title: String? = nil) {
         schema = Self.currentSchema
         self.items = items
+        self.title = title
     }
 
     /// Adds the entry, or merges it into the one with the same key (another feed carries the same item).
@@ -174,16 +177,10 @@ public struct ReadMarks {
     }
 }
 
-/// `titles.json`: each feed's own title by configured URL, so lists can name feeds without opening them.
-public struct FeedTitles: Codable, Sendable, Equatable {
-    public static let currentSchema = 1
-    public static let fileName = "titles.json"
-
-    public var schema: Int
+/// Every unread item of the store, one entry per logical item (its feeds merged), newest first, with the
+/// titles of the feeds that have unread items.
+public struct UnreadView: Sendable {
+    public var items: [IndexEntry]
+    /// Feed URL → the feed's own title.
     public var titles: [String: String]
-
-    public init(titles: [String: String] = [:]) {
-        schema = Self.currentSchema
-        self.titles = titles
-    }
 }

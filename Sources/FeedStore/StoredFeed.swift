@@ -134,6 +134,8 @@ public struct FetchState: Codable, Sendable, Equatable {
     public var freshUntil: Date?
     /// How many items the feed's file holds, for `feedctl feeds` without reading it.
     public var itemCount: Int?
+    /// The feed's own title, for naming it without reading its items.
+    public var title: String?
     /// For `interval: auto`: the interval computed from the items when they last changed, in seconds.
     public var adaptiveSeconds: Int?
     /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
@@ -148,7 +150,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
         case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
-        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count"
+        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count", title
     }
 
     public init(from decoder: any Decoder) throws {
@@ -167,6 +169,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         freshUntil = try container.decodeIfPresent(Date.self, forKey: .freshUntil)
         adaptiveSeconds = try container.decodeIfPresent(Int.self, forKey: .adaptiveSeconds)
         itemCount = try container.decodeIfPresent(Int.self, forKey: .itemCount)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
     }
 }
 
