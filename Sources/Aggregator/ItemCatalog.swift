@@ -104,7 +104,7 @@ public struct ItemCatalog {
     }
 
     /// `feedctl read ID…`: resolves the prefixes against the unread items and marks them read, reading
-    /// `unread.json` once, under the lock. Prefixes no unread item has are resolved among all items (which
+    /// the unread files once, under the lock. Prefixes no unread item has are resolved among all items (which
     /// then turn out to be read already). Returns how many were unread.
     @discardableResult
     public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
@@ -177,7 +177,7 @@ public struct ItemCatalog {
     }
 
     /// Every configured feed, in config order, with its fetch state and item counts (read from the state
-    /// files and `unread.json`, not from the items).
+    /// files and the unread files, not from the items).
     public func feedSummaries() throws(StoreError) -> [FeedSummary] {
         var unreadCounts: [String: Int] = [:]
         for entry in try store.allUnread().items {

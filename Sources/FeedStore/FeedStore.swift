@@ -217,7 +217,11 @@ public final class FeedStore: Sendable {
         for name in names where name.hasSuffix(".json") {
             let url = folder.appendingPathComponent(name)
             guard let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld)
-            else { continue }
+            else {
+                // It was listed but did not decode, and has been set aside: rebuild every index, then read again.
+                try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
+                return try allUnread(lockHeld: lockHeld)
+            }
             if let title = index.title, let feed = index.items.first?.feeds.first { titles[feed] = title }
             for entry in index.items {
                 if var known = byKey[entry.key] {

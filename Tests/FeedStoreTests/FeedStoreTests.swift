@@ -124,3 +124,20 @@ struct FeedStoreTests {
         }
     }
 }
+
+extension FeedStoreTests {
+    @Test func aCorruptUnreadFileIsSetAsideAndTheIndexesRebuilt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let merge = ItemMerge.merge(
+            StoredFeed(url: "https://x.example/feed", title: "X"), document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")],
+            now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
+        try store.saveFeed(merge.feed)
+        try store.prepareIndexes()
+        #expect(try store.allUnread().items.count == 2)
+        try Data("{\"schema\":1,\"items\":[{".utf8).write(to: store.unreadFileURL(forFeedURL: merge.feed.url))
+        #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one", "two"])
+        #expect(store.warnings.drain().first?.contains("moved aside") == true)
+    }
+}
