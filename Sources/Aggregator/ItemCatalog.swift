@@ -126,6 +126,33 @@ public struct ItemCatalog {
         return count
     }
 
+    /// Marks items unread again by id: their read marks go and their entries return to the unread files
+    /// of the feeds that carry them. Returns how many were read.
+    @discardableResult
+    public func markUnread(_ ids: [String]) throws -> Int {
+        let wanted = Set(ids)
+        var entries: [IndexEntry] = []
+        for feed in configuration.feeds {
+            guard let stored = try store.loadFeed(url: feed.url.absoluteString) else { continue }
+            for item in stored.items where wanted.contains(item.id) { entries.append(IndexEntry(item, feed: stored.url)) }
+        }
+        return try store.withWriteLock { () throws(StoreError) -> Int in
+            var marks = ReadMarks(store: store)
+            var count = Set<String>()
+            for entry in entries where try marks.isRead(entry.key) || count.contains(entry.key) {
+                try marks.markUnread(entry.key)
+                count.insert(entry.key)
+                var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
+                if !unread.contains(key: entry.key) {
+                    unread.upsert(entry)
+                    try store.saveUnread(unread, feedURL: entry.feeds[0])
+                }
+            }
+            try marks.save()
+            return count.count
+        }
+    }
+
     /// Marks every unread item read; returns how many.
     @discardableResult
     public func markAllRead(now: Date = Date()) throws -> Int {

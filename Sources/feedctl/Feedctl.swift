@@ -10,8 +10,26 @@ struct Feedctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedctl",
         abstract: "Read the items feedd has stored, mark them read, and debug feeds.",
+        discussion: "Exit status: 0 on success, 1 when something failed, 2 for a usage error.",
         version: FeeddVersion.current,
-        subcommands: [List.self, Read.self, Feeds.self, Fetch.self, Status.self, Parse.self])
+        subcommands: [List.self, Read.self, Unread.self, Feeds.self, Fetch.self, Status.self, Parse.self, Config.self])
+
+    /// Like ArgumentParser's, but a usage error exits 2, as Unix tools do (ArgumentParser says 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 /// Options every command that reads the store takes.

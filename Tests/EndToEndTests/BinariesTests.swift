@@ -121,3 +121,45 @@ struct BinariesTests {
         #expect(items.contains { ($0["enclosures"] as? [Any])?.count == 2 })
     }
 }
+
+extension BinariesTests {
+    @Test func unreadBringsItemsBackAndUsageErrorsExitTwo() async throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.sample("outil-releases.atom")) }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/releases.atom"))\n")
+        #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        #expect(try await Subprocess.run("feedctl", ["read", "--all", "--config", config]).stdout == "3 item(s) marked read\n")
+        let all = try await Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+        let id = try #require(items.first?["id"] as? String)
+        #expect(try await Subprocess.run("feedctl", ["unread", String(id.prefix(6)), "--config", config]).stdout == "1 item(s) marked unread\n")
+        let list = try await Subprocess.run("feedctl", ["list", "--config", config]).stdout
+        #expect(list.split(separator: "\n").count == 1 && list.contains("v2.4.0"))
+
+        let usage = try await Subprocess.run("feedctl", ["read", "--config", config])  // neither ids nor --all
+        #expect(usage.status == 2)
+        #expect(try await Subprocess.run("feedctl", ["list", "--no-such-flag"]).status == 2)
+        #expect(try await Subprocess.run("feedctl", ["read", "ffffffffffff", "--config", config]).status == 1)
+    }
+
+    @Test func configCheckAndPathShowWhatIsUsed() async throws {
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", """
+            state_dir: store
+            defaults:
+              interval: auto
+            feeds:
+              - url: https://blog.example.org/feed/
+                name: Blog
+                on_update: unread
+            """)
+        let path = try await Subprocess.run("feedctl", ["config", "path", "--config", config])
+        #expect(path.stdout == "config: \(config)\nstate_dir: \(directory.url.appendingPathComponent("store").path)\n")
+        let check = try await Subprocess.run("feedctl", ["config", "check", "--config", config])
+        #expect(check.status == 0)
+        #expect(check.stdout.contains("schedule: min_interval 5m, max_interval 1d"))
+        #expect(check.stdout.contains("- https://blog.example.org/feed/ (Blog): interval auto, timeout 30s, retention 500 items / 180d, on_update unread"))
+        let broken = try await Subprocess.run("feedctl", ["config", "check", "--config", try directory.write("bad.yaml", "feeds:\n  - url: ftp://x\n")])
+        #expect(broken.status == 1 && broken.stderr.contains("bad.yaml:2: bad URL"))
+    }
+}

@@ -1,0 +1,73 @@
+import Aggregator
+import ArgumentParser
+import Foundation
+
+extension Feedctl {
+    struct Config: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the configuration, or say which files feedd and feedctl use.",
+            subcommands: [Check.self, Path.self])
+
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Validate the configuration and print the effective settings, defaults applied.",
+                discussion: "Example:\n  feedctl config check --config /etc/feedd/config.yaml")
+
+            @OptionGroup var options: StoreOptions
+
+            func run() throws {
+                do {
+                    let environment = ProcessInfo.processInfo.environment
+                    let path = try Locations.configPath(explicit: options.config, environment: environment)
+                    let configuration = try Configuration.load(path: path)
+                    write(ConfigReport.text(configuration, stateDirectory: Locations.stateDirectory(config: configuration, environment: environment)))
+                } catch {
+                    throw fail(error)
+                }
+            }
+        }
+
+        struct Path: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print the configuration file and the state directory in use.")
+
+            @OptionGroup var options: StoreOptions
+
+            func run() throws {
+                do {
+                    let environment = ProcessInfo.processInfo.environment
+                    let path = try Locations.configPath(explicit: options.config, environment: environment)
+                    let configuration = try Configuration.load(path: path)
+                    write("config: \(path)\nstate_dir: \(Locations.stateDirectory(config: configuration, environment: environment).path)\n")
+                } catch {
+                    throw fail(error)
+                }
+            }
+        }
+    }
+
+    struct Unread: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark items unread again.",
+            discussion: "Example:\n  feedctl unread 3f2a9c     (an id or a unique prefix, as `feedctl list --all --json` shows)")
+
+        @OptionGroup var options: StoreOptions
+
+        @Argument(help: "Item ids or unique prefixes.")
+        var ids: [String]
+
+        func validate() throws {
+            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
+        }
+
+        func run() throws {
+            do {
+                let catalog = try options.catalog()
+                let count = try catalog.markUnread(try catalog.resolve(ids))
+                write("\(count) item(s) marked unread\n")
+                reportStoreWarnings(catalog)
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
