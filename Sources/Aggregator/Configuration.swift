@@ -22,6 +22,8 @@ public struct FeedConfig: Sendable, Equatable {
     /// Skip TLS verification for this feed; logged at every fetch.
     public var insecure = false
     public var retention = RetentionPolicy()
+    /// Labels a person gives feeds, for `feedctl list --tag` (and OPML categories).
+    public var tags: [String] = []
     /// Whether an item whose title or content changed becomes unread again.
     public var onUpdate = UpdatePolicy.keep
     /// The config line that names this feed, for messages.
@@ -200,6 +202,7 @@ public struct Configuration: Sendable, Equatable {
                 entry,
                 allowed: [
                     "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update",
+                    "tags",
                 ],
                 what: "a feed")
             guard let urlNode = fields["url"] else {
@@ -214,6 +217,7 @@ public struct Configuration: Sendable, Equatable {
             var feed = FeedConfig(url: url, interval: interval, adaptive: adaptive, timeout: timeout, line: line)
             feed.retention = retention
             if let node = fields["retention"] { feed.retention = try reader.retention(node, base: retention) }
+            if let node = fields["tags"] { feed.tags = try reader.tags(node) }
             if let node = fields["on_update"] {
                 let text = try reader.string(node, key: "on_update")
                 guard let policy = UpdatePolicy(rawValue: text) else {
@@ -294,6 +298,16 @@ struct NodeReader {
             throw fail(node, "`\(key)` of \(text) is longer than the \(DurationText.format(limit)) allowed")
         }
         return duration
+    }
+
+    /// `tags: [a, b]`, or one tag as plain text.
+    func tags(_ node: Node) throws(ConfigError) -> [String] {
+        if let sequence = node.sequence {
+            var tags: [String] = []
+            for element in sequence { tags.append(try string(element, key: "tags")) }
+            return tags
+        }
+        return [try string(node, key: "tags")]
     }
 
     /// A `retention:` mapping; keys not given keep the values of `base`.

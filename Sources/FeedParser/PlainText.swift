@@ -1,3 +1,4 @@
+import FeedModel
 internal import CLibXML2
 
 /// Turns the HTML-ish text feeds put in titles and author names into plain text.
@@ -8,40 +9,14 @@ enum PlainText {
         var current = text
         for _ in 0..<3 {
             guard current.utf8.contains(UInt8(ascii: "<")) || current.utf8.contains(UInt8(ascii: "&")) else { break }
-            let next = decodeEntities(stripTags(current))
+            let next = decodeEntities(TextCleaning.stripTags(current))
             if next == current { break }
             current = next
         }
         return collapsingWhitespace(current)
     }
 
-    /// Runs of ASCII whitespace become one space, the ends are trimmed, C0 and C1 controls and DEL are
-    /// dropped. No-break spaces stay. Works on the UTF-8 bytes (titles are short but numerous).
-    static func collapsingWhitespace(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            defer { previous = byte }
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
-                pendingSpace = !bytes.isEmpty
-            case 0x00...0x1F, 0x7F:
-                continue
-            case 0x80...0x9F where previous == 0xC2:
-                // A C1 control (U+0080–U+009F): drop it and the 0xC2 lead byte already written.
-                bytes.removeLast()
-            default:
-                if pendingSpace {
-                    bytes.append(0x20)
-                    pendingSpace = false
-                }
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func collapsingWhitespace(_ text: String) -> String { TextCleaning.collapsingWhitespace(text) }
 
     /// The text without leading and trailing ASCII whitespace (Foundation's trimming walks UTF-16: slow).
     static func trimmingASCIIWhitespace(_ text: String) -> String {
@@ -51,28 +26,6 @@ enum PlainText {
         else { return "" }
         if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
         return String(text[first...last])
-    }
-
-    /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.
-    static func stripTags(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "<") {
-            result += rest[..<open]
-            let after = rest[rest.index(after: open)...]
-            guard let next = after.first, next.isLetter || next == "/" || next == "!",
-                let close = after.firstIndex(of: ">")
-            else {
-                result += "<"
-                rest = after
-                continue
-            }
-            // Tags separate words: "a<br>b" reads as "a b".
-            result += " "
-            rest = after[after.index(after: close)...]
-        }
-        return result + rest
     }
 
     /// Decodes `&name;` (HTML 4 names, from libxml2's table), `&#N;` and `&#xH;`. Unknown names stay as written.

@@ -16,9 +16,11 @@ public struct IndexEntry: Codable, Sendable, Equatable {
     public var categories: [String]
     /// Its title or content changed since it was first stored.
     public var changed: Bool
+    /// The start of its summary (or content) as plain text, for `feedctl list --search`.
+    public var snippet: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, key, feeds, title, link, published, updated, authors, categories, changed
+        case id, key, feeds, title, link, published, updated, authors, categories, changed, snippet
         case firstSeen = "first_seen"
     }
 
@@ -34,6 +36,7 @@ public struct IndexEntry: Codable, Sendable, Equatable {
         authors = item.authors
         categories = item.categories
         changed = item.changed
+        snippet = TextCleaning.snippet(item.summary ?? item.content)
     }
 
     public var sortDate: Date { published ?? firstSeen }

@@ -42,12 +42,15 @@ struct BinariesTests {
         #expect(daemon.stderr.contains("items_new=4"))
         #expect(daemon.stderr.contains("HTTP 404"))
 
-        let list = try await Subprocess.run("feedctl", ["list", "--config", config])
+        let list = try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", config])
         #expect(list.status == 0, "\(list.stderr)")
         let lines = list.stdout.split(separator: "\n")
         #expect(lines.count == 7)
-        #expect(lines.first?.contains("Le Carnet du Libriste  L’auto-hébergement en 2026\u{00A0}: « simple » ?") == true)
-        #expect(lines.contains { $0.hasPrefix("2026-11-18 14:02  outil  v2.4.0  https://github.com/example-org/outil/releases/tag/v2.4.0") })
+        #expect(lines.first?.hasSuffix("\t2026-11-20T08:30:00Z\tLe Carnet du Libriste\tL’auto-hébergement en 2026\u{00A0}: « simple » ?\thttps://carnet-libriste.example.fr/2026/11/20/auto-hebergement-2026-simple/") == true)
+        #expect(lines.contains { $0.hasSuffix("\t2026-11-18T14:02:33Z\toutil\tv2.4.0\thttps://github.com/example-org/outil/releases/tag/v2.4.0") })
+        let text = try await Subprocess.run("feedctl", ["list", "--config", config]).stdout
+        #expect(text.hasSuffix("\n7 unread item(s)\n"))
+        #expect(text.contains("outil               v2.4.0\n"))
 
         let json = try await Subprocess.run("feedctl", ["list", "--json", "--config", config])
         let items = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
@@ -63,16 +66,16 @@ struct BinariesTests {
         // Mark one by id prefix, then everything.
         let id = try #require(first["id"] as? String)
         #expect(try await Subprocess.run("feedctl", ["read", String(id.prefix(8)), "--config", config]).stdout == "1 item(s) marked read\n")
-        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout.split(separator: "\n").count == 6)
+        #expect(try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", config]).stdout.split(separator: "\n").count == 6)
         #expect(try await Subprocess.run("feedctl", ["read", "--all", "--config", config]).status == 0)
-        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "No unread items.\n")
         let all = try await Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])
         #expect((try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])?.allSatisfy { $0["read"] as? Bool == true } == true)
 
         // A second run stores nothing twice and keeps the read marks.
         #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
-        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
-        #expect(try await Subprocess.run("feedctl", ["list", "--all", "--config", config]).stdout.split(separator: "\n").count == 7)
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "No unread items.\n")
+        #expect(try await Subprocess.run("feedctl", ["list", "--all", "--format", "tsv", "--config", config]).stdout.split(separator: "\n").count == 7)
     }
 
     @Test func listMarkReadMarksWhatItPrinted() async throws {
@@ -80,9 +83,9 @@ struct BinariesTests {
         let directory = try TemporaryDirectory()
         let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/podcast"))\n")
         #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
-        let printed = try await Subprocess.run("feedctl", ["list", "--mark-read", "--config", config])
+        let printed = try await Subprocess.run("feedctl", ["list", "--mark-read", "--format", "tsv", "--config", config])
         #expect(printed.stdout.split(separator: "\n").count == 3)
-        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "")
+        #expect(try await Subprocess.run("feedctl", ["list", "--config", config]).stdout == "No unread items.\n")
     }
 
     @Test(arguments: [
@@ -133,7 +136,7 @@ extension BinariesTests {
         let items = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
         let id = try #require(items.first?["id"] as? String)
         #expect(try await Subprocess.run("feedctl", ["unread", String(id.prefix(6)), "--config", config]).stdout == "1 item(s) marked unread\n")
-        let list = try await Subprocess.run("feedctl", ["list", "--config", config]).stdout
+        let list = try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", config]).stdout
         #expect(list.split(separator: "\n").count == 1 && list.contains("v2.4.0"))
 
         let usage = try await Subprocess.run("feedctl", ["read", "--config", config])  // neither ids nor --all

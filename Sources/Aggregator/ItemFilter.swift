@@ -1,0 +1,58 @@
+import FeedStore
+import Foundation
+
+/// The filters of `feedctl list`: pure, applied to the listed items.
+public struct ItemFilter: Sendable {
+    /// Feed names or URLs (any of them).
+    public var feeds: [String] = []
+    /// Feed tags from the configuration (any of them).
+    public var tags: [String] = []
+    /// Items published (or first seen) at or after this time.
+    public var since: Date?
+    /// Text looked for in titles and summaries, ignoring case and accents.
+    public var search: String?
+
+    public init(feeds: [String] = [], tags: [String] = [], since: Date? = nil, search: String? = nil) {
+        self.feeds = feeds
+        self.tags = tags
+        self.since = since
+        self.search = search
+    }
+
+    public var isEmpty: Bool { feeds.isEmpty && tags.isEmpty && since == nil && search == nil }
+
+    /// `2d`, `3h30m` (that long ago) or `2026-11-01` (local midnight).
+    public static func parseSince(_ text: String, now: Date, calendar: Calendar = .current) -> Date? {
+        if let duration = DurationText.parse(text) { return now.addingTimeInterval(-Schedule.seconds(duration)) }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    public func apply(_ items: [ListedItem], configuration: Configuration) -> [ListedItem] {
+        let wantedFeeds = Set(feeds.map { $0.lowercased() })
+        let wantedTags = Set(tags.map { $0.lowercased() })
+        let tagged: Set<String> = Set(
+            configuration.feeds.filter { feed in feed.tags.contains { wantedTags.contains($0.lowercased()) } }
+                .map(\.url.absoluteString))
+        let needle = search.map(Self.folded)
+        return items.filter { item in
+            if !wantedFeeds.isEmpty {
+                let names = item.feedNames.map { $0.lowercased() } + item.entry.feeds.map { $0.lowercased() }
+                guard names.contains(where: wantedFeeds.contains) else { return false }
+            }
+            if !wantedTags.isEmpty, !item.entry.feeds.contains(where: tagged.contains) { return false }
+            if let since, item.entry.sortDate < since { return false }
+            if let needle {
+                let haystack = Self.folded((item.entry.title ?? "") + " " + (item.entry.snippet ?? ""))
+                guard haystack.contains(needle) else { return false }
+            }
+            return true
+        }
+    }
+
+    /// Case and accents folded away: "Été" finds "ete".
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+}

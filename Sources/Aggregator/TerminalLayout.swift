@@ -1,0 +1,146 @@
+import FeedModel
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How `feedctl list` lays items out for a person: local dates said briefly, columns that fit the
+/// terminal measured in display cells (accents take one, CJK and most emoji two), colours only on request.
+public struct TerminalLayout: Sendable {
+    /// Columns available; nil means no limit (a pipe).
+    public var width: Int?
+    public var links: Bool
+    public var colour: Bool
+    public var calendar: Calendar
+
+    public init(width: Int?, links: Bool = false, colour: Bool = false, calendar: Calendar = .current) {
+        self.width = width
+        self.links = links
+        self.colour = colour
+        self.calendar = calendar
+    }
+
+    static let dateColumn = 10
+
+    /// The feed column: 18 cells, less on a narrow terminal so titles keep room.
+    var feedColumn: Int { width.map { max(6, min(18, $0 / 5)) } ?? 18 }
+
+    /// The lines of `feedctl list`, then a line with the counts.
+    public func render(_ items: [ListedItem], now: Date, includeRead: Bool) -> String {
+        var output = ""
+        for item in items {
+            let date = pad(Self.describe(item.entry.sortDate, now: now, calendar: calendar), Self.dateColumn)
+            let feed = pad(truncate(TerminalSafe.text(item.feedNames.joined(separator: ", ")), feedColumn), feedColumn)
+            var title = TerminalSafe.text(item.entry.title ?? "(untitled)")
+            if item.entry.changed { title += " (updated)" }
+            let link = links ? item.entry.link.flatMap(TerminalSafe.link) : nil
+            let indent = Self.dateColumn + 2 + feedColumn + 2
+            if let width { title = truncate(title, max(8, width - indent)) }
+            var line = paint(date, "2") + "  " + paint(feed, "36") + "  " + (item.isRead || !colour ? title : paint(title, "1"))
+            if let link {
+                // In a terminal the link gets a line of its own, under the title; in a pipe it ends the line.
+                line += width == nil ? "  " + link : "\n" + String(repeating: " ", count: indent) + paint(link, "4")
+            }
+            output += line + "\n"
+        }
+        let unread = items.filter { !$0.isRead }.count
+        if items.isEmpty {
+            output += includeRead ? "No items.\n" : "No unread items.\n"
+        } else {
+            output += includeRead ? "\(items.count) item(s), \(unread) unread\n" : "\(items.count) unread item(s)\n"
+        }
+        return output
+    }
+
+    /// "14:05" today, "yesterday", "3d" within the week, else the date, all in local time.
+    public static func describe(_ date: Date, now: Date, calendar: Calendar) -> String {
+        if calendar.isDate(date, inSameDayAs: now) {
+            let parts = calendar.dateComponents([.hour, .minute], from: date)
+            return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        }
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: date), to: calendar.startOfDay(for: now)).day ?? 0
+        if days == 1 { return "yesterday" }
+        if days > 1 && days < 7 { return "\(days)d" }
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+
+    /// Display cells of a string: East Asian wide and fullwidth characters and emoji take two, combining
+    /// marks, joiners, variation selectors and controls none, everything else one.
+    public static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + cells($1) }
+    }
+
+    static func cells(_ scalar: Unicode.Scalar) -> Int {
+        let value = scalar.value
+        if value < 0x20 || (0x7F...0x9F).contains(value) { return 0 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: break
+        }
+        if (0xFE00...0xFE0F).contains(value) || value == 0x200D { return 0 }
+        if scalar.properties.isEmojiPresentation { return 2 }
+        switch value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
+    }
+
+    /// The text cut to `width` cells, ending in "…" when cut.
+    public func truncate(_ text: String, _ width: Int) -> String {
+        guard Self.displayWidth(text) > width else { return text }
+        var result = ""
+        var used = 0
+        for character in text {
+            let cells = Self.displayWidth(String(character))
+            if used + cells > width - 1 { break }
+            result.append(character)
+            used += cells
+        }
+        return result + "…"
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - Self.displayWidth(text)))
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// The width to lay out for: `$COLUMNS` when set, else the terminal's, else none (a pipe).
+    public static func width(environment: [String: String]) -> Int? {
+        if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// Colours only on a terminal, never with `NO_COLOR` set or `TERM=dumb`.
+    public static func wantsColour(environment: [String: String]) -> Bool {
+        isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+    }
+}
+
+extension OutputFormatting {
+    /// `feedctl list --format tsv`: id, UTC date, feeds, title, link; tabs, newlines and backslashes escaped,
+    /// control characters removed.
+    public static func itemsTSV(_ items: [ListedItem]) -> String {
+        func field(_ text: String) -> String {
+            TerminalSafe.text(
+                text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+                    .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r"))
+        }
+        return items.map { item in
+            [
+                item.entry.id, UTCTimestamp.format(item.entry.sortDate), field(item.feedNames.joined(separator: ", ")),
+                field(item.entry.title ?? ""), item.entry.link.flatMap(TerminalSafe.link).map(field) ?? "",
+            ].joined(separator: "\t") + "\n"
+        }.joined()
+    }
+}

@@ -1,0 +1,61 @@
+/// Plain text out of the HTML-ish text feeds carry: shared by the parser (titles) and the store (the
+/// snippets `feedctl list --search` looks in).
+public enum TextCleaning {
+    /// Runs of ASCII whitespace become one space, the ends are trimmed, C0 and C1 controls and DEL are
+    /// dropped. No-break spaces stay. Works on the UTF-8 bytes (titles are short but numerous).
+    public static func collapsingWhitespace(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
+                pendingSpace = !bytes.isEmpty
+            case 0x00...0x1F, 0x7F:
+                continue
+            case 0x80...0x9F where previous == 0xC2:
+                // A C1 control (U+0080–U+009F): drop it and the 0xC2 lead byte already written.
+                bytes.removeLast()
+            default:
+                if pendingSpace {
+                    bytes.append(0x20)
+                    pendingSpace = false
+                }
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.
+    public static func stripTags(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            result += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            guard let next = after.first, next.isLetter || next == "/" || next == "!",
+                let close = after.firstIndex(of: ">")
+            else {
+                result += "<"
+                rest = after
+                continue
+            }
+            // Tags separate words: "a<br>b" reads as "a b".
+            result += " "
+            rest = after[after.index(after: close)...]
+        }
+        return result + rest
+    }
+
+
+    /// The first `limit` characters of an HTML fragment as plain text, for searching.
+    public static func snippet(_ html: String?, limit: Int = 280) -> String? {
+        guard let html, !html.isEmpty else { return nil }
+        let text = collapsingWhitespace(stripTags(html))
+        return text.isEmpty ? nil : String(text.prefix(limit))
+    }
+}
