@@ -142,13 +142,17 @@ public struct ItemCatalog {
             for entry in entries where try marks.isRead(entry.key) || count.contains(entry.key) {
                 try marks.markUnread(entry.key)
                 count.insert(entry.key)
+            }
+            // The marks first: a crash between the two leaves the item unread but unlisted until the next
+            // rebuild, never listed while marked read.
+            try marks.save()
+            for entry in entries where count.contains(entry.key) {
                 var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
                 if !unread.contains(key: entry.key) {
                     unread.upsert(entry)
                     try store.saveUnread(unread, feedURL: entry.feeds[0])
                 }
             }
-            try marks.save()
             return count.count
         }
     }

@@ -248,7 +248,8 @@ public struct Refresher: Sendable {
             }
             if recent.contains(key: item.key) { recent.upsert(entry) }
         }
-        for item in merge.removed {
+        let stillCarried = Set(merge.feed.items.map(\.key))
+        for item in merge.removed where !stillCarried.contains(item.key) {
             unread.remove(key: item.key, feed: key)
             recent.remove(key: item.key, feed: key)
         }

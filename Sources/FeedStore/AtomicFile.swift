@@ -40,9 +40,18 @@ enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryDescriptor >= 0 else { throw failure("open directory") }
-        defer { close(directoryDescriptor) }
-        guard fsync(directoryDescriptor) == 0 else { throw failure("fsync directory") }
+        try syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Makes a rename or unlink in `directory` durable.
+    static func syncDirectory(_ directory: URL) throws(StoreError) {
+        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .cannotWrite(path: directory.path, reason: "open directory: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else {
+            throw .cannotWrite(path: directory.path, reason: "fsync directory: \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -136,15 +136,15 @@ public final class FeedStore: Sendable {
         try write(FeedStateFile(url: url, fetch: fetch), to: stateFileURL(forFeedURL: url))
     }
 
-    /// Every stored feed, in file-name order.
-    public func allFeeds() throws(StoreError) -> [StoredFeed] {
+    /// Every stored feed, in file-name order. `lockHeld`: see `loadIndex`.
+    public func allFeeds(lockHeld: Bool = false) throws(StoreError) -> [StoredFeed] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsDirectory.path)) ?? []
         var feeds: [StoredFeed] = []
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasSuffix(".state.json") {
             let url = feedsDirectory.appendingPathComponent(name)
-            guard var feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: false)
+            guard var feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: lockHeld)
             else { continue }
-            if let state = try loadStateFile(url: feed.url, quarantine: false) { feed.fetch = state.fetch }
+            if let state = try loadStateFile(url: feed.url, quarantine: lockHeld) { feed.fetch = state.fetch }
             feeds.append(feed)
         }
         return feeds
@@ -216,9 +216,12 @@ public final class FeedStore: Sendable {
         var titles: [String: String] = [:]
         for name in names where name.hasSuffix(".json") {
             let url = folder.appendingPathComponent(name)
+            let reported = warnings.count
             guard let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld)
             else {
-                // It was listed but did not decode, and has been set aside: rebuild every index, then read again.
+                // Gone since it was listed (its last unread item was read): nothing to do.
+                guard warnings.count > reported else { continue }
+                // It did not decode and has been set aside: rebuild every index, then read again.
                 try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
                 return try allUnread(lockHeld: lockHeld)
             }
@@ -274,32 +277,35 @@ public final class FeedStore: Sendable {
     /// Builds the per-feed unread files and `recent.json` from every feed and the read marks; carries the
     /// read marks of a schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
     private func rebuildIndexes() throws(StoreError) {
-        let feeds = try allFeeds()
+        // recent.json says "the indexes are complete": it goes first and comes back last, so a crash in
+        // between leaves a store that rebuilds again.
+        let marker = directory.appendingPathComponent(ItemIndexFile.recentName)
+        if unlink(marker.path) == 0 { try AtomicFile.syncDirectory(directory) }
+        let feeds = try allFeeds(lockHeld: true)
         var marks = ReadMarks(store: self, lockHeld: true)
         let legacy = try load(
             LegacyReadState.self, from: readStateURL, schema: \.schema, current: LegacyReadState.currentSchema,
             quarantine: true)
         let unreadFolder = directory.appendingPathComponent("unread")
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: unreadFolder.path)) ?? [] where name.hasSuffix(".json") {
-            unlink(unreadFolder.appendingPathComponent(name).path)
-        }
+        var stale = Set(((try? FileManager.default.contentsOfDirectory(atPath: unreadFolder.path)) ?? []).filter { $0.hasSuffix(".json") })
         var recent: [String: IndexEntry] = [:]
         for feed in feeds {
             var unread = ItemIndexFile(title: feed.title)
             for item in feed.items {
                 if let legacyID = item.legacyID, let date = legacy?.read[legacyID] { try marks.markRead(item.key, at: date) }
                 let entry = IndexEntry(item, feed: feed.url)
-                if try !marks.isRead(item.key) { unread.items.append(entry) }
+                if try !marks.isRead(item.key) { unread.upsert(entry) }
                 if var known = recent[item.key] {
-                    known.feeds.append(feed.url)
+                    if !known.feeds.contains(feed.url) { known.feeds.append(feed.url) }
                     recent[item.key] = known
                 } else {
                     recent[item.key] = entry
                 }
             }
-            unread.items.sort(by: IndexEntry.newestFirst)
             try saveUnread(unread, feedURL: feed.url)
+            stale.remove(unreadFileURL(forFeedURL: feed.url).lastPathComponent)
         }
+        for name in stale { unlink(unreadFolder.appendingPathComponent(name).path) }
         try marks.save()
         let newest = recent.values.sorted(by: IndexEntry.newestFirst).prefix(ItemIndexFile.recentCapacity)
         try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName)
@@ -422,6 +428,9 @@ public final class WarningLog: Sendable {
     private let messages = Mutex<[String]>([])
 
     public func add(_ message: String) { messages.withLock { $0.append(message) } }
+
+    /// How many messages are waiting.
+    public var count: Int { messages.withLock { $0.count } }
 
     /// Returns and clears the messages collected so far.
     public func drain() -> [String] { messages.withLock { messages in defer { messages.removeAll() }; return messages } }

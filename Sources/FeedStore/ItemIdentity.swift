@@ -35,6 +35,9 @@ public enum ItemIdentity {
             let base = byLinkAndTitle ? linkAndTitle(item) : baseIdentity(item)
             var identity = base
             if seen.contains(identity), let link = item.link { identity = base + "|" + (CanonicalURL.key(link) ?? link) }
+            // Still repeated: told apart by what it says, not by where it stands (positions shift when items
+            // are added above), and by position only among identical twins.
+            if seen.contains(identity) { identity = base + "|" + contentHash(item) }
             if seen.contains(identity) { identity = base + "|#\(position)" }
             seen.insert(identity)
             return identity
@@ -86,10 +89,13 @@ public enum ItemIdentity {
             guard let bar = old.firstIndex(of: "|") else { return (Substring(old), "") }
             return (old[..<bar], old[bar...])
         }()
+        // The suffix that told repeated guids apart was the raw link; today it is the canonical one.
+        var newSuffix = suffix
+        if suffix.count > 1, let key = CanonicalURL.key(String(suffix.dropFirst())) { newSuffix = "|" + key }
         for prefix in ["id:", "link:"] where base.hasPrefix(prefix) {
-            if let key = CanonicalURL.key(String(base.dropFirst(prefix.count))) { return "url:" + key + suffix }
+            if let key = CanonicalURL.key(String(base.dropFirst(prefix.count))) { return "url:" + key + newSuffix }
         }
-        return old
+        return String(base) + newSuffix
     }
 }
 

@@ -49,13 +49,25 @@ public enum ItemMerge {
         var outcome = Outcome(feed: stored)
         if !feed.identityByLinkAndTitle && ItemIdentity.guidsAreUnreliable(document) {
             feed.identityByLinkAndTitle = true
+            // The stored items take their new identities too (same key, id and first-seen time), or every
+            // one of them would come back as new.
+            for index in feed.items.indices {
+                let item = feed.items[index]
+                feed.items[index].identity = ItemIdentity.identities(
+                    of: [ParsedItem(title: item.title, link: item.link, content: item.content)], byLinkAndTitle: true)[0]
+            }
         }
         var byIdentity: [String: Int] = [:]
         for (index, item) in feed.items.enumerated() { byIdentity[item.identity] = index }
         var tombstoneIndex: [String: Int] = [:]
         for (index, tombstone) in feed.tombstones.enumerated() { tombstoneIndex[tombstone.identity] = index }
         var present: Set<String> = []
-        let uniqueLinks = ItemIdentity.uniqueLinkKeys(document.map(\.link))
+        // A link can stand for one article only if no other item of this feed, now or before, uses it
+        // (a feed whose every item links to its home page).
+        var uniqueLinks = ItemIdentity.uniqueLinkKeys(document.map(\.link))
+        var keyOwners: [String: String] = [:]
+        for item in feed.items { keyOwners[item.key] = item.identity }
+        for tombstone in feed.tombstones { keyOwners[tombstone.key] = tombstone.identity }
 
         for (item, identity) in zip(document, ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)) {
             present.insert(identity)
@@ -75,7 +87,12 @@ public enum ItemMerge {
             } else if let index = tombstoneIndex[identity] {
                 feed.tombstones[index].absentSince = nil  // still carried: still not new
             } else {
-                let key = ItemIdentity.logicalKey(identity: identity, link: item.link, uniqueLinks: uniqueLinks, feedURL: feed.url)
+                var key = ItemIdentity.logicalKey(identity: identity, link: item.link, uniqueLinks: uniqueLinks, feedURL: feed.url)
+                if let owner = keyOwners[key], owner != identity {
+                    if let link = item.link.flatMap(CanonicalURL.key) { uniqueLinks.remove(link) }
+                    key = ItemIdentity.logicalKey(identity: identity, link: nil, uniqueLinks: [], feedURL: feed.url)
+                }
+                keyOwners[key] = identity
                 let added = StoredItem(identity: identity, key: key, item: item, firstSeen: now)
                 byIdentity[identity] = feed.items.count
                 feed.items.append(added)

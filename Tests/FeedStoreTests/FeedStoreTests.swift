@@ -140,4 +140,17 @@ extension FeedStoreTests {
         #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one", "two"])
         #expect(store.warnings.drain().first?.contains("moved aside") == true)
     }
+
+    @Test func rebuildingWithACorruptFeedFileSetsItAsideInsteadOfWaitingOnItsOwnLock() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let good = ItemMerge.merge(StoredFeed(url: "https://good.example/feed"), document: [ParsedItem(id: "1", title: "kept")],
+                                   now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }.feed
+        try store.saveFeed(good)
+        try Data("{\"schema\":3,\"url\":".utf8).write(to: store.feedFileURL(forFeedURL: "https://bad.example/feed"))
+        try store.prepareIndexes()  // no recent.json yet: a rebuild, under the lock, meets the bad file
+        #expect(try store.allUnread().items.compactMap(\.title) == ["kept"])
+        #expect(store.warnings.drain().contains { $0.contains("moved aside") })
+    }
 }

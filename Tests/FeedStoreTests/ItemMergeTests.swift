@@ -106,4 +106,25 @@ struct ItemMergeTests {
         #expect(later.feed.items.map(\.identity) == ["id:b"])
         #expect(later.removed.map(\.identity) == ["id:a"])
     }
+
+    @Test func aFeedWhoseItemsAllLinkToItsHomePageStillGetsNewItems() {
+        let home = "https://comic.example/"
+        let first = merge(StoredFeed(url: url), [ParsedItem(id: "ep1", title: "Episode 1", link: home)])
+        let second = merge(first.feed, [ParsedItem(id: "ep2", title: "Episode 2", link: home)], at: 86_400, read: [first.feed.items[0].key])
+        #expect(second.newCount == 1)
+        #expect(Set(second.feed.items.map(\.key)).count == 2, "the second episode has a key of its own")
+        #expect(Set(second.feed.items.map(\.id)).count == 2)
+    }
+
+    @Test func switchingToLinkAndTitleKeepsEveryStoredItem() {
+        let good = (0..<10).map { ParsedItem(id: "g\($0)", title: "t\($0)", link: "https://x.example/\($0)") }
+        let first = merge(StoredFeed(url: url), good)
+        var broken = good
+        for index in 0..<3 { broken[index].id = nil }  // 30 % without a guid: identities switch
+        let second = merge(first.feed, broken, at: 60)
+        #expect(second.feed.identityByLinkAndTitle)
+        #expect(second.newCount == 0)
+        #expect(second.feed.items.count == 10)
+        #expect(Set(second.feed.items.map(\.id)) == Set(first.feed.items.map(\.id)))
+    }
 }
