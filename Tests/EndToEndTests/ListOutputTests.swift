@@ -107,3 +107,42 @@ struct ListOutputTests {
         }
     }
 }
+
+extension ListOutputTests {
+    @Test func showRendersContentAsTextWithNumberedLinksWithinTheWidth() async throws {
+        let server = try TestHTTPServer { request in
+            request.path == "/fr"
+                ? .init(body: BinariesTests.sample("carnet-du-libriste.xml"))
+                : .init(body: Self.rss([("Evil\u{1B}[2J", "https://evil.example/1", "x",
+                                         "&lt;p&gt;a\u{1B}]52;c;ZXZpbA==\u{07} &lt;a href='javascript:alert(1)'&gt;x&lt;/a&gt;\u{9B}&lt;/p&gt;")], title: "E"))
+        }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/fr"))\n  - url: \(server.url("/evil"))\n")
+        _ = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        let listed = try await Subprocess.run("feedctl", ["list", "--json", "--config", config]).stdout
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+        let article = try #require(items.first { ($0["title"] as? String)?.hasPrefix("L’auto-hébergement") == true }?["id"] as? String)
+
+        let page = try await Subprocess.run("feedctl", ["show", String(article.prefix(7)), "--config", config], environment: ["COLUMNS": "60"])
+        #expect(page.status == 0, "\(page.stderr)")
+        let lines = page.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "L’auto-hébergement en 2026\u{00A0}: « simple » ?")
+        #expect(lines.contains("Author:     Odile Marchetti"))
+        #expect(lines.contains { $0.hasPrefix("• l’installation d’un système de base") })
+        #expect(page.stdout.contains("dédiée [1]"))
+        #expect(lines.contains("[1] https://notes.carnet-libriste.example.fr/serveur-de-salon"))
+        #expect(lines.filter { !$0.hasPrefix("Link") && !$0.hasPrefix("[") }.allSatisfy { Self.cells($0) <= 60 })
+        #expect(!page.stdout.contains("<p>") && !page.stdout.contains("&#8217;"))
+
+        let raw = try await Subprocess.run("feedctl", ["show", article, "--html", "--config", config]).stdout
+        #expect(raw.contains("<p>") && raw.contains("<ul>"))
+
+        let evil = try #require(items.first { ($0["title"] as? String)?.hasPrefix("Evil") == true }?["id"] as? String)
+        for arguments in [["show", evil], ["show", evil, "--html"]] {
+            let bytes = Array(try await Subprocess.run("feedctl", arguments + ["--config", config]).stdout.utf8)
+            for forbidden: [UInt8] in [[0x1B], [0x07], [0xC2, 0x9B]] { #expect(bytes.firstRange(of: forbidden) == nil, "\(arguments)") }
+        }
+        #expect(!(try await Subprocess.run("feedctl", ["show", evil, "--config", config]).stdout.contains("javascript:")))
+        #expect(try await Subprocess.run("feedctl", ["show", "ffffffffffff", "--config", config]).status == 1)
+    }
+}

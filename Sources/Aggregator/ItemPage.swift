@@ -1,0 +1,91 @@
+import FeedModel
+import FeedParser
+import FeedStore
+import Foundation
+
+/// `feedctl show`: one item as a page a person reads in a terminal.
+public enum ItemPage {
+    public static func render(_ item: StoredItem, feedNames: [String], width: Int?, calendar: Calendar = .current) -> String {
+        let safe = TerminalSafe.text
+        var lines: [String] = [safe(item.title ?? "(untitled)"), ""]
+        lines.append("Feed:       " + safe(feedNames.joined(separator: ", ")))
+        if !item.authors.isEmpty { lines.append("Author:     " + safe(item.authors.joined(separator: ", "))) }
+        let date = item.published ?? item.firstSeen
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        lines.append(String(format: "Date:       %04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+            + (item.changed ? " (updated)" : ""))
+        if let link = item.link.flatMap(TerminalSafe.link) { lines.append("Link:       " + link) }
+        if !item.categories.isEmpty { lines.append("Categories: " + safe(item.categories.joined(separator: ", "))) }
+        for enclosure in item.enclosures {
+            guard let url = TerminalSafe.link(enclosure.url) else { continue }
+            var text = "Enclosure:  " + url
+            if let type = enclosure.type { text += " (" + safe(type) + (enclosure.length.map { ", \($0) bytes" } ?? "") + ")" }
+            lines.append(text)
+        }
+        lines.append("")
+        let (blocks, links) = HTMLText.render(item.content ?? item.summary ?? "")
+        for (position, block) in blocks.enumerated() {
+            let quote = String(repeating: "> ", count: block.quoteDepth)
+            let first = quote + block.marker
+            let rest = quote + String(repeating: " ", count: TerminalLayout.displayWidth(block.marker))
+            for (index, paragraphLine) in block.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = safe(String(paragraphLine))
+                let wrapped = block.preformatted ? [text] : wrap(text, width: width.map { $0 - TerminalLayout.displayWidth(first) })
+                for (lineIndex, piece) in wrapped.enumerated() {
+                    lines.append((index == 0 && lineIndex == 0 ? first : rest) + piece)
+                }
+            }
+            // Items of one list stay together; other blocks are separated by a blank line.
+            let nextIsListItem = position + 1 < blocks.count && !blocks[position + 1].marker.isEmpty
+            if block.marker.isEmpty || !nextIsListItem { lines.append("") }
+        }
+        if !links.isEmpty {
+            lines.append("Links:")
+            for (index, link) in links.enumerated() { lines.append("[\(index + 1)] " + safe(link)) }
+        }
+        return lines.joined(separator: "\n").trimmingCharacters(in: .newlines) + "\n"
+    }
+
+    /// Greedy word wrap by display cells; a word longer than the line stands alone.
+    static func wrap(_ text: String, width: Int?) -> [String] {
+        guard let width, width > 10 else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ") {
+            let cells = TerminalLayout.displayWidth(String(word))
+            if used > 0 && used + 1 + cells > width {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            if used > 0 {
+                line += " "
+                used += 1
+            }
+            line += word
+            used += cells
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+extension ItemCatalog {
+    /// The stored item with this id (or unique prefix), with the names of the feeds that carry it.
+    public func item(_ prefix: String) throws -> (StoredItem, [String]) {
+        let id = try resolve([prefix])[0]
+        let names = configuration.feeds.reduce(into: [String: String]()) { $0[$1.url.absoluteString] = $1.name }
+        var found: StoredItem?
+        var feedNames: [String] = []
+        for feed in configuration.feeds {
+            guard let stored = try store.loadFeed(url: feed.url.absoluteString),
+                let item = stored.items.first(where: { $0.id == id })
+            else { continue }
+            found = found ?? item
+            feedNames.append(names[feed.url.absoluteString] ?? stored.title ?? feed.url.absoluteString)
+        }
+        guard let found else { throw CatalogError(message: "no item with id \(prefix)") }
+        return (found, feedNames)
+    }
+}
