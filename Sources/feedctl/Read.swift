@@ -1,5 +1,6 @@
 import Aggregator
 import ArgumentParser
+import Foundation
 
 extension Feedctl {
     struct Read: ParsableCommand {
@@ -9,24 +10,46 @@ extension Feedctl {
                 Examples:
                   feedctl read 3f2a9c     (an id, or a unique prefix of one, as `feedctl list --json` shows)
                   feedctl read --all
+                  feedctl read --feed "Le Carnet du Libriste" --before 2026-11-01
                 """)
 
         @OptionGroup var options: StoreOptions
 
-        @Flag(name: .long, help: "Mark every item read.")
+        @Flag(name: .long, help: "Mark every unread item read (or every one --feed and --before select).")
         var all = false
+
+        @Option(name: .long, help: "Only items of this feed (name or URL; repeat for more).")
+        var feed: [String] = []
+
+        @Option(name: .long, help: "Only items older than this: a date (2026-11-01) or a duration ago (7d).")
+        var before: String?
 
         @Argument(help: "Item ids or unique prefixes.")
         var ids: [String] = []
 
         func validate() throws {
-            guard all != !ids.isEmpty else { throw ValidationError("give item ids or --all, not both and not neither") }
+            let selects = all || !feed.isEmpty || before != nil
+            guard selects != !ids.isEmpty else {
+                throw ValidationError("give item ids, or --all / --feed / --before, not both and not neither")
+            }
+            if let before, ItemFilter.parseSince(before, now: Date()) == nil {
+                throw ValidationError("--before takes a date (2026-11-01) or a duration (7d), not \(before)")
+            }
         }
 
         func run() throws {
             do {
                 let catalog = try options.catalog()
-                let count = all ? try catalog.markAllRead() : try catalog.markRead(prefixes: ids)
+                let count: Int
+                if ids.isEmpty {
+                    let now = Date()
+                    let cutoff = before.flatMap { ItemFilter.parseSince($0, now: now) }
+                    let selected = ItemFilter(feeds: feed).apply(try catalog.unreadItems(), configuration: catalog.configuration)
+                        .filter { item in cutoff.map { item.entry.sortDate < $0 } ?? true }
+                    count = try catalog.markRead(selected.map(\.entry.id))
+                } else {
+                    count = try catalog.markRead(prefixes: ids)
+                }
                 write("\(count) item(s) marked read\n")
                 reportStoreWarnings(catalog)
             } catch {

@@ -146,3 +146,17 @@ extension ListOutputTests {
         #expect(try await Subprocess.run("feedctl", ["show", "ffffffffffff", "--config", config]).status == 1)
     }
 }
+
+extension ListOutputTests {
+    @Test func readByFeedAndBeforeADate() async throws {
+        let (server, directory, config) = try await Self.world()
+        defer { withExtendedLifetime((server, directory)) {} }
+        #expect(try await Subprocess.run("feedctl", ["read", "--feed", "Le Journal", "--before", "2026-11-24", "--config", config]).stdout
+            == "1 item(s) marked read\n")
+        let left = try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", config]).stdout
+        #expect(left.split(separator: "\n").count == 3)
+        #expect(!left.contains("caniculaire"))
+        #expect(try await Subprocess.run("feedctl", ["read", "--feed", "ニュース", "--config", config]).stdout == "1 item(s) marked read\n")
+        #expect(try await Subprocess.run("feedctl", ["read", "abc", "--all", "--config", config]).status == 2)
+    }
+}
