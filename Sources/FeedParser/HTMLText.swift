@@ -1,9 +1,8 @@
 import FeedModel
 import Foundation
-internal import CLibXML2
 
-/// An item's HTML content as readable blocks of text, for `feedctl show`: read with libxml2's HTML parser
-/// (SAX, so no tree), scripts and styles dropped, entities decoded, links numbered.
+/// An item's HTML content as readable blocks of text, for `feedctl show`: read with `HTMLSAX`, scripts and
+/// styles dropped, entities decoded, links numbered.
 public enum HTMLText {
     /// One block of text: a paragraph, a list item, a quoted paragraph, a heading or preformatted text.
     public struct Block: Sendable, Equatable {
@@ -20,57 +19,14 @@ public enum HTMLText {
     /// order of their `[n]` marks in the text.
     public static func render(_ html: String) -> (blocks: [Block], links: [String]) {
         let renderer = Renderer()
-        var handler = htmlSAXHandler()
-        handler.startElement = { context, name, attributes in
-            guard let owner = HTMLText.owner(context), let name else { return }
-            var values: [String: String] = [:]
-            var index = 0
-            while let attributes, let key = attributes[index] {
-                values[String(cString: key).lowercased()] = attributes[index + 1].map { String(cString: $0) } ?? ""
-                index += 2
-            }
-            owner.start(String(cString: name).lowercased(), values)
-        }
-        handler.endElement = { context, name in
-            guard let owner = HTMLText.owner(context), let name else { return }
-            owner.end(String(cString: name).lowercased())
-        }
-        handler.characters = { context, text, length in
-            guard let owner = HTMLText.owner(context), let text else { return }
-            owner.text(String(decoding: UnsafeBufferPointer(start: text, count: Int(length)), as: UTF8.self))
-        }
-        handler.cdataBlock = handler.characters
-        handler.serror = { _, _ in }
-        handler.warning = nil
-        handler.error = nil
-        let retained = Unmanaged.passRetained(renderer)
-        defer { retained.release() }
-        guard let context = htmlCreatePushParserCtxt(&handler, nil, nil, 0, nil, XML_CHAR_ENCODING_UTF8) else {
+        guard HTMLSAX.walk(Array(html.utf8), delegate: renderer) else {
             return ([Block(marker: "", quoteDepth: 0, text: html, preformatted: false)], [])
         }
-        defer { htmlFreeParserCtxt(context) }
-        context.pointee._private = retained.toOpaque()
-        htmlCtxtUseOptions(
-            context, Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_RECOVER.rawValue))
-        let bytes = Array(html.utf8)
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                _ = htmlParseChunk(context, $0, Int32(min(buffer.count, Int(Int32.max))), 1)
-            }
-        }
-        if let document = context.pointee.myDoc { xmlFreeDoc(document) }
         renderer.flush()
         return (renderer.blocks, renderer.links)
     }
 
-    private static func owner(_ context: UnsafeMutableRawPointer?) -> Renderer? {
-        guard let context else { return nil }
-        let parserContext = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        guard let owner = parserContext.pointee._private else { return nil }
-        return Unmanaged<Renderer>.fromOpaque(owner).takeUnretainedValue()
-    }
-
-    private final class Renderer {
+    private final class Renderer: HTMLSAXDelegate {
         var blocks: [Block] = []
         var links: [String] = []
         private var current = ""
