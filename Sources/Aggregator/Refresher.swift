@@ -57,11 +57,17 @@ public struct Refresher: Sendable {
         let key = feed.url.absoluteString
         let started = ContinuousClock.now
         var outcome = RefreshOutcome(feedURL: key, result: .notModified, bytes: 0, status: nil, nextFetch: now())
-        let state: FetchState
+        var state: FetchState
         do {
             state = try store.loadFetchState(url: key) ?? FetchState()
         } catch {
             return finish(outcome, .storeFailed(error.description), feed: feed, failures: 1, elapsed: ContinuousClock.now - started)
+        }
+        if !store.hasItemsFile(url: key) {
+            // Validators and the body digest stand for items no longer stored (set aside, deleted): fetch in full.
+            state.etag = nil
+            state.lastModified = nil
+            state.bodyHash = nil
         }
         let interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
         do {
@@ -73,7 +79,7 @@ public struct Refresher: Sendable {
             outcome.status = response.finalURL.isFileURL ? nil : response.status
             outcome.bytes = response.body.count
             interpreted = Self.interpret(
-                response, previousBodyHash: store.hasItemsFile(url: key) ? state.bodyHash : nil)
+                response, previousBodyHash: state.bodyHash)
         } catch let error as FetchError {
             switch error {
             case .cancelled:
@@ -107,11 +113,8 @@ public struct Refresher: Sendable {
         let auth = try feed.auth.flatMap { auth throws(ConfigError) in
             sameHost ? (user: auth.username, password: try auth.readPassword(environment: environment)) : nil
         }
-        // Validators only make sense while the items they stand for are stored.
-        let conditional = store.hasItemsFile(url: feed.url.absoluteString)
         return FetchRequest(
-            url: url, etag: conditional ? state.etag : nil,
-            lastModified: conditional ? state.lastModified : nil, userAgent: feed.userAgent ?? fetch.userAgent,
+            url: url, etag: state.etag, lastModified: state.lastModified, userAgent: feed.userAgent ?? fetch.userAgent,
             headers: feed.headers.map { ($0.name, $0.value) }, basicAuth: auth, insecure: feed.insecure,
             timeout: feed.timeout, maxBodyBytes: fetch.maxBytes)
     }

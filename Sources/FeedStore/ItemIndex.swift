@@ -106,7 +106,6 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
 /// the item read should it come back.
 public struct ReadShard: Codable, Sendable, Equatable {
     public static let currentSchema = 1
-    public static let count = 256
 
     public var schema: Int
     /// Logical key → when it was marked read.

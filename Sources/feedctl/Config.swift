@@ -17,10 +17,8 @@ extension Feedctl {
 
             func run() throws {
                 do {
-                    let environment = ProcessInfo.processInfo.environment
-                    let path = try Locations.configPath(explicit: options.config, environment: environment)
-                    let configuration = try Configuration.load(path: path)
-                    write(ConfigReport.text(configuration, stateDirectory: Locations.stateDirectory(config: configuration, environment: environment)))
+                    let (_, configuration, stateDirectory) = try options.resolved()
+                    write(ConfigReport.text(configuration, stateDirectory: stateDirectory))
                 } catch {
                     throw fail(error)
                 }
@@ -34,10 +32,8 @@ extension Feedctl {
 
             func run() throws {
                 do {
-                    let environment = ProcessInfo.processInfo.environment
-                    let path = try Locations.configPath(explicit: options.config, environment: environment)
-                    let configuration = try Configuration.load(path: path)
-                    write("config: \(path)\nstate_dir: \(Locations.stateDirectory(config: configuration, environment: environment).path)\n")
+                    let (path, _, stateDirectory) = try options.resolved()
+                    write("config: \(path)\nstate_dir: \(stateDirectory.path)\n")
                 } catch {
                     throw fail(error)
                 }

@@ -37,12 +37,15 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: $FEEDD_CONFIG, ~/.config/feedd/config.yaml, /etc/feedd/config.yaml).")
     var config: String?
 
+    /// The configuration file in use, the configuration, and the state directory it points to.
+    func resolved() throws -> (path: String, configuration: Configuration, stateDirectory: URL) {
+        try Locations.resolve(explicit: config, environment: ProcessInfo.processInfo.environment)
+    }
+
     /// The catalog over the store the configuration points to.
     func catalog() throws -> ItemCatalog {
-        let environment = ProcessInfo.processInfo.environment
-        let configuration = try Configuration.load(path: Locations.configPath(explicit: config, environment: environment))
-        let store = try FeedStore(directory: Locations.stateDirectory(config: configuration, environment: environment))
-        return ItemCatalog(store: store, configuration: configuration)
+        let (_, configuration, stateDirectory) = try resolved()
+        return ItemCatalog(store: try FeedStore(directory: stateDirectory), configuration: configuration)
     }
 }
 

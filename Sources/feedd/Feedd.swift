@@ -41,12 +41,9 @@ struct Feedd: AsyncParsableCommand {
         let signals = SignalForwarder(events: events)
         let daemon: Daemon
         do {
-            let path = try Locations.configPath(explicit: config, environment: environment)
-            let configuration = try Configuration.load(path: path)
+            let (_, configuration, stateDirectory) = try Locations.resolve(explicit: config, environment: environment)
             daemon = try Daemon(
-                configuration: configuration,
-                stateDirectory: Locations.stateDirectory(config: configuration, environment: environment),
-                logger: logger, environment: environment)
+                configuration: configuration, stateDirectory: stateDirectory, logger: logger, environment: environment)
         } catch {
             logger.critical("\(error)")
             throw ExitCode.failure
