@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing feedd need from the system, when it is missing: pkg-config and the
-# libcurl and libxml2 development files (to build), gzip and systemd-analyze (used by the tests).
+# libcurl and libxml2 development files (to build), make (to install), gzip, systemd-analyze and script
+# (used by the tests).
 # Debian/Ubuntu (apt-get) only; uses sudo when not root.
 set -euo pipefail
 
@@ -10,6 +11,8 @@ if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libx
 fi
 command -v gzip >/dev/null 2>&1 || packages+=(gzip)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
+command -v make >/dev/null 2>&1 || packages+=(make)
+command -v script >/dev/null 2>&1 || packages+=(bsdutils)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

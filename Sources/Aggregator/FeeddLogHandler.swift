@@ -20,13 +20,11 @@ public struct FeeddLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
+        let level = event.level
         var line = forJournal ? "<\(Self.priority(level))>" : UTCTimestamp.format(Date()) + " "
-        line += "\(level) \(message)"
-        let merged = metadata.merging(explicit ?? [:]) { $1 }
+        line += "\(level) \(event.message)"
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             line += " \(key)=" + Self.quoted("\(value)")
         }

@@ -187,8 +187,9 @@ public struct ItemCatalog {
         guard !names.isEmpty else { return configuration.feeds }
         return try names.map { name in
             let lower = name.lowercased()
+            let address = name.contains(":") ? (try? FeedProbe.url(from: name)).map(FeedAddress.key) : nil
             let matches = configuration.feeds.filter { feed in
-                feed.name?.lowercased() == lower || feed.url.absoluteString == name
+                feed.name?.lowercased() == lower || feed.url.absoluteString == name || FeedAddress.key(feed.url) == address
                     || (try? store.loadFetchState(url: feed.url.absoluteString))??.title?.lowercased() == lower
             }
             guard let feed = matches.first else { throw CatalogError(message: "no feed named \(name) in \(configuration.path)") }

@@ -193,6 +193,7 @@ public struct Refresher: Sendable {
                     try updateIndexes(with: merge, feed: feed, title: updatedFeed.title, marks: &marks)
                     fetchState.itemCount = updatedFeed.items.count
                     fetchState.title = updatedFeed.title
+                    fetchState.link = updatedFeed.link
                     fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
                     fetchState.hints = document.hints.isEmpty ? nil : document.hints
                     if feed.adaptive {

@@ -6,8 +6,9 @@ import Foundation
 
 /// Durable replacement of a whole file: write a temporary file beside it, fsync it, rename it over the
 /// target, fsync the directory. After a crash the target holds either its old or its new content.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws(StoreError) {
+public enum AtomicFile {
+    /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask).
+    public static func write(_ data: Data, to url: URL, mode: mode_t? = nil) throws(StoreError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -16,6 +17,12 @@ enum AtomicFile {
         }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("open") }
+        if let mode, fchmod(descriptor, mode) != 0 {
+            let error = failure("chmod")
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
         var written = 0
         let ok: Bool = data.withUnsafeBytes { buffer in
             while written < buffer.count {
@@ -44,7 +51,7 @@ enum AtomicFile {
     }
 
     /// Makes a rename or unlink in `directory` durable.
-    static func syncDirectory(_ directory: URL) throws(StoreError) {
+    public static func syncDirectory(_ directory: URL) throws(StoreError) {
         let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .cannotWrite(path: directory.path, reason: "open directory: \(String(cString: strerror(errno)))")

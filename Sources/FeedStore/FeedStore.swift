@@ -312,6 +312,21 @@ public final class FeedStore: Sendable {
         if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }
 
+    /// Deletes what is stored for one feed (its items, fetch state and unread file) and rebuilds the indexes.
+    /// Read marks stay: another feed may carry the same items. Returns whether there was anything to delete.
+    @discardableResult
+    public func removeFeed(url: String) throws(StoreError) -> Bool {
+        var removed = false
+        try rebuild(lockHeld: false) { () throws(StoreError) in
+            for file in [feedFileURL(forFeedURL: url), stateFileURL(forFeedURL: url), unreadFileURL(forFeedURL: url)] {
+                if unlink(file.path) == 0 { removed = true }
+            }
+            if removed { try AtomicFile.syncDirectory(feedsDirectory) }
+            return removed
+        }
+        return removed
+    }
+
     /// Fails unless the store can be locked and written: checked once when the daemon starts.
     public func checkWritable() throws {
         try withWriteLock { () throws(StoreError) in

@@ -136,6 +136,8 @@ public struct FetchState: Codable, Sendable, Equatable {
     public var itemCount: Int?
     /// The feed's own title, for naming it without reading its items.
     public var title: String?
+    /// The site the feed belongs to (its `link`), for `feedctl export`.
+    public var link: String?
     /// For `interval: auto`: the interval computed from the items when they last changed, in seconds.
     public var adaptiveSeconds: Int?
     /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
@@ -150,7 +152,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
         case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
-        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count", title
+        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count", title, link
     }
 
     public init(from decoder: any Decoder) throws {
@@ -170,6 +172,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         adaptiveSeconds = try container.decodeIfPresent(Int.self, forKey: .adaptiveSeconds)
         itemCount = try container.decodeIfPresent(Int.self, forKey: .itemCount)
         title = try container.decodeIfPresent(String.self, forKey: .title)
+        link = try container.decodeIfPresent(String.self, forKey: .link)
     }
 }
 

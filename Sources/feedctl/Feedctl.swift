@@ -12,7 +12,10 @@ struct Feedctl: AsyncParsableCommand {
         abstract: "Read the items feedd has stored, mark them read, and debug feeds.",
         discussion: "Exit status: 0 on success, 1 when something failed, 2 for a usage error.",
         version: FeeddVersion.current,
-        subcommands: [List.self, Show.self, Read.self, Unread.self, Feeds.self, Fetch.self, Status.self, Parse.self, Config.self])
+        subcommands: [
+            List.self, Show.self, Read.self, Unread.self, Feeds.self, Add.self, Remove.self, Import.self, Export.self, Fetch.self,
+            Status.self, Parse.self, Config.self,
+        ])
 
     /// Like ArgumentParser's, but a usage error exits 2, as Unix tools do (ArgumentParser says 64).
     static func main() async {

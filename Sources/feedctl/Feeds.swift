@@ -21,7 +21,11 @@ extension Feedctl {
             do {
                 let catalog = try options.catalog()
                 let feeds = try catalog.feedSummaries()
-                write(json ? OutputFormatting.feedsJSON(feeds) : OutputFormatting.feedsText(feeds, now: Date()))
+                if json {
+                    write(OutputFormatting.feedsJSON(feeds))
+                } else {
+                    Pager.show(OutputFormatting.feedsText(feeds, now: Date()))
+                }
                 reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)

@@ -78,7 +78,7 @@ extension Feedctl {
                     let layout = TerminalLayout(
                         width: TerminalLayout.width(environment: environment), links: links,
                         colour: TerminalLayout.wantsColour(environment: environment))
-                    write(layout.render(items, now: now, includeRead: everything))
+                    Pager.show(layout.render(items, now: now, includeRead: everything))
                 }
                 if markRead { try catalog.markRead(items.filter { !$0.isRead }.map(\.entry.id)) }
                 reportStoreWarnings(catalog)

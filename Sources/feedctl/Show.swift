@@ -44,7 +44,7 @@ extension Feedctl {
                     write(TerminalSafe.text(item.content ?? item.summary ?? "") + "\n")
                 } else {
                     let width = TerminalLayout.width(environment: ProcessInfo.processInfo.environment)
-                    write(ItemPage.render(item, feedNames: feeds, width: width))
+                    Pager.show(ItemPage.render(item, feedNames: feeds, width: width))
                 }
                 reportStoreWarnings(catalog)
             } catch {

@@ -75,8 +75,10 @@ public struct Subprocess: Sendable {
     }
 
     /// Runs any program (by absolute path) and captures what it printed.
-    public static func runCommand(_ executable: String, _ arguments: [String]) async throws -> Subprocess {
-        try await run(path: executable, arguments, environment: [:])
+    public static func runCommand(_ executable: String, _ arguments: [String], environment: [String: String?] = [:]) async throws
+        -> Subprocess
+    {
+        try await run(path: executable, arguments, environment: environment)
     }
 
     /// Runs `name` with `arguments`; `environment` entries are added to (or, with nil, removed from) this process's.

@@ -1,0 +1,282 @@
+import Foundation
+import Yams
+
+/// Edits the text of the configuration file the way a careful person would: a new feed goes after the last
+/// entry of `feeds:`, a removed feed takes only its own lines with it, and every other byte (comments,
+/// blank lines, order, quoting, line endings) stays as it was. YAML is only parsed to locate the entries;
+/// it is never dumped back.
+public struct ConfigEditor {
+    /// A feed to append, as `feedctl add` or `feedctl import` describe it.
+    public struct NewFeed: Equatable, Sendable {
+        public var url: String
+        public var name: String?
+        public var interval: String?
+        public var tags: [String]
+
+        public init(url: String, name: String? = nil, interval: String? = nil, tags: [String] = []) {
+            self.url = url
+            self.name = name
+            self.interval = interval
+            self.tags = tags
+        }
+    }
+
+    /// The edited text.
+    public private(set) var text: String
+    private let path: String
+
+    public init(text: String, path: String) {
+        self.text = text
+        self.path = path
+    }
+
+    /// Appends entries after the last feed, indented like it.
+    public mutating func append(_ feeds: [NewFeed]) throws(ConfigError) {
+        guard !feeds.isEmpty else { return }
+        var lines = Lines(text)
+        let layout = try locate(lines)
+        let newline = lines.newline
+        var insertAt: Int
+        var dashIndent: String
+        var dashGap = " "
+        var keyIndent: String
+        var separated = false
+        if let last = layout.entries.last {
+            insertAt = lines.lastContentLine(from: last.dashLine, to: layout.blockEnd, dashColumn: last.dashColumn) + 1
+            let dashLine = lines[last.dashLine]
+            dashIndent = String(repeating: " ", count: last.dashColumn)
+            let afterDash = dashLine.dropFirst(last.dashColumn + 1).prefix { $0 == " " }.count
+            dashGap = String(repeating: " ", count: max(afterDash, 1))
+            keyIndent = String(repeating: " ", count: last.dashColumn + 1 + dashGap.count)
+            separated = last.dashLine > 0 && lines.isBlank(last.dashLine - 1) && layout.entries.count > 1
+        } else {
+            insertAt = layout.keyLine + 1
+            dashIndent = "  "
+            keyIndent = "    "
+        }
+        if insertAt > 0 && !lines.endsWithNewline(insertAt - 1) { lines.terminate(insertAt - 1) }
+        var added: [String] = []
+        for feed in feeds {
+            if separated { added.append("") }
+            added.append("\(dashIndent)-\(dashGap)url: \(Self.scalar(feed.url))")
+            if let name = feed.name { added.append("\(keyIndent)name: \(Self.scalar(name))") }
+            if let interval = feed.interval { added.append("\(keyIndent)interval: \(Self.scalar(interval))") }
+            if !feed.tags.isEmpty {
+                added.append("\(keyIndent)tags: [\(feed.tags.map { Self.scalar($0, inFlow: true) }.joined(separator: ", "))]")
+            }
+        }
+        lines.insert(added.map { $0 + newline }, at: insertAt)
+        if layout.emptyValueOnKeyLine { lines.clearInlineValue(layout.keyLine) }
+        text = lines.joined
+    }
+
+    /// Removes the feed at `index` of the `feeds:` list, with the lines that belong to it.
+    public mutating func remove(at index: Int) throws(ConfigError) {
+        var lines = Lines(text)
+        let layout = try locate(lines)
+        guard layout.entries.indices.contains(index) else {
+            throw ConfigError(path: path, line: nil, message: "no feed number \(index + 1) in `feeds:`")
+        }
+        let entry = layout.entries[index]
+        let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
+        var last = lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn)
+        // A blank line before the entry and one after it would become two in a row: one goes with it.
+        if entry.dashLine > 0, lines.isBlank(entry.dashLine - 1), last + 1 < lines.count, lines.isBlank(last + 1) { last += 1 }
+        lines.remove(entry.dashLine...last)
+        text = lines.joined
+    }
+
+    // MARK: - Locating the feeds list
+
+    private struct Layout {
+        /// 0-based line of the top-level `feeds:` key.
+        var keyLine: Int
+        var entries: [Entry]
+        /// The first line after the list: the next top-level key, or the end of the file.
+        var blockEnd: Int
+        /// `feeds: []` or `feeds: ~` written on the key's line, replaced when the first feed is added.
+        var emptyValueOnKeyLine: Bool
+    }
+
+    private func locate(_ lines: Lines) throws(ConfigError) -> Layout {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigError(path: path, line: nil, message: "cannot edit a file that is not valid YAML: \(error)")
+        }
+        guard let mapping = root?.mapping,
+            let (keyNode, value) = mapping.first(where: { $0.key.string == "feeds" }), let keyMark = keyNode.mark
+        else { throw ConfigError(path: path, line: nil, message: "no top-level `feeds:` list to edit") }
+        let keyLine = keyMark.line - 1
+        var blockEnd = lines.count
+        for line in (keyLine + 1)..<lines.count where lines.isTopLevelContent(line) {
+            blockEnd = line
+            break
+        }
+        switch value {
+        case .sequence(let sequence):
+            if !sequence.isEmpty && lines.valueOnKeyLine(keyLine).hasPrefix("[") {
+                throw ConfigError(
+                    path: path, line: keyMark.line,
+                    message: "`feeds:` is written as a [flow] list; write it as lines starting with `- ` so feedctl can edit it")
+            }
+            var entries: [Entry] = []
+            for node in sequence {
+                guard let mark = node.mark, let entry = lines.dash(atOrBefore: mark.line - 1, after: keyLine) else {
+                    throw ConfigError(path: path, line: node.mark?.line, message: "cannot find where this feed entry starts")
+                }
+                entries.append(entry)
+            }
+            return Layout(keyLine: keyLine, entries: entries, blockEnd: blockEnd, emptyValueOnKeyLine: sequence.isEmpty)
+        case .scalar(let scalar) where scalar.string.isEmpty || scalar.string == "null" || scalar.string == "~":
+            return Layout(keyLine: keyLine, entries: [], blockEnd: blockEnd, emptyValueOnKeyLine: !scalar.string.isEmpty)
+        default:
+            throw ConfigError(path: path, line: keyMark.line, message: "`feeds` must be a list (lines starting with `- `)")
+        }
+    }
+
+    // MARK: - Writing scalars
+
+    /// A YAML scalar for `value`: plain when that reads back as the same string, else double-quoted.
+    static func scalar(_ value: String, inFlow: Bool = false) -> String {
+        plainIsSafe(value, inFlow: inFlow) ? value : quoted(value)
+    }
+
+    private static func plainIsSafe(_ value: String, inFlow: Bool) -> Bool {
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last else { return false }
+        if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) || last == " " || last == ":" { return false }
+        if value.contains(": ") || value.contains(" #") { return false }
+        if inFlow && value.unicodeScalars.contains(where: { ",[]{}".unicodeScalars.contains($0) }) { return false }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{FEFF}" }) {
+            return false
+        }
+        let lower = value.lowercased()
+        if ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"].contains(lower) { return false }
+        if Double(value) != nil || Int(value) != nil || lower.hasPrefix("0x") || lower.hasPrefix("0o") || lower.hasPrefix(".") {
+            return false
+        }
+        return true
+    }
+
+    private static func quoted(_ value: String) -> String {
+        var result = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{FEFF}":
+                result += String(format: "\\u%04X", scalar.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}
+
+/// Where one entry of the `feeds:` list starts.
+private struct Entry {
+    /// 0-based line of the entry's `-`.
+    var dashLine: Int
+    var dashColumn: Int
+}
+
+/// The file as lines, each keeping its own line ending, so joining them gives the file back byte for byte.
+private struct Lines {
+    private var storage: [String]
+
+    init(_ text: String) {
+        var lines: [String] = []
+        var current = ""
+        for character in text {
+            current.append(character)
+            if character == "\n" || character == "\r\n" {
+                lines.append(current)
+                current = ""
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        storage = lines
+    }
+
+    var count: Int { storage.count }
+    var joined: String { storage.joined() }
+    subscript(index: Int) -> String { storage[index] }
+
+    /// The ending the file already uses.
+    var newline: String { storage.first { $0.hasSuffix("\r\n") } != nil ? "\r\n" : "\n" }
+
+    func content(_ index: Int) -> Substring {
+        storage[index].prefix { $0 != "\n" && $0 != "\r\n" }
+    }
+
+    func indentation(_ index: Int) -> Int { storage[index].prefix { $0 == " " }.count }
+
+    func isBlank(_ index: Int) -> Bool { content(index).allSatisfy { $0 == " " || $0 == "\t" } }
+
+    func isComment(_ index: Int) -> Bool { content(index).drop { $0 == " " || $0 == "\t" }.hasPrefix("#") }
+
+    /// A line at column 0 that is neither blank, a comment, nor a list item: the next top-level key.
+    func isTopLevelContent(_ index: Int) -> Bool {
+        guard let first = content(index).first else { return false }
+        return first != " " && first != "\t" && first != "#" && first != "-"
+    }
+
+    func endsWithNewline(_ index: Int) -> Bool { storage[index].last == "\n" || storage[index].last == "\r\n" }
+
+    /// What follows `key:` on the key's own line, without spaces.
+    func valueOnKeyLine(_ index: Int) -> Substring {
+        let text = content(index)
+        guard let colon = text.firstIndex(of: ":") else { return "" }
+        return text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+    }
+
+    /// The line of the `-` that opens the entry whose content starts on `line`.
+    func dash(atOrBefore line: Int, after floor: Int) -> Entry? {
+        var index = line
+        while index > floor {
+            let text = content(index)
+            let indent = text.prefix { $0 == " " }.count
+            if text.dropFirst(indent).hasPrefix("-") { return Entry(dashLine: index, dashColumn: indent) }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// The last line of the entry whose `-` is on `start`: its keys, and comments indented deeper than the
+    /// `-`; blank lines and comments at the `-`'s column after it belong to what follows.
+    func lastContentLine(from start: Int, to end: Int, dashColumn: Int) -> Int {
+        var last = start
+        var index = start + 1
+        while index < end {
+            if !isBlank(index) {
+                guard indentation(index) > dashColumn else { break }
+                last = index
+            }
+            index += 1
+        }
+        return last
+    }
+
+    mutating func insert(_ lines: [String], at index: Int) { storage.insert(contentsOf: lines, at: index) }
+
+    mutating func remove(_ range: ClosedRange<Int>) { storage.removeSubrange(range) }
+
+    mutating func terminate(_ index: Int) { storage[index] += newline }
+
+    /// `feeds: []` → `feeds:` (a trailing comment stays).
+    mutating func clearInlineValue(_ index: Int) {
+        let line = storage[index]
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let rest = line[line.index(after: colon)...]
+        var comment = ""
+        if var start = rest.range(of: " #")?.lowerBound {
+            while start > rest.startIndex && rest[rest.index(before: start)] == " " { start = rest.index(before: start) }
+            comment = String(rest[start...])
+        }
+        let ending = line.hasSuffix("\r\n") ? "\r\n" : (line.hasSuffix("\n") ? "\n" : "")
+        storage[index] = String(line[...colon]) + comment.trimmingCharacters(in: .newlines) + ending
+    }
+}

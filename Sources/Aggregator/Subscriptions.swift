@@ -1,0 +1,220 @@
+import FeedFetcher
+import FeedModel
+import FeedParser
+import FeedStore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What is at an address a person typed: a feed, or a web page and the feeds it advertises.
+public enum FeedProbe {
+    public enum Outcome: Sendable {
+        /// `url` is where the feed lives: the address given, or where a permanent redirect sent it.
+        case feed(url: URL, feed: ParsedFeed)
+        case page(url: URL, alternates: [String])
+    }
+
+    /// The address as a URL: a path to an existing file (relative to the working directory) or a `file:`
+    /// URL gives a file URL; otherwise a scheme is added when a person left it out (`example.org/feed` → https).
+    public static func url(from address: String) throws(CatalogError) -> URL {
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        let lower = trimmed.lowercased()
+        if lower.hasPrefix("file:") || trimmed.hasPrefix("/") || trimmed.hasPrefix(".")
+            || (!lower.hasPrefix("http") && FileManager.default.fileExists(atPath: trimmed))
+        {
+            var path = lower.hasPrefix("file:") ? String(trimmed.dropFirst(5)) : trimmed
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+            guard !path.isEmpty else { throw CatalogError(message: "\(address): no file path") }
+            return URL(fileURLWithPath: path).standardizedFileURL
+        }
+        let withScheme = lower.hasPrefix("http://") || lower.hasPrefix("https://") ? trimmed : "https://" + trimmed
+        guard let url = URL(string: withScheme), let host = url.host, !host.isEmpty, !trimmed.contains(" ") else {
+            throw CatalogError(message: "\(address): not a URL")
+        }
+        return url
+    }
+
+    /// Fetches (or reads) `url` and parses it as feedd would.
+    public static func probe(_ url: URL, userAgent: String = FeeddVersion.userAgent) async throws -> Outcome {
+        let data: Data
+        var location = url
+        var contentType: String?
+        if url.isFileURL {
+            guard let contents = FileManager.default.contents(atPath: url.path) else {
+                throw CatalogError(message: "\(url.path): cannot read the file")
+            }
+            data = contents
+        } else {
+            let engine = FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1))
+            let response: FetchResponse
+            do {
+                response = try await engine.fetch(FetchRequest(url: url, userAgent: userAgent))
+            } catch {
+                throw CatalogError(message: "\(url.absoluteString): \(error)")
+            }
+            guard (200..<300).contains(response.status) else {
+                throw CatalogError(message: "\(url.absoluteString): HTTP \(response.status)")
+            }
+            location = response.permanentRedirect ?? url
+            contentType = response.contentType
+            data = response.body
+            // Relative links resolve against where the body really came from.
+            return try outcome(data, base: response.finalURL, location: location, contentType: contentType)
+        }
+        return try outcome(data, base: url, location: location, contentType: contentType)
+    }
+
+    private static func outcome(_ data: Data, base: URL, location: URL, contentType: String?) throws -> Outcome {
+        do {
+            return .feed(url: location, feed: try StreamingFeedParser.parse(data, url: base, contentType: contentType))
+        } catch FeedParseError.htmlPage(let alternates) {
+            return .page(url: location, alternates: alternates)
+        } catch {
+            throw CatalogError(message: "\(location.isFileURL ? location.path : location.absoluteString): \(error)")
+        }
+    }
+}
+
+/// The form of a feed address used to tell whether two entries are the same feed: http and https, `www.`,
+/// a trailing slash and tracking parameters do not make a different feed.
+public enum FeedAddress {
+    public static func key(_ url: URL) -> String {
+        if url.isFileURL { return "file:" + url.standardizedFileURL.path }
+        return CanonicalURL.key(url.absoluteString) ?? url.absoluteString
+    }
+
+    /// The configured feed that `url` is already, by its configured address or where it moved.
+    public static func existing(_ url: URL, in configuration: Configuration, store: FeedStore?) -> FeedConfig? {
+        let wanted = key(url)
+        return configuration.feeds.first { feed in
+            if key(feed.url) == wanted { return true }
+            guard let moved = (try? store?.loadFetchState(url: feed.url.absoluteString))??.movedTo,
+                let movedURL = URL(string: moved)
+            else { return false }
+            return key(movedURL) == wanted
+        }
+    }
+}
+
+/// Edits of the configuration file: each reads the file, edits its text with `ConfigEditor`, validates the
+/// result and only then atomically replaces the file.
+public enum ConfigFile {
+    /// Appends `feeds`, which must read back as `urls`; returns the configuration as written.
+    @discardableResult
+    public static func append(_ feeds: [ConfigEditor.NewFeed], urls: [URL], path: String) throws -> Configuration {
+        let (text, configuration) = try read(path)
+        var editor = ConfigEditor(text: text, path: path)
+        try editor.append(feeds)
+        return try replace(configuration, with: editor.text, expectedURLs: configuration.feeds.map(\.url) + urls)
+    }
+
+    /// Removes the entry of the feed configured as `url`; returns the configuration as written.
+    @discardableResult
+    public static func remove(_ url: URL, path: String) throws -> Configuration {
+        let (text, configuration) = try read(path)
+        guard let index = configuration.feeds.firstIndex(where: { $0.url.absoluteString == url.absoluteString }) else {
+            throw CatalogError(message: "\(path): no feed \(url.absoluteString)")
+        }
+        var editor = ConfigEditor(text: text, path: path)
+        try editor.remove(at: index)
+        var expected = configuration.feeds.map(\.url)
+        expected.remove(at: index)
+        return try replace(configuration, with: editor.text, expectedURLs: expected)
+    }
+
+    private static func read(_ path: String) throws -> (String, Configuration) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CatalogError(message: "\(path): cannot read: \((error as NSError).localizedDescription)")
+        }
+        return (text, try Configuration.parse(text, path: path))
+    }
+
+    /// Validates `text`, checks it holds exactly `expectedURLs` as feeds (so an edit cannot silently drop or
+    /// change one), and atomically replaces the file, keeping its permissions. A symbolic link (a dotfiles
+    /// checkout, say) is followed: the file it points to is replaced.
+    private static func replace(_ original: Configuration, with text: String, expectedURLs: [URL]) throws -> Configuration {
+        let edited: Configuration
+        do {
+            edited = try Configuration.parse(text, path: original.path)
+        } catch {
+            throw CatalogError(message: "\(original.path): the edit would not validate (\(error.message)); the file is unchanged")
+        }
+        guard edited.feeds.map(\.url.absoluteString) == expectedURLs.map(\.absoluteString) else {
+            throw CatalogError(message: "\(original.path): the edit did not give the expected feeds; the file is unchanged")
+        }
+        let target = URL(fileURLWithPath: original.path).resolvingSymlinksInPath()
+        var information = stat()
+        let mode = stat(target.path, &information) == 0 ? information.st_mode & 0o7777 : 0o644
+        try AtomicFile.write(Data(text.utf8), to: target, mode: mode)
+        return edited
+    }
+}
+
+/// Tells a running feedd to read its configuration again.
+public enum DaemonReload {
+    /// Sends SIGHUP to the feedd that wrote `status.json` in the store; returns a line for the person.
+    public static func request(store: FeedStore) -> String {
+        guard let status = store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName), status.isRunning else {
+            return "feedd is not running: it reads the change when it starts"
+        }
+        if kill(status.pid, SIGHUP) == 0 { return "feedd (pid \(status.pid)) is reloading its configuration" }
+        return "cannot signal feedd (pid \(status.pid)): run `systemctl reload feedd` (or as root) to apply the change"
+    }
+}
+
+extension FeedAddress {
+    /// How `url` is written in the configuration: `file:/path` for files, the URL itself otherwise.
+    public static func configText(_ url: URL) -> String {
+        url.isFileURL ? "file:" + url.standardizedFileURL.path : url.absoluteString
+    }
+}
+
+/// OPML subscription lists in and out of the configuration.
+public enum OPMLExchange {
+    /// The configured feeds as OPML 2.0, named as `feedctl feeds` names them, with their tags.
+    public static func export(_ configuration: Configuration, store: FeedStore?, date: Date) -> String {
+        let feeds = configuration.feeds.map { feed in
+            let state = (try? store?.loadFetchState(url: feed.url.absoluteString)) ?? nil
+            return OPMLFeed(
+                url: FeedAddress.configText(feed.url), title: feed.name ?? state?.title, siteURL: state?.link, tags: feed.tags)
+        }
+        return OPML.write(feeds, title: "feedd subscriptions", date: date)
+    }
+
+    /// What importing a list would do: the feeds to append, and those skipped with the reason.
+    public struct Plan: Sendable {
+        public var added: [ConfigEditor.NewFeed] = []
+        /// The URLs the added entries read back as, in order.
+        public var addedURLs: [URL] = []
+        public var skipped: [(url: String, reason: String)] = []
+    }
+
+    public static func plan(_ feeds: [OPMLFeed], configuration: Configuration, store: FeedStore?) -> Plan {
+        var plan = Plan()
+        var seen: Set<String> = []
+        for feed in feeds {
+            let lower = feed.url.lowercased()
+            let isWeb = lower.hasPrefix("http://") || lower.hasPrefix("https://")
+            guard isWeb || lower.hasPrefix("file:/"), let url = try? FeedProbe.url(from: feed.url), isWeb || url.isFileURL else {
+                plan.skipped.append((feed.url, "not an http(s) or file: URL"))
+                continue
+            }
+            if let existing = FeedAddress.existing(url, in: configuration, store: store) {
+                plan.skipped.append((feed.url, "already in the configuration (line \(existing.line))"))
+                continue
+            }
+            guard seen.insert(FeedAddress.key(url)).inserted else {
+                plan.skipped.append((feed.url, "listed twice"))
+                continue
+            }
+            plan.added.append(ConfigEditor.NewFeed(url: FeedAddress.configText(url), name: feed.title, tags: feed.tags))
+            plan.addedURLs.append(url)
+        }
+        return plan
+    }
+}

@@ -1,0 +1,129 @@
+import Aggregator
+import Foundation
+import Testing
+
+/// `feedctl add`, `remove` and `import` edit the file a person wrote: only the entry concerned changes.
+struct ConfigEditorTests {
+    static let commented = """
+        # My feeds — keep this comment «exactly» as it is.
+        state_dir: /var/lib/feedd   # where the store lives
+
+        defaults:
+          interval: 30m      # check every half hour
+
+        feeds:
+          # Blogs first.
+          - url: https://blog.example.fr/feed/   # WordPress
+            name: Le blog      # a name
+            tags: [fr]
+            # retention:
+            #   max_items: 10
+
+          - url: https://github.com/example-org/outil/releases.atom
+            interval: 6h
+
+          # - url: https://old.example/feed   (commented out, kept)
+
+        # Trailing notes stay at the end.
+        fetch:
+          concurrency: 4
+        """ + "\n"
+
+    static func append(_ text: String, _ feeds: [ConfigEditor.NewFeed]) throws -> String {
+        var editor = ConfigEditor(text: text, path: "/etc/feedd/config.yaml")
+        try editor.append(feeds)
+        return editor.text
+    }
+
+    static func remove(_ text: String, at index: Int) throws -> String {
+        var editor = ConfigEditor(text: text, path: "/etc/feedd/config.yaml")
+        try editor.remove(at: index)
+        return editor.text
+    }
+
+    @Test func appendGoesAfterTheLastEntryWithItsIndentationAndTouchesNothingElse() throws {
+        let edited = try Self.append(
+            Self.commented, [ConfigEditor.NewFeed(url: "https://news.example/rss", name: "News", interval: "2h", tags: ["en", "tech"])])
+        let inserted = "\n  - url: https://news.example/rss\n    name: News\n    interval: 2h\n    tags: [en, tech]\n"
+        // Everything else byte for byte: the original with the entry put in after the last feed's lines.
+        #expect(edited == Self.commented.replacingOccurrences(of: "interval: 6h\n", with: "interval: 6h\n" + inserted), "\(edited)")
+        let configuration = try Configuration.parse(edited, path: "/etc/feedd/config.yaml")
+        #expect(configuration.feeds.map(\.url.absoluteString).last == "https://news.example/rss")
+        #expect(configuration.feeds.last?.tags == ["en", "tech"])
+        #expect(configuration.fetch.concurrency == 4)
+    }
+
+    @Test func valuesThatYAMLWouldReadDifferentlyAreQuoted() throws {
+        let names = ["Outil: releases", "C# weekly", "- dash", "yes", "1.5", "« Le Monde » d’hier", "say \"hi\" \\o/", "#hashtag", "tab\there"]
+        let feeds = names.enumerated().map { ConfigEditor.NewFeed(url: "https://example.org/\($0.offset)", name: $0.element, tags: [$0.element]) }
+        let edited = try Self.append("feeds:\n", feeds)
+        let configuration = try Configuration.parse(edited, path: "/c.yaml")
+        #expect(configuration.feeds.map(\.name) == names)
+        #expect(configuration.feeds.map(\.tags) == names.map { [$0] })
+        #expect(edited.contains("    name: « Le Monde » d’hier\n"), "plain when it reads back the same")
+    }
+
+    @Test func anEmptyListOfEveryShapeGetsItsFirstFeed() throws {
+        let feed = [ConfigEditor.NewFeed(url: "https://a.example/feed")]
+        for text in ["feeds:\n", "feeds:", "feeds: []\n", "feeds: ~   # none yet\n", "# c\nfeeds:\n  # add feeds here\nfetch:\n  per_host: 1\n"] {
+            let edited = try Self.append(text, feed)
+            let configuration = try Configuration.parse(edited, path: "/c.yaml")
+            #expect(configuration.feeds.map(\.url.absoluteString) == ["https://a.example/feed"], "\(text) → \(edited)")
+        }
+        #expect(try Self.append("feeds: ~   # none yet\n", feed) == "feeds:   # none yet\n  - url: https://a.example/feed\n")
+        #expect(try Self.append("# c\nfeeds:\n  # add feeds here\nfetch:\n  per_host: 1\n", feed)
+            == "# c\nfeeds:\n  - url: https://a.example/feed\n  # add feeds here\nfetch:\n  per_host: 1\n")
+    }
+
+    @Test func otherLayoutsKeepTheirOwnStyle() throws {
+        let feed = [ConfigEditor.NewFeed(url: "https://b.example/feed", name: "B")]
+        // Entries at column 0, a file without a final newline, Windows line endings, wider indentation.
+        let columnZero = try Self.append("feeds:\n- url: https://a.example/feed", feed)
+        #expect(columnZero == "feeds:\n- url: https://a.example/feed\n- url: https://b.example/feed\n  name: B\n")
+        let windows = try Self.append("feeds:\r\n  - url: https://a.example/feed\r\n", feed)
+        #expect(windows == "feeds:\r\n  - url: https://a.example/feed\r\n  - url: https://b.example/feed\r\n    name: B\r\n")
+        let wide = try Self.append("feeds:\n    -   url: https://a.example/feed\n        name: A\n", feed)
+        #expect(wide == "feeds:\n    -   url: https://a.example/feed\n        name: A\n    -   url: https://b.example/feed\n        name: B\n")
+    }
+
+    @Test func aFlowListIsRefusedWithTheLine() throws {
+        let error = #expect(throws: ConfigError.self) {
+            try Self.append("state_dir: s\nfeeds: [{url: https://a.example/feed}]\n", [ConfigEditor.NewFeed(url: "https://b.example/")])
+        }
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix("/etc/feedd/config.yaml:2: `feeds:` is written as a [flow] list"), "\(message)")
+    }
+
+    @Test func removeTakesTheEntryWithItsOwnCommentsAndNothingElse() throws {
+        let first = try Self.remove(Self.commented, at: 0)
+        #expect(first == Self.commented.replacingOccurrences(of: """
+              - url: https://blog.example.fr/feed/   # WordPress
+                name: Le blog      # a name
+                tags: [fr]
+                # retention:
+                #   max_items: 10
+
+            """, with: ""))
+        #expect(try Configuration.parse(first, path: "/c.yaml").feeds.map(\.url.absoluteString) == ["https://github.com/example-org/outil/releases.atom"])
+
+        let last = try Self.remove(Self.commented, at: 1)
+        #expect(last == Self.commented.replacingOccurrences(of: """
+              - url: https://github.com/example-org/outil/releases.atom
+                interval: 6h
+
+
+            """, with: ""))
+        #expect(last.contains("  # - url: https://old.example/feed   (commented out, kept)\n"))
+
+        let none = try Self.remove(try Self.remove(Self.commented, at: 1), at: 0)
+        #expect(try Configuration.parse(none, path: "/c.yaml").feeds.isEmpty)
+        #expect(none.contains("  # Blogs first.\n"))
+        #expect(none.hasSuffix("# Trailing notes stay at the end.\nfetch:\n  concurrency: 4\n"))
+    }
+
+    @Test func addThenRemoveGivesTheFileBackByteForByte() throws {
+        let added = try Self.append(Self.commented, [ConfigEditor.NewFeed(url: "https://c.example/feed", tags: ["x"])])
+        #expect(try Self.remove(added, at: 2) == Self.commented)
+        #expect(throws: ConfigError.self) { try Self.remove(Self.commented, at: 5) }
+    }
+}
