@@ -51,8 +51,8 @@ public struct ConfigEditor {
             separated = last.dashLine > 0 && lines.isBlank(last.dashLine - 1) && layout.entries.count > 1
         } else {
             insertAt = layout.keyLine + 1
-            dashIndent = "  "
-            keyIndent = "    "
+            dashIndent = String(repeating: " ", count: lines.nestedIndentation)
+            keyIndent = dashIndent + "  "
         }
         if insertAt > 0 && !lines.endsWithNewline(insertAt - 1) { lines.terminate(insertAt - 1) }
         var added: [String] = []
@@ -101,7 +101,7 @@ public struct ConfigEditor {
     private func locate(_ lines: Lines) throws(ConfigError) -> Layout {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch {
             throw ConfigError(path: path, line: nil, message: "cannot edit a file that is not valid YAML: \(error)")
         }
@@ -148,7 +148,7 @@ public struct ConfigEditor {
         if "-?:,[]{}#&*!|>'\"%@` \t".unicodeScalars.contains(first) || last == " " || last == ":" { return false }
         if value.contains(": ") || value.contains(" #") { return false }
         if inFlow && value.unicodeScalars.contains(where: { ",[]{}".unicodeScalars.contains($0) }) { return false }
-        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{FEFF}" }) {
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || Self.yamlBreaks.contains($0) }) {
             return false
         }
         let lower = value.lowercased()
@@ -159,6 +159,9 @@ public struct ConfigEditor {
         return true
     }
 
+    /// Characters YAML reads as line breaks or drops (the line and paragraph separators, a BOM): never plain.
+    private static let yamlBreaks: Set<Unicode.Scalar> = ["\u{2028}", "\u{2029}", "\u{FEFF}"]
+
     private static func quoted(_ value: String) -> String {
         var result = "\""
         for scalar in value.unicodeScalars {
@@ -167,7 +170,7 @@ public struct ConfigEditor {
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{FEFF}":
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || Self.yamlBreaks.contains(scalar):
                 result += String(format: "\\u%04X", scalar.value)
             default: result.unicodeScalars.append(scalar)
             }
@@ -245,19 +248,34 @@ private struct Lines {
         return nil
     }
 
-    /// The last line of the entry whose `-` is on `start`: its keys, and comments indented deeper than the
-    /// `-`; blank lines and comments at the `-`'s column after it belong to what follows.
+    /// The last line of the entry whose `-` is on `start`: up to its last key (a comment in between, at
+    /// any column, does not end it), then the comments indented deeper than the `-` that follow that key
+    /// with no blank line between. A blank line and the comments after it belong to what follows.
     func lastContentLine(from start: Int, to end: Int, dashColumn: Int) -> Int {
         var last = start
+        var trailingComments = true
         var index = start + 1
         while index < end {
-            if !isBlank(index) {
+            if isBlank(index) {
+                trailingComments = false
+            } else if isComment(index) {
+                if trailingComments && indentation(index) > dashColumn { last = index }
+            } else {
                 guard indentation(index) > dashColumn else { break }
                 last = index
+                trailingComments = true
             }
             index += 1
         }
         return last
+    }
+
+    /// The indentation the document uses for nested keys (2 when it has none).
+    var nestedIndentation: Int {
+        for index in 0..<count where !isBlank(index) && !isComment(index) && indentation(index) > 0 {
+            return indentation(index)
+        }
+        return 2
     }
 
     mutating func insert(_ lines: [String], at index: Int) { storage.insert(contentsOf: lines, at: index) }

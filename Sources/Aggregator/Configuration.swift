@@ -145,10 +145,11 @@ public struct Configuration: Sendable, Equatable {
 
     /// Validates YAML text; relative paths resolve against the folder of `path`.
     public static func parse(_ text: String, path: String) throws(ConfigError) -> Configuration {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: path, isDirectory: false).deletingLastPathComponent()
+        let folderPath = folder.standardizedFileURL.path
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw ConfigError(path: path, line: Self.line(of: error), message: "invalid YAML: \(Self.summary(of: error))")
         } catch {
@@ -208,7 +209,7 @@ public struct Configuration: Sendable, Equatable {
             guard let urlNode = fields["url"] else {
                 throw ConfigError(path: path, line: reader.line(entry), message: "feed without `url`")
             }
-            let url = try reader.feedURL(urlNode, folder: folder)
+            let url = try reader.feedURL(urlNode, folder: folder, folderPath: folderPath)
             let line = reader.line(urlNode) ?? 0
             if let first = seen[url.absoluteString] {
                 throw ConfigError(path: path, line: line, message: "duplicate feed \(url.absoluteString) (first on line \(first))")
@@ -402,14 +403,23 @@ struct NodeReader {
     static let limits: [String: Duration] = ["interval": .seconds(365 * 86_400), "timeout": .seconds(600)]  // others: 10 years
 
     /// http(s) URLs as written; `file:` URLs with a relative path resolve against the config's folder.
-    func feedURL(_ node: Node, folder: URL) throws(ConfigError) -> URL {
-        let text = try string(node, key: "url").trimmingCharacters(in: .whitespaces)
+    func feedURL(_ node: Node, folder: URL, folderPath: String) throws(ConfigError) -> URL {
+        var trimmed = Substring(try string(node, key: "url"))
+        while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
+        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
+        let text = String(trimmed)
         let lower = text.lowercased()
         if lower.hasPrefix("file:") {
             var path = String(text.dropFirst(5))
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
             guard !path.isEmpty else { throw fail(node, "bad URL `\(text)`: no file path") }
-            return URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+            // Foundation's path standardising is slow; a path without `.`, `..` or empty segments is standard.
+            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(path.hasPrefix("/") ? 1 : 0)
+            if !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                let absolute = path.hasPrefix("/") ? path : (folderPath.hasSuffix("/") ? folderPath : folderPath + "/") + path
+                return URL(fileURLWithPath: absolute, isDirectory: false)
+            }
+            return URL(fileURLWithPath: path, isDirectory: false, relativeTo: folder).standardizedFileURL
         }
         guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), let url = URL(string: text),
             let host = url.host, !host.isEmpty

@@ -56,7 +56,7 @@ public struct ItemCatalog {
 
     /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
     public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
-        let unreadKeys = Set(try store.allUnread().items.map(\.key))
+        let unreadKeys = Set(try store.unreadReferences().map(\.key))
         if let limit, limit <= ItemIndexFile.recentCapacity {
             let recent = listed(try store.loadIndex(ItemIndexFile.recentName).items) { !unreadKeys.contains($0.key) }
             if recent.count >= limit { return Array(recent.prefix(limit)) }
@@ -79,7 +79,7 @@ public struct ItemCatalog {
     public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
         let wanted = Set(ids)
         return try store.withWriteLock { () throws(StoreError) -> Int in
-            let hits = try store.allUnread(lockHeld: true).items.filter { wanted.contains($0.id) }
+            let hits = try store.unreadReferences(lockHeld: true).filter { wanted.contains($0.id) }
             try markRead(hits, now: now)
             return hits.count
         }
@@ -87,7 +87,7 @@ public struct ItemCatalog {
 
     /// Marks these unread entries read: their marks, and their entries out of every feed's unread file.
     /// The caller holds the lock.
-    private func markRead(_ entries: [IndexEntry], now: Date) throws(StoreError) {
+    private func markRead(_ entries: [UnreadReference], now: Date) throws(StoreError) {
         guard !entries.isEmpty else { return }
         var marks = ReadMarks(store: store)
         var byFeed: [String: Set<String>] = [:]
@@ -110,11 +110,11 @@ public struct ItemCatalog {
     public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
         var missing: [String] = []
         let count = try store.withWriteLock { () throws -> Int in
-            let unread = try store.allUnread(lockHeld: true)
-            var hits: [IndexEntry] = []
+            let unread = try store.unreadReferences(lockHeld: true)
+            var hits: [UnreadReference] = []
             for prefix in prefixes {
                 let needle = prefix.lowercased()
-                let matches = unread.items.filter { $0.id.hasPrefix(needle) }
+                let matches = unread.filter { $0.id.hasPrefix(needle) }
                 if matches.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
                 if let entry = matches.first { hits.append(entry) } else { missing.append(prefix) }
             }
@@ -187,7 +187,7 @@ public struct ItemCatalog {
         guard !names.isEmpty else { return configuration.feeds }
         return try names.map { name in
             let lower = name.lowercased()
-            let address = name.contains(":") ? (try? FeedProbe.url(from: name)).map(FeedAddress.key) : nil
+            let address = name.contains(":") || name.contains("/") ? (try? FeedProbe.url(from: name)).map(FeedAddress.key) : nil
             let matches = configuration.feeds.filter { feed in
                 feed.name?.lowercased() == lower || feed.url.absoluteString == name || FeedAddress.key(feed.url) == address
                     || (try? store.loadFetchState(url: feed.url.absoluteString))??.title?.lowercased() == lower
@@ -212,7 +212,7 @@ public struct ItemCatalog {
     /// files and the unread files, not from the items).
     public func feedSummaries() throws(StoreError) -> [FeedSummary] {
         var unreadCounts: [String: Int] = [:]
-        for entry in try store.allUnread().items {
+        for entry in try store.unreadReferences() {
             for feed in entry.feeds { unreadCounts[feed, default: 0] += 1 }
         }
         return try configuration.feeds.map { feed throws(StoreError) in

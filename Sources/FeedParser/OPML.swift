@@ -9,7 +9,7 @@ public struct OPMLFeed: Equatable, Sendable {
     public var title: String?
     /// `htmlUrl`: the site the feed belongs to.
     public var siteURL: String?
-    /// From the folders (outlines without `xmlUrl`) it sits in and its `category` attribute.
+    /// From the folders (outlines without `xmlUrl`) it sits in and its `category` paths.
     public var tags: [String]
 
     public init(url: String, title: String? = nil, siteURL: String? = nil, tags: [String] = []) {
@@ -24,12 +24,13 @@ public struct OPMLFeed: Equatable, Sendable {
 ///
 /// Tags map to OPML both ways: a feed is written once, inside a folder named after its first tag, with all
 /// its tags in the `category` attribute (`/tag1,/tag2`); reading, a feed gets the titles of the folders it
-/// sits in and the last segment of each `category` path, so lists from other readers, which use folders,
-/// and lists from feedd round-trip without loss.
+/// sits in and each `category` path without its leading `/` (`/Tech/Swift` → `Tech/Swift`), so lists from
+/// other readers, which use folders, and lists from feedd round-trip without loss.
 public enum OPML {
     /// Reads every outline with an `xmlUrl`, in document order. A feed listed twice (in two folders) is one
-    /// feed with the tags of both.
-    public static func read(_ data: Data) throws(FeedParseError) -> [OPMLFeed] {
+    /// feed with the tags of both. XML errors the parser recovered from (a truncated file, a bare `&`) come
+    /// back as warnings: some feeds may be missing.
+    public static func read(_ data: Data) throws(FeedParseError) -> (feeds: [OPMLFeed], warnings: [String]) {
         let (encoding, bomLength, _) = SourceEncoding.detect(prefix: Array(data.prefix(512)), httpCharset: nil)
         var decoder = TranscodingDecoder(encoding: encoding)
         var utf8: [UInt8] = []
@@ -43,7 +44,9 @@ public enum OPML {
         guard reader.sawRoot else {
             throw .notAFeed(detail: "not an OPML file: \(parser.errors.first ?? "the root element is not <opml>")")
         }
-        return reader.feeds
+        var warnings = parser.errors.map { "XML: " + $0 }
+        if parser.errorCount > parser.errors.count { warnings.append("\(parser.errorCount - parser.errors.count) more XML error(s)") }
+        return (reader.feeds, warnings)
     }
 
     /// An OPML 2.0 document listing `feeds`.
@@ -134,7 +137,7 @@ private final class OutlineReader: SAXParserDelegate {
         openOutlines.append(nil)
         var tags = openOutlines.compactMap { $0 }
         for category in (attributes.value("category") ?? "").split(separator: ",") {
-            guard let tag = Self.clean(category.split(separator: "/").last.map(String.init)) else { continue }
+            guard let tag = Self.clean(String(category.drop { $0 == "/" || $0 == " " })) else { continue }
             tags.append(tag)
         }
         let feed = OPMLFeed(

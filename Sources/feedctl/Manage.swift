@@ -51,11 +51,11 @@ extension Feedctl {
                 let store = try? FeedStore(directory: stateDirectory)
                 var url = try FeedProbe.url(from: address)
                 try refuseDuplicate(url, configuration, store)
-                var outcome = try await FeedProbe.probe(url)
+                var outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
                 if case .page(let page, let alternates) = outcome {
                     url = try pick(from: alternates, page: page)
                     try refuseDuplicate(url, configuration, store)
-                    outcome = try await FeedProbe.probe(url)
+                    outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
                 }
                 guard case .feed(let feedURL, let feed) = outcome else {
                     throw CatalogError(message: "\(url.absoluteString): not a feed: looks like an HTML page")
@@ -84,24 +84,26 @@ extension Feedctl {
             guard !alternates.isEmpty else {
                 throw CatalogError(message: "\(pageText): not a feed: looks like an HTML page, and it advertises no feed")
             }
-            let listing = alternates.enumerated().map { "  \($0.offset + 1)  \(TerminalSafe.text($0.element))" }.joined(separator: "\n")
+            let listing = alternates.enumerated().map { "  \($0.offset + 1)  \(TerminalSafe.text($0.element))\n" }.joined()
             var index = alternates.count == 1 ? 0 : nil
             if let choose {
                 guard choose <= alternates.count else {
-                    throw CatalogError(message: "\(pageText) advertises \(alternates.count) feed(s), not \(choose):\n\(listing)")
+                    write(listing)
+                    throw CatalogError(message: "\(pageText) advertises \(alternates.count) feed(s) (listed above), not \(choose)")
                 }
                 index = choose - 1
             } else if index == nil, isatty(STDIN_FILENO) == 1, isatty(STDERR_FILENO) == 1 {
-                FileHandle.standardError.write(Data("\(pageText) advertises \(alternates.count) feeds:\n\(listing)\nAdd which one? [1-\(alternates.count)] ".utf8))
+                FileHandle.standardError.write(Data("\(pageText) advertises \(alternates.count) feeds:\n\(listing)Add which one? [1-\(alternates.count)] ".utf8))
                 if let answer = readLine().flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), (1...alternates.count).contains(answer) {
                     index = answer - 1
                 } else {
-                    throw CatalogError(message: "nothing added")
+                    throw CatalogError(message: "\(pageText): no feed chosen, nothing added")
                 }
             }
             guard let index else {
+                write(listing)
                 throw CatalogError(
-                    message: "\(pageText) is a web page that advertises \(alternates.count) feeds; add one with --choose N:\n\(listing)")
+                    message: "\(pageText) is a web page that advertises \(alternates.count) feeds (listed above); add one with --choose N")
             }
             guard let url = URL(string: alternates[index]) else { throw CatalogError(message: "\(alternates[index]): not a URL") }
             return url
@@ -143,11 +145,12 @@ extension Feedctl {
                 }
                 try ConfigFile.remove(target.url, path: path)
                 write("removed \(TerminalSafe.text(FeedAddress.configText(target.url))) from \(path)\n")
+                // The daemon stops fetching it first, then its files go.
+                if let store { write(DaemonReload.request(store: store) + "\n") }
                 if purge, let store {
                     let removed = try store.removeFeed(url: target.url.absoluteString)
                     write(removed ? "deleted its stored items\n" : "it had no stored items\n")
                 }
-                if let store { write(DaemonReload.request(store: store) + "\n") }
             } catch {
                 throw fail(error)
             }
@@ -179,7 +182,11 @@ extension Feedctl {
                 }
                 let feeds: [OPMLFeed]
                 do {
-                    feeds = try OPML.read(data)
+                    let document = try OPML.read(data)
+                    feeds = document.feeds
+                    for warning in document.warnings {
+                        FileHandle.standardError.write(Data("feedctl: \(file): \(TerminalSafe.text(warning)); some feeds may be missing\n".utf8))
+                    }
                 } catch {
                     throw CatalogError(message: "\(file): \(error)")
                 }

@@ -121,6 +121,36 @@ struct ConfigEditorTests {
         #expect(none.hasSuffix("# Trailing notes stay at the end.\nfetch:\n  concurrency: 4\n"))
     }
 
+    @Test func aCommentInsideAnEntryDoesNotEndIt() throws {
+        let text = """
+            feeds:
+              - url: https://z.example/feed
+              - url: https://a.example/feed
+            # interval: 1h   (a note at column 0, inside the entry)
+                name: A
+
+                # later: https://c.example/feed   (after a blank line: not part of the entry)
+            """ + "\n"
+        let removed = try Self.remove(text, at: 1)
+        #expect(removed == "feeds:\n  - url: https://z.example/feed\n\n    # later: https://c.example/feed   (after a blank line: not part of the entry)\n")
+        let added = try Self.append(text, [ConfigEditor.NewFeed(url: "https://b.example/feed")])
+        let configuration = try Configuration.parse(added, path: "/c.yaml")
+        #expect(configuration.feeds.map(\.name) == [nil, "A", nil])
+        #expect(added.contains("    name: A\n  - url: https://b.example/feed\n\n    # later"))
+    }
+
+    @Test func lineSeparatorsAreNeverWrittenRaw() throws {
+        let name = "A\u{2028}B\u{2029}C"
+        let edited = try Self.append("feeds:\n", [ConfigEditor.NewFeed(url: "https://a.example/", name: name)])
+        #expect(!edited.unicodeScalars.contains("\u{2028}") && !edited.unicodeScalars.contains("\u{2029}"))
+        #expect(try Configuration.parse(edited, path: "/c.yaml").feeds.first?.name == name)
+    }
+
+    @Test func aFirstFeedIsIndentedLikeTheRestOfTheDocument() throws {
+        let edited = try Self.append("defaults:\n    interval: 1h\nfeeds:\n", [ConfigEditor.NewFeed(url: "https://a.example/", name: "A")])
+        #expect(edited == "defaults:\n    interval: 1h\nfeeds:\n    - url: https://a.example/\n      name: A\n")
+    }
+
     @Test func addThenRemoveGivesTheFileBackByteForByte() throws {
         let added = try Self.append(Self.commented, [ConfigEditor.NewFeed(url: "https://c.example/feed", tags: ["x"])])
         #expect(try Self.remove(added, at: 2) == Self.commented)

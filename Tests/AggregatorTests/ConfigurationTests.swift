@@ -3,6 +3,24 @@ import Foundation
 import Testing
 
 struct ConfigurationTests {
+    @Test func fileFeedsResolveToTheSameURLWhateverTheSpelling() throws {
+        let yaml = """
+            feeds:
+              - url: file:samples/local.xml
+              - url: file:./other/../samples//second.xml
+              - url: "file:/srv/feeds/with space/é.xml"
+              - url: file:///srv/feeds/../feeds/third.xml
+            """
+        let urls = try Configuration.parse(yaml, path: "/etc/feedd/../feedd/config.yaml").feeds.map(\.url.absoluteString)
+        #expect(urls == [
+            "file:///etc/feedd/samples/local.xml", "file:///etc/feedd/samples/second.xml",
+            "file:///srv/feeds/with%20space/%C3%A9.xml", "file:///srv/feeds/third.xml",
+        ])
+        // The store is keyed by these strings: the quick path gives what Foundation's standardising gives.
+        let slow = URL(fileURLWithPath: "samples/local.xml", isDirectory: false, relativeTo: URL(fileURLWithPath: "/etc/feedd/", isDirectory: true))
+        #expect(urls[0] == slow.standardizedFileURL.absoluteString)
+    }
+
     @Test func readsFeedsWithDefaultsAndOverrides() throws {
         let yaml = """
             # my feeds

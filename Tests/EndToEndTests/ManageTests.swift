@@ -28,6 +28,8 @@ struct ManageTests {
             case "/feed/": return .init(headers: [("Content-Type", "application/rss+xml")], body: sample("carnet-du-libriste.xml"))
             case "/releases.atom": return .init(headers: [("Content-Type", "application/atom+xml")], body: sample("outil-releases.atom"))
             case "/podcast.xml": return .init(headers: [("Content-Type", "application/rss+xml")], body: sample("les-ondes-podcast.xml"))
+            case let path where path.hasPrefix("/extra?"):
+                return .init(headers: [("Content-Type", "application/rss+xml")], body: sample("carnet-du-libriste.xml"))
             default: return .init(status: 404)
             }
         }
@@ -59,9 +61,8 @@ struct ManageTests {
 
         let listed = try await Subprocess.run("feedctl", ["add", server.url("/").absoluteString, "--config", config])
         #expect(listed.status == 1)
-        #expect(listed.stderr.contains("advertises 2 feeds; add one with --choose N"), "\(listed.stderr)")
-        #expect(listed.stderr.contains("  1  \(server.url("/feed/"))\n"))
-        #expect(listed.stderr.contains("  2  \(server.url("/releases.atom"))"))
+        #expect(listed.stderr == "feedctl: \(server.url("/")) is a web page that advertises 2 feeds (listed above); add one with --choose N\n", "\(listed.stderr)")
+        #expect(listed.stdout == "  1  \(server.url("/feed/"))\n  2  \(server.url("/releases.atom"))\n")
         #expect(fileText() == original)
 
         let added = try await Subprocess.run(
@@ -96,6 +97,26 @@ struct ManageTests {
         let unknown = try await Subprocess.run("feedctl", ["remove", "nope", "--config", config])
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "feedctl: no feed named nope in \(config)\n")
+    }
+
+    @Test func parallelAddsAllLandAndAByteOrderMarkStays() async throws {
+        let server = try Self.server()
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("config.yaml", "\u{FEFF}" + Self.configText(server))
+        let statuses = await withTaskGroup(of: Int32.self) { group in
+            for number in 1...4 {
+                group.addTask {
+                    (try? await Subprocess.run("feedctl", ["add", server.url("/extra?n=\(number)").absoluteString, "--config", config]).status) ?? -1
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == [0, 0, 0, 0])
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: config))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        for number in 1...4 { #expect(text.contains("  - url: \(server.url("/extra?n=\(number)"))\n"), "lost n=\(number)") }
+        #expect(text.hasPrefix(Self.configText(server).components(separatedBy: "\n# fetch:")[0]))
     }
 
     @Test func addReloadsTheRunningDaemonAndRemovePurgesWhatWasStored() async throws {
