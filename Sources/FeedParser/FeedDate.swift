@@ -67,17 +67,22 @@ public enum FeedDate {
         var day: Int?, month: Int?, year: Int?
         var hour = 0, minute = 0, second = 0, offset = 0
         var sawTime = false
-        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" })
+        // On the bytes: a feed has thousands of dates, and String tokens cost microseconds each.
+        let bytes = Array(text.utf8)
+        let tokens = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 || $0 == 0x0A })
         for token in tokens {
-            let lower = token.lowercased()
-            if token.utf8.contains(UInt8(ascii: ":")), !sawTime, token.first?.isNumber == true {
-                let parts = token.split(separator: ":").map { Int($0) }
-                guard parts.count >= 2, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
-                hour = parts[0]!
-                minute = parts[1]!
-                second = parts.count == 3 ? parts[2]! : 0
+            let startsWithDigit = isDigit(token[token.startIndex])
+            if startsWithDigit, !sawTime, token.contains(0x3A) {
+                let parts = token.split(separator: 0x3A).map(number)
+                guard parts.count >= 2, parts.count <= 3, let h = parts[0], let m = parts[1] else { return nil }
+                hour = h
+                minute = m
+                if parts.count == 3 {
+                    guard let s = parts[2] else { return nil }
+                    second = s
+                }
                 sawTime = true
-            } else if let value = Int(token), token.first?.isNumber == true {
+            } else if startsWithDigit, let value = number(token) {
                 if day == nil, value >= 1, value <= 31, token.count <= 2, month == nil || year == nil {
                     day = value
                 } else if year == nil {
@@ -85,17 +90,17 @@ public enum FeedDate {
                 } else {
                     return nil
                 }
-            } else if month == nil, lower.count >= 3, let index = monthPrefixes.firstIndex(of: String(lower.prefix(3))) {
+            } else if month == nil, token.count >= 3, let index = monthPrefixes.firstIndex(of: lowercasePrefix(token)) {
                 month = index + 1
-            } else if let sign = token.first, sign == "+" || sign == "-", token.count >= 3 {
-                let digits = token.dropFirst().filter { $0 != ":" }
-                guard digits.count == 4 || digits.count == 2, let value = Int(digits) else { return nil }
+            } else if token[token.startIndex] == 0x2B || token[token.startIndex] == 0x2D, token.count >= 3 {
+                let digits = token.dropFirst().filter { $0 != 0x3A }
+                guard digits.count == 4 || digits.count == 2, let value = number(digits[...]) else { return nil }
                 let hours = digits.count == 4 ? value / 100 : value
                 let minutes = digits.count == 4 ? value % 100 : 0
-                offset = (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
-            } else if let zoneOffset = namedZones[token.uppercased()] {
+                offset = (token[token.startIndex] == 0x2D ? -1 : 1) * (hours * 3600 + minutes * 60)
+            } else if let zoneOffset = namedZones[String(decoding: token, as: UTF8.self).uppercased()] {
                 offset = zoneOffset
-            } else if weekdayPrefixes.contains(String(lower.prefix(3))) {
+            } else if weekdayPrefixes.contains(lowercasePrefix(token)) {
                 continue  // the weekday is redundant, and often wrong
             } else {
                 return nil
@@ -104,6 +109,25 @@ public enum FeedDate {
         guard let day, let month, let year else { return nil }
         return UTCTimestamp.date(
             year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+
+    /// The value of a run of ASCII digits (at most 9 of them), else nil.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 9 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+
+    /// The first three bytes, ASCII letters lower-cased, as text ("" when shorter).
+    private static func lowercasePrefix(_ token: ArraySlice<UInt8>) -> String {
+        guard token.count >= 3 else { return "" }
+        return String(decoding: token.prefix(3).map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     private static let monthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]

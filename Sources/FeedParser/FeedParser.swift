@@ -117,27 +117,44 @@ public final class StreamingFeedParser {
         case .xml:
             let builder = FeedDocumentBuilder(feedURL: url)
             mode = .xml(SAXParser(delegate: builder), builder)
-            feedRepaired(utf8, final: final)
+            utf8.withUnsafeBufferPointer { feedRepaired($0, final: final) }
         }
     }
 
+    /// A large input (a whole body held in memory) goes through in slices of this size, so the decoded and
+    /// repaired copies and libxml2's own input buffer stay small and in cache whatever the document's size.
+    private static let sliceLength = 64 << 10
+
     private func consume(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
+        var offset = 0
+        repeat {
+            let end = min(bytes.count, offset + Self.sliceLength)
+            consumeSlice(UnsafeBufferPointer(rebasing: bytes[offset..<end]), final: final && end == bytes.count)
+            offset = end
+        } while offset < bytes.count
+    }
+
+    private func consumeSlice(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
+        if case .xml = mode, decoder?.passesThrough == true {
+            feedRepaired(bytes, final: final)  // already UTF-8: no copy
+            return
+        }
         decoded.removeAll(keepingCapacity: true)
         decoder?.decode(bytes, final: final, into: &decoded)
         switch mode {
         case .json, .html:
             pending.append(contentsOf: decoded)
         case .xml:
-            feedRepaired(decoded, final: final)
+            decoded.withUnsafeBufferPointer { feedRepaired($0, final: final) }
         case .sniffing:
             break
         }
     }
 
-    private func feedRepaired(_ utf8: [UInt8], final: Bool) {
+    private func feedRepaired(_ utf8: UnsafeBufferPointer<UInt8>, final: Bool) {
         guard case .xml(let parser, _) = mode else { return }
         repaired.removeAll(keepingCapacity: true)
-        utf8.withUnsafeBufferPointer { repair.repair($0, final: final, into: &repaired) }
+        repair.repair(utf8, final: final, into: &repaired)
         repaired.withUnsafeBufferPointer { parser.parse($0, terminate: final) }
     }
 

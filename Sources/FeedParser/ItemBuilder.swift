@@ -59,7 +59,7 @@ struct ItemBuilder {
         guard (1...3).contains(parts.count) else { return nil }
         var total = 0
         for part in parts {
-            guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value >= 0 else { return nil }
+            guard let value = Int(PlainText.trimmingASCIIWhitespace(String(part))), value >= 0 else { return nil }
             total = total * 60 + value
         }
         return total
@@ -84,7 +84,7 @@ struct ItemBuilder {
 
     mutating func addEnclosure(_ url: String?, type: String?, length: String?) {
         guard let url, seenEnclosures.insert(url).inserted else { return }
-        let size = length.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
+        let size = length.flatMap { Int64(PlainText.trimmingASCIIWhitespace($0)) }.flatMap { $0 > 0 ? $0 : nil }
         item.enclosures.append(Enclosure(url: url, type: type?.isEmpty == false ? type : nil, length: size))
     }
 

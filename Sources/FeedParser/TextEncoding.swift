@@ -83,6 +83,10 @@ struct TranscodingDecoder {
         if case .iconv(let name) = encoding { iconv = IconvDecoder(charset: name) }
     }
 
+    /// UTF-8 input needs no decoding: the caller may use the bytes as they are (the repair pass replaces
+    /// what is invalid).
+    var passesThrough: Bool { encoding == .utf8 }
+
     /// Appends the UTF-8 form of `input` to `output`. Bytes that are invalid in the encoding become U+FFFD.
     mutating func decode(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
         switch encoding {

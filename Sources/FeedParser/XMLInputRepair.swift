@@ -58,6 +58,9 @@ struct XMLInputRepair {
         // Read once: a static's lazy-initialisation check would cost on every access.
         let (markupPlain, cdataPlain, commentPlain) = (Self.markupPlain, Self.cdataPlain, Self.commentPlain)
         let count = bytes.count
+        // Up to here the bytes are valid UTF-8 (checked at once, by the standard library): there a byte
+        // ≥ 0x80 needs no look of its own.
+        let validEnd = Self.validUTF8Prefix(bytes)
         var index = 0
         var runStart = 0
         @inline(__always) func flush(_ end: Int) {
@@ -68,8 +71,14 @@ struct XMLInputRepair {
             let plain = section == .cdata ? cdataPlain : section == .markup ? markupPlain : commentPlain
             let specials = section == .cdata ? (UInt8(ascii: "]"), UInt8(ascii: "]"))
                 : section == .markup ? (UInt8(ascii: "&"), UInt8(ascii: "<")) : (UInt8(ascii: "-"), UInt8(ascii: "-"))
-            index = Self.skipPlainBlocks(bytes, from: index, specials: specials)
-            while index < count, plain[Int(bytes[index])] { index += 1 }
+            if index < validEnd {
+                index = Self.skipPlainBlocks(bytes, from: index, end: validEnd, specials: specials, highIsPlain: true)
+                while index < validEnd, bytes[index] >= 0x80 || plain[Int(bytes[index])] { index += 1 }
+            }
+            if index >= validEnd {
+                index = Self.skipPlainBlocks(bytes, from: index, end: count, specials: specials, highIsPlain: false)
+                while index < count, plain[Int(bytes[index])] { index += 1 }
+            }
             guard index < count else { break }
             let byte = bytes[index]
             switch byte {
@@ -307,23 +316,34 @@ struct XMLInputRepair {
     /// Skips 16-byte blocks that hold only printable ASCII (and tab, newline) other than the two `specials`,
     /// with vector compares; returns the start of the first block that needs a closer look.
     private static func skipPlainBlocks(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, specials: (UInt8, UInt8)
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int, specials: (UInt8, UInt8), highIsPlain: Bool
     ) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var index = start
         let space = SIMD16<UInt8>(repeating: 0x20)
-        let high = SIMD16<UInt8>(repeating: 0x80)
+        let high = SIMD16<UInt8>(repeating: highIsPlain ? 0xFF : 0x80)
         let first = SIMD16<UInt8>(repeating: specials.0)
         let second = SIMD16<UInt8>(repeating: specials.1)
         let newline = SIMD16<UInt8>(repeating: 0x0A)
-        while index + 16 <= bytes.count {
+        while index + 16 <= end {
             let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
             let control = (block .< space) .& (block .!= newline)
+            // 0xFF is never UTF-8, so with `highIsPlain` (a validated range) the comparison never stops.
             let stop = control .| (block .>= high) .| (block .== first) .| (block .== second)
             if any(stop) { break }
             index += 16
         }
         return index
+    }
+
+    /// How many leading bytes of `bytes` are valid UTF-8 (a sequence cut by the end of the chunk is not).
+    private static func validUTF8Prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        do throws(UTF8.ValidationError) {
+            _ = try UTF8Span(validating: bytes.span)
+            return bytes.count
+        } catch {
+            return error.byteOffsets.lowerBound
+        }
     }
 
     /// Bytes that need no look, per section: printable ASCII and tab/newline, other than the bytes that can
