@@ -4,6 +4,7 @@ import FeedParser
 import FeedStore
 import Foundation
 import Logging
+import Synchronization
 
 /// How one refresh of one feed ended.
 public struct RefreshOutcome: Sendable, Equatable {
@@ -38,6 +39,8 @@ public struct Refresher: Sendable {
     public let environment: [String: String]
     /// 0..<1, spreading the backoff of failing feeds; fixed in tests.
     public let jitter: @Sendable () -> Double
+    /// Results waiting to be recorded, shared by every copy of this refresher.
+    private let commits = CommitQueue<PendingCommit, CommitOutcome>()
 
     public init(
         store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
@@ -92,12 +95,12 @@ public struct Refresher: Sendable {
         } catch {
             interpreted = .failure(RefreshFailure(message: "\(error)"))
         }
-        do {
-            let (result, failures, next) = try commit(interpreted, feed: feed, now: now())
+        switch await commit(PendingCommit(interpreted: interpreted, feed: feed, now: now())) {
+        case .success((let result, let failures, let next)):
             var done = finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)
             done.nextFetch = next
             return done
-        } catch {
+        case .failure(let error):
             return finish(
                 outcome, .storeFailed("\(error)"), feed: feed, failures: state.consecutiveFailures + 1,
                 elapsed: ContinuousClock.now - started)
@@ -119,7 +122,7 @@ public struct Refresher: Sendable {
             timeout: feed.timeout, maxBodyBytes: fetch.maxBytes)
     }
 
-    struct RefreshFailure: Error {
+    struct RefreshFailure: Error, Sendable {
         var message: String
         /// The server's `Retry-After`, if it gave one.
         var notBefore: Date?
@@ -148,99 +151,176 @@ public struct Refresher: Sendable {
         }
     }
 
-    /// Under the store lock, re-reads the feed's file (another process may have written it), merges and saves.
-    /// Returns the result, the feed's consecutive failures after it, and its next fetch time.
-    private func commit(
-        _ interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>, feed: FeedConfig, now: Date
-    ) throws -> (RefreshOutcome.Result, Int, Date) {
-        let key = feed.url.absoluteString
-        return try store.withWriteLock { () throws(StoreError) -> (RefreshOutcome.Result, Int, Date) in
-            // Only the small state file is read unless there are items to merge.
-            var fetchState = try store.loadFetchState(url: key, quarantine: true) ?? FetchState()
-            fetchState.lastFetch = now
-            let result: RefreshOutcome.Result
-            var notBefore: Date?
-            var changedFeed: StoredFeed?
-            switch interpreted {
-            case .failure(let failure):
-                if failure.countsAsFailure { fetchState.consecutiveFailures += 1 }
-                if failure.gone { fetchState.disabledFor = feed.fingerprint }
-                fetchState.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
-                notBefore = failure.notBefore
-                result = .failed(failure.message)
-            case .success((let response, let document)):
-                fetchState.freshUntil = HTTPDecisions.freshUntil(headers: response.headers, now: now)
-                if let etag = response.etag { fetchState.etag = etag }
-                if let lastModified = response.lastModified { fetchState.lastModified = lastModified }
-                if let moved = response.permanentRedirect { fetchState.movedTo = moved.absoluteString }
-                fetchState.consecutiveFailures = 0
-                fetchState.lastSuccess = now
-                fetchState.disabledFor = nil
-                if let document {
-                    let stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
-                    var marks = ReadMarks(store: store)
-                    let merge = try ItemMerge.merge(
-                        stored, document: document.items, now: now, retention: feed.retention,
-                        isRead: { key throws(StoreError) in try marks.isRead(key) })
-                    var updatedFeed = merge.feed
-                    updatedFeed.title = document.title ?? stored.title
-                    updatedFeed.link = document.link ?? stored.link
-                    if merge.changed || updatedFeed.title != stored.title || updatedFeed.link != stored.link
-                        || stored.schema < StoredFeed.currentSchema
-                    {
-                        changedFeed = updatedFeed
-                    }
-                    try updateIndexes(with: merge, feed: feed, title: updatedFeed.title, marks: &marks)
-                    fetchState.itemCount = updatedFeed.items.count
-                    fetchState.title = updatedFeed.title
-                    fetchState.link = updatedFeed.link
-                    fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
-                    fetchState.hints = document.hints.isEmpty ? nil : document.hints
-                    if feed.adaptive {
-                        let dates = updatedFeed.items.map(\.sortDate)
-                        let adaptive = Schedule.adaptiveInterval(itemDates: dates, now: now, policy: schedule)
-                        fetchState.adaptiveSeconds = Int(adaptive.components.seconds)
-                    }
-                    fetchState.lastResult = "ok"
-                    result = .updated(new: merge.newCount, changed: merge.updatedCount)
-                    for warning in document.warnings.prefix(3) {
-                        logger.debug("feed warning", metadata: ["feed_url": "\(key)", "warning": "\(warning)"])
-                    }
-                } else {
-                    fetchState.lastResult = response.isNotModified ? "not modified" : "unchanged (same body)"
-                    result = .notModified
-                }
-            }
-            fetchState.nextFetch = Schedule.nextFetch(
-                now: now, interval: interval(feed, fetchState), failures: fetchState.consecutiveFailures,
-                advice: Self.advice(fetchState, retryAfter: notBefore), policy: schedule, jitter: jitter())
-            // A fetch that changed no item (304, same body, a failure) rewrites only the small state file.
-            if var changedFeed {
-                changedFeed.fetch = fetchState
-                try store.saveFeed(changedFeed)
-            } else {
-                try store.saveFetchState(url: key, fetch: fetchState)
-            }
-            return (result, fetchState.consecutiveFailures, fetchState.nextFetch ?? now)
-        }
+    /// One fetch result waiting to be recorded in the store.
+    struct PendingCommit: Sendable {
+        var interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
+        var feed: FeedConfig
+        var now: Date
     }
 
-    /// Keeps the feed's unread file, `recent.json` and the read marks in step with a merge. The caller holds the lock.
+    /// What recording one result gave: the result, the feed's consecutive failures after it, its next fetch.
+    typealias CommitOutcome = Result<(RefreshOutcome.Result, Int, Date), any Error>
+
+    /// Records a result, together with the others that finish meanwhile (see `CommitQueue`).
+    private func commit(_ pending: PendingCommit) async -> CommitOutcome {
+        await commits.submit(pending, key: pending.feed.url.absoluteString) { group in commitGroup(group) }
+    }
+
+    /// One feed's part of a group commit, worked out before anything is written.
+    private struct Prepared {
+        var pending: PendingCommit
+        var fetchState: FetchState
+        var result: RefreshOutcome.Result
+        /// Set when the items file must be rewritten (items, title or link changed).
+        var changedFeed: StoredFeed?
+        var merge: ItemMerge.Outcome?
+        var title: String?
+    }
+
+    /// Under one hold of the store lock, re-reads each feed's files (another process may have written them),
+    /// merges, then writes in two durable steps: first the indexes (every feed's unread file, then once for
+    /// the whole group `recent.json` and the read marks), then the feeds' own files. A crash between the two
+    /// leaves items the indexes already list and the next fetch merges again: nothing is lost or doubled.
+    private func commitGroup(_ group: [PendingCommit]) -> [CommitOutcome] {
+        var outcomes = [CommitOutcome](repeating: .failure(StoreError.cannotLock(path: store.directory.path, reason: "not committed")), count: group.count)
+        do {
+            try store.withWriteLock { () throws in
+                var marks = ReadMarks(store: store)
+                var prepared: [(index: Int, work: Prepared)] = []
+                for (index, pending) in group.enumerated() {
+                    do {
+                        prepared.append((index, try prepare(pending, marks: &marks)))
+                    } catch {
+                        outcomes[index] = .failure(error)
+                    }
+                }
+                try store.syncingDirectoriesOnce { () throws(StoreError) in
+                    var recent: ItemIndexFile?
+                    var recentChanged = false
+                    for (_, work) in prepared {
+                        guard let merge = work.merge else { continue }
+                        try updateIndexes(
+                            with: merge, feed: work.pending.feed, title: work.title, marks: &marks, recent: &recent,
+                            recentChanged: &recentChanged)
+                    }
+                    try marks.save()
+                    if recentChanged, let recent { try store.saveIndex(recent, named: ItemIndexFile.recentName) }
+                }
+                try store.syncingDirectoriesOnce {
+                    for (index, work) in prepared {
+                        do {
+                            if var changedFeed = work.changedFeed {
+                                changedFeed.fetch = work.fetchState
+                                try store.saveFeed(changedFeed)
+                            } else {
+                                try store.saveFetchState(url: work.pending.feed.url.absoluteString, fetch: work.fetchState)
+                            }
+                            outcomes[index] = .success(
+                                (work.result, work.fetchState.consecutiveFailures, work.fetchState.nextFetch ?? work.pending.now))
+                        } catch {
+                            outcomes[index] = .failure(error)
+                        }
+                    }
+                }
+            }
+        } catch {
+            for index in outcomes.indices {
+                if case .failure = outcomes[index] { outcomes[index] = .failure(error) }
+            }
+        }
+        return outcomes
+    }
+
+    /// Works out what a result changes for its feed: its fetch state, and for a new document the merge.
+    /// The caller holds the lock.
+    private func prepare(_ pending: PendingCommit, marks: inout ReadMarks) throws(StoreError) -> Prepared {
+        let feed = pending.feed
+        let now = pending.now
+        let key = feed.url.absoluteString
+        // Only the small state file is read unless there are items to merge.
+        var fetchState = try store.loadFetchState(url: key, quarantine: true) ?? FetchState()
+        fetchState.lastFetch = now
+        let result: RefreshOutcome.Result
+        var notBefore: Date?
+        var changedFeed: StoredFeed?
+        var mergeOutcome: ItemMerge.Outcome?
+        var title: String?
+        switch pending.interpreted {
+        case .failure(let failure):
+            if failure.countsAsFailure { fetchState.consecutiveFailures += 1 }
+            if failure.gone { fetchState.disabledFor = feed.fingerprint }
+            fetchState.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
+            notBefore = failure.notBefore
+            result = .failed(failure.message)
+        case .success((let response, let document)):
+            fetchState.freshUntil = HTTPDecisions.freshUntil(headers: response.headers, now: now)
+            if let etag = response.etag { fetchState.etag = etag }
+            if let lastModified = response.lastModified { fetchState.lastModified = lastModified }
+            if let moved = response.permanentRedirect { fetchState.movedTo = moved.absoluteString }
+            fetchState.consecutiveFailures = 0
+            fetchState.lastSuccess = now
+            fetchState.disabledFor = nil
+            if let document {
+                let stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
+                let merge = try ItemMerge.merge(
+                    stored, document: document.items, now: now, retention: feed.retention,
+                    isRead: { key throws(StoreError) in try marks.isRead(key) })
+                var updatedFeed = merge.feed
+                updatedFeed.title = document.title ?? stored.title
+                updatedFeed.link = document.link ?? stored.link
+                if merge.changed || updatedFeed.title != stored.title || updatedFeed.link != stored.link
+                    || stored.schema < StoredFeed.currentSchema
+                {
+                    changedFeed = updatedFeed
+                }
+                mergeOutcome = merge
+                title = updatedFeed.title
+                fetchState.itemCount = updatedFeed.items.count
+                fetchState.title = updatedFeed.title
+                fetchState.link = updatedFeed.link
+                fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
+                fetchState.hints = document.hints.isEmpty ? nil : document.hints
+                if feed.adaptive {
+                    let dates = updatedFeed.items.map(\.sortDate)
+                    let adaptive = Schedule.adaptiveInterval(itemDates: dates, now: now, policy: schedule)
+                    fetchState.adaptiveSeconds = Int(adaptive.components.seconds)
+                }
+                fetchState.lastResult = "ok"
+                result = .updated(new: merge.newCount, changed: merge.updatedCount)
+                for warning in document.warnings.prefix(3) {
+                    logger.debug("feed warning", metadata: ["feed_url": "\(key)", "warning": "\(warning)"])
+                }
+            } else {
+                fetchState.lastResult = response.isNotModified ? "not modified" : "unchanged (same body)"
+                result = .notModified
+            }
+        }
+        fetchState.nextFetch = Schedule.nextFetch(
+            now: now, interval: interval(feed, fetchState), failures: fetchState.consecutiveFailures,
+            advice: Self.advice(fetchState, retryAfter: notBefore), policy: schedule, jitter: jitter())
+        return Prepared(
+            pending: pending, fetchState: fetchState, result: result, changedFeed: changedFeed, merge: mergeOutcome, title: title)
+    }
+
+    /// Keeps the feed's unread file, and `recent` (read once per group, when a merge first needs it) and the
+    /// read marks in step with a merge. The caller holds the lock and saves `recent` and the marks.
     private func updateIndexes(
-        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks
+        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks, recent: inout ItemIndexFile?,
+        recentChanged: inout Bool
     ) throws(StoreError) {
         guard !merge.added.isEmpty || !merge.updated.isEmpty || !merge.removed.isEmpty else { return }
         let key = feed.url.absoluteString
         // Only this feed's unread file and the bounded recent.json: the cost does not grow with the store.
         var unread = try store.loadUnread(feedURL: key, lockHeld: true)
-        var recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true)
-        let recentBefore = recent
+        let before: ItemIndexFile
+        if let recent { before = recent } else { before = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true) }
+        var newest = before
         unread.title = title
         for item in merge.added {
             let entry = IndexEntry(item, feed: key)
             // Read already: the same article reached through another feed, or an item that came back.
             if try !marks.isRead(item.key) { unread.upsert(entry) }
-            recent.upsert(entry)
+            newest.upsert(entry)
         }
         for item in merge.updated {
             let entry = IndexEntry(item, feed: key)
@@ -250,17 +330,17 @@ public struct Refresher: Sendable {
             } else if unread.contains(key: item.key) {
                 unread.upsert(entry)
             }
-            if recent.contains(key: item.key) { recent.upsert(entry) }
+            if newest.contains(key: item.key) { newest.upsert(entry) }
         }
         let stillCarried = Set(merge.feed.items.map(\.key))
         for item in merge.removed where !stillCarried.contains(item.key) {
             unread.remove(key: item.key, feed: key)
-            recent.remove(key: item.key, feed: key)
+            newest.remove(key: item.key, feed: key)
         }
-        if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
-        try marks.save()
+        if newest.items.count > ItemIndexFile.recentCapacity { newest.items.removeLast(newest.items.count - ItemIndexFile.recentCapacity) }
+        recent = newest
+        if newest != before { recentChanged = true }
         try store.saveUnread(unread, feedURL: key)
-        if recent != recentBefore { try store.saveIndex(recent, named: ItemIndexFile.recentName) }
     }
 
     /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.
@@ -310,5 +390,52 @@ public struct Refresher: Sendable {
             logger.info("fetch cancelled by shutdown", metadata: metadata)
         }
         for warning in store.warnings.drain() { logger.error("\(warning)") }
+    }
+}
+
+/// Group commit: whoever submits when no commit is running becomes the committer and records every job
+/// waiting, its own and those submitted meanwhile, in groups; the others wait for their outcome. Costs paid
+/// once per hold of the store lock (shared indexes, folder fsyncs) are then paid once per group, however many
+/// feeds finish at the same moment. Two jobs for the same key never share a group.
+final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
+    private struct Waiting {
+        var job: Job
+        var key: String
+        var continuation: CheckedContinuation<Outcome, Never>
+    }
+
+    private struct State {
+        var waiting: [Waiting] = []
+        var running = false
+    }
+
+    private let state = Mutex(State())
+
+    func submit(_ job: Job, key: String, run: ([Job]) -> [Outcome]) async -> Outcome {
+        await withCheckedContinuation { continuation in
+            let leads = state.withLock { state in
+                state.waiting.append(Waiting(job: job, key: key, continuation: continuation))
+                guard !state.running else { return false }
+                state.running = true
+                return true
+            }
+            guard leads else { return }
+            while true {
+                let group = state.withLock { state -> [Waiting] in
+                    var keys: Set<String> = []
+                    var taken: [Waiting] = []
+                    var later: [Waiting] = []
+                    for entry in state.waiting {
+                        if keys.insert(entry.key).inserted { taken.append(entry) } else { later.append(entry) }
+                    }
+                    state.waiting = later
+                    if taken.isEmpty { state.running = false }
+                    return taken
+                }
+                guard !group.isEmpty else { return }
+                let outcomes = run(group.map(\.job))
+                for (entry, outcome) in zip(group, outcomes) { entry.continuation.resume(returning: outcome) }
+            }
+        }
     }
 }

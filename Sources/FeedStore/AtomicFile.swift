@@ -7,8 +7,9 @@ import Foundation
 /// Durable replacement of a whole file: write a temporary file beside it, fsync it, rename it over the
 /// target, fsync the directory. After a crash the target holds either its old or its new content.
 public enum AtomicFile {
-    /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask).
-    public static func write(_ data: Data, to url: URL, mode: mode_t? = nil) throws(StoreError) {
+    /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask). With
+    /// `syncDirectory` false the caller makes the rename durable itself (`syncDirectory(_:)`), once for many files.
+    public static func write(_ data: Data, to url: URL, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -47,7 +48,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        try syncDirectory(url.deletingLastPathComponent())
+        if syncDirectory { try Self.syncDirectory(url.deletingLastPathComponent()) }
     }
 
     /// Makes a rename or unlink in `directory` durable.

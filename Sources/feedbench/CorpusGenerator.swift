@@ -58,7 +58,7 @@ struct CorpusGenerator {
 
     /// Writes an RSS feed of `items` items of about `contentBytes` each.
     mutating func writeRSS(to url: URL, items: Int, contentBytes: Int) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.write(contentsOf: Data("""
