@@ -411,6 +411,9 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
+    /// Jobs submitted and not yet taken into a group.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     func submit(_ job: Job, key: String, run: ([Job]) -> [Outcome]) async -> Outcome {
         await withCheckedContinuation { continuation in
             let leads = state.withLock { state in
@@ -434,6 +437,7 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
                 }
                 guard !group.isEmpty else { return }
                 let outcomes = run(group.map(\.job))
+                precondition(outcomes.count == group.count, "a commit must give one outcome per job")
                 for (entry, outcome) in zip(group, outcomes) { entry.continuation.resume(returning: outcome) }
             }
         }
