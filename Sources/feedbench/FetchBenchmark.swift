@@ -29,6 +29,9 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Flag(help: "Also time sfeed_update (8 jobs) on the same server, three cycles.")
     var sfeedUpdate = false
 
+    @Flag(help: "Also time newsboat (-x reload, 8 reload threads) on the same server, three cycles.")
+    var newsboat = false
+
     func run() async throws {
         // The server runs in a process of its own, so this one's CPU time is feedd's alone.
         let directory = try TemporaryDirectory()
@@ -89,6 +92,21 @@ struct FetchBenchmark: AsyncParsableCommand {
 
         if sfeedUpdate {
             try runSfeedUpdate(url: url)
+        }
+        if newsboat {
+            try runNewsboat(url: url)
+        }
+    }
+
+    private func runNewsboat(url: (Int) -> String) throws {
+        let directory = try TemporaryDirectory()
+        let urls = try directory.write("urls", (0..<feeds).map(url).joined(separator: "\n") + "\n")
+        let config = try directory.write("config", "reload-threads 8\n")
+        let cache = directory.url.appendingPathComponent("cache.db").path
+        print("\nnewsboat (-x reload, 8 reload threads), same server:")
+        for cycle in ["first", "second", "third"] {
+            let cost = measureProcess("/usr/bin/newsboat", ["-x", "reload", "-u", urls, "-c", cache, "-C", config])
+            print("  \(cycle.padding(toLength: 8, withPad: " ", startingAt: 0)) wall \(formatted(cost.wallSeconds, 2)) s, cpu \(formatted(cost.cpuSeconds, 2)) s, exit \(cost.status)")
         }
     }
 
