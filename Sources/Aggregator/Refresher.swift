@@ -177,12 +177,16 @@ public struct Refresher: Sendable {
         var title: String?
     }
 
-    /// Under one hold of the store lock, re-reads each feed's files (another process may have written them),
-    /// merges, then writes in two durable steps: first the indexes (every feed's unread file, then once for
-    /// the whole group `recent.json` and the read marks), then the feeds' own files. A crash between the two
-    /// leaves items the indexes already list and the next fetch merges again: nothing is lost or doubled.
+    /// Under one hold of the store lock, re-reads each feed's files (another process may have written them)
+    /// and merges; then writes in durable steps, each ending with one fsync per folder: (1) the indexes — each
+    /// feed's unread file, then `recent.json` once for the group; (2) the feeds' items files; (3) their state
+    /// files; (4) the read marks. A crash between steps leaves index entries for items whose feed file is the
+    /// old one (the next fetch merges them again; an entry is added once, by key), never a feed file or a
+    /// state file ahead of what the steps before it record. Every index file the group needs is read before
+    /// anything is written, so a rebuild of a damaged one cannot undo this group's first writes.
     private func commitGroup(_ group: [PendingCommit]) -> [CommitOutcome] {
-        var outcomes = [CommitOutcome](repeating: .failure(StoreError.cannotLock(path: store.directory.path, reason: "not committed")), count: group.count)
+        var failures: [Int: any Error] = [:]
+        var done: [Int: (RefreshOutcome.Result, Int, Date)] = [:]
         do {
             try store.withWriteLock { () throws in
                 var marks = ReadMarks(store: store)
@@ -191,44 +195,72 @@ public struct Refresher: Sendable {
                     do {
                         prepared.append((index, try prepare(pending, marks: &marks)))
                     } catch {
-                        outcomes[index] = .failure(error)
+                        failures[index] = error
                     }
                 }
+                // Read first: a damaged index is rebuilt here, before this group has written anything.
+                var unreadFiles: [Int: ItemIndexFile] = [:]
+                var recent: ItemIndexFile?
+                for (index, work) in prepared where work.merge?.touchesIndexes == true {
+                    do {
+                        unreadFiles[index] = try store.loadUnread(feedURL: work.pending.feed.url.absoluteString, lockHeld: true)
+                    } catch {
+                        failures[index] = error
+                    }
+                }
+                if !unreadFiles.isEmpty { recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true) }
+                prepared.removeAll { failures[$0.index] != nil }
+
                 try store.syncingDirectoriesOnce { () throws(StoreError) in
-                    var recent: ItemIndexFile?
-                    var recentChanged = false
-                    for (_, work) in prepared {
-                        guard let merge = work.merge else { continue }
-                        try updateIndexes(
-                            with: merge, feed: work.pending.feed, title: work.title, marks: &marks, recent: &recent,
-                            recentChanged: &recentChanged)
+                    var newest = recent
+                    for (index, work) in prepared {
+                        guard let merge = work.merge, var unread = unreadFiles[index], var list = newest else { continue }
+                        do {
+                            try updateIndexes(
+                                with: merge, feed: work.pending.feed, title: work.title, marks: &marks, unread: &unread,
+                                recent: &list)
+                            try store.saveUnread(unread, feedURL: work.pending.feed.url.absoluteString)
+                            newest = list
+                        } catch {
+                            failures[index] = error
+                        }
                     }
-                    try marks.save()
-                    if recentChanged, let recent { try store.saveIndex(recent, named: ItemIndexFile.recentName) }
+                    if let newest, newest != recent { try store.saveIndex(newest, named: ItemIndexFile.recentName) }
                 }
+                prepared.removeAll { failures[$0.index] != nil }
                 try store.syncingDirectoriesOnce {
                     for (index, work) in prepared {
+                        guard var changedFeed = work.changedFeed else { continue }
+                        changedFeed.fetch = work.fetchState
                         do {
-                            if var changedFeed = work.changedFeed {
-                                changedFeed.fetch = work.fetchState
-                                try store.saveFeed(changedFeed)
-                            } else {
-                                try store.saveFetchState(url: work.pending.feed.url.absoluteString, fetch: work.fetchState)
-                            }
-                            outcomes[index] = .success(
-                                (work.result, work.fetchState.consecutiveFailures, work.fetchState.nextFetch ?? work.pending.now))
+                            try store.saveItems(changedFeed)
                         } catch {
-                            outcomes[index] = .failure(error)
+                            failures[index] = error
                         }
                     }
                 }
+                prepared.removeAll { failures[$0.index] != nil }
+                try store.syncingDirectoriesOnce {
+                    for (index, work) in prepared {
+                        do {
+                            try store.saveFetchState(url: work.pending.feed.url.absoluteString, fetch: work.fetchState)
+                        } catch {
+                            failures[index] = error
+                        }
+                    }
+                }
+                try store.syncingDirectoriesOnce { () throws(StoreError) in try marks.save() }
+                for (index, work) in prepared {
+                    done[index] = (work.result, work.fetchState.consecutiveFailures, work.fetchState.nextFetch ?? work.pending.now)
+                }
             }
         } catch {
-            for index in outcomes.indices {
-                if case .failure = outcomes[index] { outcomes[index] = .failure(error) }
-            }
+            for index in group.indices where failures[index] == nil { failures[index] = error }
         }
-        return outcomes
+        return group.indices.map { index in
+            if let recorded = done[index], failures[index] == nil { return .success(recorded) }
+            return .failure(failures[index] ?? StoreError.cannotWrite(path: store.directory.path, reason: "not recorded"))
+        }
     }
 
     /// Works out what a result changes for its feed: its fetch state, and for a new document the merge.
@@ -302,25 +334,19 @@ public struct Refresher: Sendable {
             pending: pending, fetchState: fetchState, result: result, changedFeed: changedFeed, merge: mergeOutcome, title: title)
     }
 
-    /// Keeps the feed's unread file, and `recent` (read once per group, when a merge first needs it) and the
-    /// read marks in step with a merge. The caller holds the lock and saves `recent` and the marks.
+    /// Brings a feed's unread file and the store's newest items (`recent.json`) in step with a merge, in
+    /// memory; clears the read mark of an item whose change makes it unread again. The caller writes them.
     private func updateIndexes(
-        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks, recent: inout ItemIndexFile?,
-        recentChanged: inout Bool
+        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks, unread: inout ItemIndexFile,
+        recent: inout ItemIndexFile
     ) throws(StoreError) {
-        guard !merge.added.isEmpty || !merge.updated.isEmpty || !merge.removed.isEmpty else { return }
         let key = feed.url.absoluteString
-        // Only this feed's unread file and the bounded recent.json: the cost does not grow with the store.
-        var unread = try store.loadUnread(feedURL: key, lockHeld: true)
-        let before: ItemIndexFile
-        if let recent { before = recent } else { before = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true) }
-        var newest = before
         unread.title = title
         for item in merge.added {
             let entry = IndexEntry(item, feed: key)
             // Read already: the same article reached through another feed, or an item that came back.
             if try !marks.isRead(item.key) { unread.upsert(entry) }
-            newest.upsert(entry)
+            recent.upsert(entry)
         }
         for item in merge.updated {
             let entry = IndexEntry(item, feed: key)
@@ -330,17 +356,14 @@ public struct Refresher: Sendable {
             } else if unread.contains(key: item.key) {
                 unread.upsert(entry)
             }
-            if newest.contains(key: item.key) { newest.upsert(entry) }
+            if recent.contains(key: item.key) { recent.upsert(entry) }
         }
         let stillCarried = Set(merge.feed.items.map(\.key))
         for item in merge.removed where !stillCarried.contains(item.key) {
             unread.remove(key: item.key, feed: key)
-            newest.remove(key: item.key, feed: key)
+            recent.remove(key: item.key, feed: key)
         }
-        if newest.items.count > ItemIndexFile.recentCapacity { newest.items.removeLast(newest.items.count - ItemIndexFile.recentCapacity) }
-        recent = newest
-        if newest != before { recentChanged = true }
-        try store.saveUnread(unread, feedURL: key)
+        if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
     }
 
     /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.
@@ -393,20 +416,35 @@ public struct Refresher: Sendable {
     }
 }
 
-/// Group commit: whoever submits when no commit is running becomes the committer and records every job
+extension ItemMerge.Outcome {
+    /// Whether the merge adds, changes or removes an item the indexes list.
+    fileprivate var touchesIndexes: Bool { !added.isEmpty || !updated.isEmpty || !removed.isEmpty }
+}
+
+/// Group commit: whoever submits when no commit is running becomes the committer and records the jobs
 /// waiting, its own and those submitted meanwhile, in groups; the others wait for their outcome. Costs paid
 /// once per hold of the store lock (shared indexes, folder fsyncs) are then paid once per group, however many
-/// feeds finish at the same moment. Two jobs for the same key never share a group.
+/// feeds finish at the same moment. Two jobs for the same key never share a group. Once its own job is
+/// recorded, the committer hands the role to the next waiter and returns, so no refresh is held up by
+/// committing for others for long.
 final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
+    private enum Wake: Sendable {
+        case recorded(Outcome)
+        /// The waiter is the committer now.
+        case commit
+    }
+
     private struct Waiting {
+        var id: UInt64
         var job: Job
         var key: String
-        var continuation: CheckedContinuation<Outcome, Never>
+        var continuation: CheckedContinuation<Wake, Never>
     }
 
     private struct State {
         var waiting: [Waiting] = []
         var running = false
+        var nextID: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -415,31 +453,53 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
     var waitingCount: Int { state.withLock { $0.waiting.count } }
 
     func submit(_ job: Job, key: String, run: ([Job]) -> [Outcome]) async -> Outcome {
-        await withCheckedContinuation { continuation in
+        var id: UInt64 = 0
+        let wake = await withCheckedContinuation { (continuation: CheckedContinuation<Wake, Never>) in
             let leads = state.withLock { state in
-                state.waiting.append(Waiting(job: job, key: key, continuation: continuation))
+                id = state.nextID
+                state.nextID += 1
+                state.waiting.append(Waiting(id: id, job: job, key: key, continuation: continuation))
                 guard !state.running else { return false }
                 state.running = true
                 return true
             }
-            guard leads else { return }
-            while true {
-                let group = state.withLock { state -> [Waiting] in
-                    var keys: Set<String> = []
-                    var taken: [Waiting] = []
-                    var later: [Waiting] = []
-                    for entry in state.waiting {
-                        if keys.insert(entry.key).inserted { taken.append(entry) } else { later.append(entry) }
-                    }
-                    state.waiting = later
-                    if taken.isEmpty { state.running = false }
-                    return taken
+            if leads { continuation.resume(returning: .commit) }
+        }
+        switch wake {
+        case .recorded(let outcome): return outcome
+        case .commit: return commit(until: id, run: run)
+        }
+    }
+
+    /// Records groups until the job `own` is recorded, then hands over to the next waiter (if any).
+    private func commit(until own: UInt64, run: ([Job]) -> [Outcome]) -> Outcome {
+        while true {
+            let group = state.withLock { state -> [Waiting] in
+                var keys: Set<String> = []
+                var taken: [Waiting] = []
+                var later: [Waiting] = []
+                for entry in state.waiting {
+                    if keys.insert(entry.key).inserted { taken.append(entry) } else { later.append(entry) }
                 }
-                guard !group.isEmpty else { return }
-                let outcomes = run(group.map(\.job))
-                precondition(outcomes.count == group.count, "a commit must give one outcome per job")
-                for (entry, outcome) in zip(group, outcomes) { entry.continuation.resume(returning: outcome) }
+                state.waiting = later
+                return taken
             }
+            let outcomes = run(group.map(\.job))
+            precondition(outcomes.count == group.count, "a commit must give one outcome per job")
+            var mine: Outcome?
+            for (entry, outcome) in zip(group, outcomes) {
+                if entry.id == own { mine = outcome } else { entry.continuation.resume(returning: .recorded(outcome)) }
+            }
+            guard let mine else { continue }  // its own job waits for a later group (same key as an earlier one)
+            let next = state.withLock { state -> Waiting? in
+                guard let first = state.waiting.first else {
+                    state.running = false
+                    return nil
+                }
+                return first
+            }
+            next?.continuation.resume(returning: .commit)
+            return mine
         }
     }
 }

@@ -72,8 +72,9 @@ struct XMLInputRepair {
             let specials = section == .cdata ? (UInt8(ascii: "]"), UInt8(ascii: "]"))
                 : section == .markup ? (UInt8(ascii: "&"), UInt8(ascii: "<")) : (UInt8(ascii: "-"), UInt8(ascii: "-"))
             if index < validEnd {
+                // 0xEF still gets a look: it leads U+FFFE and U+FFFF, valid UTF-8 but not XML characters.
                 index = Self.skipPlainBlocks(bytes, from: index, end: validEnd, specials: specials, highIsPlain: true)
-                while index < validEnd, bytes[index] >= 0x80 || plain[Int(bytes[index])] { index += 1 }
+                while index < validEnd, (bytes[index] >= 0x80 && bytes[index] != 0xEF) || plain[Int(bytes[index])] { index += 1 }
             }
             if index >= validEnd {
                 index = Self.skipPlainBlocks(bytes, from: index, end: count, specials: specials, highIsPlain: false)
@@ -89,6 +90,17 @@ struct XMLInputRepair {
                 forbiddenCharacters += 1
                 index += 1
                 runStart = index
+            case 0xEF where index < validEnd:
+                // A whole three-byte sequence (the validated range never ends inside one).
+                if bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE {
+                    flush(index)
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    forbiddenCharacters += 1
+                    index += 3
+                    runStart = index
+                } else {
+                    index += 3
+                }
             case 0x80...:
                 let length = Self.validUTF8Length(bytes, at: index)
                 if length > 0 {
@@ -321,15 +333,17 @@ struct XMLInputRepair {
         guard let base = bytes.baseAddress else { return start }
         var index = start
         let space = SIMD16<UInt8>(repeating: 0x20)
-        let high = SIMD16<UInt8>(repeating: highIsPlain ? 0xFF : 0x80)
+        let high = SIMD16<UInt8>(repeating: 0x80)
+        let nonCharacterLead = SIMD16<UInt8>(repeating: 0xEF)
         let first = SIMD16<UInt8>(repeating: specials.0)
         let second = SIMD16<UInt8>(repeating: specials.1)
         let newline = SIMD16<UInt8>(repeating: 0x0A)
         while index + 16 <= end {
             let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
             let control = (block .< space) .& (block .!= newline)
-            // 0xFF is never UTF-8, so with `highIsPlain` (a validated range) the comparison never stops.
-            let stop = control .| (block .>= high) .| (block .== first) .| (block .== second)
+            // In a validated range only 0xEF, which may lead U+FFFE or U+FFFF, stops among the high bytes.
+            let highStop = highIsPlain ? block .== nonCharacterLead : block .>= high
+            let stop = control .| highStop .| (block .== first) .| (block .== second)
             if any(stop) { break }
             index += 16
         }

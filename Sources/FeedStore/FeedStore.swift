@@ -26,26 +26,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Which file a path names, and which version of it: a file replaced by rename gets a new inode.
-struct FileIdentity: Equatable {
-    var device: UInt64
-    var inode: UInt64
-    var size: Int64
-    var modified: timespec
+/// The folders whose renames still need an fsync, inside one `syncingDirectoriesOnce`.
+final class DirectorySyncs: Sendable {
+    private let pending = Mutex<Set<String>>([])
 
-    init?(path: String) {
-        var information = stat()
-        guard stat(path, &information) == 0 else { return nil }
-        device = UInt64(information.st_dev)
-        inode = UInt64(information.st_ino)
-        size = Int64(information.st_size)
-        modified = information.st_mtim
-    }
+    func add(_ folder: String) { pending.withLock { _ = $0.insert(folder) } }
 
-    static func == (a: FileIdentity, b: FileIdentity) -> Bool {
-        a.device == b.device && a.inode == b.inode && a.size == b.size && a.modified.tv_sec == b.modified.tv_sec
-            && a.modified.tv_nsec == b.modified.tv_nsec
-    }
+    var folders: [String] { pending.withLock { $0.sorted() } }
 }
 
 /// The JSON store in the state directory. Layout (see docs/STORE.md):
@@ -65,10 +52,10 @@ public final class FeedStore: Sendable {
     public let directory: URL
     /// Problems met while reading (corrupt files moved aside), for the caller to report.
     public let warnings = WarningLog()
-    /// Inside `syncingDirectoriesOnce`: the folders whose renames still need an fsync.
-    private let deferredDirectories = Mutex<Set<String>?>(nil)
-    /// Index files as last read or written here, by name (see `loadIndex`).
-    private let indexCache = Mutex<[String: (identity: FileIdentity, index: ItemIndexFile)]>([:])
+    /// Index files as last read or written here, by name, with their bytes (see `loadIndex`).
+    private let indexCache = Mutex<[String: (bytes: Data, index: ItemIndexFile)]>([:])
+    /// Inside `syncingDirectoriesOnce`, for the task running it: the folders whose renames await an fsync.
+    @TaskLocal private static var pendingDirectorySyncs: DirectorySyncs?
 
     public var feedsDirectory: URL { directory.appendingPathComponent("feeds", isDirectory: true) }
     /// Where stores before schema 3 kept read marks.
@@ -153,8 +140,13 @@ public final class FeedStore: Sendable {
 
     /// Writes the feed's items file and its state file.
     public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
-        try write(feed, to: feedFileURL(forFeedURL: feed.url))
+        try saveItems(feed)
         try saveFetchState(url: feed.url, fetch: feed.fetch)
+    }
+
+    /// Writes only the feed's items file (its `fetch` goes to the state file, written by `saveFetchState`).
+    public func saveItems(_ feed: StoredFeed) throws(StoreError) {
+        try write(feed, to: feedFileURL(forFeedURL: feed.url))
     }
 
     /// Writes only the fetch state: what a fetch that changed no item costs.
@@ -196,29 +188,26 @@ public final class FeedStore: Sendable {
     /// says the per-feed unread files are complete.
     /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
     public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        let path = directory.appendingPathComponent(name).path
-        if let identity = FileIdentity(path: path), let cached = indexCache.withLock({ $0[name] }), cached.identity == identity {
-            return cached.index
-        }
-        if let index = try loadIndexFile(name, lockHeld: lockHeld) {
-            remember(index, named: name)
-            return index
+        let url = directory.appendingPathComponent(name)
+        if let data = try Self.contents(of: url) {
+            // The same bytes as last time: reading is cheap, decoding is what costs (a daemon committing feed
+            // after feed reads recent.json each time).
+            if let cached = indexCache.withLock({ $0[name] }), cached.bytes == data { return cached.index }
+            let index = try load(
+                ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld,
+                data: data)
+            if let index {
+                indexCache.withLock { $0[name] = (data, index) }
+                return index
+            }
         }
         try rebuild(lockHeld: lockHeld) { () throws(StoreError) in try loadIndexFile(name, lockHeld: true) == nil }
         return try loadIndexFile(name, lockHeld: true) ?? ItemIndexFile()
     }
 
     public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
-        try write(index, to: directory.appendingPathComponent(name))
-        remember(index, named: name)
-    }
-
-    /// Keeps the index as decoded (or written) with the identity of its file: while the file keeps that
-    /// identity nobody replaced it (every write is a new file renamed into place), and the next load of it
-    /// costs a `stat` instead of a decode. What a daemon committing many feeds in a row saves on `recent.json`.
-    private func remember(_ index: ItemIndexFile, named name: String) {
-        guard let identity = FileIdentity(path: directory.appendingPathComponent(name).path) else { return }
-        indexCache.withLock { $0[name] = (identity, index) }
+        let data = try write(index, to: directory.appendingPathComponent(name))
+        indexCache.withLock { $0[name] = (data, index) }
     }
 
     /// The unread items of one feed (`unread/KEY.json`): what a refresh of that feed reads and rewrites,
@@ -427,10 +416,13 @@ public final class FeedStore: Sendable {
 
     // MARK: - Files
 
+    /// `data`: the file's bytes when the caller has read them already.
     private func load<T: Decodable>(
-        _ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int, quarantine: Bool
+        _ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int, quarantine: Bool, data known: Data? = nil
     ) throws(StoreError) -> T? {
-        guard let data = try Self.contents(of: url) else { return nil }
+        let read: Data?
+        if let known { read = known } else { read = try Self.contents(of: url) }
+        guard let data = read else { return nil }
         do {
             let value = try StoreCoding.decoder.decode(T.self, from: data)
             if value[keyPath: schema] > current { throw StoreError.newerSchema(path: url.path, found: value[keyPath: schema]) }
@@ -483,38 +475,36 @@ public final class FeedStore: Sendable {
         }
     }
 
-    private func write<T: Encodable>(_ value: T, to url: URL) throws(StoreError) {
+    @discardableResult
+    private func write<T: Encodable>(_ value: T, to url: URL) throws(StoreError) -> Data {
         let data: Data
         do {
             data = try StoreCoding.encoder.encode(value)
         } catch {
             throw .cannotWrite(path: url.path, reason: Self.reason(error))
         }
-        let folder = url.deletingLastPathComponent()
-        let deferred = deferredDirectories.withLock { folders in
-            guard folders != nil else { return false }
-            folders?.insert(folder.path)
-            return true
+        if let pending = Self.pendingDirectorySyncs {
+            try AtomicFile.write(data, to: url, syncDirectory: false)
+            pending.add(url.deletingLastPathComponent().path)
+        } else {
+            try AtomicFile.write(data, to: url)
         }
-        try AtomicFile.write(data, to: url, syncDirectory: !deferred)
+        return data
     }
 
     /// Runs `body`, whose writes are each fsynced but whose renames are made durable together at the end: one
     /// fsync per folder instead of one per file. What `body` wrote is durable when this returns; a crash
     /// inside may keep any mix of its files old or new, so callers order their groups (indexes before items).
     public func syncingDirectoriesOnce<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
-        deferredDirectories.withLock { $0 = [] }
-        let result: T
-        do {
-            result = try body()
-        } catch {
-            let folders = deferredDirectories.withLock { folders in defer { folders = nil }; return folders ?? [] }
-            for folder in folders { try? AtomicFile.syncDirectory(URL(fileURLWithPath: folder, isDirectory: true)) }
-            throw error
+        // Task-local, so a write by another task meanwhile (status.json, say) keeps its own directory fsync.
+        let pending = DirectorySyncs()
+        let result = Result { () throws -> T in try Self.$pendingDirectorySyncs.withValue(pending) { try body() } }
+        for folder in pending.folders {
+            let url = URL(fileURLWithPath: folder, isDirectory: true)
+            // After a failure, its error is the one to report; what was written is still made durable.
+            if case .failure = result { try? AtomicFile.syncDirectory(url) } else { try AtomicFile.syncDirectory(url) }
         }
-        let folders = deferredDirectories.withLock { folders in defer { folders = nil }; return folders ?? [] }
-        for folder in folders.sorted() { try AtomicFile.syncDirectory(URL(fileURLWithPath: folder, isDirectory: true)) }
-        return result
+        return try result.get()
     }
 
     static func reason(_ error: any Error) -> String {

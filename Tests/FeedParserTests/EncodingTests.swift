@@ -23,6 +23,15 @@ struct EncodingTests {
         try StreamingFeedParser.parse(data, url: nil, contentType: contentType).items.first?.title
     }
 
+    @Test func nonCharactersXMLForbidsAreReplacedAndTheRestOfTheFeedIsIntact() throws {
+        // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: libxml2 would stop at them.
+        let text = "<rss version=\"2.0\"><channel><title>t</title><item><title>a\u{FFFE}b\u{FFFF}c é</title></item>"
+            + "<item><title>Salt &amp; Pepper &#8217; ok</title></item></channel></rss>"
+        let feed = try StreamingFeedParser.parse(Data(text.utf8), url: nil)
+        #expect(feed.items.map(\.title) == ["a\u{FFFD}b\u{FFFD}c é", "Salt & Pepper \u{2019} ok"])
+        #expect(feed.warnings.contains { $0.contains("2 control character(s) XML forbids dropped") || $0.contains("XML forbids") })
+    }
+
     @Test func latin1LabelIsReadAsWindows1252() throws {
         // 0x92 is ’ and 0x80 is € in windows-1252; in strict ISO-8859-1 they would be C1 controls.
         var bytes = Data(Self.rss(title: "L\u{1}", declaration: "ISO-8859-1").utf8)
