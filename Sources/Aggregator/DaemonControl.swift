@@ -33,6 +33,12 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         return text
     }
 
+    /// What the feedd running on `store` published, or nil when none runs.
+    public static func running(in store: FeedStore) -> DaemonStatus? {
+        guard let status = store.loadFile(DaemonStatus.self, named: fileName), status.isRunning else { return nil }
+        return status
+    }
+
     /// Whether the process that wrote this still runs and is feedd (a pid can be reused after a crash).
     public var isRunning: Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
@@ -70,6 +76,18 @@ public struct FetchRequestFile: Codable, Sendable, Equatable {
             unlink(folder.appendingPathComponent(name).path)
         }
         return requests
+    }
+}
+
+/// Tells a running feedd to read its configuration again.
+public enum DaemonReload {
+    /// Sends SIGHUP to the feedd running on `store`; returns a line for the person.
+    public static func request(store: FeedStore) -> String {
+        guard let status = DaemonStatus.running(in: store) else {
+            return "feedd is not running: it reads the change when it starts"
+        }
+        if kill(status.pid, SIGHUP) == 0 { return "feedd (pid \(status.pid)) is reloading its configuration" }
+        return "cannot signal feedd (pid \(status.pid)): run `systemctl reload feedd` (or as root) to apply the change"
     }
 }
 

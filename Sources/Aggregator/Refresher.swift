@@ -174,7 +174,6 @@ public struct Refresher: Sendable {
         /// Set when the items file must be rewritten (items, title or link changed).
         var changedFeed: StoredFeed?
         var merge: ItemMerge.Outcome?
-        var title: String?
     }
 
     /// Under one hold of the store lock, re-reads each feed's files (another process may have written them)
@@ -217,7 +216,7 @@ public struct Refresher: Sendable {
                         guard let merge = work.merge, var unread = unreadFiles[index], var list = newest else { continue }
                         do {
                             try updateIndexes(
-                                with: merge, feed: work.pending.feed, title: work.title, marks: &marks, unread: &unread,
+                                with: merge, feed: work.pending.feed, title: work.fetchState.title, marks: &marks, unread: &unread,
                                 recent: &list)
                             try store.saveUnread(unread, feedURL: work.pending.feed.url.absoluteString)
                             newest = list
@@ -276,7 +275,6 @@ public struct Refresher: Sendable {
         var notBefore: Date?
         var changedFeed: StoredFeed?
         var mergeOutcome: ItemMerge.Outcome?
-        var title: String?
         switch pending.interpreted {
         case .failure(let failure):
             if failure.countsAsFailure { fetchState.consecutiveFailures += 1 }
@@ -306,7 +304,6 @@ public struct Refresher: Sendable {
                     changedFeed = updatedFeed
                 }
                 mergeOutcome = merge
-                title = updatedFeed.title
                 fetchState.itemCount = updatedFeed.items.count
                 fetchState.title = updatedFeed.title
                 fetchState.link = updatedFeed.link
@@ -331,7 +328,7 @@ public struct Refresher: Sendable {
             now: now, interval: interval(feed, fetchState), failures: fetchState.consecutiveFailures,
             advice: Self.advice(fetchState, retryAfter: notBefore), policy: schedule, jitter: jitter())
         return Prepared(
-            pending: pending, fetchState: fetchState, result: result, changedFeed: changedFeed, merge: mergeOutcome, title: title)
+            pending: pending, fetchState: fetchState, result: result, changedFeed: changedFeed, merge: mergeOutcome)
     }
 
     /// Brings a feed's unread file and the store's newest items (`recent.json`) in step with a merge, in

@@ -86,16 +86,23 @@ public enum FeedAddress {
         return CanonicalURL.key(url.absoluteString) ?? url.absoluteString
     }
 
-    /// The configured feed that `url` is already, by its configured address or where it moved.
-    public static func existing(_ url: URL, in configuration: Configuration, store: FeedStore?) -> FeedConfig? {
-        let wanted = key(url)
-        return configuration.feeds.first { feed in
-            if key(feed.url) == wanted { return true }
-            guard let moved = (try? store?.loadFetchState(url: feed.url.absoluteString))??.movedTo,
-                let movedURL = URL(string: moved)
-            else { return false }
-            return key(movedURL) == wanted
+    /// The configured feeds by the keys of their addresses: as configured, and where they moved (read once
+    /// from their state files).
+    public struct Index: Sendable {
+        private var feeds: [String: FeedConfig] = [:]
+
+        public init(_ configuration: Configuration, store: FeedStore?) {
+            for feed in configuration.feeds.reversed() {
+                if let moved = (try? store?.loadFetchState(url: feed.url.absoluteString))??.movedTo, let url = URL(string: moved) {
+                    feeds[FeedAddress.key(url)] = feed
+                }
+            }
+            // The configured address wins over a move, and the first entry over a later one.
+            for feed in configuration.feeds.reversed() { feeds[FeedAddress.key(feed.url)] = feed }
         }
+
+        /// The configured feed that `url` is already.
+        public func existing(_ url: URL) -> FeedConfig? { feeds[FeedAddress.key(url)] }
     }
 }
 
@@ -187,18 +194,6 @@ public enum ConfigFile {
     }
 }
 
-/// Tells a running feedd to read its configuration again.
-public enum DaemonReload {
-    /// Sends SIGHUP to the feedd that wrote `status.json` in the store; returns a line for the person.
-    public static func request(store: FeedStore) -> String {
-        guard let status = store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName), status.isRunning else {
-            return "feedd is not running: it reads the change when it starts"
-        }
-        if kill(status.pid, SIGHUP) == 0 { return "feedd (pid \(status.pid)) is reloading its configuration" }
-        return "cannot signal feedd (pid \(status.pid)): run `systemctl reload feedd` (or as root) to apply the change"
-    }
-}
-
 extension FeedAddress {
     /// How `url` is written in the configuration: `file:/path` for files, the URL itself otherwise.
     public static func configText(_ url: URL) -> String {
@@ -228,6 +223,7 @@ public enum OPMLExchange {
 
     public static func plan(_ feeds: [OPMLFeed], configuration: Configuration, store: FeedStore?) -> Plan {
         var plan = Plan()
+        let index = FeedAddress.Index(configuration, store: store)
         var seen: Set<String> = []
         for feed in feeds {
             let lower = feed.url.lowercased()
@@ -236,7 +232,7 @@ public enum OPMLExchange {
                 plan.skipped.append((feed.url, "not an http(s) or file: URL"))
                 continue
             }
-            if let existing = FeedAddress.existing(url, in: configuration, store: store) {
+            if let existing = index.existing(url) {
                 plan.skipped.append((feed.url, "already in the configuration (line \(existing.line))"))
                 continue
             }

@@ -121,6 +121,15 @@ public struct TerminalLayout: Sendable {
         return Int(size.ws_col)
     }
 
+    /// The height to page for: `$LINES` when set, else the terminal's, else none (a pipe).
+    public static func height(environment: [String: String]) -> Int? {
+        if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { return lines }
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
+        return Int(size.ws_row)
+    }
+
     /// Colours only on a terminal, never with `NO_COLOR` set or `TERM=dumb`.
     public static func wantsColour(environment: [String: String]) -> Bool {
         isatty(STDOUT_FILENO) == 1 && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"

@@ -179,8 +179,6 @@ public struct ReadMarks {
     }
 }
 
-/// Every unread item of the store, one entry per logical item (its feeds merged), newest first, with the
-/// titles of the feeds that have unread items.
 /// An unread entry reduced to what finds it (`id`) and where it is (`key`, `feeds`).
 public struct UnreadReference: Decodable, Sendable, Equatable {
     public var id: String
@@ -194,6 +192,8 @@ struct UnreadReferenceFile: Decodable {
     var items: [UnreadReference]
 }
 
+/// Every unread item of the store, one entry per logical item (its feeds merged), newest first, with the
+/// titles of the feeds that have unread items.
 public struct UnreadView: Sendable {
     public var items: [IndexEntry]
     /// Feed URL → the feed's own title.

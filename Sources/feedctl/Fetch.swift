@@ -26,7 +26,7 @@ extension Feedctl {
             do {
                 let catalog = try options.catalog()
                 let selected = try catalog.feeds(matching: feeds)
-                if let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName), status.isRunning {
+                if let status = DaemonStatus.running(in: catalog.store) {
                     let request = FetchRequestFile(feeds: feeds.isEmpty ? [] : selected.map(\.url.absoluteString))
                     guard try FetchRequestFile.send(request, to: status, store: catalog.store) else {
                         throw CatalogError(message: "cannot signal feedd (pid \(status.pid)); run feedctl as the daemon's user or root")

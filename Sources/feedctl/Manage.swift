@@ -49,18 +49,19 @@ extension Feedctl {
             do {
                 let (path, configuration, stateDirectory) = try options.resolved()
                 let store = try? FeedStore(directory: stateDirectory)
+                let known = FeedAddress.Index(configuration, store: store)
                 var url = try FeedProbe.url(from: address)
-                try refuseDuplicate(url, configuration, store)
+                try refuseDuplicate(url, known, configuration)
                 var outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
                 if case .page(let page, let alternates) = outcome {
                     url = try pick(from: alternates, page: page)
-                    try refuseDuplicate(url, configuration, store)
+                    try refuseDuplicate(url, known, configuration)
                     outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
                 }
                 guard case .feed(let feedURL, let feed) = outcome else {
                     throw CatalogError(message: "\(url.absoluteString): not a feed: looks like an HTML page")
                 }
-                try refuseDuplicate(feedURL, configuration, store)
+                try refuseDuplicate(feedURL, known, configuration)
                 let entry = ConfigEditor.NewFeed(
                     url: FeedAddress.configText(feedURL), name: name, interval: interval, tags: tags)
                 try ConfigFile.append([entry], urls: [feedURL], path: path)
@@ -72,8 +73,8 @@ extension Feedctl {
             }
         }
 
-        private func refuseDuplicate(_ url: URL, _ configuration: Configuration, _ store: FeedStore?) throws {
-            guard let existing = FeedAddress.existing(url, in: configuration, store: store) else { return }
+        private func refuseDuplicate(_ url: URL, _ known: FeedAddress.Index, _ configuration: Configuration) throws {
+            guard let existing = known.existing(url) else { return }
             throw CatalogError(
                 message: "\(FeedAddress.configText(url)) is already in \(configuration.path) (line \(existing.line): \(FeedAddress.configText(existing.url)))")
         }
@@ -138,7 +139,7 @@ extension Feedctl {
                 let target: FeedConfig
                 if let catalog {
                     target = try catalog.feeds(matching: [feed])[0]
-                } else if let url = try? FeedProbe.url(from: feed), let match = FeedAddress.existing(url, in: configuration, store: nil) {
+                } else if let url = try? FeedProbe.url(from: feed), let match = FeedAddress.Index(configuration, store: nil).existing(url) {
                     target = match
                 } else {
                     throw CatalogError(message: "no feed named \(feed) in \(path)")

@@ -1,3 +1,4 @@
+import Aggregator
 import Foundation
 
 #if canImport(Glibc)
@@ -9,19 +10,11 @@ import Foundation
 /// text is written as it is. Like git, `LESS=FRX` is set when `$LESS` is not, so `PAGER=less` keeps colours.
 enum Pager {
     static func show(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        guard isatty(STDOUT_FILENO) == 1, let rows = terminalRows(environment),
+        guard isatty(STDOUT_FILENO) == 1, let rows = TerminalLayout.height(environment: environment),
             text.utf8.lazy.filter({ $0 == 0x0A }).count >= rows
         else { return write(text) }
         let command = environment["PAGER"].map { $0.trimmingCharacters(in: .whitespaces) } ?? "less -R"
         guard !command.isEmpty, command != "cat", spawnAndFeed(command, text, environment) else { return write(text) }
-    }
-
-    /// `$LINES` when set, else the terminal's height.
-    private static func terminalRows(_ environment: [String: String]) -> Int? {
-        if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { return lines }
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
-        return Int(size.ws_row)
     }
 
     /// Runs `command` through the shell with `text` on its standard input and waits for it. A person who
