@@ -79,10 +79,17 @@ public struct ConfigEditor {
         }
         let entry = layout.entries[index]
         let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
+        var first = entry.dashLine
         var last = lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn)
-        // A blank line before the entry and one after it would become two in a row: one goes with it.
-        if entry.dashLine > 0, lines.isBlank(entry.dashLine - 1), last + 1 < lines.count, lines.isBlank(last + 1) { last += 1 }
-        lines.remove(entry.dashLine...last)
+        // The blank line that separated the entry goes with it: with one on each side, the one after; for
+        // the last entry, the one before (where `append` puts it when entries are spaced out).
+        let blankBefore = first > 0 && lines.isBlank(first - 1)
+        if blankBefore, last + 1 < lines.count, lines.isBlank(last + 1) {
+            last += 1
+        } else if blankBefore, index == layout.entries.count - 1, last + 1 >= layout.blockEnd || !lines.isBlank(last + 1) {
+            first -= 1
+        }
+        lines.remove(first...last)
         text = lines.joined
     }
 

@@ -26,7 +26,9 @@ extension Feedctl {
         }
 
         struct Path: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print the configuration file and the state directory in use.")
+            static let configuration = CommandConfiguration(
+                abstract: "Print the configuration file and the state directory in use.",
+                discussion: "Example:\n  feedctl config path     (with $FEEDD_CONFIG, ~/.config/feedd/config.yaml or /etc/feedd/config.yaml)")
 
             @OptionGroup var options: StoreOptions
 

@@ -59,7 +59,11 @@ extension Feedctl {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Say whether feedd runs, since when, and how its feeds are doing.")
+            abstract: "Say whether feedd runs, since when, and how its feeds are doing.",
+            discussion: """
+                Example:
+                  feedctl status --config /etc/feedd/config.yaml
+                """)
 
         @OptionGroup var options: StoreOptions
 

@@ -235,6 +235,11 @@ struct ManageTests {
             for command in commands { #expect(script.stdout.contains(command), "\(shell) completion lacks \(command)") }
             #expect(script.stdout.contains("choose") && script.stdout.contains("purge"), "\(shell)")
         }
+        for command in commands + ["config check", "config path"] where command != "config" {
+            let help = try await Subprocess.run("feedctl", command.split(separator: " ").map(String.init) + ["--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Example"), "feedctl \(command) --help shows no example")
+        }
         let dump = try await Subprocess.run("feedctl", ["--experimental-dump-help"])
         let info = try #require(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
         let root = try #require(info["command"] as? [String: Any])
