@@ -164,6 +164,7 @@ public final class StreamingFeedParser {
         if repair.forbiddenCharacters > 0 {
             result.append("\(repair.forbiddenCharacters) control character(s) XML forbids dropped")
         }
+        if repair.nonCharacters > 0 { result.append("\(repair.nonCharacters) U+FFFE/U+FFFF character(s) XML forbids replaced by U+FFFD") }
         if repair.bareAmpersands > 0 { result.append("\(repair.bareAmpersands) unescaped \"&\" read as text") }
         if repair.unknownEntities > 0 { result.append("\(repair.unknownEntities) unknown entity reference(s) kept as text") }
         if repair.bareLessThans > 0 { result.append("\(repair.bareLessThans) \"<\" opening no tag read as text") }

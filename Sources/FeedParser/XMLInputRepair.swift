@@ -2,7 +2,8 @@ internal import CLibXML2
 
 /// Repairs the UTF-8 text of an XML document on its way into libxml2, chunk by chunk, so that the faults
 /// real feeds carry never cost the rest of the document:
-/// - bytes that are not UTF-8 become U+FFFD, and control characters XML forbids are dropped;
+/// - bytes that are not UTF-8 become U+FFFD, control characters XML forbids are dropped, and the
+///   non-characters U+FFFE and U+FFFF (valid UTF-8, not XML) become U+FFFD;
 /// - a bare `&` (as in `Salt & Pepper` or `?a=1&b=2`) becomes `&amp;`;
 /// - HTML named entities used without a DTD (`&eacute;`, `&rsquo;`, `&nbsp;`) become character references;
 ///   an unknown name is kept as literal text;
@@ -23,6 +24,7 @@ struct XMLInputRepair {
     /// How many repairs of each kind were made, for one warning per kind.
     private(set) var invalidBytes = 0
     private(set) var forbiddenCharacters = 0
+    private(set) var nonCharacters = 0
     private(set) var bareAmpersands = 0
     private(set) var unknownEntities = 0
     private(set) var bareLessThans = 0
@@ -90,17 +92,15 @@ struct XMLInputRepair {
                 forbiddenCharacters += 1
                 index += 1
                 runStart = index
+            case 0xEF where index + 2 < count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                // U+FFFE or U+FFFF, in the validated range or not: one U+FFFD, wherever chunks end.
+                flush(index)
+                output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                nonCharacters += 1
+                index += 3
+                runStart = index
             case 0xEF where index < validEnd:
-                // A whole three-byte sequence (the validated range never ends inside one).
-                if bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE {
-                    flush(index)
-                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
-                    forbiddenCharacters += 1
-                    index += 3
-                    runStart = index
-                } else {
-                    index += 3
-                }
+                index += 3  // a whole three-byte sequence: the validated range never ends inside one
             case 0x80...:
                 let length = Self.validUTF8Length(bytes, at: index)
                 if length > 0 {

@@ -29,7 +29,20 @@ struct EncodingTests {
             + "<item><title>Salt &amp; Pepper &#8217; ok</title></item></channel></rss>"
         let feed = try StreamingFeedParser.parse(Data(text.utf8), url: nil)
         #expect(feed.items.map(\.title) == ["a\u{FFFD}b\u{FFFD}c é", "Salt & Pepper \u{2019} ok"])
-        #expect(feed.warnings.contains { $0.contains("2 control character(s) XML forbids dropped") || $0.contains("XML forbids") })
+        #expect(feed.warnings.contains("2 U+FFFE/U+FFFF character(s) XML forbids replaced by U+FFFD"), "\(feed.warnings)")
+
+        // After a byte that is not UTF-8, and wherever a chunk ends, the result is the same.
+        var data = Data("<rss version=\"2.0\"><channel><item><title>x".utf8)
+        data.append(0xFF)
+        data.append(Data("y\u{FFFE}z &amp; é</title></item></channel></rss>".utf8))
+        let whole = try StreamingFeedParser.parse(data, url: nil)
+        #expect(whole.items.first?.title == "x\u{FFFD}y\u{FFFD}z & é")
+        for offset in 1..<data.count {
+            let parser = StreamingFeedParser(url: nil)
+            parser.append(data.prefix(offset))
+            parser.append(data.suffix(from: offset))
+            #expect(try parser.finish().items.first?.title == whole.items.first?.title, "split at \(offset)")
+        }
     }
 
     @Test func latin1LabelIsReadAsWindows1252() throws {
