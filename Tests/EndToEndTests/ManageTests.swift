@@ -99,6 +99,18 @@ struct ManageTests {
         #expect(unknown.stderr == "feedctl: no feed named nope in \(config)\n")
     }
 
+    @Test func onATerminalAddAsksWhichAdvertisedFeed() async throws {
+        let server = try Self.server()
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("config.yaml", Self.configText(server))
+        // `script` gives feedctl a terminal and types the answer the pipe brings.
+        let command = "printf '2\\n' | /usr/bin/script -qec '\(Subprocess.path("feedctl")) add \(server.url("/")) --config \(config)' /dev/null"
+        let run = try await Subprocess.runCommand("/bin/sh", ["-c", command])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("Add which one? [1-2]"), "\(run.stdout)")
+        #expect(try String(contentsOfFile: config, encoding: .utf8).contains("  - url: \(server.url("/releases.atom"))\n"))
+    }
+
     @Test func parallelAddsAllLandAndAByteOrderMarkStays() async throws {
         let server = try Self.server()
         let directory = try TemporaryDirectory()
@@ -222,6 +234,10 @@ struct ManageTests {
         let tall = try await Subprocess.runCommand("/usr/bin/script", ["-qec", list, "/dev/null"], environment: ["PAGER": pager, "LINES": "40", "NO_COLOR": "1"])
         #expect(!tall.stdout.contains("paged:"))
         #expect(tall.stdout.contains("7 unread item(s)"))
+        // A pager that is not installed: the text is printed as it is.
+        let missing = try await Subprocess.runCommand(
+            "/usr/bin/script", ["-qec", list, "/dev/null"], environment: ["PAGER": "/nonexistent/pager", "LINES": "4", "NO_COLOR": "1"])
+        #expect(missing.stdout.contains("7 unread item(s)"), "\(missing)")
         let piped = try await Subprocess.run("feedctl", ["list", "--config", config], environment: ["PAGER": pager, "LINES": "4"])
         #expect(!piped.stdout.contains("paged:"))
         #expect(piped.stdout.hasSuffix("7 unread item(s)\n"))
