@@ -1,3 +1,4 @@
+import FeedModel
 import Foundation
 import Yams
 
@@ -169,20 +170,11 @@ public struct ConfigEditor {
     /// Characters YAML reads as line breaks or drops (the line and paragraph separators, a BOM): never plain.
     private static let yamlBreaks: Set<Unicode.Scalar> = ["\u{2028}", "\u{2029}", "\u{FEFF}"]
 
+    /// A double-quoted scalar. YAML reads JSON's escapes in double quotes, so the JSON writer does the work
+    /// (controls, C1, the line and paragraph separators as `\uXXXX`); a BOM, which JSON may leave raw, is
+    /// escaped too.
     private static func quoted(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || Self.yamlBreaks.contains(scalar):
-                result += String(format: "\\u%04X", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONValue.string(value).serialized(indent: 0).replacingOccurrences(of: "\u{FEFF}", with: "\\uFEFF")
     }
 }
 
