@@ -28,7 +28,9 @@ let package = Package(
         ),
 
         .target(name: "FeedModel"),
-        .target(name: "FeedParser", dependencies: ["FeedModel", "CLibXML2"]),
+        .target(
+            name: "FeedParser", dependencies: ["FeedModel", "CLibXML2"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FeedFetcher", dependencies: ["CCurl"]),
         .target(name: "FeedStore", dependencies: ["FeedModel"]),
         .target(

@@ -4,11 +4,6 @@ import Foundation
 /// Builds a `ParsedFeed` from SAX events: recognises the format at the root element, then fills channel and
 /// item fields by `FieldTable`, resolving links against `xml:base` and the feed's own URL.
 final class FeedDocumentBuilder: SAXParserDelegate {
-    private struct Frame {
-        var name: QualifiedName
-        var base: URL?
-    }
-
     /// Text being collected for one field, with nested markup serialised back to HTML.
     private struct Capture {
         enum Target { case item(FieldRule), channel(ChannelField, rank: Int), atomAuthorName }
@@ -24,8 +19,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     private let feedURL: URL?
     private(set) var format: FeedFormat?
-    private(set) var rootName: QualifiedName?
-    private var stack: [Frame] = []
+    private(set) var rootName: ElementName?
+    /// The open elements, outermost first.
+    private var stack: [ElementName] = []
+    /// The `xml:base` URLs in scope, with the depth of the element that set each.
+    private var bases: [(depth: Int, url: URL?)] = []
     private var capture: Capture?
     // The text of the capture in progress lives outside `Capture` so that each SAX event appends in place
     // (no copy-out, copy-back of the struct); the buffer is reused from field to field.
@@ -61,14 +59,16 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     // MARK: - SAXParserDelegate
 
-    func startElement(_ name: QualifiedName, attributes: SAXAttributes) {
-        let parentBase = stack.last?.base ?? feedURL
-        var base = parentBase
-        if let xmlBase = attributes.value("base", namespace: Namespace.xml) {
-            base = URL(string: xmlBase, relativeTo: parentBase)?.absoluteURL ?? parentBase
+    /// The base for relative links at this point of the document.
+    private var base: URL? { bases.last?.url ?? feedURL }
+
+    func startElement(_ name: ElementName, attributes: SAXAttributes) {
+        if let xmlBase = attributes.xmlBase {
+            let parentBase = base
+            bases.append((stack.count + 1, URL(string: xmlBase, relativeTo: parentBase)?.absoluteURL ?? parentBase))
         }
-        let parent = stack.last?.name
-        stack.append(Frame(name: name, base: base))
+        let parent = stack.last
+        stack.append(name)
 
         if capture != nil {
             appendStartTag(name, attributes: attributes)
@@ -90,16 +90,19 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             return
         }
         if item != nil {
-            startItemChild(name, parent: parent, attributes: attributes, base: base)
+            startItemChild(name, parent: parent, attributes: attributes)
         } else if let parent, isChannelElement(parent) {
-            startChannelChild(name, attributes: attributes, base: base)
-        } else if let parent, stack.count >= 3, isChannelElement(stack[stack.count - 3].name) {
-            startChannelGrandchild(name, parent: parent, base: base)
+            startChannelChild(name, attributes: attributes)
+        } else if let parent, stack.count >= 3, isChannelElement(stack[stack.count - 3]) {
+            startChannelGrandchild(name, parent: parent)
         }
     }
 
-    func endElement(_ name: QualifiedName) {
-        defer { stack.removeLast() }
+    func endElement(_ name: ElementName) {
+        defer {
+            if let last = bases.last, last.depth == stack.count { bases.removeLast() }
+            stack.removeLast()
+        }
         if let current = capture {
             if stack.count > current.depth {
                 appendText("</\(name.local)>")
@@ -109,10 +112,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             finishCapture(current)
             return
         }
-        if inAtomAuthor, name.local == "author", Namespace.isAtom(name.namespace) { inAtomAuthor = false }
-        if let current = item, stack.count == itemDepth {
-            feed.items.append(current.build())
-            item = nil
+        if inAtomAuthor, name.local == "author", name.vocabulary.isAtom { inAtomAuthor = false }
+        if stack.count == itemDepth, let finished = item.take() {
+            feed.items.append(finished.build())
         }
     }
 
@@ -137,17 +139,17 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     // MARK: - Structure
 
-    private func recogniseRoot(_ name: QualifiedName, attributes: SAXAttributes) {
+    private func recogniseRoot(_ name: ElementName, attributes: SAXAttributes) {
         rootName = name
-        switch (name.namespace, name.local) {
-        case (Namespace.none, "rss"):
+        switch (name.vocabulary, name.local) {
+        case (.none, "rss"):
             let version = attributes.value("version") ?? ""
             format = version.hasPrefix("0.9") ? .rss09x : .rss20
-        case (Namespace.rdf, "RDF"):
+        case (.rdf, "RDF"):
             format = .rss10
-        case (Namespace.atom10, "feed"):
+        case (.atom10, "feed"):
             format = .atom10
-        case (Namespace.atom03, "feed"):
+        case (.atom03, "feed"):
             format = .atom03
         default:
             return
@@ -158,48 +160,48 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
     }
 
-    private func isItemElement(_ name: QualifiedName) -> Bool {
+    private func isItemElement(_ name: ElementName) -> Bool {
         guard item == nil else { return false }
         switch name.local {
-        case "item": return Namespace.isRSS(name.namespace)
-        case "entry": return Namespace.isAtom(name.namespace)
+        case "item": return name.vocabulary.isRSS
+        case "entry": return name.vocabulary.isAtom
         default: return false
         }
     }
 
-    private func isChannelElement(_ name: QualifiedName) -> Bool {
+    private func isChannelElement(_ name: ElementName) -> Bool {
         switch name.local {
         case "channel":
-            if name.namespace == Namespace.rss090 { format = .rss09x; feed.format = .rss09x }
-            return Namespace.isRSS(name.namespace)
-        case "feed": return Namespace.isAtom(name.namespace)
+            if name.vocabulary == .rss090 { format = .rss09x; feed.format = .rss09x }
+            return name.vocabulary.isRSS
+        case "feed": return name.vocabulary.isAtom
         default: return false
         }
     }
 
-    private func startItemChild(_ name: QualifiedName, parent: QualifiedName?, attributes: SAXAttributes, base: URL?) {
+    private func startItemChild(_ name: ElementName, parent: ElementName?, attributes: SAXAttributes) {
         let parentIsItem = stack.count - 1 == itemDepth
-        let parentIsMediaGroup = parent?.namespace == Namespace.media && parent?.local == "group"
+        let parentIsMediaGroup = parent?.vocabulary == .media && parent?.local == "group"
         let parentIsAtomAuthor = inAtomAuthor && parent?.local == "author"
 
         if parentIsAtomAuthor, name.local == "name" {
-            beginCapture(.atomAuthorName, attributes: attributes, base: base)
+            beginCapture(.atomAuthorName, attributes: attributes)
             return
         }
         // Enclosures and media.
-        switch (name.namespace, name.local) {
-        case (Namespace.media, "thumbnail"):
+        switch (name.vocabulary, name.local) {
+        case (.media, "thumbnail"):
             item?.offerThumbnail(attributes.value("url").flatMap { resolve($0, base: base) })
             return
-        case (Namespace.itunes, "image"):
+        case (.itunes, "image"):
             item?.offerImage(attributes.value("href").flatMap { resolve($0, base: base) })
             return
-        case (Namespace.none, "enclosure"):
+        case (.none, "enclosure"):
             if let url = attributes.value("url") {
                 item?.addEnclosure(resolve(url, base: base), type: attributes.value("type"), length: attributes.value("length"))
             }
             return
-        case (Namespace.media, "content"):
+        case (.media, "content"):
             if let url = attributes.value("url") {
                 item?.addEnclosure(resolve(url, base: base), type: attributes.value("type"), length: attributes.value("fileSize"))
             }
@@ -208,10 +210,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         guard parentIsItem || parentIsMediaGroup else { return }
 
-        if Namespace.isAtom(name.namespace) {
+        if name.vocabulary.isAtom {
             switch name.local {
             case "link":
-                atomLink(attributes: attributes, base: base, inItem: true)
+                atomLink(attributes: attributes, inItem: true)
                 return
             case "author":
                 inAtomAuthor = true
@@ -222,46 +224,45 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             default: break
             }
         }
-        guard let rule = FieldTable.itemRule(name) else { return }
-        if rule.field == .link, let current = item, current.linkRank <= rule.rank { return }
-        beginCapture(.item(rule), attributes: attributes, base: base)
+        guard let rule = name.itemRule else { return }
+        if rule.field == .link, let linkRank = item?.linkRank, linkRank <= rule.rank { return }
+        beginCapture(.item(rule), attributes: attributes)
         if rule.field == .id, name.local == "guid", let permaLink = attributes.value("isPermaLink") {
             capture?.isPermaLink = permaLink.lowercased() != "false"
         }
     }
 
-    private func startChannelChild(_ name: QualifiedName, attributes: SAXAttributes, base: URL?) {
+    private func startChannelChild(_ name: ElementName, attributes: SAXAttributes) {
         let field: (ChannelField, Int)?
-        switch (name.namespace, name.local) {
-        case (let ns, "title") where Namespace.isRSS(ns) || Namespace.isAtom(ns): field = (.title, 0)
-        case (let ns, "link") where Namespace.isRSS(ns): field = (.link, 0)
-        case (let ns, "link") where Namespace.isAtom(ns):
-            atomLink(attributes: attributes, base: base, inItem: false)
+        switch (name.vocabulary, name.local) {
+        case (let vocabulary, "title") where vocabulary.isRSS || vocabulary.isAtom: field = (.title, 0)
+        case (let vocabulary, "link") where vocabulary.isRSS: field = (.link, 0)
+        case (let vocabulary, "link") where vocabulary.isAtom:
+            atomLink(attributes: attributes, inItem: false)
             field = nil
-        case (let ns, "description") where Namespace.isRSS(ns): field = (.description, 0)
-        case (Namespace.atom10, "subtitle"), (Namespace.atom03, "tagline"): field = (.description, 0)
-        case (Namespace.none, "language"), (Namespace.dublinCore, "language"): field = (.language, 0)
-        case (Namespace.none, "lastBuildDate"), (Namespace.atom10, "updated"), (Namespace.atom03, "modified"),
-            (Namespace.dublinCore, "date"):
+        case (let vocabulary, "description") where vocabulary.isRSS: field = (.description, 0)
+        case (.atom10, "subtitle"), (.atom03, "tagline"): field = (.description, 0)
+        case (.none, "language"), (.dublinCore, "language"): field = (.language, 0)
+        case (.none, "lastBuildDate"), (.atom10, "updated"), (.atom03, "modified"), (.dublinCore, "date"):
             field = (.updated, 0)
-        case (Namespace.none, "pubDate"): field = (.updated, 1)
-        case (Namespace.atom10, "logo"): field = (.image, 1)
-        case (Namespace.atom10, "icon"): field = (.image, 2)
-        case (Namespace.itunes, "image"):
+        case (.none, "pubDate"): field = (.updated, 1)
+        case (.atom10, "logo"): field = (.image, 1)
+        case (.atom10, "icon"): field = (.image, 2)
+        case (.itunes, "image"):
             offerChannel(.image, rank: 1, attributes.value("href").flatMap { resolve($0, base: base) })
             field = nil
-        case (Namespace.none, "ttl"): field = (.ttl, 0)
-        case (Namespace.syndication, "updatePeriod"): field = (.updatePeriod, 0)
-        case (Namespace.syndication, "updateFrequency"): field = (.updateFrequency, 0)
+        case (.none, "ttl"): field = (.ttl, 0)
+        case (.syndication, "updatePeriod"): field = (.updatePeriod, 0)
+        case (.syndication, "updateFrequency"): field = (.updateFrequency, 0)
         default: field = nil
         }
         guard let (channelField, rank) = field, (channelRanks[channelField] ?? Int.max) > rank else { return }
-        beginCapture(.channel(channelField, rank: rank), attributes: attributes, base: base)
+        beginCapture(.channel(channelField, rank: rank), attributes: attributes)
     }
 
     /// Elements two levels below the channel: `image/url`, `skipHours/hour`, `skipDays/day`.
-    private func startChannelGrandchild(_ name: QualifiedName, parent: QualifiedName, base: URL?) {
-        guard Namespace.isRSS(name.namespace), Namespace.isRSS(parent.namespace) else { return }
+    private func startChannelGrandchild(_ name: ElementName, parent: ElementName) {
+        guard name.vocabulary.isRSS, parent.vocabulary.isRSS else { return }
         let field: ChannelField
         switch (parent.local, name.local) {
         case ("image", "url"): field = .image
@@ -269,11 +270,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         case ("skipDays", "day"): field = .skipDay
         default: return
         }
-        beginCapture(.channel(field, rank: 0), attributes: SAXAttributes.none, base: base)
+        beginCapture(.channel(field, rank: 0), attributes: SAXAttributes.none)
     }
 
     /// Atom `link`: `rel="alternate"` (or no rel) is the page, `rel="enclosure"` a media file.
-    private func atomLink(attributes: SAXAttributes, base: URL?, inItem: Bool) {
+    private func atomLink(attributes: SAXAttributes, inItem: Bool) {
         guard let href = attributes.value("href") else { return }
         let rel = attributes.value("rel") ?? "alternate"
         let type = attributes.value("type")
@@ -295,9 +296,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     // MARK: - Capture
 
-    private func beginCapture(_ target: Capture.Target, attributes: SAXAttributes, base: URL?) {
-        let type = (attributes.value("type") ?? "").lowercased()
-        let mode = (attributes.value("mode") ?? "").lowercased()
+    private func beginCapture(_ target: Capture.Target, attributes: SAXAttributes) {
+        let type = attributes.isEmpty ? "" : (attributes.value("type") ?? "").lowercased()
+        let mode = attributes.isEmpty ? "" : (attributes.value("mode") ?? "").lowercased()
         let isAtomText = format == .atom10 || format == .atom03
         capture = Capture(
             target: target, depth: stack.count, base: base,
@@ -307,7 +308,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         captureTruncated = false
     }
 
-    private func appendStartTag(_ name: QualifiedName, attributes: SAXAttributes) {
+    private func appendStartTag(_ name: ElementName, attributes: SAXAttributes) {
         var tag = "<" + name.local
         for (attribute, value) in attributes.all() {
             tag += " \(attribute)=\"" + value.replacingOccurrences(of: "&", with: "&amp;")
@@ -412,7 +413,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
         else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
+        return bytes.withUnsafeBufferPointer { UTF8Text.string(UnsafeBufferPointer(rebasing: $0[first...last])) }
     }
 
     /// `http://` or `https://` followed only by characters a URL may hold unescaped, with a host, and no

@@ -116,7 +116,7 @@ public final class StreamingFeedParser {
             pending = utf8
         case .xml:
             let builder = FeedDocumentBuilder(feedURL: url)
-            mode = .xml(SAXParser(delegate: builder), builder)
+            mode = .xml(SAXParser(delegate: builder, divertedText: repair.divertedText), builder)
             utf8.withUnsafeBufferPointer { feedRepaired($0, final: final) }
         }
     }
@@ -170,6 +170,7 @@ public final class StreamingFeedParser {
         if repair.bareLessThans > 0 { result.append("\(repair.bareLessThans) \"<\" opening no tag read as text") }
         if repair.strayEndTags > 0 { result.append("\(repair.strayEndTags) end tag(s) closing nothing dropped") }
         if repair.unclosedTags > 0 { result.append("\(repair.unclosedTags) unclosed element(s) closed") }
+        if repair.endsInCDATA { result.append("the document ends inside a CDATA section") }
         return result
     }
 

@@ -32,49 +32,49 @@ struct FieldRule {
 
 enum FieldTable {
     /// Text-valued children of an item or entry.
-    static func itemRule(_ name: QualifiedName) -> FieldRule? {
-        switch (name.namespace, name.local) {
-        case (Namespace.none, "title"), (Namespace.rss10, "title"), (Namespace.rss090, "title"),
-            (Namespace.atom10, "title"), (Namespace.atom03, "title"):
+    static func itemRule(_ vocabulary: Vocabulary, _ local: String) -> FieldRule? {
+        switch (vocabulary, local) {
+        case (.none, "title"), (.rss10, "title"), (.rss090, "title"),
+            (.atom10, "title"), (.atom03, "title"):
             return FieldRule(field: .title, rank: 0)
-        case (Namespace.dublinCore, "title"): return FieldRule(field: .title, rank: 1)
-        case (Namespace.media, "title"): return FieldRule(field: .title, rank: 2)
+        case (.dublinCore, "title"): return FieldRule(field: .title, rank: 1)
+        case (.media, "title"): return FieldRule(field: .title, rank: 2)
 
-        case (Namespace.none, "link"), (Namespace.rss10, "link"), (Namespace.rss090, "link"):
+        case (.none, "link"), (.rss10, "link"), (.rss090, "link"):
             return FieldRule(field: .link, rank: 0)
 
-        case (Namespace.none, "guid"), (Namespace.atom10, "id"), (Namespace.atom03, "id"):
+        case (.none, "guid"), (.atom10, "id"), (.atom03, "id"):
             return FieldRule(field: .id, rank: 0)
-        case (Namespace.dublinCore, "identifier"): return FieldRule(field: .id, rank: 1)
+        case (.dublinCore, "identifier"): return FieldRule(field: .id, rank: 1)
 
-        case (Namespace.none, "pubDate"), (Namespace.atom10, "published"), (Namespace.atom03, "issued"):
+        case (.none, "pubDate"), (.atom10, "published"), (.atom03, "issued"):
             return FieldRule(field: .published, rank: 0)
-        case (Namespace.dublinCore, "date"), (Namespace.dublinCoreTerms, "issued"):
+        case (.dublinCore, "date"), (.dublinCoreTerms, "issued"):
             return FieldRule(field: .published, rank: 1)
-        case (Namespace.dublinCoreTerms, "created"): return FieldRule(field: .published, rank: 2)
+        case (.dublinCoreTerms, "created"): return FieldRule(field: .published, rank: 2)
 
-        case (Namespace.atom10, "updated"), (Namespace.atom03, "modified"):
+        case (.atom10, "updated"), (.atom03, "modified"):
             return FieldRule(field: .updated, rank: 0)
-        case (Namespace.dublinCoreTerms, "modified"): return FieldRule(field: .updated, rank: 1)
+        case (.dublinCoreTerms, "modified"): return FieldRule(field: .updated, rank: 1)
 
-        case (Namespace.dublinCore, "creator"), (Namespace.none, "author"):
+        case (.dublinCore, "creator"), (.none, "author"):
             return FieldRule(field: .author, rank: 0)
-        case (Namespace.itunes, "author"): return FieldRule(field: .author, rank: 1)
+        case (.itunes, "author"): return FieldRule(field: .author, rank: 1)
 
-        case (Namespace.none, "description"), (Namespace.rss10, "description"), (Namespace.rss090, "description"),
-            (Namespace.atom10, "summary"), (Namespace.atom03, "summary"):
+        case (.none, "description"), (.rss10, "description"), (.rss090, "description"),
+            (.atom10, "summary"), (.atom03, "summary"):
             return FieldRule(field: .summary, rank: 0)
-        case (Namespace.itunes, "summary"): return FieldRule(field: .summary, rank: 1)
-        case (Namespace.media, "description"): return FieldRule(field: .summary, rank: 2)
-        case (Namespace.itunes, "subtitle"): return FieldRule(field: .summary, rank: 3)
+        case (.itunes, "summary"): return FieldRule(field: .summary, rank: 1)
+        case (.media, "description"): return FieldRule(field: .summary, rank: 2)
+        case (.itunes, "subtitle"): return FieldRule(field: .summary, rank: 3)
 
-        case (Namespace.content, "encoded"), (Namespace.atom10, "content"), (Namespace.atom03, "content"):
+        case (.content, "encoded"), (.atom10, "content"), (.atom03, "content"):
             return FieldRule(field: .content, rank: 0)
 
-        case (Namespace.none, "category"), (Namespace.dublinCore, "subject"):
+        case (.none, "category"), (.dublinCore, "subject"):
             return FieldRule(field: .category, rank: 0)
-        case (Namespace.itunes, "duration"): return FieldRule(field: .duration, rank: 0)
-        case (Namespace.itunes, "explicit"): return FieldRule(field: .explicit, rank: 0)
+        case (.itunes, "duration"): return FieldRule(field: .duration, rank: 0)
+        case (.itunes, "explicit"): return FieldRule(field: .explicit, rank: 0)
         default:
             return nil
         }

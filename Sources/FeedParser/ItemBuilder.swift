@@ -4,9 +4,13 @@ import Foundation
 /// Collects one item's fields as elements arrive, keeping for each field the value of the best rank.
 struct ItemBuilder {
     private var item = ParsedItem()
-    private var ranks: [ItemField: Int] = [:]
+    /// The rank of the value each single-valued field holds (`Int.max`: none yet).
+    private var titleRank = Int.max, idRank = Int.max, summaryRank = Int.max, contentRank = Int.max
+    private var publishedRank = Int.max, updatedRank = Int.max
     private(set) var linkRank = Int.max
     private var authorRank = Int.max
+    /// Lists longer than this are checked for duplicates through a set instead of by a linear search.
+    private static let linearSearchLimit = 16
     private var seenCategories: Set<String> = []
     private var seenEnclosures: Set<String> = []
 
@@ -21,13 +25,11 @@ struct ItemBuilder {
             }
             return
         }
-        guard rank < (ranks[field] ?? Int.max) else { return }
-        ranks[field] = rank
         switch field {
-        case .title: item.title = value
-        case .id: item.id = value
-        case .summary: item.summary = value
-        case .content: item.content = value
+        case .title where rank < titleRank: (titleRank, item.title) = (rank, value)
+        case .id where rank < idRank: (idRank, item.id) = (rank, value)
+        case .summary where rank < summaryRank: (summaryRank, item.summary) = (rank, value)
+        case .content where rank < contentRank: (contentRank, item.content) = (rank, value)
         default: break
         }
     }
@@ -66,9 +68,13 @@ struct ItemBuilder {
     }
 
     mutating func offerDate(_ field: ItemField, rank: Int, _ text: String) {
-        guard rank < (ranks[field] ?? Int.max), let date = FeedDate.parse(text) else { return }
-        ranks[field] = rank
-        if field == .published { item.published = date } else { item.updated = date }
+        if field == .published {
+            guard rank < publishedRank, let date = FeedDate.parse(text) else { return }
+            (publishedRank, item.published) = (rank, date)
+        } else {
+            guard rank < updatedRank, let date = FeedDate.parse(text) else { return }
+            (updatedRank, item.updated) = (rank, date)
+        }
     }
 
     mutating func offerLink(_ link: String?, rank: Int) {
@@ -78,20 +84,33 @@ struct ItemBuilder {
     }
 
     mutating func addCategory(_ category: String) {
-        guard !category.isEmpty, seenCategories.insert(category).inserted else { return }
+        guard !category.isEmpty,
+            Self.isNew(category, in: item.categories, seen: &seenCategories, limit: Self.linearSearchLimit)
+        else { return }
         item.categories.append(category)
     }
 
     mutating func addEnclosure(_ url: String?, type: String?, length: String?) {
-        guard let url, seenEnclosures.insert(url).inserted else { return }
+        guard let url, Self.isNew(url, in: item.enclosures.lazy.map(\.url), seen: &seenEnclosures, limit: Self.linearSearchLimit)
+        else { return }
         let size = length.flatMap { Int64(PlainText.trimmingASCIIWhitespace($0)) }.flatMap { $0 > 0 ? $0 : nil }
         item.enclosures.append(Enclosure(url: url, type: type?.isEmpty == false ? type : nil, length: size))
     }
 
+    /// Whether `value` is not among `values` yet (always the case from here on, once it returns true): a
+    /// linear search while the list is short, a set once it is long (a hostile item may carry thousands).
+    private static func isNew(
+        _ value: String, in values: some Collection<String>, seen: inout Set<String>, limit: Int
+    ) -> Bool {
+        let count = values.count
+        if count < limit { return !values.contains(value) }
+        if count == limit { seen = Set(values) }
+        return seen.insert(value).inserted
+    }
+
     /// The finished item. Atom's `updated` stands in for a missing publication date (rank 3 in `FieldTable`).
-    func build() -> ParsedItem {
-        var result = item
-        if result.published == nil, let updated = result.updated { result.published = updated }
-        return result
+    consuming func build() -> ParsedItem {
+        if item.published == nil, let updated = item.updated { item.published = updated }
+        return item
     }
 }

@@ -14,8 +14,35 @@ enum Namespace {
     static let xml = "http://www.w3.org/XML/1998/namespace"
     static let xhtml = "http://www.w3.org/1999/xhtml"
     static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
+}
 
-    /// Namespaces whose `item` / `entry` / `channel` elements are RSS or Atom structure.
-    static func isRSS(_ uri: String) -> Bool { uri == none || uri == rss10 || uri == rss090 }
-    static func isAtom(_ uri: String) -> Bool { uri == atom10 || uri == atom03 }
+/// The vocabulary of an element, from its namespace URI: what the field tables switch on.
+enum Vocabulary {
+    case none, rss10, rss090, rdf, atom10, atom03, content, dublinCore, dublinCoreTerms, media, itunes, xml, xhtml
+    case syndication, other
+
+    init(uri: String) {
+        switch uri {
+        case Namespace.none: self = .none
+        case Namespace.rss10: self = .rss10
+        case Namespace.rss090: self = .rss090
+        case Namespace.rdf: self = .rdf
+        case Namespace.atom10: self = .atom10
+        case Namespace.atom03: self = .atom03
+        case Namespace.content: self = .content
+        case Namespace.dublinCore: self = .dublinCore
+        case Namespace.dublinCoreTerms: self = .dublinCoreTerms
+        case Namespace.media: self = .media
+        case Namespace.itunes: self = .itunes
+        case Namespace.xml: self = .xml
+        case Namespace.xhtml: self = .xhtml
+        case Namespace.syndication: self = .syndication
+        default: self = .other
+        }
+    }
+
+    /// Vocabularies whose `item` / `channel` elements are RSS structure.
+    var isRSS: Bool { self == .none || self == .rss10 || self == .rss090 }
+    /// Vocabularies whose `entry` / `feed` elements are Atom structure.
+    var isAtom: Bool { self == .atom10 || self == .atom03 }
 }

@@ -124,7 +124,7 @@ private final class OutlineReader: SAXParserDelegate {
     /// For each open outline: the folder name it adds (nil for a feed or an untitled outline).
     private var openOutlines: [String?] = []
 
-    func startElement(_ name: QualifiedName, attributes: SAXAttributes) {
+    func startElement(_ name: ElementName, attributes: SAXAttributes) {
         if name.local == "opml" && openOutlines.isEmpty { sawRoot = true }
         guard sawRoot, name.local == "outline" else { return }
         let title = Self.clean(attributes.value("text") ?? attributes.value("title"))
@@ -151,7 +151,7 @@ private final class OutlineReader: SAXParserDelegate {
         }
     }
 
-    func endElement(_ name: QualifiedName) {
+    func endElement(_ name: ElementName) {
         if name.local == "outline", !openOutlines.isEmpty { openOutlines.removeLast() }
     }
 

@@ -1,10 +1,22 @@
 import Foundation
 internal import CLibXML2
 
-/// An element name: its namespace URI (empty when none) and local name.
-struct QualifiedName: Hashable {
-    var namespace: String
-    var local: String
+/// An element name: its namespace URI (empty when none) and local name, interned by the parser (one instance
+/// per distinct name in a document) and classified once, so that no element costs a string comparison
+/// against the vocabularies feedd knows.
+final class ElementName {
+    let namespace: String
+    let local: String
+    let vocabulary: Vocabulary
+    /// The item field an element of this name fills, per `FieldTable`.
+    let itemRule: FieldRule?
+
+    init(namespace: String, local: String) {
+        self.namespace = namespace
+        self.local = local
+        vocabulary = Vocabulary(uri: namespace)
+        itemRule = FieldTable.itemRule(vocabulary, local)
+    }
 }
 
 /// Attributes of one start tag, read lazily from libxml2's buffer during the callback.
@@ -14,6 +26,11 @@ struct SAXAttributes {
 
     /// No attributes, for elements whose attributes are not read.
     static var none: SAXAttributes { SAXAttributes(raw: nil, count: 0) }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// `xml:base`, which any element may carry.
+    var xmlBase: String? { count == 0 ? nil : value("base", namespace: Namespace.xml) }
 
     /// The value of the attribute with this local name and namespace URI (empty: no namespace).
     func value(_ local: String, namespace: String = "") -> String? {
@@ -30,7 +47,7 @@ struct SAXAttributes {
     }
 
     /// Compares a NUL-terminated libxml2 string (nil: empty) with a Swift string, without allocating.
-    private static func equals(_ pointer: UnsafePointer<xmlChar>?, _ text: String) -> Bool {
+    fileprivate static func equals(_ pointer: UnsafePointer<xmlChar>?, _ text: String) -> Bool {
         guard let pointer else { return text.isEmpty }
         var index = 0
         for byte in text.utf8 {
@@ -95,8 +112,8 @@ struct SAXAttributes {
 
 /// What the SAX parser reports, in document order.
 protocol SAXParserDelegate: AnyObject {
-    func startElement(_ name: QualifiedName, attributes: SAXAttributes)
-    func endElement(_ name: QualifiedName)
+    func startElement(_ name: ElementName, attributes: SAXAttributes)
+    func endElement(_ name: ElementName)
     func characters(_ text: UnsafeBufferPointer<UInt8>)
 }
 
@@ -109,9 +126,12 @@ final class SAXParser {
     private var context: xmlParserCtxtPtr?
     /// The owner keeps the delegate alive for the parser's lifetime (unowned: no weak-reference cost per event).
     private unowned(unsafe) let delegate: SAXParserDelegate
-    private var names: [UnsafeRawPointer: String] = [:]
+    /// Text taken out of the document before it reached libxml2, delivered at its markers.
+    private let divertedText: DivertedText?
+    private var names: [NameKey: ElementName] = [:]
+    /// The elements open at this point, outermost first, with the libxml2 name pointers they were seen with.
+    private var openElements: [(key: NameKey, name: ElementName)] = []
     private var characterBytes = 0
-    private var depth = 0
     private var characterBudget = ParserLimits.maxExpansionBytes
     /// Messages libxml2 reported (first few of them), in order.
     private(set) var errors: [String] = []
@@ -124,9 +144,10 @@ final class SAXParser {
             | XML_PARSE_COMPACT.rawValue)
     private static let maxRecordedErrors = 20
 
-    init(delegate: SAXParserDelegate) {
+    init(delegate: SAXParserDelegate, divertedText: DivertedText? = nil) {
         Self.installEntityLoader
         self.delegate = delegate
+        self.divertedText = divertedText
         var handler = xmlSAXHandler()
         xmlSAXVersion(&handler, 2)
         handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
@@ -144,7 +165,10 @@ final class SAXParser {
         handler.cdataBlock = handler.characters
         handler.ignorableWhitespace = handler.characters
         handler.comment = nil
-        handler.processingInstruction = nil
+        handler.processingInstruction = { context, target, data in
+            guard let parser = SAXParser.from(context), let target else { return }
+            parser.processingInstruction(target, data)
+        }
         handler.externalSubset = nil
         handler.resolveEntity = { _, _, _ in nil }
         // Parser errors reach the structured handler with the parser context as user data.
@@ -197,33 +221,41 @@ final class SAXParser {
         return Unmanaged<SAXParser>.fromOpaque(owner).takeUnretainedValue()
     }
 
-    /// libxml2 interns names in its dictionary, so a pointer identifies a name for the parser's lifetime.
-    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String {
-        guard let pointer else { return "" }
-        let key = UnsafeRawPointer(pointer)
+    /// libxml2 interns names in its dictionary, so a pair of pointers identifies a name for the parser's lifetime.
+    private struct NameKey: Hashable {
+        let namespace: UnsafeRawPointer?
+        let local: UnsafeRawPointer
+    }
+
+    private func internedName(_ key: NameKey) -> ElementName {
         if let known = names[key] { return known }
-        let text = String(cString: pointer)
-        names[key] = text
-        return text
+        let name = ElementName(
+            namespace: key.namespace.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "",
+            local: String(cString: key.local.assumingMemoryBound(to: CChar.self)))
+        names[key] = name
+        return name
     }
 
     private func startElement(
         _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int
     ) {
-        depth += 1
-        if depth > ParserLimits.maxDepth {
+        if openElements.count >= ParserLimits.maxDepth {
             stop(.limitExceeded(detail: "elements nested deeper than \(ParserLimits.maxDepth) levels"))
             return
         }
-        delegate.startElement(
-            QualifiedName(namespace: name(uri), local: name(localName)),
-            attributes: SAXAttributes(raw: attributes, count: count))
+        let key = NameKey(namespace: uri.map(UnsafeRawPointer.init), local: UnsafeRawPointer(localName))
+        let name = internedName(key)
+        openElements.append((key, name))
+        delegate.startElement(name, attributes: SAXAttributes(raw: attributes, count: count))
     }
 
     private func endElement(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) {
-        depth -= 1
-        delegate.endElement(QualifiedName(namespace: name(uri), local: name(localName)))
+        let key = NameKey(namespace: uri.map(UnsafeRawPointer.init), local: UnsafeRawPointer(localName))
+        // libxml2 closes elements in the order it opened them, so the name is the innermost open one's.
+        let name = openElements.last.flatMap { $0.key == key ? $0.name : nil } ?? internedName(key)
+        if !openElements.isEmpty { openElements.removeLast() }
+        delegate.endElement(name)
     }
 
     private func characters(_ text: UnsafePointer<xmlChar>, _ length: Int) {
@@ -234,6 +266,15 @@ final class SAXParser {
             return
         }
         delegate.characters(UnsafeBufferPointer(start: text, count: length))
+    }
+
+    /// A marker of `divertedText` (with the right token) stands for its next piece of text; any other
+    /// processing instruction means nothing to a feed.
+    private func processingInstruction(_ target: UnsafePointer<xmlChar>, _ data: UnsafePointer<xmlChar>?) {
+        guard let divertedText, let data, SAXAttributes.equals(target, DivertedText.target),
+            SAXAttributes.equals(data, divertedText.token)
+        else { return }
+        divertedText.deliverNext { delegate.characters($0) }
     }
 
     private func stop(_ error: FeedParseError) {

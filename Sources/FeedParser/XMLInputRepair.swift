@@ -10,8 +10,9 @@ internal import CLibXML2
 /// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped;
 /// - a `<` that opens no tag becomes `&lt;`; an end tag that closes nothing open is dropped; elements left
 ///   open inside a closing one (unescaped `<p>`, `<br>`) are closed there.
-/// CDATA sections and comments pass through untouched apart from the encoding repairs. Entities the
-/// document declares itself are left for libxml2.
+/// Comments pass through untouched apart from the encoding repairs; so do the contents of CDATA sections,
+/// which are taken out of the document (`DivertedText`). Entities the document declares itself are left
+/// for libxml2.
 ///
 /// libxml2 could recover from some of these, but after the first well-formedness error it stops delivering
 /// entity references at all (even `&amp;`), so the rest of the feed would lose characters.
@@ -19,6 +20,10 @@ struct XMLInputRepair {
     private enum Section { case markup, cdata, comment }
 
     private var section = Section.markup
+    /// Where the output of the CDATA section in progress starts, in the output of the current call.
+    private var cdataStart = 0
+    /// Where CDATA contents go.
+    let divertedText = DivertedText()
     private var carry: [UInt8] = []
     private var declaredEntities: Set<[UInt8]> = []
     /// How many repairs of each kind were made, for one warning per kind.
@@ -30,6 +35,8 @@ struct XMLInputRepair {
     private(set) var bareLessThans = 0
     private(set) var strayEndTags = 0
     private(set) var unclosedTags = 0
+    /// Whether the document ended inside a CDATA section.
+    private(set) var endsInCDATA = false
     /// Names of the elements open at this point of the document, outermost first.
     private var openElements: [[UInt8]] = []
 
@@ -45,6 +52,7 @@ struct XMLInputRepair {
     /// Appends the repaired form of `input` to `output`. Undecidable bytes at the end wait for the next chunk
     /// unless `final`.
     mutating func repair(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        if section == .cdata { cdataStart = output.count }
         if carry.isEmpty {
             process(input, final: final, into: &output)
         } else {
@@ -53,6 +61,20 @@ struct XMLInputRepair {
             carry.removeAll(keepingCapacity: true)
             joined.withUnsafeBufferPointer { process($0, final: final, into: &output) }
         }
+        // A section that goes on in the next chunk: this chunk's part of it is one piece of text.
+        if section == .cdata {
+            divertCDATA(&output)
+            if final { endsInCDATA = true }
+        }
+    }
+
+    /// Replaces the CDATA text written since `cdataStart` by the marker of `divertedText`.
+    private mutating func divertCDATA(_ output: inout [UInt8]) {
+        guard output.count > cdataStart else { return }
+        output.withUnsafeBufferPointer { divertedText.divert(UnsafeBufferPointer(rebasing: $0[cdataStart...])) }
+        output.removeSubrange(cdataStart...)
+        output.append(contentsOf: divertedText.marker)
+        cdataStart = output.count
     }
 
     private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
@@ -60,9 +82,8 @@ struct XMLInputRepair {
         // Read once: a static's lazy-initialisation check would cost on every access.
         let (markupPlain, cdataPlain, commentPlain) = (Self.markupPlain, Self.cdataPlain, Self.commentPlain)
         let count = bytes.count
-        // Up to here the bytes are valid UTF-8 (checked at once, by the standard library): there a byte
-        // ≥ 0x80 needs no look of its own.
-        let validEnd = Self.validUTF8Prefix(bytes)
+        // Up to here the bytes are valid UTF-8 (checked at once): there a byte ≥ 0x80 needs no look of its own.
+        let validEnd = UTF8Text.validPrefixLength(bytes)
         var index = 0
         var runStart = 0
         @inline(__always) func flush(_ end: Int) {
@@ -123,7 +144,15 @@ struct XMLInputRepair {
                     carry = Array(bytes[index...])
                     return
                 }
-                if matched { section = .markup; index += 3 } else { index += 1 }
+                if matched {
+                    flush(index)
+                    divertCDATA(&output)
+                    section = .markup
+                    index += 3
+                    runStart = index
+                } else {
+                    index += 1
+                }
             case UInt8(ascii: "-") where section == .comment:
                 guard let matched = Self.match(bytes, at: index, "-->", final: final) else {
                     flush(index)
@@ -207,7 +236,7 @@ struct XMLInputRepair {
         guard let isCDATA = Self.match(bytes, at: index, "<![CDATA[", final: final) else { return nil }
         if isCDATA {
             section = .cdata
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 9]))
+            cdataStart = output.count
             return 9
         }
         guard let isComment = Self.match(bytes, at: index, "<!--", final: final) else { return nil }
@@ -348,16 +377,6 @@ struct XMLInputRepair {
             index += 16
         }
         return index
-    }
-
-    /// How many leading bytes of `bytes` are valid UTF-8 (a sequence cut by the end of the chunk is not).
-    private static func validUTF8Prefix(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        do throws(UTF8.ValidationError) {
-            _ = try UTF8Span(validating: bytes.span)
-            return bytes.count
-        } catch {
-            return error.byteOffsets.lowerBound
-        }
     }
 
     /// Bytes that need no look, per section: printable ASCII and tab/newline, other than the bytes that can

@@ -78,3 +78,45 @@ extension HostileFeedTests {
         #expect(over.warnings.contains("1 field(s) longer than 8 MiB were cut"))
     }
 }
+
+/// CDATA contents bypass libxml2 (`DivertedText`): a processing instruction stands in their place.
+extension HostileFeedTests {
+    @Test func aDocumentCannotForgeTheMarkerThatStandsForCDATA() throws {
+        // Instructions with the marker's target, with and without a guessed token, carry no text and move none.
+        let document = """
+            <rss version="2.0"><channel><item><title>t</title>
+            <description>a<?feedd-cdata 0000000000000000?>b<![CDATA[<i>c</i>]]><?feedd-cdata?>d<![CDATA[]]>e</description>
+            </item><item><title><![CDATA[second]]></title></item></channel></rss>
+            """
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect(feed.items.map(\.summary) == ["ab<i>c</i>de", nil])
+        #expect(feed.items.map(\.title) == ["t", "second"])
+    }
+
+    @Test func cdataLongerThanAChunkArrivesWholeWhateverTheChunks() throws {
+        let body = String(repeating: "« données » <b>&</b> ]] ] > 😀 ", count: 12_000) + "fin"  // ~450 KB
+        let document = Data("<rss version=\"2.0\"><channel><item><description><![CDATA[\(body)]]></description></item></channel></rss>".utf8)
+        let whole = try StreamingFeedParser.parse(document, url: nil).items.first?.summary
+        let wholeIsRight = whole == body  // compared outside #expect, which would print both 450 KB values
+        #expect(wholeIsRight, "\(whole?.utf8.count ?? 0) bytes instead of \(body.utf8.count)")
+        for chunkSize in [1, 7, 4096, 65_537] {
+            let parser = StreamingFeedParser(url: nil)
+            var offset = 0
+            while offset < document.count {
+                parser.append(document.subdata(in: offset..<min(document.count, offset + chunkSize)))
+                offset += chunkSize
+            }
+            let feed = try parser.finish()
+            let sameAsWhole = feed.items.first?.summary == whole
+            #expect(sameAsWhole, "chunks of \(chunkSize) bytes")
+            #expect(feed.warnings.isEmpty)
+        }
+    }
+
+    @Test func aDocumentEndingInsideCDATASaysSo() throws {
+        let document = "<rss version=\"2.0\"><channel><item><title>kept</title></item><item><description><![CDATA[cut he"
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect(feed.items.map(\.title) == ["kept"])
+        #expect(feed.warnings.contains("the document ends inside a CDATA section"))
+    }
+}
