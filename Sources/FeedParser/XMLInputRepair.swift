@@ -10,9 +10,11 @@ internal import CLibXML2
 /// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped;
 /// - a `<` that opens no tag becomes `&lt;`; an end tag that closes nothing open is dropped; elements left
 ///   open inside a closing one (unescaped `<p>`, `<br>`) are closed there.
-/// Comments pass through untouched apart from the encoding repairs; so do the contents of CDATA sections,
-/// which are taken out of the document (`DivertedText`). Entities the document declares itself are left
-/// for libxml2.
+/// Comments and CDATA sections pass through untouched apart from the encoding repairs. Entities the document
+/// declares itself are left for libxml2.
+///
+/// CDATA sections, and element text that holds references or non-ASCII characters, then go to the SAX layer
+/// directly (`DivertedText`) with a marker in their place; libxml2 reads the markup.
 ///
 /// libxml2 could recover from some of these, but after the first well-formedness error it stops delivering
 /// entity references at all (even `&amp;`), so the rest of the feed would lose characters.
@@ -20,9 +22,13 @@ struct XMLInputRepair {
     private enum Section { case markup, cdata, comment }
 
     private var section = Section.markup
-    /// Where the output of the CDATA section in progress starts, in the output of the current call.
-    private var cdataStart = 0
-    /// Where CDATA contents go.
+    /// Where the text to divert starts in the output of the current call: the CDATA section in progress, or
+    /// the element text since the last tag; nil outside the root element and inside declarations.
+    private var pieceStart: Int?
+    /// Whether the text since `pieceStart` holds a reference, or one to an entity the document declares.
+    private var pieceHasReference = false
+    private var pieceHasDeclaredEntity = false
+    /// Where diverted text goes.
     let divertedText = DivertedText()
     private var carry: [UInt8] = []
     private var declaredEntities: Set<[UInt8]> = []
@@ -52,29 +58,81 @@ struct XMLInputRepair {
     /// Appends the repaired form of `input` to `output`. Undecidable bytes at the end wait for the next chunk
     /// unless `final`.
     mutating func repair(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
-        if section == .cdata { cdataStart = output.count }
+        if pieceStart != nil { pieceStart = output.count }
         if carry.isEmpty {
-            process(input, final: final, into: &output)
+            processHoldingCR(input, final: final, into: &output)
         } else {
             var joined = carry
             joined.append(contentsOf: input)
             carry.removeAll(keepingCapacity: true)
-            joined.withUnsafeBufferPointer { process($0, final: final, into: &output) }
+            joined.withUnsafeBufferPointer { processHoldingCR($0, final: final, into: &output) }
         }
-        // A section that goes on in the next chunk: this chunk's part of it is one piece of text.
-        if section == .cdata {
-            divertCDATA(&output)
+        // Text that goes on in the next chunk: this chunk's part of it is one piece.
+        switch section {
+        case .cdata:
+            divertPiece(&output, decodingReferences: false)
             if final { endsInCDATA = true }
+        case .markup:
+            divertPiece(&output, decodingReferences: true)
+        case .comment:
+            break
         }
     }
 
-    /// Replaces the CDATA text written since `cdataStart` by the marker of `divertedText`.
-    private mutating func divertCDATA(_ output: inout [UInt8]) {
-        guard output.count > cdataStart else { return }
-        output.withUnsafeBufferPointer { divertedText.divert(UnsafeBufferPointer(rebasing: $0[cdataStart...])) }
-        output.removeSubrange(cdataStart...)
+    /// A CR at the end of a chunk waits for the next one: with the LF that may follow it is one line end,
+    /// whichever piece of text it lands in.
+    private mutating func processHoldingCR(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
+        guard !final, bytes.last == UInt8(ascii: "\r") else {
+            process(bytes, final: final, into: &output)
+            return
+        }
+        process(UnsafeBufferPointer(rebasing: bytes.dropLast()), final: false, into: &output)
+        carry.append(UInt8(ascii: "\r"))
+    }
+
+    /// Starts collecting the element text that follows (none outside the root element).
+    private mutating func startPiece(at position: Int) {
+        pieceStart = openElements.isEmpty ? nil : position
+        pieceHasReference = false
+        pieceHasDeclaredEntity = false
+    }
+
+    /// Replaces the text written since `pieceStart` by the marker of `divertedText`, unless it is element text
+    /// libxml2 reads as fast itself (plain ASCII without references) or must read (a reference to an entity the
+    /// document declares).
+    private mutating func divertPiece(_ output: inout [UInt8], decodingReferences: Bool) {
+        guard let start = pieceStart, output.count > start else { return }
+        defer {
+            pieceStart = output.count
+            pieceHasReference = false
+            pieceHasDeclaredEntity = false
+        }
+        let keep = output.withUnsafeBufferPointer { all in
+            let text = UnsafeBufferPointer(rebasing: all[start...])
+            if decodingReferences && (pieceHasDeclaredEntity || (!pieceHasReference && Self.isASCII(text))) {
+                return true
+            }
+            divertedText.divert(text, decodingReferences: decodingReferences)
+            return false
+        }
+        guard !keep else { return }
+        output.removeSubrange(start...)
         output.append(contentsOf: divertedText.marker)
-        cdataStart = output.count
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 
     private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
@@ -92,8 +150,9 @@ struct XMLInputRepair {
         while index < count {
             // Most bytes are plain text for the current section: skip them with one table lookup each.
             let plain = section == .cdata ? cdataPlain : section == .markup ? markupPlain : commentPlain
-            let specials = section == .cdata ? (UInt8(ascii: "]"), UInt8(ascii: "]"))
-                : section == .markup ? (UInt8(ascii: "&"), UInt8(ascii: "<")) : (UInt8(ascii: "-"), UInt8(ascii: "-"))
+            let specials = section == .cdata ? (UInt8(ascii: "]"), UInt8(ascii: "]"), UInt8(ascii: "]"))
+                : section == .markup ? (UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: "]"))
+                : (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "-"))
             if index < validEnd {
                 // 0xEF still gets a look: it leads U+FFFE and U+FFFF, valid UTF-8 but not XML characters.
                 index = Self.skipPlainBlocks(bytes, from: index, end: validEnd, specials: specials, highIsPlain: true)
@@ -146,8 +205,25 @@ struct XMLInputRepair {
                 }
                 if matched {
                     flush(index)
-                    divertCDATA(&output)
+                    divertPiece(&output, decodingReferences: false)
                     section = .markup
+                    startPiece(at: output.count)
+                    index += 3
+                    runStart = index
+                } else {
+                    index += 1
+                }
+            case UInt8(ascii: "]") where section == .markup:
+                // `]]>` may not stand in element text: libxml2 would drop part of it.
+                guard let matched = Self.match(bytes, at: index, "]]>", final: final) else {
+                    flush(index)
+                    carry = Array(bytes[index...])
+                    return
+                }
+                if matched && pieceStart != nil {
+                    flush(index)
+                    output.append(contentsOf: "]]&gt;".utf8)
+                    pieceHasReference = true
                     index += 3
                     runStart = index
                 } else {
@@ -159,9 +235,18 @@ struct XMLInputRepair {
                     carry = Array(bytes[index...])
                     return
                 }
-                if matched { section = .markup; index += 3 } else { index += 1 }
+                if matched {
+                    flush(index + 3)
+                    section = .markup
+                    startPiece(at: output.count)
+                    index += 3
+                    runStart = index
+                } else {
+                    index += 1
+                }
             case UInt8(ascii: "<") where section == .markup:
                 flush(index)
+                divertPiece(&output, decodingReferences: true)
                 guard let consumed = markup(bytes, at: index, final: final, into: &output) else {
                     carry = Array(bytes[index...])
                     return
@@ -214,6 +299,7 @@ struct XMLInputRepair {
         if isEnd {
             guard let depth = openElements.lastIndex(of: name) else {
                 strayEndTags += 1
+                startPiece(at: output.count)
                 return consumed
             }
             for unclosed in openElements[(depth + 1)...].reversed() {
@@ -225,6 +311,7 @@ struct XMLInputRepair {
             openElements.append(name)
         }
         output.append(contentsOf: tag)
+        startPiece(at: output.count)
         return consumed
     }
 
@@ -236,10 +323,11 @@ struct XMLInputRepair {
         guard let isCDATA = Self.match(bytes, at: index, "<![CDATA[", final: final) else { return nil }
         if isCDATA {
             section = .cdata
-            cdataStart = output.count
+            pieceStart = output.count
             return 9
         }
         guard let isComment = Self.match(bytes, at: index, "<!--", final: final) else { return nil }
+        pieceStart = nil
         if isComment {
             section = .comment
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]))
@@ -268,6 +356,7 @@ struct XMLInputRepair {
 
     private mutating func lessThanAsText(into output: inout [UInt8]) -> Int {
         bareLessThans += 1
+        pieceHasReference = true
         output.append(contentsOf: Array("&lt;".utf8))
         return 1
     }
@@ -318,7 +407,10 @@ struct XMLInputRepair {
                 return bareAmpersand(into: &output)
             }
             if Self.isXMLCharacter(value) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index...position]))
+                pieceHasReference = true
+                // `&#X…;` is how HTML, not XML, writes it.
+                output.append(contentsOf: hex ? "&#x".utf8 : "&#".utf8)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[digitsStart...position]))
             } else {
                 forbiddenCharacters += 1
             }
@@ -334,12 +426,18 @@ struct XMLInputRepair {
         }
         let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<position])
         let consumed = position + 1 - index
-        if Self.isPredefined(name) || declaredEntities.contains(Array(name)) {
+        if Self.isPredefined(name) {
+            pieceHasReference = true
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + consumed]))
+        } else if declaredEntities.contains(Array(name)) {
+            pieceHasDeclaredEntity = true
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + consumed]))
         } else if let scalar = Self.htmlEntity(name) {
+            pieceHasReference = true
             output.append(contentsOf: Array("&#\(scalar);".utf8))
         } else {
             unknownEntities += 1
+            pieceHasReference = true
             output.append(contentsOf: Array("&amp;".utf8))
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[nameStart...position]))
         }
@@ -348,16 +446,17 @@ struct XMLInputRepair {
 
     private mutating func bareAmpersand(into output: inout [UInt8]) -> Int {
         bareAmpersands += 1
+        pieceHasReference = true
         output.append(contentsOf: Array("&amp;".utf8))
         return 1
     }
 
     // MARK: - Byte classes
 
-    /// Skips 16-byte blocks that hold only printable ASCII (and tab, newline) other than the two `specials`,
+    /// Skips 16-byte blocks that hold only printable ASCII (and tab, newline) other than the three `specials`,
     /// with vector compares; returns the start of the first block that needs a closer look.
     private static func skipPlainBlocks(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int, specials: (UInt8, UInt8), highIsPlain: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, end: Int, specials: (UInt8, UInt8, UInt8), highIsPlain: Bool
     ) -> Int {
         guard let base = bytes.baseAddress else { return start }
         var index = start
@@ -366,13 +465,14 @@ struct XMLInputRepair {
         let nonCharacterLead = SIMD16<UInt8>(repeating: 0xEF)
         let first = SIMD16<UInt8>(repeating: specials.0)
         let second = SIMD16<UInt8>(repeating: specials.1)
+        let third = SIMD16<UInt8>(repeating: specials.2)
         let newline = SIMD16<UInt8>(repeating: 0x0A)
         while index + 16 <= end {
             let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
             let control = (block .< space) .& (block .!= newline)
             // In a validated range only 0xEF, which may lead U+FFFE or U+FFFF, stops among the high bytes.
             let highStop = highIsPlain ? block .== nonCharacterLead : block .>= high
-            let stop = control .| highStop .| (block .== first) .| (block .== second)
+            let stop = control .| highStop .| (block .== first) .| (block .== second) .| (block .== third)
             if any(stop) { break }
             index += 16
         }
@@ -381,7 +481,7 @@ struct XMLInputRepair {
 
     /// Bytes that need no look, per section: printable ASCII and tab/newline, other than the bytes that can
     /// start something there (`&` and `<` in markup, `]` in CDATA, `-` in comments).
-    private static let markupPlain = plainTable(special: "&<")
+    private static let markupPlain = plainTable(special: "&<]")
     private static let cdataPlain = plainTable(special: "]")
     private static let commentPlain = plainTable(special: "-")
 

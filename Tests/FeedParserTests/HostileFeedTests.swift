@@ -85,7 +85,7 @@ extension HostileFeedTests {
         // Instructions with the marker's target, with and without a guessed token, carry no text and move none.
         let document = """
             <rss version="2.0"><channel><item><title>t</title>
-            <description>a<?feedd-cdata 0000000000000000?>b<![CDATA[<i>c</i>]]><?feedd-cdata?>d<![CDATA[]]>e</description>
+            <description>a<?feedd-text 0000000000000000?>b<![CDATA[<i>c</i>]]><?feedd-text?>d<![CDATA[]]>e</description>
             </item><item><title><![CDATA[second]]></title></item></channel></rss>
             """
         let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
@@ -118,5 +118,47 @@ extension HostileFeedTests {
         let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
         #expect(feed.items.map(\.title) == ["kept"])
         #expect(feed.warnings.contains("the document ends inside a CDATA section"))
+    }
+}
+
+/// Element text with references or non-ASCII characters is decoded by feedd (`DivertedText`); text with a
+/// reference to an entity the document declares is still read by libxml2. Both must give the same text.
+extension HostileFeedTests {
+    static func description(of document: String) throws -> String? {
+        try StreamingFeedParser.parse(Data(document.utf8), url: nil).items.first?.summary
+    }
+
+    @Test func feeddDecodesTextExactlyAsLibxml2Does() throws {
+        let pieces = [
+            "plain", " ", "é", "😀", "&lt;p&gt;", "&amp;amp;", "&#233;", "&#x1F600;", "&#X41;", "&quot;q&apos;",
+            "&eacute;", "&rsquo;", "&nbsp;", "&unknown;", " & ", "a<b", "\r\n", "\r", "\n", "\t", "&#13;", "« »",
+            "&#x2028;", "]]>", ">",
+        ]
+        var generator = SeededGenerator(seed: 0xFEED)
+        for _ in 0..<400 {
+            let text = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined()
+            // `&e;` expands to nothing, and makes the repair pass leave the text to libxml2.
+            let head = "<!DOCTYPE rss [<!ENTITY e \"\">]><rss version=\"2.0\"><channel><item><title>t</title><description>"
+            let tail = "</description></item></channel></rss>"
+            let byLibxml2 = try Self.description(of: head + "x" + text + "&e;" + "x" + tail)
+            let byFeedd = try Self.description(of: head + "x" + text + "x" + tail)
+            #expect(byFeedd == byLibxml2, "\(text.debugDescription)")
+            #expect(byFeedd?.contains("\r") == text.contains("&#13;"))
+        }
+    }
+
+    @Test func lineEndsAreNormalisedWhereverChunksEnd() throws {
+        let document = Data(
+            "<rss version=\"2.0\">\r\n<channel>\r\n<item><title>t</title><description>é\r\nl'été\r\rfin &amp; <![CDATA[a\r\nb\rc\r\n]]>\r\n</description></item></channel></rss>\r\n"
+                .utf8)
+        let whole = try StreamingFeedParser.parse(document, url: nil)
+        #expect(whole.items.first?.summary == "é\nl'été\n\nfin & a\nb\nc")
+        for offset in 1..<document.count {
+            let parser = StreamingFeedParser(url: nil)
+            parser.append(document.prefix(offset))
+            parser.append(document.suffix(from: offset))
+            #expect(try parser.finish() == whole, "split at byte \(offset)")
+        }
     }
 }
