@@ -4,6 +4,7 @@ public enum TextCleaning {
     /// Runs of ASCII whitespace become one space, the ends are trimmed, C0 and C1 controls and DEL are
     /// dropped. No-break spaces stay. Works on the UTF-8 bytes (titles are short but numerous).
     public static func collapsingWhitespace(_ text: String) -> String {
+        if isCollapsed(text) { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -27,6 +28,21 @@ public enum TextCleaning {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `collapsingWhitespace` would give `text` back unchanged: single spaces between words only,
+    /// no control characters. Most titles and names are; they are then not copied.
+    private static func isCollapsed(_ text: String) -> Bool {
+        var previous: UInt8 = 0x20  // a leading space needs collapsing
+        for byte in text.utf8 {
+            switch byte {
+            case 0x20 where previous == 0x20: return false
+            case 0x00...0x1F, 0x7F: return false
+            case 0x80...0x9F where previous == 0xC2: return false
+            default: previous = byte
+            }
+        }
+        return previous != 0x20 || text.isEmpty
     }
 
     /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.

@@ -29,6 +29,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     // (no copy-out, copy-back of the struct); the buffer is reused from field to field.
     private var captureBytes: [UInt8] = []
     private var captureTruncated = false
+    /// Whether every byte of the capture came from validated text or from feedd's own strings: its string is
+    /// then made without a second validation.
+    private var captureIsValidated = true
     /// Atom `type="xhtml"` (or 0.3 `mode="xml"`): the children are markup, re-escaped as they are written.
     private var captureIsMarkup = false
     private var item: ItemBuilder?
@@ -118,9 +121,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
     }
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {
+    func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool) {
         guard capture != nil else { return }
         if captureBytes.count + text.count > ParserLimits.maxFieldBytes {
+            // Dropped whole: what was kept is still made of whole characters.
             if !captureTruncated { truncatedFields += 1 }
             captureTruncated = true
         } else if captureIsMarkup {
@@ -135,6 +139,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         } else {
             captureBytes.append(contentsOf: text)
         }
+        if !isValidated { captureIsValidated = false }
     }
 
     // MARK: - Structure
@@ -306,6 +311,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         captureIsMarkup = type == "xhtml" || (format == .atom03 && mode == "xml" && type.contains("html"))
         captureBytes.removeAll(keepingCapacity: true)
         captureTruncated = false
+        captureIsValidated = true
     }
 
     private func appendStartTag(_ name: ElementName, attributes: SAXAttributes) {
@@ -323,7 +329,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     private func finishCapture(_ finished: Capture) {
-        let raw = Self.trimmedText(captureBytes)
+        let raw = Self.trimmedText(captureBytes, isValidated: captureIsValidated)
         switch finished.target {
         case .atomAuthorName:
             item?.offer(.author, rank: 0, PlainText.collapsingWhitespace(raw))
@@ -409,11 +415,14 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     /// The captured bytes as text without leading and trailing ASCII whitespace. Done on the bytes: Foundation's
     /// `trimmingCharacters` walks UTF-16 and was most of the parse time on long contents.
-    static func trimmedText(_ bytes: [UInt8]) -> String {
+    static func trimmedText(_ bytes: [UInt8], isValidated: Bool) -> String {
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
         else { return "" }
-        return bytes.withUnsafeBufferPointer { UTF8Text.string(UnsafeBufferPointer(rebasing: $0[first...last])) }
+        return bytes.withUnsafeBufferPointer {
+            let text = UnsafeBufferPointer(rebasing: $0[first...last])
+            return isValidated ? UTF8Text.validatedString(text) : UTF8Text.string(text)
+        }
     }
 
     /// `http://` or `https://` followed only by characters a URL may hold unescaped, with a host, and no

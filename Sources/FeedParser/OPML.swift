@@ -155,7 +155,7 @@ private final class OutlineReader: SAXParserDelegate {
         if name.local == "outline", !openOutlines.isEmpty { openOutlines.removeLast() }
     }
 
-    func characters(_ text: UnsafeBufferPointer<UInt8>) {}
+    func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool) {}
 
     private static func clean(_ value: String?) -> String? {
         guard let value else { return nil }

@@ -33,7 +33,7 @@ struct SAXAttributes {
     var xmlBase: String? { count == 0 ? nil : value("base", namespace: Namespace.xml) }
 
     /// The value of the attribute with this local name and namespace URI (empty: no namespace).
-    func value(_ local: String, namespace: String = "") -> String? {
+    func value(_ local: StaticString, namespace: String = "") -> String? {
         guard let raw else { return nil }
         for index in 0..<count {
             let base = index * 5
@@ -44,6 +44,13 @@ struct SAXAttributes {
                 String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
         }
         return nil
+    }
+
+    /// Compares a NUL-terminated libxml2 string with a literal, without allocating.
+    private static func equals(_ pointer: UnsafePointer<xmlChar>, _ literal: StaticString) -> Bool {
+        let bytes = literal.utf8Start
+        for index in 0..<literal.utf8CodeUnitCount where pointer[index] != bytes[index] { return false }
+        return pointer[literal.utf8CodeUnitCount] == 0
     }
 
     /// Compares a NUL-terminated libxml2 string (nil: empty) with a Swift string, without allocating.
@@ -114,7 +121,9 @@ struct SAXAttributes {
 protocol SAXParserDelegate: AnyObject {
     func startElement(_ name: ElementName, attributes: SAXAttributes)
     func endElement(_ name: ElementName)
-    func characters(_ text: UnsafeBufferPointer<UInt8>)
+    /// `isValidated`: the text is known to be well-formed UTF-8 made of whole characters (it was taken out of
+    /// the repaired input, `DivertedText`); text from libxml2 itself is not vouched for.
+    func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool)
 }
 
 /// A libxml2 SAX2 push parser: bytes go in chunk by chunk, callbacks come out; no tree is ever built.
@@ -265,7 +274,7 @@ final class SAXParser {
                 detail: "entity expansion produced more than \(ParserLimits.maxExpansionBytes >> 20) MiB of text"))
             return
         }
-        delegate.characters(UnsafeBufferPointer(start: text, count: length))
+        delegate.characters(UnsafeBufferPointer(start: text, count: length), isValidated: false)
     }
 
     /// A marker of `divertedText` (with the right token) stands for its next piece of text; any other
@@ -274,7 +283,7 @@ final class SAXParser {
         guard let divertedText, let data, SAXAttributes.equals(target, DivertedText.target),
             SAXAttributes.equals(data, divertedText.token)
         else { return }
-        divertedText.deliverNext { delegate.characters($0) }
+        divertedText.deliverNext { delegate.characters($0, isValidated: true) }
     }
 
     private func stop(_ error: FeedParseError) {

@@ -56,6 +56,12 @@ enum UTF8Text {
         return String(copying: unsafe UTF8Span(unchecked: bytes.span, isKnownASCII: false))
     }
 
+    /// A string of bytes already known to be well-formed UTF-8 (checked in debug builds).
+    static func validatedString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        assert(validPrefixLength(bytes) == bytes.count, "text handed over as validated is not UTF-8")
+        return String(copying: unsafe UTF8Span(unchecked: bytes.span, isKnownASCII: false))
+    }
+
     @inline(__always)
     private static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 }
