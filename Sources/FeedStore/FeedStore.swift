@@ -486,10 +486,14 @@ public final class FeedStore: Sendable {
     @discardableResult
     private func write<T: Encodable>(_ value: T, to url: URL) throws(StoreError) -> Data {
         let data: Data
-        do {
-            data = try StoreCoding.encoder.encode(value)
-        } catch {
-            throw .cannotWrite(path: url.path, reason: Self.reason(error))
+        if let direct = value as? any StoreJSONEncodable {
+            data = direct.jsonData
+        } else {
+            do {
+                data = try StoreCoding.encoder.encode(value)
+            } catch {
+                throw .cannotWrite(path: url.path, reason: Self.reason(error))
+            }
         }
         if let pending = Self.pendingDirectorySyncs {
             try AtomicFile.write(data, to: url, syncDirectory: false)

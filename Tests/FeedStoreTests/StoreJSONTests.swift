@@ -1,0 +1,111 @@
+import FeedModel
+@testable import FeedStore
+import Foundation
+import Testing
+
+/// The store writes its files with its own JSON writer and reads them with Foundation's decoder: what it
+/// writes must be the very JSON Foundation's encoder would have written, and read back the same.
+struct StoreJSONTests {
+    static let awkward = ["", "plain", "quote \" and \\ backslash", "tab\there\nline\r\u{1}\u{1F}\u{7F}", "/path/ü « » 😀", "\u{2028}\u{FEFF}"]
+
+    /// Both encoders' output, parsed back into Foundation's JSON objects.
+    static func sameJSON<T: Encodable & StoreJSONEncodable>(_ value: T) throws -> Bool {
+        let ours = try JSONSerialization.jsonObject(with: value.jsonData, options: [.fragmentsAllowed]) as? NSObject
+        let foundations = try JSONSerialization.jsonObject(with: StoreCoding.encoder.encode(value), options: [.fragmentsAllowed]) as? NSObject
+        return ours != nil && ours == foundations
+    }
+
+    static func item(_ index: Int, generator: inout SplitMix) -> StoredItem {
+        func text() -> String? { generator.next() % 4 == 0 ? nil : awkward[Int(generator.next() % UInt64(awkward.count))] }
+        func date() -> Date? {
+            generator.next() % 3 == 0 ? nil : Date(timeIntervalSince1970: Double(Int64(generator.next() % 8_000_000_000) - 2_000_000_000) + 0.75)
+        }
+        var parsed = ParsedItem()
+        parsed.title = text()
+        parsed.link = text()
+        parsed.published = date()
+        parsed.updated = date()
+        parsed.authors = [text(), text()].compactMap { $0 }
+        parsed.categories = [text()].compactMap { $0 }
+        parsed.summary = text()
+        parsed.content = text()
+        parsed.enclosures = generator.next() % 2 == 0 ? [] : [Enclosure(url: "https://x/\(index).mp3", type: text(), length: generator.next() % 2 == 0 ? nil : 12_345)]
+        var item = StoredItem(identity: text() ?? "i\(index)", key: "k\(index)", item: parsed, firstSeen: date() ?? Date(timeIntervalSince1970: 1e9))
+        item.changed = generator.next() % 2 == 0
+        return item
+    }
+
+    @Test func itemsFilesAreWhatFoundationWouldWrite() throws {
+        var generator = SplitMix(seed: 7)
+        for round in 0..<40 {
+            var feed = StoredFeed(url: "https://feeds.example.org/\(round)")
+            feed.title = round % 3 == 0 ? nil : Self.awkward[round % Self.awkward.count]
+            feed.link = round % 2 == 0 ? nil : "https://example.org/"
+            feed.items = (0..<(round % 7)).map { Self.item($0, generator: &generator) }
+            feed.tombstones = round % 2 == 0 ? [] : [Tombstone(identity: "t", key: "k", deleted: Date(timeIntervalSince1970: 1.7e9), absentSince: round % 4 == 1 ? nil : Date(timeIntervalSince1970: 1.8e9 + 0.5))]
+            feed.identityByLinkAndTitle = round % 5 == 0
+            #expect(try Self.sameJSON(feed), "round \(round)")
+            let back = try StoreCoding.decoder.decode(StoredFeed.self, from: feed.jsonData)
+            #expect(back == (try StoreCoding.decoder.decode(StoredFeed.self, from: StoreCoding.encoder.encode(feed))))
+        }
+    }
+
+    @Test func stateAndIndexFilesAreWhatFoundationWouldWrite() throws {
+        var generator = SplitMix(seed: 11)
+        for round in 0..<40 {
+            var fetch = FetchState()
+            fetch.etag = round % 2 == 0 ? nil : "\"abc\""
+            fetch.lastModified = round % 3 == 0 ? nil : "Sun, 29 Nov 2026 05:00:00 GMT"
+            fetch.lastFetch = Date(timeIntervalSince1970: 1.79e9 + Double(round) * 0.3)
+            fetch.lastSuccess = round % 2 == 0 ? nil : Date(timeIntervalSince1970: 1.78e9)
+            fetch.lastResult = Self.awkward[round % Self.awkward.count]
+            fetch.consecutiveFailures = round % 4
+            fetch.nextFetch = Date(timeIntervalSince1970: 1.8e9)
+            fetch.movedTo = round % 5 == 0 ? "https://new.example.org/feed" : nil
+            fetch.bodyHash = round % 2 == 0 ? "0123abcd" : nil
+            if round % 3 != 0 {
+                var hints = PublisherHints()
+                hints.ttlMinutes = round % 2 == 0 ? 60 : nil
+                hints.updatePeriod = round % 2 == 0 ? nil : "hourly"
+                hints.skipHours = round % 4 == 0 ? [] : [0, 1, 23]
+                hints.skipDays = round % 4 == 1 ? [] : ["Saturday"]
+                fetch.hints = hints
+            }
+            fetch.itemCount = round % 2 == 0 ? nil : round
+            fetch.title = round % 3 == 0 ? nil : "Le « blog »"
+            fetch.adaptiveSeconds = round % 2 == 0 ? 3600 : nil
+            fetch.disabledFor = round % 7 == 0 ? "fingerprint" : nil
+            let state = FeedStateFile(url: "https://feeds.example.org/\(round)", fetch: fetch)
+            #expect(try Self.sameJSON(state), "round \(round)")
+
+            let entries = (0..<(round % 5)).map { IndexEntry(Self.item($0, generator: &generator), feed: "https://f/\($0)") }
+            let index = ItemIndexFile(items: entries, title: round % 2 == 0 ? nil : "Titre")
+            #expect(try Self.sameJSON(index), "round \(round)")
+        }
+    }
+
+    @Test func datesAreWrittenAsFoundationWritesThem() throws {
+        var generator = SplitMix(seed: 3)
+        // Whole and fractional seconds from 1500 (Foundation's Julian years included) to 10500.
+        for _ in 0..<5000 {
+            let seconds = Double(Int64(generator.next() % 320_000_000_000) - 14_000_000_000) + Double(generator.next() % 4) / 4
+            let date = Date(timeIntervalSince1970: seconds)
+            var json = StoreJSONWriter()
+            json.date(date)
+            #expect(String(decoding: json.data, as: UTF8.self) == String(decoding: try StoreCoding.encoder.encode(date), as: UTF8.self))
+        }
+    }
+}
+
+/// SplitMix64: deterministic inputs, so a failure can be replayed.
+struct SplitMix {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
