@@ -10,9 +10,14 @@ public enum AtomicFile {
     /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask). With
     /// `syncDirectory` false the caller makes the rename durable itself (`syncDirectory(_:)`), once for many files.
     public static func write(_ data: Data, to url: URL, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try write(data, toPath: url.path, mode: mode, syncDirectory: syncDirectory)
+    }
+
+    /// `write(_:to:mode:syncDirectory:)` for a path: the store builds its paths as strings (Foundation's URL
+    /// path operations cost more than writing a small file).
+    public static func write(_ data: Data, toPath path: String, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
+        let (directory, name) = split(path)
+        let temporary = "\(directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func failure(_ step: String) -> StoreError {
             .cannotWrite(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
         }
@@ -48,18 +53,29 @@ public enum AtomicFile {
             unlink(temporary)
             throw error
         }
-        if syncDirectory { try Self.syncDirectory(url.deletingLastPathComponent()) }
+        if syncDirectory { try Self.syncDirectory(atPath: directory) }
+    }
+
+    /// The folder and the name of a path (`.` for a bare name).
+    static func split(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let folder = String(path[..<slash])
+        return (folder.isEmpty ? "/" : folder, String(path[path.utf8.index(after: slash)...]))
     }
 
     /// Makes a rename or unlink in `directory` durable.
     public static func syncDirectory(_ directory: URL) throws(StoreError) {
-        let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        try syncDirectory(atPath: directory.path)
+    }
+
+    public static func syncDirectory(atPath directory: String) throws(StoreError) {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw .cannotWrite(path: directory.path, reason: "open directory: \(String(cString: strerror(errno)))")
+            throw .cannotWrite(path: directory, reason: "open directory: \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         guard fsync(descriptor) == 0 else {
-            throw .cannotWrite(path: directory.path, reason: "fsync directory: \(String(cString: strerror(errno)))")
+            throw .cannotWrite(path: directory, reason: "fsync directory: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -58,13 +58,21 @@ public final class FeedStore: Sendable {
     /// Inside `syncingDirectoriesOnce`, for the task running it: the folders whose renames await an fsync.
     @TaskLocal private static var pendingDirectorySyncs: DirectorySyncs?
 
-    public var feedsDirectory: URL { directory.appendingPathComponent("feeds", isDirectory: true) }
+    public var feedsDirectory: URL { URL(fileURLWithPath: feedsPath, isDirectory: true) }
     /// Where stores before schema 3 kept read marks.
     var readStateURL: URL { directory.appendingPathComponent("read.json") }
+    /// The paths as strings: files are opened by path, and Foundation's URL path operations cost more than
+    /// writing a small file.
+    private let directoryPath: String
+    private let feedsPath: String
+    private let unreadPath: String
 
     /// Opens (and creates if needed) the store in `directory`.
     public init(directory: URL) throws(StoreError) {
         self.directory = directory
+        directoryPath = directory.path
+        feedsPath = directoryPath + "/feeds"
+        unreadPath = directoryPath + "/unread"
         do {
             try FileManager.default.createDirectory(at: feedsDirectory, withIntermediateDirectories: true)
         } catch {
@@ -76,7 +84,17 @@ public final class FeedStore: Sendable {
     public static func key(forFeedURL url: String) -> String { StableHash.hex(url) }
 
     public func feedFileURL(forFeedURL url: String) -> URL {
-        feedsDirectory.appendingPathComponent(Self.key(forFeedURL: url) + ".json")
+        URL(fileURLWithPath: feedFilePath(forFeedURL: url), isDirectory: false)
+    }
+
+    private func feedFilePath(forFeedURL url: String) -> String { feedsPath + "/" + Self.key(forFeedURL: url) + ".json" }
+
+    private func stateFilePath(forFeedURL url: String) -> String {
+        feedsPath + "/" + Self.key(forFeedURL: url) + ".state.json"
+    }
+
+    private func unreadFilePath(forFeedURL url: String) -> String {
+        unreadPath + "/" + Self.key(forFeedURL: url) + ".json"
     }
 
     // MARK: - Locking
@@ -84,7 +102,7 @@ public final class FeedStore: Sendable {
     /// Runs `body` holding the store's exclusive advisory lock (`flock`), which feedd and feedctl both take
     /// around every read-modify-write.
     public func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
-        let path = directory.appendingPathComponent("lock").path
+        let path = directoryPath + "/lock"
         // Read-only is enough for flock, and works whoever created the file (root running feedctl before the
         // service's first start, say).
         let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
@@ -100,7 +118,7 @@ public final class FeedStore: Sendable {
     // MARK: - Feeds
 
     public func stateFileURL(forFeedURL url: String) -> URL {
-        feedsDirectory.appendingPathComponent(Self.key(forFeedURL: url) + ".state.json")
+        URL(fileURLWithPath: stateFilePath(forFeedURL: url), isDirectory: false)
     }
 
     /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
@@ -108,7 +126,7 @@ public final class FeedStore: Sendable {
     /// directly when the caller holds the write lock and says so with `quarantine`, else after taking it.
     public func loadFeed(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
         let items = try load(
-            StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
+            StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
             quarantine: quarantine)
         let state = try loadStateFile(url: url, quarantine: quarantine)
         guard items != nil || state != nil else { return nil }
@@ -121,23 +139,25 @@ public final class FeedStore: Sendable {
     /// (but from the items file of a schema 1 store, which kept it there).
     public func loadFetchState(url: String, quarantine: Bool = false) throws(StoreError) -> FetchState? {
         if let state = try loadStateFile(url: url, quarantine: quarantine) { return state.fetch }
-        guard !FileManager.default.fileExists(atPath: stateFileURL(forFeedURL: url).path) else { return nil }
+        guard !Self.exists(stateFilePath(forFeedURL: url)) else { return nil }
         return try load(
-            StoredFeed.self, from: feedFileURL(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
+            StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
             quarantine: quarantine)?.fetch
     }
 
     private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {
         try load(
-            FeedStateFile.self, from: stateFileURL(forFeedURL: url), schema: \.schema,
+            FeedStateFile.self, from: stateFilePath(forFeedURL: url), schema: \.schema,
             current: FeedStateFile.currentSchema, quarantine: quarantine)
     }
 
     /// Whether the feed's items file exists: without it a 304 would leave the feed empty, so the next
     /// fetch must be unconditional.
     public func hasItemsFile(url: String) -> Bool {
-        FileManager.default.fileExists(atPath: feedFileURL(forFeedURL: url).path)
+        Self.exists(feedFilePath(forFeedURL: url))
     }
+
+    private static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Writes the feed's items file and its state file.
     public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
@@ -147,21 +167,20 @@ public final class FeedStore: Sendable {
 
     /// Writes only the feed's items file (its `fetch` goes to the state file, written by `saveFetchState`).
     public func saveItems(_ feed: StoredFeed) throws(StoreError) {
-        try write(feed, to: feedFileURL(forFeedURL: feed.url))
+        try write(feed, to: feedFilePath(forFeedURL: feed.url))
     }
 
     /// Writes only the fetch state: what a fetch that changed no item costs.
     public func saveFetchState(url: String, fetch: FetchState) throws(StoreError) {
-        try write(FeedStateFile(url: url, fetch: fetch), to: stateFileURL(forFeedURL: url))
+        try write(FeedStateFile(url: url, fetch: fetch), to: stateFilePath(forFeedURL: url))
     }
 
     /// Every stored feed, in file-name order. `lockHeld`: see `loadIndex`.
     public func allFeeds(lockHeld: Bool = false) throws(StoreError) -> [StoredFeed] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsDirectory.path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsPath)) ?? []
         var feeds: [StoredFeed] = []
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasSuffix(".state.json") {
-            let url = feedsDirectory.appendingPathComponent(name)
-            guard var feed = try load(StoredFeed.self, from: url, schema: \.schema, current: StoredFeed.currentSchema, quarantine: lockHeld)
+            guard var feed = try load(StoredFeed.self, from: feedsPath + "/" + name, schema: \.schema, current: StoredFeed.currentSchema, quarantine: lockHeld)
             else { continue }
             if let state = try loadStateFile(url: feed.url, quarantine: lockHeld) { feed.fetch = state.fetch }
             feeds.append(feed)
@@ -174,7 +193,7 @@ public final class FeedStore: Sendable {
     /// One shard of the read marks (empty when it does not exist yet). `lockHeld`: see `loadIndex`.
     public func loadReadShard(_ index: Int, lockHeld: Bool = false) throws(StoreError) -> ReadShard {
         try load(
-            ReadShard.self, from: directory.appendingPathComponent(ReadShard.fileName(index)), schema: \.schema,
+            ReadShard.self, from: directoryPath + "/" + ReadShard.fileName(index), schema: \.schema,
             current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
     }
 
@@ -189,13 +208,13 @@ public final class FeedStore: Sendable {
     /// says the per-feed unread files are complete.
     /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
     public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        let url = directory.appendingPathComponent(name)
-        if let data = try Self.contents(of: url) {
+        let path = directoryPath + "/" + name
+        if let data = try Self.contents(of: path) {
             // The same bytes as last time: reading is cheap, decoding is what costs (a daemon committing feed
             // after feed reads recent.json each time).
             if let cached = indexCache.withLock({ $0[name] }), cached.bytes == data { return cached.index }
             let index = try load(
-                ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld,
+                ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld,
                 data: data)
             if let index {
                 indexCache.withLock { $0[name] = (data, index) }
@@ -207,7 +226,7 @@ public final class FeedStore: Sendable {
     }
 
     public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
-        let data = try write(index, to: directory.appendingPathComponent(name))
+        let data = try write(index, to: directoryPath + "/" + name)
         indexCache.withLock { $0[name] = (data, index) }
     }
 
@@ -215,28 +234,32 @@ public final class FeedStore: Sendable {
     /// whatever the size of the rest of the store.
     public func loadUnread(feedURL: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
         try ensureIndexes(lockHeld: lockHeld)
-        let url = unreadFileURL(forFeedURL: feedURL)
-        let existed = FileManager.default.fileExists(atPath: url.path)
-        if let index = try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld) {
+        let path = unreadFilePath(forFeedURL: feedURL)
+        let existed = Self.exists(path)
+        if let index = try load(ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld) {
             return index
         }
         guard existed else { return ItemIndexFile() }  // no unread item
         // It was there but did not decode, and has been set aside: rebuild every index from the feeds.
         try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
-        return try load(ItemIndexFile.self, from: url, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: true)
+        return try load(ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: true)
             ?? ItemIndexFile()
     }
 
     /// Writes one feed's unread items; no file at all when there are none.
     public func saveUnread(_ index: ItemIndexFile, feedURL: String) throws(StoreError) {
-        let url = unreadFileURL(forFeedURL: feedURL)
+        let path = unreadFilePath(forFeedURL: feedURL)
         if index.items.isEmpty {
-            if unlink(url.path) != 0 && errno != ENOENT {
-                throw .cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            if unlink(path) != 0 && errno != ENOENT {
+                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
             }
             return
         }
-        try saveFile(index, named: "unread/" + url.lastPathComponent)
+        // One system call, whether the folder is there already or was deleted by hand meanwhile.
+        if mkdir(unreadPath, 0o755) != 0 && errno != EEXIST {
+            throw .cannotCreate(path: unreadPath, reason: String(cString: strerror(errno)))
+        }
+        try write(index, to: path)
     }
 
     /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
@@ -281,13 +304,11 @@ public final class FeedStore: Sendable {
         _ type: T.Type, schema: KeyPath<T, Int>, current: Int, lockHeld: Bool
     ) throws(StoreError) -> [T] {
         try ensureIndexes(lockHeld: lockHeld)
-        let folder = directory.appendingPathComponent("unread")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: unreadPath)) ?? []
         var files: [T] = []
         for name in names where name.hasSuffix(".json") {
-            let url = folder.appendingPathComponent(name)
             let reported = warnings.count
-            guard let file = try load(type, from: url, schema: schema, current: current, quarantine: lockHeld) else {
+            guard let file = try load(type, from: unreadPath + "/" + name, schema: schema, current: current, quarantine: lockHeld) else {
                 // Gone since it was listed (its last unread item was read): nothing to do.
                 guard warnings.count > reported else { continue }
                 try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
@@ -300,13 +321,13 @@ public final class FeedStore: Sendable {
 
     /// Rebuilds every index if `recent.json` (written last by a rebuild) is missing.
     private func ensureIndexes(lockHeld: Bool) throws(StoreError) {
-        let marker = directory.appendingPathComponent(ItemIndexFile.recentName).path
-        guard !FileManager.default.fileExists(atPath: marker) else { return }
-        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in !FileManager.default.fileExists(atPath: marker) }
+        let marker = directoryPath + "/" + ItemIndexFile.recentName
+        guard !Self.exists(marker) else { return }
+        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in !Self.exists(marker) }
     }
 
     public func unreadFileURL(forFeedURL url: String) -> URL {
-        directory.appendingPathComponent("unread").appendingPathComponent(Self.key(forFeedURL: url) + ".json")
+        URL(fileURLWithPath: unreadFilePath(forFeedURL: url), isDirectory: false)
     }
 
     /// Runs a rebuild under the lock if `needed` still says so once the lock is held.
@@ -329,7 +350,7 @@ public final class FeedStore: Sendable {
     /// A corrupt index is set aside (by whoever holds the lock) and then rebuilt.
     private func loadIndexFile(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile? {
         try load(
-            ItemIndexFile.self, from: directory.appendingPathComponent(name), schema: \.schema,
+            ItemIndexFile.self, from: directoryPath + "/" + name, schema: \.schema,
             current: ItemIndexFile.currentSchema, quarantine: lockHeld)
     }
 
@@ -343,7 +364,7 @@ public final class FeedStore: Sendable {
         let feeds = try allFeeds(lockHeld: true)
         var marks = ReadMarks(store: self, lockHeld: true)
         let legacy = try load(
-            LegacyReadState.self, from: readStateURL, schema: \.schema, current: LegacyReadState.currentSchema,
+            LegacyReadState.self, from: readStateURL.path, schema: \.schema, current: LegacyReadState.currentSchema,
             quarantine: true)
         let unreadFolder = directory.appendingPathComponent("unread")
         var stale = Set(((try? FileManager.default.contentsOfDirectory(atPath: unreadFolder.path)) ?? []).filter { $0.hasSuffix(".json") })
@@ -362,7 +383,7 @@ public final class FeedStore: Sendable {
                 }
             }
             try saveUnread(unread, feedURL: feed.url)
-            stale.remove(unreadFileURL(forFeedURL: feed.url).lastPathComponent)
+            stale.remove(Self.key(forFeedURL: feed.url) + ".json")
         }
         for name in stale { unlink(unreadFolder.appendingPathComponent(name).path) }
         try marks.save()
@@ -413,12 +434,12 @@ public final class FeedStore: Sendable {
         } catch {
             throw .cannotCreate(path: url.deletingLastPathComponent().path, reason: Self.reason(error))
         }
-        try write(value, to: url)
+        try write(value, to: url.path)
     }
 
     /// Reads an auxiliary JSON file; nil when missing or undecodable (they are rewritten, never merged).
     public func loadFile<T: Decodable>(_ type: T.Type, named name: String) -> T? {
-        guard let data = try? Self.contents(of: directory.appendingPathComponent(name)) else { return nil }
+        guard let data = try? Self.contents(of: directoryPath + "/" + name) else { return nil }
         return try? StoreCoding.decoder.decode(T.self, from: data)
     }
 
@@ -426,14 +447,14 @@ public final class FeedStore: Sendable {
 
     /// `data`: the file's bytes when the caller has read them already.
     private func load<T: Decodable>(
-        _ type: T.Type, from url: URL, schema: KeyPath<T, Int>, current: Int, quarantine: Bool, data known: Data? = nil
+        _ type: T.Type, from path: String, schema: KeyPath<T, Int>, current: Int, quarantine: Bool, data known: Data? = nil
     ) throws(StoreError) -> T? {
         let read: Data?
-        if let known { read = known } else { read = try Self.contents(of: url) }
+        if let known { read = known } else { read = try Self.contents(of: path) }
         guard let data = read else { return nil }
         do {
             let value = try StoreCoding.decoder.decode(T.self, from: data)
-            if value[keyPath: schema] > current { throw StoreError.newerSchema(path: url.path, found: value[keyPath: schema]) }
+            if value[keyPath: schema] > current { throw StoreError.newerSchema(path: path, found: value[keyPath: schema]) }
             return value
         } catch let error as StoreError {
             throw error
@@ -443,31 +464,31 @@ public final class FeedStore: Sendable {
                 // since, and only the lock holder may rename store files.
                 do {
                     return try withWriteLock { () throws(StoreError) -> T? in
-                        try load(type, from: url, schema: schema, current: current, quarantine: true)
+                        try load(type, from: path, schema: schema, current: current, quarantine: true)
                     }
                 } catch let error as StoreError {
                     throw error
                 } catch {
-                    throw .cannotLock(path: url.path, reason: "\(error)")
+                    throw .cannotLock(path: path, reason: "\(error)")
                 }
             }
-            let aside = url.path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
+            let aside = path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
                 + "-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
-            if rename(url.path, aside) == 0 {
-                warnings.add("\(url.path): unreadable (\(Self.reason(error))); moved aside to \(aside)")
+            if rename(path, aside) == 0 {
+                warnings.add("\(path): unreadable (\(Self.reason(error))); moved aside to \(aside)")
             } else {
-                warnings.add("\(url.path): unreadable (\(Self.reason(error))) and could not be moved aside")
+                warnings.add("\(path): unreadable (\(Self.reason(error))) and could not be moved aside")
             }
             return nil
         }
     }
 
     /// The file's bytes; nil only when it does not exist (any other failure is an error, never "empty").
-    private static func contents(of url: URL) throws(StoreError) -> Data? {
-        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+    private static func contents(of path: String) throws(StoreError) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
-            throw .cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
         var data = Data()
@@ -477,14 +498,14 @@ public final class FeedStore: Sendable {
             if count == 0 { return data }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .cannotRead(path: url.path, reason: String(cString: strerror(errno)))
+                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
             }
             data.append(contentsOf: buffer[0..<count])
         }
     }
 
     @discardableResult
-    private func write<T: Encodable>(_ value: T, to url: URL) throws(StoreError) -> Data {
+    private func write<T: Encodable>(_ value: T, to path: String) throws(StoreError) -> Data {
         let data: Data
         if let direct = value as? any StoreJSONEncodable {
             data = direct.jsonData
@@ -492,14 +513,14 @@ public final class FeedStore: Sendable {
             do {
                 data = try StoreCoding.encoder.encode(value)
             } catch {
-                throw .cannotWrite(path: url.path, reason: Self.reason(error))
+                throw .cannotWrite(path: path, reason: Self.reason(error))
             }
         }
         if let pending = Self.pendingDirectorySyncs {
-            try AtomicFile.write(data, to: url, syncDirectory: false)
-            pending.add(url.deletingLastPathComponent().path)
+            try AtomicFile.write(data, toPath: path, syncDirectory: false)
+            pending.add(AtomicFile.split(path).folder)
         } else {
-            try AtomicFile.write(data, to: url)
+            try AtomicFile.write(data, toPath: path)
         }
         return data
     }
@@ -512,9 +533,12 @@ public final class FeedStore: Sendable {
         let pending = DirectorySyncs()
         let result = Result { () throws -> T in try Self.$pendingDirectorySyncs.withValue(pending) { try body() } }
         for folder in pending.folders {
-            let url = URL(fileURLWithPath: folder, isDirectory: true)
             // After a failure, its error is the one to report; what was written is still made durable.
-            if case .failure = result { try? AtomicFile.syncDirectory(url) } else { try AtomicFile.syncDirectory(url) }
+            if case .failure = result {
+                try? AtomicFile.syncDirectory(atPath: folder)
+            } else {
+                try AtomicFile.syncDirectory(atPath: folder)
+            }
         }
         return try result.get()
     }

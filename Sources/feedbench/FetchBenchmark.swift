@@ -26,6 +26,9 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Option(help: "fetch.concurrency (per_host is raised to match: all feeds share one host).")
     var concurrency = 16
 
+    @Option(help: "How many of the three cycles to run (1: the cold one only, to profile it).")
+    var cycles = 3
+
     @Flag(help: "Also time sfeed_update (8 jobs) on the same server, three cycles.")
     var sfeedUpdate = false
 
@@ -59,7 +62,7 @@ struct FetchBenchmark: AsyncParsableCommand {
         let bound = Double(feeds) / Double(concurrency) * Double(latency) / 1000
         print("feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s")
         print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
-        for cycle in ["cold", "warm", "10% changed"] {
+        for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
             if cycle == "10% changed" {
                 server.send(SIGUSR1)
                 try await Task.sleep(for: .milliseconds(200))

@@ -1,5 +1,5 @@
 import FeedModel
-import FeedStore
+@testable import FeedStore
 import Foundation
 import Testing
 
@@ -84,5 +84,38 @@ struct ItemIdentityTests {
         #expect(ItemIdentity.logicalKey(identity: "id:42", link: "https://a.example/", uniqueLinks: [], feedURL: a)
             != ItemIdentity.logicalKey(identity: "id:42", link: "https://a.example/", uniqueLinks: [], feedURL: b))
         #expect(ItemIdentity.uniqueLinkKeys(["https://a.example/", "http://a.example", "https://a.example/x", nil]) == ["a.example/x"])
+    }
+}
+
+/// `CanonicalURL` reads plain URLs itself and leaves the rest to Foundation's parser: both must agree.
+struct CanonicalURLFastPathTests {
+    @Test func theByteReaderAgreesWithFoundationsParserOnEveryURLItTakes() {
+        let schemes = ["http://", "https://", "HTTP://", "ftp://"]
+        let hosts = ["example.org", "WWW.Example.ORG", "www.", "www", ".", "a-b.c.", "127.0.0.1", "www.x.", "ex_ample.org", "éxample.org", ""]
+        let ports = ["", ":8080", ":80", ":443"]
+        let paths = ["", "/", "//", "/a/b/", "/a//", "/a%20b", "/a%zz", "/é", "/a b", "/a:b@c/", "/~x/(y);z=1,2", "/a|b"]
+        let queries = ["", "?", "?a=1", "?utm_source=x", "?UTM_Medium=y&b=2", "?a&&b", "?=x", "?a=b=c", "?ref=1&x", "?a?b", "?a&", "?Ref=2"]
+        let fragments = ["", "#", "#frag", "#a?b/c", "#a#b"]
+        var taken = 0
+        var disagreements: [String] = []
+        for scheme in schemes {
+            for host in hosts {
+                for port in ports {
+                    for path in paths {
+                        for query in queries {
+                            for fragment in fragments {
+                                let url = scheme + host + port + path + query + fragment
+                                guard let simple = CanonicalURL.simpleKey(url) else { continue }
+                                taken += 1
+                                if simple != CanonicalURL.parsedKey(url) { disagreements.append(url) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(taken >= 4000)  // the usual shapes do take the fast path
+        #expect(CanonicalURL.simpleKey("https://www.example.org/2026/11/post/?utm_source=rss&p=2#more") == "example.org/2026/11/post?p=2#more")
     }
 }
