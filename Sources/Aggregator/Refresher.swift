@@ -291,7 +291,8 @@ public struct Refresher: Sendable {
             fetchState.lastSuccess = now
             fetchState.disabledFor = nil
             if let document {
-                let stored = try store.loadFeed(url: key, quarantine: true) ?? StoredFeed(url: key)
+                // The state was read above: only the items file now.
+                let stored = try store.loadItems(url: key, quarantine: true) ?? StoredFeed(url: key)
                 let merge = try ItemMerge.merge(
                     stored, document: document.items, now: now, retention: feed.retention,
                     isRead: { key throws(StoreError) in try marks.isRead(key) })

@@ -69,8 +69,23 @@ public enum TextCleaning {
 
 
     /// The first `limit` characters of an HTML fragment as plain text, for searching.
+    ///
+    /// Only the start of a long fragment is read: up to a `>` (so every tag before it is whole, and stripping
+    /// the rest could not change them) in a window that grows until it gives more than `limit` characters.
+    /// The result is that of the whole fragment.
     public static func snippet(_ html: String?, limit: Int = 280) -> String? {
         guard let html, !html.isEmpty else { return nil }
+        let utf8 = html.utf8
+        var window = 4 * limit + 256
+        while window < utf8.count {
+            let end = utf8.index(utf8.startIndex, offsetBy: window)
+            if let close = utf8[..<end].lastIndex(of: UInt8(ascii: ">")) {
+                let text = collapsingWhitespace(stripTags(String(html[...close])))
+                // One character more than needed: the last one might combine with what follows the cut.
+                if text.count > limit { return String(text.prefix(limit)) }
+            }
+            window *= 4
+        }
         let text = collapsingWhitespace(stripTags(html))
         return text.isEmpty ? nil : String(text.prefix(limit))
     }

@@ -135,6 +135,14 @@ public final class FeedStore: Sendable {
         return feed
     }
 
+    /// Only the items file (its `fetch` empty, or a schema 1 store's): for a caller that has read the fetch
+    /// state already. nil when there is none.
+    public func loadItems(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
+        try load(
+            StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
+            quarantine: quarantine)
+    }
+
     /// Only the fetch state: what the scheduler and a conditional request need, without reading any item
     /// (but from the items file of a schema 1 store, which kept it there).
     public func loadFetchState(url: String, quarantine: Bool = false) throws(StoreError) -> FetchState? {

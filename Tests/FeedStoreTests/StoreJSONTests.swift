@@ -109,3 +109,22 @@ struct SplitMix {
         return value ^ (value >> 31)
     }
 }
+
+/// Index entries carry a snippet read from the start of a long body only: it must be the whole body's.
+struct SnippetTests {
+    @Test func aLongBodyGivesTheSnippetOfTheWholeBody() {
+        var generator = SplitMix(seed: 21)
+        let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
+            "e\u{301}", "🇫🇷", "\u{85}", "<img src='y'>", "<", ">", "x", "<b", "é",
+            "<div style='" + String(repeating: "w", count: 700) + "'>"]  // long tags: windows with little text
+        for round in 0..<300 {
+            var html = ""
+            let count = Int(generator.next() % 3000)
+            for _ in 0..<count { html += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let whole = TextCleaning.collapsingWhitespace(TextCleaning.stripTags(html))
+            let expected: String? = whole.isEmpty ? nil : String(whole.prefix(280))
+            let same = TextCleaning.snippet(html) == expected
+            #expect(same, "round \(round)")
+        }
+    }
+}
