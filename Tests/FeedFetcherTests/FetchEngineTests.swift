@@ -238,5 +238,12 @@ struct HTTPDecisionsTests {
         #expect(HTTPDecisions.isUnchanged(bodyHash: a, previous: HTTPDecisions.bodyHash(Data("<rss/>".utf8))))
         #expect(!HTTPDecisions.isUnchanged(bodyHash: a, previous: HTTPDecisions.bodyHash(Data("<rss />".utf8))))
         #expect(!HTTPDecisions.isUnchanged(bodyHash: a, previous: nil))
+        // The same length, one byte apart: in a whole eight-byte word and in the tail.
+        let body = Array("<rss version=\"2.0\"><channel/></rss>".utf8)
+        for position in body.indices {
+            var changed = body
+            changed[position] ^= 0x01
+            #expect(HTTPDecisions.bodyHash(Data(changed)) != HTTPDecisions.bodyHash(Data(body)), "byte \(position)")
+        }
     }
 }
