@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text the input repair takes out of the document on its way to libxml2 and hands to the SAX layer directly:
 /// CDATA sections, and element text that holds references or non-ASCII characters. In its place libxml2
 /// reads a processing instruction, the marker, and the SAX layer delivers the next piece of text there, in
@@ -15,6 +17,9 @@ final class DivertedText {
     let token: String
     /// `<?feedd-text TOKEN?>`, written where a piece of text was taken out.
     let marker: [UInt8]
+    /// The target and the token, NUL-terminated, to compare with what libxml2 reports.
+    private let targetCString = Array(DivertedText.target.utf8CString)
+    private let tokenCString: [CChar]
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
     private var next = 0
@@ -24,6 +29,12 @@ final class DivertedText {
         let digits = String(generator.next() as UInt64, radix: 16)
         token = String(repeating: "0", count: 16 - digits.count) + digits
         marker = Array("<?\(Self.target) \(token)?>".utf8)
+        tokenCString = Array(token.utf8CString)
+    }
+
+    /// Whether a processing instruction libxml2 reports is this document's marker.
+    func isMarker(target: UnsafePointer<CChar>, data: UnsafePointer<CChar>) -> Bool {
+        strcmp(target, targetCString) == 0 && strcmp(data, tokenCString) == 0
     }
 
     /// Queues one piece of text, as XML reads it: line ends normalised (CR LF and a lone CR become LF) and,

@@ -54,7 +54,7 @@ struct SAXAttributes {
     }
 
     /// Compares a NUL-terminated libxml2 string (nil: empty) with a Swift string, without allocating.
-    fileprivate static func equals(_ pointer: UnsafePointer<xmlChar>?, _ text: String) -> Bool {
+    private static func equals(_ pointer: UnsafePointer<xmlChar>?, _ text: String) -> Bool {
         guard let pointer else { return text.isEmpty }
         var index = 0
         for byte in text.utf8 {
@@ -280,9 +280,11 @@ final class SAXParser {
     /// A marker of `divertedText` (with the right token) stands for its next piece of text; any other
     /// processing instruction means nothing to a feed.
     private func processingInstruction(_ target: UnsafePointer<xmlChar>, _ data: UnsafePointer<xmlChar>?) {
-        guard let divertedText, let data, SAXAttributes.equals(target, DivertedText.target),
-            SAXAttributes.equals(data, divertedText.token)
-        else { return }
+        guard let divertedText, let data else { return }
+        let isMarker = target.withMemoryRebound(to: CChar.self, capacity: 1) { target in
+            data.withMemoryRebound(to: CChar.self, capacity: 1) { divertedText.isMarker(target: target, data: $0) }
+        }
+        guard isMarker else { return }
         divertedText.deliverNext { delegate.characters($0, isValidated: true) }
     }
 
