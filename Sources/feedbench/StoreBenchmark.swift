@@ -12,6 +12,15 @@ import TestSupport
     import Glibc
 #endif
 
+/// A binary older than the code it is built from would time other code than the store the benchmark builds.
+struct StaleBinary: Error, CustomStringConvertible {
+    var name: String
+    var path: String
+    var description: String {
+        "\(path) is missing or older than the code it is built from: build every product first (swift build -c release)"
+    }
+}
+
 /// `feedbench store`: a store of 100,000 items over 500 feeds (about 2 KB of content each, 1,000 unread),
 /// then the costs a person and the daemon pay on it, measured on the real binaries.
 struct StoreBenchmark: AsyncParsableCommand {
@@ -34,6 +43,7 @@ struct StoreBenchmark: AsyncParsableCommand {
     var keep: String?
 
     func run() async throws {
+        try Self.requireCurrentBinaries(["feedd", "feedctl"])
         let scratch = try TemporaryDirectory()
         let directory = keep.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? scratch.url
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -175,5 +185,24 @@ struct StoreBenchmark: AsyncParsableCommand {
             total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
         }
         return total
+    }
+
+    /// Fails unless each binary is newer than every object file of the modules it links: a stale feedd or
+    /// feedctl (this benchmark was rebuilt, they were not) would time other code than the store it builds.
+    static func requireCurrentBinaries(_ names: [String]) throws {
+        let directory = Subprocess.binaryDirectory
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        }
+        for name in names {
+            let path = Subprocess.path(name)
+            let modules = ["FeedModel", "FeedParser", "FeedFetcher", "FeedStore", "Aggregator", name]
+            let newestObject = modules.flatMap { module -> [Date] in
+                let folder = directory.appendingPathComponent(module + ".build").path
+                let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }
+                return objects.compactMap { modified(folder + "/" + $0) }
+            }.max() ?? .distantPast
+            guard let built = modified(path), built >= newestObject else { throw StaleBinary(name: name, path: path) }
+        }
     }
 }
