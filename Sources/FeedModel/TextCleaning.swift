@@ -79,7 +79,8 @@ public enum TextCleaning {
         var window = 4 * limit + 256
         while window < utf8.count {
             let end = utf8.index(utf8.startIndex, offsetBy: window)
-            if let close = utf8[..<end].lastIndex(of: UInt8(ascii: ">")) {
+            // A `>` followed by ASCII: a character of its own (no combining mark follows it).
+            if let close = utf8[..<end].indices.last(where: { utf8[$0] == UInt8(ascii: ">") && utf8[utf8.index(after: $0)] < 0x80 }) {
                 let text = collapsingWhitespace(stripTags(String(html[...close])))
                 // One character more than needed: the last one might combine with what follows the cut.
                 if text.count > limit { return String(text.prefix(limit)) }

@@ -8,39 +8,59 @@ import Foundation
 /// libxml2 2.9 reads CDATA byte by byte three times in push mode (looking for `]]>`, validating UTF-8,
 /// counting lines) and decodes non-ASCII text one character per call, hands each entity reference over on
 /// its own: for a WordPress or an Atom feed that was most of its time, while the repair pass has already
-/// validated these bytes and normalised their references. The marker carries a random token per document,
-/// so a document cannot forge one.
+/// validated these bytes and normalised their references.
+///
+/// A marker is `<?feedd-text TOKEN N?>`: a random token per document, so a document cannot forge one, and
+/// the piece's number, so a marker libxml2 never reports (swallowed by an unterminated instruction of the
+/// document, skipped in error recovery) costs that piece only, never the order of the ones after it.
 final class DivertedText {
     /// The processing instruction's target.
     static let target = "feedd-text"
-    /// Its data: 16 random hexadecimal digits.
+    /// Queued text beyond this is dropped, oldest first: libxml2 has stopped reporting markers.
+    static let maxQueuedBytes = ParserLimits.maxFieldBytes
+    /// 16 random hexadecimal digits.
     let token: String
-    /// `<?feedd-text TOKEN?>`, written where a piece of text was taken out.
-    let marker: [UInt8]
-    /// The target and the token, NUL-terminated, to compare with what libxml2 reports.
+    /// `<?feedd-text TOKEN `: a marker's start.
+    private let markerPrefix: [UInt8]
+    /// The target, NUL-terminated, and the token, to compare with what libxml2 reports.
     private let targetCString = Array(DivertedText.target.utf8CString)
-    private let tokenCString: [CChar]
+    private let tokenBytes: [UInt8]
     private var bytes: [UInt8] = []
+    /// Where each queued piece ends in `bytes`; the piece at `ends[i]` has number `firstNumber + i`.
     private var ends: [Int] = []
+    private var firstNumber = 0
+    /// The index in `ends` of the next piece to deliver.
     private var next = 0
 
     init() {
         var generator = SystemRandomNumberGenerator()
         let digits = String(generator.next() as UInt64, radix: 16)
         token = String(repeating: "0", count: 16 - digits.count) + digits
-        marker = Array("<?\(Self.target) \(token)?>".utf8)
-        tokenCString = Array(token.utf8CString)
+        markerPrefix = Array("<?\(Self.target) \(token) ".utf8)
+        tokenBytes = Array(token.utf8)
     }
 
-    /// Whether a processing instruction libxml2 reports is this document's marker.
-    func isMarker(target: UnsafePointer<CChar>, data: UnsafePointer<CChar>) -> Bool {
-        strcmp(target, targetCString) == 0 && strcmp(data, tokenCString) == 0
+    /// The number in a processing instruction libxml2 reports, if it is one of this document's markers.
+    func pieceNumber(target: UnsafePointer<CChar>, data: UnsafePointer<UInt8>) -> Int? {
+        guard strcmp(target, targetCString) == 0 else { return nil }
+        for (offset, byte) in tokenBytes.enumerated() where data[offset] != byte { return nil }
+        guard data[tokenBytes.count] == UInt8(ascii: " ") else { return nil }
+        var number = 0
+        var index = tokenBytes.count + 1
+        while data[index] >= UInt8(ascii: "0") && data[index] <= UInt8(ascii: "9") && index <= tokenBytes.count + 18 {
+            number = number * 10 + Int(data[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        return data[index] == 0 && index > tokenBytes.count + 1 ? number : nil
     }
 
     /// Queues one piece of text, as XML reads it: line ends normalised (CR LF and a lone CR become LF) and,
     /// with `decodingReferences`, the references the repair pass leaves in text decoded (`&lt;`, `&gt;`,
-    /// `&amp;`, `&quot;`, `&apos;`, `&#N;`, `&#xH;`). The caller writes `marker` in its place.
-    func divert(_ text: UnsafeBufferPointer<UInt8>, decodingReferences: Bool) {
+    /// `&amp;`, `&quot;`, `&apos;`, `&#N;`, `&#xH;`). Appends to `marker` the instruction to write in its place.
+    func divert(_ text: UnsafeBufferPointer<UInt8>, decodingReferences: Bool, markerInto marker: inout [UInt8]) {
+        marker.append(contentsOf: markerPrefix)
+        marker.append(contentsOf: String(firstNumber + ends.count).utf8)
+        marker.append(contentsOf: "?>".utf8)
         bytes.reserveCapacity(bytes.count + text.count)
         let ampersand = decodingReferences ? UInt8(ascii: "&") : UInt8(ascii: "\r")
         var index = 0
@@ -64,27 +84,45 @@ final class DivertedText {
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<text.count]))
         ends.append(bytes.count)
+        // Nobody is taking pieces any more (libxml2 stopped, or lost its way): keep the memory bounded.
+        while next < ends.count - 1 && bytes.count - start(of: next) > Self.maxQueuedBytes { next += 1 }
+        if next > 0 && start(of: next) > Self.maxQueuedBytes { compact() }
     }
 
-    /// Hands the oldest queued piece to `body` (nothing when none is queued).
-    func deliverNext(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard next < ends.count else { return }
-        let start = next == 0 ? 0 : ends[next - 1]
-        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<ends[next]])) }
-        next += 1
+    /// Hands piece `number` to `body`: pieces before it whose markers never came are dropped, a number
+    /// already delivered or never queued is ignored.
+    func deliver(_ number: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let index = number - firstNumber
+        guard index >= next, index < ends.count else { return }
+        let range = start(of: index)..<ends[index]
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        next = index + 1
         if next == ends.count {
             // Everything delivered: start over, keeping the storage.
+            firstNumber += ends.count
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
             next = 0
         }
     }
 
+    private func start(of index: Int) -> Int { index == 0 ? 0 : ends[index - 1] }
+
+    /// Forgets the pieces before `next`.
+    private func compact() {
+        let offset = start(of: next)
+        bytes.removeSubrange(0..<offset)
+        ends = ends[next...].map { $0 - offset }
+        firstNumber += next
+        next = 0
+    }
+
     /// Decodes the reference at `index` into `bytes`; returns the bytes it took. Anything else than the
     /// references listed in `divert` is copied as it stands.
     private func appendReference(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         var end = index + 1
-        while end < text.count, end - index <= 12, text[end] != UInt8(ascii: ";") { end += 1 }
+        // The repair pass lets references of up to 40 bytes through (leading zeros are allowed).
+        while end < text.count, end - index <= 64, text[end] != UInt8(ascii: ";") { end += 1 }
         guard end < text.count, text[end] == UInt8(ascii: ";") else {
             bytes.append(UInt8(ascii: "&"))
             return 1
@@ -116,9 +154,10 @@ final class DivertedText {
         guard name.count >= 2, name[0] == UInt8(ascii: "#") else { return nil }
         let hex = name[1] | 0x20 == UInt8(ascii: "x")
         let digits = name.dropFirst(hex ? 2 : 1)
-        guard !digits.isEmpty, digits.count <= 8 else { return nil }
+        guard !digits.isEmpty else { return nil }
         var value: UInt32 = 0
         for digit in digits {
+            guard value <= 0x10FFFF else { return nil }  // beyond Unicode: no scalar, and no overflow
             switch digit {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value * (hex ? 16 : 10) + UInt32(digit - UInt8(ascii: "0"))
             case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: value = value * 16 + UInt32(digit - UInt8(ascii: "a") + 10)

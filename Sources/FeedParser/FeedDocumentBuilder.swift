@@ -122,7 +122,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool) {
-        guard capture != nil else { return }
+        // After a cut, nothing more: the field keeps a clean start of the text.
+        guard capture != nil, !captureTruncated else { return }
         if captureBytes.count + text.count > ParserLimits.maxFieldBytes {
             // Dropped whole: what was kept is still made of whole characters.
             if !captureTruncated { truncatedFields += 1 }

@@ -36,13 +36,20 @@ public final class StreamingFeedParser {
 
     /// Hands the parser the next bytes of the document.
     public func append(_ bytes: UnsafeRawBufferPointer) {
-        let buffer = bytes.bindMemory(to: UInt8.self)
+        var buffer = bytes.bindMemory(to: UInt8.self)
         if case .sniffing = mode {
-            pending.append(contentsOf: buffer)
-            if pending.count >= Self.sniffLength { startParsing(final: false) }
-        } else {
-            consume(buffer, final: false)
+            // Only what sniffing needs waits here; the rest goes through in slices like any later chunk.
+            let needed = max(0, Self.sniffLength - pending.count)
+            pending.append(contentsOf: buffer.prefix(needed))
+            buffer = UnsafeBufferPointer(rebasing: buffer.dropFirst(needed))
+            guard pending.count >= Self.sniffLength else { return }
+            startParsing(final: false)
+            if case .sniffing = mode {
+                pending.append(contentsOf: buffer)  // only whitespace so far
+                return
+            }
         }
+        if !buffer.isEmpty { consume(buffer, final: false) }
     }
 
     public func append(_ data: Data) {
@@ -152,7 +159,8 @@ public final class StreamingFeedParser {
     }
 
     private func feedRepaired(_ utf8: UnsafeBufferPointer<UInt8>, final: Bool) {
-        guard case .xml(let parser, _) = mode else { return }
+        // Once libxml2 has stopped (a limit was reached), the rest of the document is not even repaired.
+        guard case .xml(let parser, _) = mode, parser.limitError == nil else { return }
         repaired.removeAll(keepingCapacity: true)
         repair.repair(utf8, final: final, into: &repaired)
         repaired.withUnsafeBufferPointer { parser.parse($0, terminate: final) }

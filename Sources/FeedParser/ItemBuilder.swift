@@ -97,8 +97,8 @@ struct ItemBuilder {
         item.enclosures.append(Enclosure(url: url, type: type?.isEmpty == false ? type : nil, length: size))
     }
 
-    /// Whether `value` is not among `values` yet (always the case from here on, once it returns true): a
-    /// linear search while the list is short, a set once it is long (a hostile item may carry thousands).
+    /// Whether `value` is not among `values` yet; the caller appends it when it is. A linear search while the
+    /// list is short; from `limit` values on, `seen` holds them all (a hostile item may carry thousands).
     private static func isNew(
         _ value: String, in values: some Collection<String>, seen: inout Set<String>, limit: Int
     ) -> Bool {

@@ -12,14 +12,13 @@ enum Namespace {
     static let media = "http://search.yahoo.com/mrss/"
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     static let xml = "http://www.w3.org/XML/1998/namespace"
-    static let xhtml = "http://www.w3.org/1999/xhtml"
     static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
 }
 
 /// The vocabulary of an element, from its namespace URI: what the field tables switch on.
 enum Vocabulary {
-    case none, rss10, rss090, rdf, atom10, atom03, content, dublinCore, dublinCoreTerms, media, itunes, xml, xhtml
-    case syndication, other
+    case none, rss10, rss090, rdf, atom10, atom03, content, dublinCore, dublinCoreTerms, media, itunes, syndication
+    case other
 
     init(uri: String) {
         switch uri {
@@ -34,8 +33,6 @@ enum Vocabulary {
         case Namespace.dublinCoreTerms: self = .dublinCoreTerms
         case Namespace.media: self = .media
         case Namespace.itunes: self = .itunes
-        case Namespace.xml: self = .xml
-        case Namespace.xhtml: self = .xhtml
         case Namespace.syndication: self = .syndication
         default: self = .other
         }

@@ -280,12 +280,10 @@ final class SAXParser {
     /// A marker of `divertedText` (with the right token) stands for its next piece of text; any other
     /// processing instruction means nothing to a feed.
     private func processingInstruction(_ target: UnsafePointer<xmlChar>, _ data: UnsafePointer<xmlChar>?) {
-        guard let divertedText, let data else { return }
-        let isMarker = target.withMemoryRebound(to: CChar.self, capacity: 1) { target in
-            data.withMemoryRebound(to: CChar.self, capacity: 1) { divertedText.isMarker(target: target, data: $0) }
-        }
-        guard isMarker else { return }
-        divertedText.deliverNext { delegate.characters($0, isValidated: true) }
+        guard let divertedText, let data,
+            let number = target.withMemoryRebound(to: CChar.self, capacity: 1, { divertedText.pieceNumber(target: $0, data: data) })
+        else { return }
+        divertedText.deliver(number) { delegate.characters($0, isValidated: true) }
     }
 
     private func stop(_ error: FeedParseError) {

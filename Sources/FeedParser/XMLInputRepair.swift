@@ -30,6 +30,14 @@ struct XMLInputRepair {
     private var pieceHasDeclaredEntity = false
     /// Where diverted text goes.
     let divertedText = DivertedText()
+    /// Off once the document has a DOCTYPE: its internal subset may hold markup and CDATA inside entity
+    /// values, which this pass does not read as a DTD parser would, so nothing is diverted then.
+    private var diversionEnabled = true
+    /// A CR ended the last piece diverted at the end of a chunk: it waits for the next chunk, where an LF may
+    /// make one line end with it.
+    private var pendingCR = false
+    /// The marker of the piece being diverted (a buffer kept from piece to piece).
+    private var marker: [UInt8] = []
     private var carry: [UInt8] = []
     private var declaredEntities: Set<[UInt8]> = []
     /// How many repairs of each kind were made, for one warning per kind.
@@ -59,48 +67,41 @@ struct XMLInputRepair {
     /// unless `final`.
     mutating func repair(_ input: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
         if pieceStart != nil { pieceStart = output.count }
+        if pendingCR {
+            output.append(UInt8(ascii: "\r"))
+            pendingCR = false
+        }
         if carry.isEmpty {
-            processHoldingCR(input, final: final, into: &output)
+            process(input, final: final, into: &output)
         } else {
             var joined = carry
             joined.append(contentsOf: input)
             carry.removeAll(keepingCapacity: true)
-            joined.withUnsafeBufferPointer { processHoldingCR($0, final: final, into: &output) }
+            joined.withUnsafeBufferPointer { process($0, final: final, into: &output) }
         }
         // Text that goes on in the next chunk: this chunk's part of it is one piece.
         switch section {
         case .cdata:
-            divertPiece(&output, decodingReferences: false)
+            divertPiece(&output, decodingReferences: false, holdingFinalCR: !final)
             if final { endsInCDATA = true }
         case .markup:
-            divertPiece(&output, decodingReferences: true)
+            divertPiece(&output, decodingReferences: true, holdingFinalCR: !final)
         case .comment:
             break
         }
     }
 
-    /// A CR at the end of a chunk waits for the next one: with the LF that may follow it is one line end,
-    /// whichever piece of text it lands in.
-    private mutating func processHoldingCR(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool, into output: inout [UInt8]) {
-        guard !final, bytes.last == UInt8(ascii: "\r") else {
-            process(bytes, final: final, into: &output)
-            return
-        }
-        process(UnsafeBufferPointer(rebasing: bytes.dropLast()), final: false, into: &output)
-        carry.append(UInt8(ascii: "\r"))
-    }
-
     /// Starts collecting the element text that follows (none outside the root element).
     private mutating func startPiece(at position: Int) {
-        pieceStart = openElements.isEmpty ? nil : position
+        pieceStart = diversionEnabled && !openElements.isEmpty ? position : nil
         pieceHasReference = false
         pieceHasDeclaredEntity = false
     }
 
-    /// Replaces the text written since `pieceStart` by the marker of `divertedText`, unless it is element text
+    /// Replaces the text written since `pieceStart` by a marker of `divertedText`, unless it is element text
     /// libxml2 reads as fast itself (plain ASCII without references) or must read (a reference to an entity the
-    /// document declares).
-    private mutating func divertPiece(_ output: inout [UInt8], decodingReferences: Bool) {
+    /// document declares). `holdingFinalCR`: a CR that ends the piece waits for the next chunk (`pendingCR`).
+    private mutating func divertPiece(_ output: inout [UInt8], decodingReferences: Bool, holdingFinalCR: Bool = false) {
         guard let start = pieceStart, output.count > start else { return }
         defer {
             pieceStart = output.count
@@ -108,16 +109,21 @@ struct XMLInputRepair {
             pieceHasDeclaredEntity = false
         }
         let keep = output.withUnsafeBufferPointer { all in
-            let text = UnsafeBufferPointer(rebasing: all[start...])
+            var text = UnsafeBufferPointer(rebasing: all[start...])
             if decodingReferences && (pieceHasDeclaredEntity || (!pieceHasReference && Self.isASCII(text))) {
                 return true
             }
-            divertedText.divert(text, decodingReferences: decodingReferences)
+            if holdingFinalCR, text.last == UInt8(ascii: "\r") {
+                pendingCR = true
+                text = UnsafeBufferPointer(rebasing: text.dropLast())
+            }
+            if !text.isEmpty { divertedText.divert(text, decodingReferences: decodingReferences, markerInto: &marker) }
             return false
         }
         guard !keep else { return }
         output.removeSubrange(start...)
-        output.append(contentsOf: divertedText.marker)
+        output.append(contentsOf: marker)
+        marker.removeAll(keepingCapacity: true)
     }
 
     private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -204,12 +210,16 @@ struct XMLInputRepair {
                     return
                 }
                 if matched {
-                    flush(index)
-                    divertPiece(&output, decodingReferences: false)
+                    if pieceStart != nil {
+                        flush(index)
+                        divertPiece(&output, decodingReferences: false)
+                    } else {
+                        flush(index + 3)  // a section outside the root element, left to libxml2
+                    }
                     section = .markup
-                    startPiece(at: output.count)
                     index += 3
                     runStart = index
+                    startPiece(at: output.count)
                 } else {
                     index += 1
                 }
@@ -323,11 +333,18 @@ struct XMLInputRepair {
         guard let isCDATA = Self.match(bytes, at: index, "<![CDATA[", final: final) else { return nil }
         if isCDATA {
             section = .cdata
-            pieceStart = output.count
+            if diversionEnabled && !openElements.isEmpty {
+                pieceStart = output.count
+            } else {
+                pieceStart = nil
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 9]))
+            }
             return 9
         }
         guard let isComment = Self.match(bytes, at: index, "<!--", final: final) else { return nil }
         pieceStart = nil
+        guard let isDoctype = Self.match(bytes, at: index, "<!DOCTYPE", final: final) else { return nil }
+        if isDoctype { diversionEnabled = false }
         if isComment {
             section = .comment
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]))

@@ -85,7 +85,7 @@ extension HostileFeedTests {
         // Instructions with the marker's target, with and without a guessed token, carry no text and move none.
         let document = """
             <rss version="2.0"><channel><item><title>t</title>
-            <description>a<?feedd-text 0000000000000000?>b<![CDATA[<i>c</i>]]><?feedd-text?>d<![CDATA[]]>e</description>
+            <description>a<?feedd-text 0000000000000000 0?>b<![CDATA[<i>c</i>]]><?feedd-text?>d<![CDATA[]]>e<?feedd-text 1?></description>
             </item><item><title><![CDATA[second]]></title></item></channel></rss>
             """
         let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
@@ -132,7 +132,7 @@ extension HostileFeedTests {
         let pieces = [
             "plain", " ", "é", "😀", "&lt;p&gt;", "&amp;amp;", "&#233;", "&#x1F600;", "&#X41;", "&quot;q&apos;",
             "&eacute;", "&rsquo;", "&nbsp;", "&unknown;", " & ", "a<b", "\r\n", "\r", "\n", "\t", "&#13;", "« »",
-            "&#x2028;", "]]>", ">",
+            "&#x2028;", "]]>", ">", "&#0000000065;", "&#x00000000041;", "&#x0000000000000000000000000000E9;",
         ]
         var generator = SeededGenerator(seed: 0xFEED)
         for _ in 0..<400 {
@@ -160,5 +160,53 @@ extension HostileFeedTests {
             parser.append(document.suffix(from: offset))
             #expect(try parser.finish() == whole, "split at byte \(offset)")
         }
+    }
+}
+
+/// What could put the diverted text out of step with its markers, or change it with the chunks.
+extension HostileFeedTests {
+    @Test func aDoctypeWithMarkupInItsEntityValuesParsesAsBefore() throws {
+        // Entity values holding CDATA and tags: nothing is diverted in such a document.
+        let document = """
+            <!DOCTYPE rss [<!ENTITY x "<![CDATA[a]]>"><!ENTITY e "<b>é</b>">]>
+            <rss version="2.0"><channel><title>c</title>
+            <item><title>T1 é</title><description>d1 « x »</description></item>
+            <item><title>T2</title><description><![CDATA[<p>é</p>]]></description></item></channel></rss>
+            """
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect(feed.items.map(\.title) == ["T1 é", "T2"])
+        #expect(feed.items.map(\.summary) == ["d1 « x »", "<p>é</p>"])
+    }
+
+    @Test func aMarkerSwallowedByTheDocumentCostsItsOwnPieceOnly() throws {
+        // The unterminated instruction runs to the first `?>`: the marker of the next diverted text.
+        let document = """
+            <rss version="2.0"><channel><item><title>a <?php x</title><description>é</description></item>
+            <item><title>é2</title><description>d2 é</description></item></channel></rss>
+            """
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect(feed.items.last?.title == "é2")
+        #expect(feed.items.last?.summary == "d2 é")
+    }
+
+    @Test func aLineEndAroundADroppedCharacterIsOneWhereverChunksEnd() throws {
+        let document = Data("<rss version=\"2.0\"><channel><item><description>é\r&#27;\ny\r\u{1}\nz<![CDATA[\r\u{2}\nw]]></description></item></channel></rss>".utf8)
+        #expect(try StreamingFeedParser.parse(document, url: nil).items.first?.summary == "é\ny\nz\nw")
+        for offset in 1..<document.count {
+            let parser = StreamingFeedParser(url: nil)
+            parser.append(document.prefix(offset))
+            parser.append(document.suffix(from: offset))
+            #expect(try parser.finish().items.first?.summary == "é\ny\nz\nw", "split at byte \(offset)")
+        }
+    }
+
+    @Test func aFieldCutAtTheLimitKeepsACleanStart() throws {
+        let start = String(repeating: "é", count: (ParserLimits.maxFieldBytes - 100) / 2)
+        let document = "<rss version=\"2.0\"><channel><item><description><![CDATA[\(start)]]><![CDATA[\(String(repeating: "b", count: 300))]]>tail</description></item></channel></rss>"
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        let summary = feed.items.first?.summary ?? ""
+        let isStart = summary == start  // outside #expect, which would print megabytes
+        #expect(isStart, "\(summary.utf8.count) bytes, ends with \(summary.suffix(5))")
+        #expect(feed.warnings.contains("1 field(s) longer than 8 MiB were cut"))
     }
 }

@@ -116,7 +116,8 @@ struct SnippetTests {
         var generator = SplitMix(seed: 21)
         let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
             "e\u{301}", "🇫🇷", "\u{85}", "<img src='y'>", "<", ">", "x", "<b", "é",
-            "<div style='" + String(repeating: "w", count: 700) + "'>"]  // long tags: windows with little text
+            "<div style='" + String(repeating: "w", count: 700) + "'>",  // long tags: windows with little text
+            ">\u{301}"]  // a `>` that is no character of its own
         for round in 0..<300 {
             var html = ""
             let count = Int(generator.next() % 3000)
