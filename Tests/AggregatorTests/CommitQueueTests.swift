@@ -40,4 +40,33 @@ struct CommitQueueTests {
         }
         #expect(queue.waitingCount == 0)
     }
+
+    @Test func aCommitterWaitsForAnnouncedJobsAndNotForOthers() async throws {
+        let queue = CommitQueue<Int, Int>(gathering: .seconds(5), fullGroup: 4)
+        let groups = Mutex<[[Int]]>([])
+        let record: @Sendable ([Int]) -> [Int] = { jobs in
+            groups.withLock { $0.append(jobs) }
+            return jobs
+        }
+        // Nothing announced: the job is recorded at once, alone.
+        let started = ContinuousClock.now
+        _ = await queue.submit(0, key: "k0", run: record)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        // Four fetches under way: the first result waits for the others, and all four make one group.
+        for _ in 1...4 { queue.begin() }
+        let tasks = (1...4).map { number in
+            Task {
+                try? await Task.sleep(for: .milliseconds(30 * number))
+                return await queue.submit(number, key: "k\(number)", run: record)
+            }
+        }
+        for task in tasks { _ = await task.value }
+        #expect(groups.withLock { $0 } == [[0], [1, 2, 3, 4]])
+        // One announced job that never comes (cancelled): withdrawn, it keeps nobody waiting.
+        queue.begin()
+        queue.abandon()
+        let alone = ContinuousClock.now
+        _ = await queue.submit(5, key: "k5", run: record)
+        #expect(ContinuousClock.now - alone < .seconds(1))
+    }
 }
