@@ -186,33 +186,69 @@ public final class StreamingFeedParser {
 
     private enum DocumentKind { case xml, json, html }
 
-    /// Decides the kind from the first significant bytes; nil when there are none yet.
+    /// Decides the kind from the first significant bytes; nil when there are none yet. Read on the bytes:
+    /// it runs for every fetched document.
     private static func sniff(_ utf8: [UInt8]) -> DocumentKind? {
         guard let start = utf8.firstIndex(where: { !isSpace($0) }) else { return nil }
         switch utf8[start] {
         case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
         case UInt8(ascii: "<"):
-            let head = String(decoding: utf8[start..<min(utf8.count, start + 1024)], as: UTF8.self).lowercased()
-            var rest = Substring(head)
+            let head = utf8[start..<min(utf8.count, start + 1024)]
+            var index = head.startIndex
             // Skip the XML declaration, comments and processing instructions before the first element.
             while true {
-                rest = rest.drop(while: { $0.isWhitespace })
-                if rest.hasPrefix("<?"), let end = rest.range(of: "?>") {
-                    rest = rest[end.upperBound...]
-                } else if rest.hasPrefix("<!--"), let end = rest.range(of: "-->") {
-                    rest = rest[end.upperBound...]
+                while index < head.endIndex, let length = whitespaceLength(head, at: index) { index += length }
+                let rest = head[index...]
+                if rest.starts(with: "<?".utf8), let end = firstRange(of: "?>", in: rest) {
+                    index = end
+                } else if rest.starts(with: "<!--".utf8), let end = firstRange(of: "-->", in: rest) {
+                    index = end
                 } else {
                     break
                 }
             }
-            if rest.hasPrefix("<!doctype html") || rest.hasPrefix("<html") || rest.hasPrefix("<head")
-                || rest.hasPrefix("<body")
-            {
+            let rest = head[index...]
+            for opening in ["<!doctype html", "<html", "<head", "<body"] where startsIgnoringASCIICase(rest, opening) {
                 return .html
             }
             return .xml
         default:
             return .xml
+        }
+    }
+
+    /// The length of the Unicode white space character (White_Space: tab to CR, space, U+0085, U+00A0,
+    /// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) at `index`, or nil.
+    private static func whitespaceLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int? {
+        let byte = bytes[index]
+        if (0x09...0x0D).contains(byte) || byte == 0x20 { return 1 }
+        // 0 past the end: no sequence below ends in it.
+        func next(_ offset: Int) -> UInt8 { index + offset < bytes.endIndex ? bytes[index + offset] : 0 }
+        switch (byte, next(1), next(2)) {
+        case (0xC2, 0x85, _), (0xC2, 0xA0, _): return 2
+        case (0xE1, 0x9A, 0x80), (0xE2, 0x80, 0x80...0x8A), (0xE2, 0x80, 0xA8), (0xE2, 0x80, 0xA9), (0xE2, 0x80, 0xAF),
+            (0xE2, 0x81, 0x9F), (0xE3, 0x80, 0x80):
+            return 3
+        default: return nil
+        }
+    }
+
+    /// The index just after the first occurrence of `literal` in `bytes`.
+    private static func firstRange(of literal: String, in bytes: ArraySlice<UInt8>) -> Int? {
+        let pattern = Array(literal.utf8)
+        guard bytes.count >= pattern.count else { return nil }
+        for position in bytes.startIndex...(bytes.endIndex - pattern.count)
+        where bytes[position..<position + pattern.count].elementsEqual(pattern) {
+            return position + pattern.count
+        }
+        return nil
+    }
+
+    /// Whether `bytes` starts with the lower-case ASCII `prefix`, in any case.
+    private static func startsIgnoringASCIICase(_ bytes: ArraySlice<UInt8>, _ prefix: String) -> Bool {
+        guard bytes.count >= prefix.utf8.count else { return false }
+        return zip(bytes, prefix.utf8).allSatisfy { byte, expected in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
         }
     }
 

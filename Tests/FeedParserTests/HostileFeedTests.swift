@@ -210,3 +210,17 @@ extension HostileFeedTests {
         #expect(feed.warnings.contains("1 field(s) longer than 8 MiB were cut"))
     }
 }
+
+extension HostileFeedTests {
+    @Test(arguments: [
+        ("<?xml version='1.0'?>\u{3000}\n<!-- c --><?pi x?><!DOCTYPE HTML><html><body>x</body></html>", true),
+        ("<?xml version='1.0'?>\n<HTML><head><title>t</title></head></HTML>", true),
+        ("  <Body>x</Body>", true),
+        ("<?xml version='1.0'?>\u{A0}<rss version='2.0'><channel><title>t</title></channel></rss>", false),
+        ("<!--<html>--><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title></feed>", false),
+    ])
+    func htmlPagesAreToldFromFeedsByTheirFirstElement(document: String, isHTML: Bool) {
+        let result = Result { () throws(FeedParseError) in try StreamingFeedParser.parse(Data(document.utf8), url: nil) }
+        if case .failure(.htmlPage) = result { #expect(isHTML, "\(document)") } else { #expect(!isHTML, "\(document)") }
+    }
+}
