@@ -83,11 +83,15 @@ public enum TextCleaning {
             if let close = utf8[..<end].indices.last(where: { utf8[$0] == UInt8(ascii: ">") && utf8[utf8.index(after: $0)] < 0x80 }) {
                 let text = collapsingWhitespace(stripTags(String(html[...close])))
                 // One character more than needed: the last one might combine with what follows the cut.
-                if text.count > limit { return String(text.prefix(limit)) }
+                if text.index(text.startIndex, offsetBy: limit + 1, limitedBy: text.endIndex) != nil {
+                    return String(text.prefix(limit))
+                }
             }
             window *= 4
         }
         let text = collapsingWhitespace(stripTags(html))
-        return text.isEmpty ? nil : String(text.prefix(limit))
+        if text.isEmpty { return nil }
+        // No more bytes than characters allowed: no need to count them.
+        return text.utf8.count <= limit ? text : String(text.prefix(limit))
     }
 }

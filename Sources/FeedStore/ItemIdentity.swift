@@ -22,7 +22,7 @@ public enum ItemIdentity {
         var seen: Set<String> = []
         var bad = 0
         for item in items {
-            let guid = item.id?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let guid = item.id.map(trimmed) ?? ""
             if guid.isEmpty || !seen.insert(guid).inserted { bad += 1 }
         }
         return Double(bad) / Double(items.count) > unreliableGuidShare
@@ -45,12 +45,20 @@ public enum ItemIdentity {
     }
 
     static func baseIdentity(_ item: ParsedItem) -> String {
-        if let id = item.id?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty {
+        if let id = item.id.map(trimmed), !id.isEmpty {
             return CanonicalURL.key(id).map { "url:" + $0 } ?? "id:" + id
         }
         if let link = item.link, let key = CanonicalURL.key(link) { return "url:" + key }
         if let link = item.link, !link.isEmpty { return "link:" + link }
         return contentHash(item)
+    }
+
+    /// The text without white space at its ends. Most ids start and end with a visible ASCII character and
+    /// are returned as they are; Foundation's trimming (which walks UTF-16) is left for the others.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return text }
+        func isPlain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+        return isPlain(first) && isPlain(last) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func linkAndTitle(_ item: ParsedItem) -> String {
