@@ -41,6 +41,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     private(set) var feed = ParsedFeed(format: .rss20)
     private var channelRanks: [ChannelField: Int] = [:]
     private var truncatedFields = 0
+    private var truncatedShortFields = 0
+    /// How many bytes the capture in progress may hold (`ParserLimits`).
+    private var captureLimit = ParserLimits.maxFieldBytes
     private var droppedLinks = 0
 
     init(feedURL: URL?) {
@@ -52,6 +55,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var result: [String] = []
         if truncatedFields > 0 {
             result.append("\(truncatedFields) field(s) longer than \(ParserLimits.maxFieldBytes >> 20) MiB were cut")
+        }
+        if truncatedShortFields > 0 {
+            result.append(
+                "\(truncatedShortFields) title, link, author or other short field(s) longer than "
+                    + "\(ParserLimits.maxShortFieldBytes >> 10) KiB were cut")
         }
         if droppedLinks > 0 { result.append("\(droppedLinks) link(s) with a scheme other than http, https or mailto dropped") }
         return result
@@ -124,9 +132,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool) {
         // After a cut, nothing more: the field keeps a clean start of the text.
         guard capture != nil, !captureTruncated else { return }
-        if captureBytes.count + text.count > ParserLimits.maxFieldBytes {
+        if captureBytes.count + text.count > captureLimit {
             // Dropped whole: what was kept is still made of whole characters.
-            if !captureTruncated { truncatedFields += 1 }
+            if captureLimit == ParserLimits.maxFieldBytes { truncatedFields += 1 } else { truncatedShortFields += 1 }
             captureTruncated = true
         } else if captureIsMarkup {
             for byte in text {
@@ -313,6 +321,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         captureBytes.removeAll(keepingCapacity: true)
         captureTruncated = false
         captureIsValidated = true
+        switch target {
+        case .item(let rule) where rule.field == .summary || rule.field == .content: captureLimit = ParserLimits.maxFieldBytes
+        case .channel(.description, _): captureLimit = ParserLimits.maxFieldBytes
+        default: captureLimit = ParserLimits.maxShortFieldBytes
+        }
     }
 
     private func appendStartTag(_ name: ElementName, attributes: SAXAttributes) {
@@ -325,7 +338,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     private func appendText(_ text: String) {
-        guard captureBytes.count + text.utf8.count <= ParserLimits.maxFieldBytes else { return }
+        guard captureBytes.count + text.utf8.count <= captureLimit else { return }
         captureBytes.append(contentsOf: text.utf8)
     }
 

@@ -224,3 +224,16 @@ extension HostileFeedTests {
         if case .failure(.htmlPage) = result { #expect(isHTML, "\(document)") } else { #expect(!isHTML, "\(document)") }
     }
 }
+
+extension HostileFeedTests {
+    @Test func shortFieldsAreCutAtTheirOwnLimit() throws {
+        // A title of megabytes of markup is cut at 64 KiB before it is turned into plain text.
+        let huge = String(repeating: "<b>mot</b> ", count: 500_000)
+        let document = "<rss version=\"2.0\"><channel><item><title>\(huge)</title><description>d</description></item></channel></rss>"
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect((feed.items.first?.title?.utf8.count ?? 0) <= ParserLimits.maxShortFieldBytes)
+        #expect((feed.items.first?.title?.utf8.count ?? 0) > 10_000)
+        #expect(feed.items.first?.summary == "d")
+        #expect(feed.warnings.contains("1 title, link, author or other short field(s) longer than 64 KiB were cut"))
+    }
+}
