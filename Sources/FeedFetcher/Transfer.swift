@@ -137,21 +137,29 @@ final class Transfer {
             headersTooLarge = true
             return 0
         }
-        let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        // Read on the bytes: HTTP's optional white space is spaces and tabs, its lines end with CR LF.
+        let line = Self.trimmingWhitespace(UnsafeRawBufferPointer(start: buffer, count: length).bindMemory(to: UInt8.self)[...])
+        if line.starts(with: "HTTP/".utf8) {
             // A new response (after a redirect): its headers replace the last ones. Interim 1xx responses
             // (100 Continue, 103 Early Hints) are not hops.
-            let parts = line.split(separator: " ")
-            if parts.count >= 2, let status = Int(parts[1]), status >= 200 {
+            let parts = line.split(separator: UInt8(ascii: " "))
+            if parts.count >= 2, let status = Int(String(decoding: parts[1], as: UTF8.self)), status >= 200 {
                 hopStatuses.append(status)
                 headers.removeAll()
             }
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: Self.trimmingWhitespace(line[..<colon]), as: UTF8.self).lowercased()
+            headers[name] = String(decoding: Self.trimmingWhitespace(line[(colon + 1)...]), as: UTF8.self)
         }
         return length
+    }
+
+    /// `bytes` without spaces, tabs, CRs and LFs at either end.
+    private static func trimmingWhitespace(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        guard let first = bytes.firstIndex(where: { !isWhitespace($0) }), let last = bytes.lastIndex(where: { !isWhitespace($0) })
+        else { return bytes[bytes.startIndex..<bytes.startIndex] }
+        return bytes[first...last]
     }
 
     private func mapError(_ code: CURLcode) -> FetchError {

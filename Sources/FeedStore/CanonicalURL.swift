@@ -10,6 +10,9 @@ public enum CanonicalURL {
     /// nil for anything that is not an absolute http(s) URL.
     public static func key(_ text: String) -> String? {
         if let simple = simpleKey(text) { return simple }
+        // Ids such as `tag:…`, `urn:…` or `f12-3` are no http(s) URL: no need to ask Foundation's parser.
+        guard text.utf8.drop(while: { $0 <= 0x20 || $0 >= 0x80 }).prefix(4).map({ $0 | 0x20 }).elementsEqual("http".utf8)
+        else { return nil }
         return parsedKey(text)
     }
 

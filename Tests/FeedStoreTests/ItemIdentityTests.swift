@@ -117,5 +117,10 @@ struct CanonicalURLFastPathTests {
         #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
         #expect(taken >= 4000)  // the usual shapes do take the fast path
         #expect(CanonicalURL.simpleKey("https://www.example.org/2026/11/post/?utm_source=rss&p=2#more") == "example.org/2026/11/post?p=2#more")
+        // What neither reader takes at once: the same key as Foundation's parser alone gives.
+        for text in ["tag:example.org,2026:1", "urn:uuid:1", "f0-1", " HTTP://Example.org/a", "\u{A0}https://x.org/", "Https://x.org/a b",
+            "mailto:a@b", "\thttp://x.org:8080/", "ht", ""] {
+            #expect(CanonicalURL.key(text) == CanonicalURL.parsedKey(text), "\(text.debugDescription)")
+        }
     }
 }
