@@ -69,10 +69,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "FeedParserTests",
-            dependencies: ["FeedParser", "FeedModel"],
+            dependencies: ["FeedParser", "FeedModel", "TestSupport"],
             exclude: ["Fixtures", "Expected"]
         ),
-        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel"]),
+        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel", "TestSupport"]),
         .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "TestSupport"]),
         .testTarget(
             name: "AggregatorTests",

@@ -73,7 +73,10 @@ public struct Refresher: Sendable {
             state.bodyHash = nil
         }
         let interpreted: Result<(FetchResponse, ParsedFeed?), RefreshFailure>
+        // Announced to the commit queue; withdrawn on any way out that does not submit.
         commits.begin()
+        var submitted = false
+        defer { if !submitted { commits.abandon() } }
         do {
             let request = try makeRequest(feed, state: state)
             if feed.insecure {
@@ -87,7 +90,6 @@ public struct Refresher: Sendable {
         } catch let error as FetchError {
             switch error {
             case .cancelled:
-                commits.abandon()
                 return finish(outcome, .cancelled, feed: feed, failures: 0, elapsed: ContinuousClock.now - started)
             case .hostWaiting(let until):
                 interpreted = .failure(RefreshFailure(message: error.description, notBefore: until, countsAsFailure: false))
@@ -97,6 +99,7 @@ public struct Refresher: Sendable {
         } catch {
             interpreted = .failure(RefreshFailure(message: "\(error)"))
         }
+        submitted = true
         switch await commit(PendingCommit(interpreted: interpreted, feed: feed, now: now())) {
         case .success((let result, let failures, let next)):
             var done = finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)

@@ -132,10 +132,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     func characters(_ text: UnsafeBufferPointer<UInt8>, isValidated: Bool) {
         // After a cut, nothing more: the field keeps a clean start of the text.
         guard capture != nil, !captureTruncated else { return }
-        if captureBytes.count + text.count > captureLimit {
+        // Markup is written escaped: `&lt;` for `<` and so on.
+        let escaping = captureIsMarkup ? text.reduce(0) { $0 + Self.escapedExtra($1) } : 0
+        if captureBytes.count + text.count + escaping > captureLimit {
             // Dropped whole: what was kept is still made of whole characters.
-            if captureLimit == ParserLimits.maxFieldBytes { truncatedFields += 1 } else { truncatedShortFields += 1 }
-            captureTruncated = true
+            cutCapture()
         } else if captureIsMarkup {
             for byte in text {
                 switch byte {
@@ -338,8 +339,27 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     private func appendText(_ text: String) {
-        guard captureBytes.count + text.utf8.count <= captureLimit else { return }
+        guard !captureTruncated else { return }
+        guard captureBytes.count + text.utf8.count <= captureLimit else {
+            cutCapture()
+            return
+        }
         captureBytes.append(contentsOf: text.utf8)
+    }
+
+    /// Ends the capture's text here (what follows is dropped) and counts the cut field once.
+    private func cutCapture() {
+        guard !captureTruncated else { return }
+        captureTruncated = true
+        if captureLimit == ParserLimits.maxFieldBytes { truncatedFields += 1 } else { truncatedShortFields += 1 }
+    }
+
+    private static func escapedExtra(_ byte: UInt8) -> Int {
+        switch byte {
+        case UInt8(ascii: "<"), UInt8(ascii: ">"): return 3
+        case UInt8(ascii: "&"): return 4
+        default: return 0
+        }
     }
 
     private func finishCapture(_ finished: Capture) {

@@ -17,14 +17,20 @@ public final class StreamingFeedParser {
     private let httpCharset: String?
     private var mode = Mode.sniffing
     private var pending: [UInt8] = []
+    /// Where the first byte that is not white space stands in `pending`, once it has come.
+    private var firstSignificant: Int?
     private var decoder: TranscodingDecoder?
     private var repair = XMLInputRepair()
     private var warnings: [String] = []
     private var decoded: [UInt8] = []
     private var repaired: [UInt8] = []
 
-    /// Bytes needed to decide the encoding and the format before parsing starts.
+    /// Bytes after the first significant one that decide the format (sniffing reads that many decoded bytes).
     private static let sniffLength = 1024
+    /// Parsing starts after this many bytes at the latest, whatever they hold.
+    private static let maxSniffWait = 64 << 10
+
+
 
     /// - Parameters:
     ///   - url: the document's URL after redirects, the base for relative links.
@@ -39,10 +45,16 @@ public final class StreamingFeedParser {
         var buffer = bytes.bindMemory(to: UInt8.self)
         if case .sniffing = mode {
             // Only what sniffing needs waits here; the rest goes through in slices like any later chunk.
-            let needed = max(0, Self.sniffLength - pending.count)
+            // Up to twice `sniffLength` past the first byte that is not white space (twice: UTF-16 takes two
+            // bytes a character), at most `maxSniffWait`; each byte is looked at once.
+            if firstSignificant == nil, let index = buffer.prefix(Self.maxSniffWait).firstIndex(where: { !Self.isSpace($0) && $0 != 0 }) {
+                firstSignificant = pending.count + index
+            }
+            let wanted = min(Self.maxSniffWait, (firstSignificant ?? Self.maxSniffWait) + 2 * Self.sniffLength)
+            let needed = max(0, wanted - pending.count)
             pending.append(contentsOf: buffer.prefix(needed))
             buffer = UnsafeBufferPointer(rebasing: buffer.dropFirst(needed))
-            guard pending.count >= Self.sniffLength else { return }
+            guard pending.count >= wanted else { return }
             startParsing(final: false)
             if case .sniffing = mode {
                 pending.append(contentsOf: buffer)  // only whitespace so far

@@ -223,8 +223,7 @@ struct StoreJSONWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
-/// A UTC date and time of the Gregorian calendar, from seconds since 1970 (days to civil date after Howard
-/// Hinnant's `civil_from_days`). Years 1583–9999 only.
+/// A UTC date and time of the Gregorian calendar, from seconds since 1970. Years 1583–9999 only.
 struct CivilTime {
     var year, month, day, hour, minute, second: Int
 
@@ -237,15 +236,8 @@ struct CivilTime {
         hour = seconds / 3600
         minute = seconds % 3600 / 60
         second = seconds % 60
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = UTCTimestamp.civil(fromDays: Int64(days))
+        (self.year, self.month, self.day) = (Int(year), Int(month), Int(day))
     }
 }
 

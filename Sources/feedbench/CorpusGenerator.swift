@@ -1,12 +1,13 @@
+import TestSupport
 import Foundation
 
 /// Writes a reproducible corpus of realistic feeds: one large RSS 2.0 archive and many small to mid-size RSS
 /// and Atom feeds, with French and English text, entities, CDATA content and enclosures.
 struct CorpusGenerator {
-    private var random: SplitMix64
+    private var random: SeededGenerator
 
     init(seed: UInt64) {
-        random = SplitMix64(seed: seed)
+        random = SeededGenerator(seed: seed)
     }
 
     private static let words = [
@@ -103,20 +104,5 @@ struct CorpusGenerator {
             small.append(url)
         }
         return (big, small)
-    }
-}
-
-/// A small, fast, seeded generator so the corpus is the same on every run.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

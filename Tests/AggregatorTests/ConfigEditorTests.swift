@@ -1,5 +1,6 @@
 import Aggregator
 import Foundation
+import TestSupport
 import Testing
 
 /// `feedctl add`, `remove` and `import` edit the file a person wrote: only the entry concerned changes.
@@ -155,7 +156,7 @@ struct ConfigEditorTests {
     /// endings, keys before and after `feeds:`): adding then removing a feed gives the file back byte for
     /// byte, and every edit reads back with the other feeds unchanged.
     @Test func randomLayoutsSurviveAddAndRemove() throws {
-        var random = SeededRandom(seed: 2026)
+        var random = SeededGenerator(seed: 2026)
         for round in 0..<300 {
             let newline = random.next(2) == 0 ? "\n" : "\r\n"
             let dash = String(repeating: " ", count: random.next(3) * 2)
@@ -203,18 +204,3 @@ struct ConfigEditorTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so a failing round can be replayed.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        value ^= value >> 31
-        return Int(value % UInt64(bound))
-    }
-}

@@ -1,6 +1,7 @@
 import FeedModel
 import FeedParser
 import Foundation
+import TestSupport
 import Testing
 
 /// Documents built to hurt a parser. Each must end with an error or a bounded result; none may read a file.
@@ -216,6 +217,7 @@ extension HostileFeedTests {
         ("<?xml version='1.0'?>\u{3000}\n<!-- c --><?pi x?><!DOCTYPE HTML><html><body>x</body></html>", true),
         ("<?xml version='1.0'?>\n<HTML><head><title>t</title></head></HTML>", true),
         ("  <Body>x</Body>", true),
+        (String(repeating: "\n", count: 1012) + "<!-- " + String(repeating: "c", count: 900) + " --><!DOCTYPE html><html></html>", true),
         ("<?xml version='1.0'?>\u{A0}<rss version='2.0'><channel><title>t</title></channel></rss>", false),
         ("<!--<html>--><feed xmlns='http://www.w3.org/2005/Atom'><title>t</title></feed>", false),
     ])
@@ -234,6 +236,17 @@ extension HostileFeedTests {
         #expect((feed.items.first?.title?.utf8.count ?? 0) <= ParserLimits.maxShortFieldBytes)
         #expect((feed.items.first?.title?.utf8.count ?? 0) > 10_000)
         #expect(feed.items.first?.summary == "d")
+        #expect(feed.warnings.contains("1 title, link, author or other short field(s) longer than 64 KiB were cut"))
+    }
+}
+
+extension HostileFeedTests {
+    @Test func escapedMarkupCountsAgainstTheLimitAsWritten() throws {
+        // 20,000 `<` in XHTML text: 20 KB as read, 80 KB once escaped as `&lt;`, over the 64 KiB of a title.
+        let text = String(repeating: "&lt;", count: 20_000)
+        let document = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>1</id><title type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">\(text)</div></title></entry></feed>"
+        let feed = try StreamingFeedParser.parse(Data(document.utf8), url: nil)
+        #expect((feed.items.first?.title?.count ?? 0) < 20_000)
         #expect(feed.warnings.contains("1 title, link, author or other short field(s) longer than 64 KiB were cut"))
     }
 }

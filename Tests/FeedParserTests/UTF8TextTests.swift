@@ -1,4 +1,5 @@
 @testable import FeedParser
+import TestSupport
 import Testing
 
 /// feedd's own UTF-8 validation must agree with the standard library's on every input: the strings it makes
@@ -68,18 +69,5 @@ struct UTF8TextTests {
         let invalid: [UInt8] = Array("a".utf8) + [0xC3] + Array("b".utf8) + [0xED, 0xA0, 0x80]
         #expect(invalid.withUnsafeBufferPointer(UTF8Text.string) == String(decoding: invalid, as: UTF8.self))
         #expect(invalid.withUnsafeBufferPointer(UTF8Text.string).unicodeScalars.filter { $0 == "\u{FFFD}" }.count == 4)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure names inputs that can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }

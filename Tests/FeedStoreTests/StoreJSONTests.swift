@@ -1,6 +1,7 @@
 import FeedModel
 @testable import FeedStore
 import Foundation
+import TestSupport
 import Testing
 
 /// The store writes its files with its own JSON writer and reads them with Foundation's decoder: what it
@@ -15,7 +16,7 @@ struct StoreJSONTests {
         return ours != nil && ours == foundations
     }
 
-    static func item(_ index: Int, generator: inout SplitMix) -> StoredItem {
+    static func item(_ index: Int, generator: inout SeededGenerator) -> StoredItem {
         func text() -> String? { generator.next() % 4 == 0 ? nil : awkward[Int(generator.next() % UInt64(awkward.count))] }
         func date() -> Date? {
             generator.next() % 3 == 0 ? nil : Date(timeIntervalSince1970: Double(Int64(generator.next() % 8_000_000_000) - 2_000_000_000) + 0.75)
@@ -36,7 +37,7 @@ struct StoreJSONTests {
     }
 
     @Test func itemsFilesAreWhatFoundationWouldWrite() throws {
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         for round in 0..<40 {
             var feed = StoredFeed(url: "https://feeds.example.org/\(round)")
             feed.title = round % 3 == 0 ? nil : Self.awkward[round % Self.awkward.count]
@@ -51,7 +52,7 @@ struct StoreJSONTests {
     }
 
     @Test func stateAndIndexFilesAreWhatFoundationWouldWrite() throws {
-        var generator = SplitMix(seed: 11)
+        var generator = SeededGenerator(seed: 11)
         for round in 0..<40 {
             var fetch = FetchState()
             fetch.etag = round % 2 == 0 ? nil : "\"abc\""
@@ -85,7 +86,7 @@ struct StoreJSONTests {
     }
 
     @Test func datesAreWrittenAsFoundationWritesThem() throws {
-        var generator = SplitMix(seed: 3)
+        var generator = SeededGenerator(seed: 3)
         // Whole and fractional seconds from 1500 (Foundation's Julian years included) to 10500.
         for _ in 0..<5000 {
             let seconds = Double(Int64(generator.next() % 320_000_000_000) - 14_000_000_000) + Double(generator.next() % 4) / 4
@@ -97,23 +98,11 @@ struct StoreJSONTests {
     }
 }
 
-/// SplitMix64: deterministic inputs, so a failure can be replayed.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-}
 
 /// Index entries carry a snippet read from the start of a long body only: it must be the whole body's.
 struct SnippetTests {
     @Test func aLongBodyGivesTheSnippetOfTheWholeBody() {
-        var generator = SplitMix(seed: 21)
+        var generator = SeededGenerator(seed: 21)
         let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
             "e\u{301}", "🇫🇷", "\u{85}", "<img src='y'>", "<", ">", "x", "<b", "é",
             "<div style='" + String(repeating: "w", count: 700) + "'>",  // long tags: windows with little text

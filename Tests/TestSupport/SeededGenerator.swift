@@ -1,0 +1,20 @@
+/// SplitMix64: a small, fast, seeded random number generator, so generated inputs (test rounds, benchmark
+/// corpora) are the same on every run and a failure names one that can be replayed.
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// A number in `0..<bound` (modulo, which is even enough for tests).
+    public mutating func next(_ bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+}
