@@ -75,11 +75,7 @@ struct FixtureFeedTests {
         let url = URL(string: "https://feeds.example.org/\(name)")
         let whole = try StreamingFeedParser.parse(data, url: url)
         for offset in 1..<data.count {
-            let parser = StreamingFeedParser(url: url)
-            parser.append(data.prefix(offset))
-            parser.append(data.suffix(from: offset))
-            let split = try parser.finish()
-            guard split == whole else {
+            guard try parsedInTwoChunks(data, at: offset, url: url) == whole else {
                 Issue.record("\(name) differs when split at byte \(offset)")
                 return
             }

@@ -156,10 +156,7 @@ extension HostileFeedTests {
         let whole = try StreamingFeedParser.parse(document, url: nil)
         #expect(whole.items.first?.summary == "é\nl'été\n\nfin & a\nb\nc")
         for offset in 1..<document.count {
-            let parser = StreamingFeedParser(url: nil)
-            parser.append(document.prefix(offset))
-            parser.append(document.suffix(from: offset))
-            #expect(try parser.finish() == whole, "split at byte \(offset)")
+            #expect(try parsedInTwoChunks(document, at: offset) == whole, "split at byte \(offset)")
         }
     }
 }
@@ -194,10 +191,7 @@ extension HostileFeedTests {
         let document = Data("<rss version=\"2.0\"><channel><item><description>é\r&#27;\ny\r\u{1}\nz<![CDATA[\r\u{2}\nw]]></description></item></channel></rss>".utf8)
         #expect(try StreamingFeedParser.parse(document, url: nil).items.first?.summary == "é\ny\nz\nw")
         for offset in 1..<document.count {
-            let parser = StreamingFeedParser(url: nil)
-            parser.append(document.prefix(offset))
-            parser.append(document.suffix(from: offset))
-            #expect(try parser.finish().items.first?.summary == "é\ny\nz\nw", "split at byte \(offset)")
+            #expect(try parsedInTwoChunks(document, at: offset).items.first?.summary == "é\ny\nz\nw", "split at byte \(offset)")
         }
     }
 
