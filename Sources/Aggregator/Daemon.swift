@@ -71,6 +71,28 @@ public final class Daemon: Sendable {
     /// Fetches the given feeds (all by default) once, concurrently, skipping those disabled by 410 Gone;
     /// returns the outcomes in config order.
     @discardableResult
+    /// `feedd --once`: every feed once, unless `.stop` (SIGINT, SIGTERM) comes first: then the transfers in
+    /// flight are aborted at once and what was recorded before stays. `stopped` says which happened.
+    public func refreshAll(stoppingOn events: DaemonEvents) async -> (outcomes: [RefreshOutcome], stopped: Bool) {
+        await withTaskGroup(of: [RefreshOutcome]?.self) { group in
+            group.addTask { await self.refreshAll() }
+            group.addTask {
+                for await event in events.stream {
+                    if case .stop = event { return nil }
+                }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            if let outcomes = first { return (outcomes, false) }
+            // Stopped: the refreshes end, cancelled, and say what they recorded.
+            while let next = await group.next() {
+                if let outcomes = next { return (outcomes, true) }
+            }
+            return ([], true)
+        }
+    }
+
     public func refreshAll(_ selection: [FeedConfig]? = nil) async -> [RefreshOutcome] {
         let feeds = (selection ?? initialConfiguration.feeds).filter { !isDisabled($0) }
         let refresher = refresher(for: initialConfiguration)

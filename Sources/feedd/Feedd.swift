@@ -49,7 +49,12 @@ struct Feedd: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if once {
-            let outcomes = await daemon.refreshAll()
+            let (outcomes, stopped) = await daemon.refreshAll(stoppingOn: events)
+            withExtendedLifetime(signals) {}
+            if stopped {
+                logger.notice("stopped by a signal: the feeds fetched before it stay recorded")
+                throw ExitCode.failure
+            }
             // A feed that fails is the feed's problem; a store that cannot record is ours.
             if outcomes.contains(where: { if case .storeFailed = $0.result { true } else { false } }) { throw ExitCode.failure }
             return

@@ -160,3 +160,26 @@ extension CrashSafetyTests {
         #expect(result.stderr.contains("not-a-directory/state/feeds: cannot create"))
     }
 }
+
+extension CrashSafetyTests {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsOnceWithoutWaitingForATransfer(signal: Int32) async throws {
+        let server = try TestHTTPServer { request in
+            if request.path == "/slow" { sleep(20) }  // a server that never answers in time
+            return .init(text: "<rss version=\"2.0\"><channel><item><title>t</title></item></channel></rss>")
+        }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write(
+            "c.yaml", "state_dir: state\nfeeds:\n  - url: \(server.url("/fast"))\n  - url: \(server.url("/slow"))\n    timeout: 60s\n")
+        let process = try ChildProcess.launch(
+            Subprocess.path("feedd"), ["--config", config, "--once"], environment: ProcessInfo.processInfo.environment)
+        try await Task.sleep(for: .milliseconds(1500))
+        let stopped = Date()
+        process.send(signal)
+        #expect(await process.termination() == .exited(1))
+        #expect(Date().timeIntervalSince(stopped) < 5, "--once must not wait for the transfer's timeout")
+        // The feed fetched before the signal stays recorded; the one cut short recorded nothing.
+        let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
+        #expect(try store.allFeeds().map(\.url) == [server.url("/fast").absoluteString])
+    }
+}
