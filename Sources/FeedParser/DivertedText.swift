@@ -78,7 +78,7 @@ final class DivertedText {
                 bytes.append(UInt8(ascii: "\n"))
                 index += index + 1 < text.count && text[index + 1] == UInt8(ascii: "\n") ? 2 : 1
             } else {
-                index += appendReference(text, at: index)
+                index += XMLReference.decode(text, at: index, into: &bytes)
             }
             runStart = index
         }
@@ -115,57 +115,6 @@ final class DivertedText {
         ends = ends[next...].map { $0 - offset }
         firstNumber += next
         next = 0
-    }
-
-    /// Decodes the reference at `index` into `bytes`; returns the bytes it took. Anything else than the
-    /// references listed in `divert` is copied as it stands.
-    private func appendReference(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        var end = index + 1
-        // The repair pass lets references of up to 40 bytes through (leading zeros are allowed).
-        while end < text.count, end - index <= 64, text[end] != UInt8(ascii: ";") { end += 1 }
-        guard end < text.count, text[end] == UInt8(ascii: ";") else {
-            bytes.append(UInt8(ascii: "&"))
-            return 1
-        }
-        let name = UnsafeBufferPointer(rebasing: text[(index + 1)..<end])
-        let decoded: Unicode.Scalar?
-        switch name.count {
-        case 2 where name[1] == UInt8(ascii: "t") && name[0] == UInt8(ascii: "l"): decoded = "<"
-        case 2 where name[1] == UInt8(ascii: "t") && name[0] == UInt8(ascii: "g"): decoded = ">"
-        case 3 where name.elementsEqual("amp".utf8): decoded = "&"
-        case 4 where name.elementsEqual("quot".utf8): decoded = "\""
-        case 4 where name.elementsEqual("apos".utf8): decoded = "'"
-        default: decoded = Self.characterReference(name)
-        }
-        guard let decoded else {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[index...end]))
-            return end + 1 - index
-        }
-        if decoded.isASCII {
-            bytes.append(UInt8(decoded.value))
-        } else {
-            bytes.append(contentsOf: decoded.utf8)
-        }
-        return end + 1 - index
-    }
-
-    /// `#N` or `#xH`.
-    private static func characterReference(_ name: UnsafeBufferPointer<UInt8>) -> Unicode.Scalar? {
-        guard name.count >= 2, name[0] == UInt8(ascii: "#") else { return nil }
-        let hex = name[1] | 0x20 == UInt8(ascii: "x")
-        let digits = name.dropFirst(hex ? 2 : 1)
-        guard !digits.isEmpty else { return nil }
-        var value: UInt32 = 0
-        for digit in digits {
-            guard value <= 0x10FFFF else { return nil }  // beyond Unicode: no scalar, and no overflow
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value * (hex ? 16 : 10) + UInt32(digit - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: value = value * 16 + UInt32(digit - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F") where hex: value = value * 16 + UInt32(digit - UInt8(ascii: "A") + 10)
-            default: return nil
-            }
-        }
-        return Unicode.Scalar(value)
     }
 
     /// Skips 16-byte blocks without `\r` and `ampersand`; returns where a closer look is needed.

@@ -40,7 +40,7 @@ struct SAXAttributes {
             guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4],
                 Self.equals(name, local), Self.equals(raw[base + 2], namespace)
             else { continue }
-            return Self.decodeReferences(
+            return XMLReference.decodingAll(
                 String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self))
         }
         return nil
@@ -71,48 +71,7 @@ struct SAXAttributes {
             let base = index * 5
             guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { return nil }
             let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
-            return (String(cString: name), Self.decodeReferences(value))
-        }
-    }
-
-    /// libxml2 leaves character references (and `&amp;` as `&#38;`) in attribute values when it does not
-    /// substitute entities; resolve them here.
-    private static func decodeReferences(_ value: String) -> String {
-        guard value.utf8.contains(UInt8(ascii: "&")) else { return value }
-        var result = ""
-        var rest = Substring(value)
-        while let ampersand = rest.firstIndex(of: "&") {
-            result += rest[..<ampersand]
-            let afterAmpersand = rest[rest.index(after: ampersand)...]
-            guard let semicolon = afterAmpersand.prefix(12).firstIndex(of: ";") else {
-                result += "&"
-                rest = afterAmpersand
-                continue
-            }
-            let name = afterAmpersand[..<semicolon]
-            if let scalar = characterReference(name) {
-                result.unicodeScalars.append(scalar)
-            } else {
-                result += "&" + name + ";"
-            }
-            rest = afterAmpersand[afterAmpersand.index(after: semicolon)...]
-        }
-        return result + rest
-    }
-
-    private static func characterReference(_ name: Substring) -> Unicode.Scalar? {
-        switch name {
-        case "amp": return "&"
-        case "lt": return "<"
-        case "gt": return ">"
-        case "quot": return "\""
-        case "apos": return "'"
-        default:
-            guard name.hasPrefix("#") else { return nil }
-            let digits = name.dropFirst()
-            let value = digits.first == "x" || digits.first == "X"
-                ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
-            return value.flatMap(Unicode.Scalar.init)
+            return (String(cString: name), XMLReference.decodingAll(value))
         }
     }
 }
