@@ -19,32 +19,9 @@ enum UTF8Text {
                 }
                 index += high.trailingZeroBitCount >> 3  // little-endian: the first byte with its high bit set
             }
-            let lead = base[index]
-            switch lead {
-            case 0..<0x80:
-                index += 1
-            case 0xC2...0xDF:
-                guard index + 1 < count, isContinuation(base[index + 1]) else { return index }
-                index += 2
-            case 0xE0...0xEF:
-                guard index + 2 < count else { return index }
-                let second = base[index + 1]
-                let lowest: UInt8 = lead == 0xE0 ? 0xA0 : 0x80  // E0 80–9F: overlong
-                let highest: UInt8 = lead == 0xED ? 0x9F : 0xBF  // ED A0–BF: surrogates
-                guard second >= lowest, second <= highest, isContinuation(base[index + 2]) else { return index }
-                index += 3
-            case 0xF0...0xF4:
-                guard index + 3 < count else { return index }
-                let second = base[index + 1]
-                let lowest: UInt8 = lead == 0xF0 ? 0x90 : 0x80  // F0 80–8F: overlong
-                let highest: UInt8 = lead == 0xF4 ? 0x8F : 0xBF  // F4 90 and up: beyond U+10FFFF
-                guard second >= lowest, second <= highest, isContinuation(base[index + 2]),
-                    isContinuation(base[index + 3])
-                else { return index }
-                index += 4
-            default:
-                return index
-            }
+            let length = sequenceLength(bytes, at: index)
+            guard length > 0 else { return index }
+            index += length
         }
         return count
     }
@@ -62,6 +39,30 @@ enum UTF8Text {
         return String(copying: unsafe UTF8Span(unchecked: bytes.span, isKnownASCII: false))
     }
 
+    /// The length of the well-formed sequence at `index` (RFC 3629: no overlong forms, no surrogates, nothing
+    /// above U+10FFFF); 0 when the buffer ends inside a sequence that is well-formed so far; -1 when it is not.
     @inline(__always)
-    private static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+    static func sequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let length: Int
+        let lowest: UInt8
+        let highest: UInt8
+        switch bytes[index] {
+        case 0..<0x80: return 1
+        case 0xC2...0xDF: (length, lowest, highest) = (2, 0x80, 0xBF)
+        case 0xE0: (length, lowest, highest) = (3, 0xA0, 0xBF)  // E0 80–9F: overlong
+        case 0xED: (length, lowest, highest) = (3, 0x80, 0x9F)  // ED A0–BF: surrogates
+        case 0xE1...0xEF: (length, lowest, highest) = (3, 0x80, 0xBF)
+        case 0xF0: (length, lowest, highest) = (4, 0x90, 0xBF)  // F0 80–8F: overlong
+        case 0xF4: (length, lowest, highest) = (4, 0x80, 0x8F)  // F4 90 and up: beyond U+10FFFF
+        case 0xF1...0xF3: (length, lowest, highest) = (4, 0x80, 0xBF)
+        default: return -1
+        }
+        guard index + 1 < bytes.count else { return 0 }
+        guard bytes[index + 1] >= lowest, bytes[index + 1] <= highest else { return -1 }
+        for offset in 2..<length {
+            guard index + offset < bytes.count else { return 0 }
+            guard bytes[index + offset] & 0xC0 == 0x80 else { return -1 }
+        }
+        return length
+    }
 }

@@ -188,7 +188,8 @@ struct XMLInputRepair {
             case 0xEF where index < validEnd:
                 index += 3  // a whole three-byte sequence: the validated range never ends inside one
             case 0x80...:
-                let length = Self.validUTF8Length(bytes, at: index)
+                // U+FFFE and U+FFFF, valid UTF-8 but no XML characters, were taken by the case above.
+                let length = UTF8Text.sequenceLength(bytes, at: index)
                 if length > 0 {
                     index += length
                 } else if length == 0 && !final {
@@ -520,31 +521,6 @@ struct XMLInputRepair {
         for offset in 0..<available where bytes[index + offset] != literal.utf8Start[offset] { return false }
         if available < length { return final ? false : nil }
         return true
-    }
-
-    /// Length of the valid UTF-8 sequence at `index`; 0 when it is cut off by the end of the buffer; -1 when invalid
-    /// (overlong, surrogate, beyond U+10FFFF, or U+FFFE/U+FFFF, which XML forbids).
-    private static func validUTF8Length(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = bytes[index]
-        let length: Int
-        var scalar: UInt32
-        switch lead {
-        case 0xC2...0xDF: length = 2; scalar = UInt32(lead & 0x1F)
-        case 0xE0...0xEF: length = 3; scalar = UInt32(lead & 0x0F)
-        case 0xF0...0xF4: length = 4; scalar = UInt32(lead & 0x07)
-        default: return -1
-        }
-        for offset in 1..<length {
-            guard index + offset < bytes.count else { return 0 }
-            let next = bytes[index + offset]
-            guard next & 0xC0 == 0x80 else { return -1 }
-            scalar = scalar << 6 | UInt32(next & 0x3F)
-        }
-        switch length {
-        case 3 where scalar < 0x800 || (0xD800...0xDFFF).contains(scalar) || scalar >= 0xFFFE: return -1
-        case 4 where scalar < 0x10000 || scalar > 0x10FFFF: return -1
-        default: return length
-        }
     }
 
     private static func isXMLCharacter(_ value: UInt32) -> Bool {
