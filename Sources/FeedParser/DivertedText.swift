@@ -18,8 +18,6 @@ final class DivertedText {
     static let target = "feedd-text"
     /// Queued text beyond this is dropped, oldest first: libxml2 has stopped reporting markers.
     static let maxQueuedBytes = ParserLimits.maxFieldBytes
-    /// 16 random hexadecimal digits.
-    let token: String
     /// `<?feedd-text TOKEN `: a marker's start.
     private let markerPrefix: [UInt8]
     /// The target, NUL-terminated, and the token, to compare with what libxml2 reports.
@@ -35,7 +33,7 @@ final class DivertedText {
     init() {
         var generator = SystemRandomNumberGenerator()
         let digits = String(generator.next() as UInt64, radix: 16)
-        token = String(repeating: "0", count: 16 - digits.count) + digits
+        let token = String(repeating: "0", count: 16 - digits.count) + digits  // 16 random hexadecimal digits
         markerPrefix = Array("<?\(Self.target) \(token) ".utf8)
         tokenBytes = Array(token.utf8)
     }
