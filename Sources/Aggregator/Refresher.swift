@@ -182,12 +182,13 @@ public struct Refresher: Sendable {
     }
 
     /// Under one hold of the store lock, re-reads each feed's files (another process may have written them)
-    /// and merges; then writes in durable steps, each ending with one fsync per folder: (1) the indexes — each
-    /// feed's unread file, then `recent.json` once for the group; (2) the feeds' items files; (3) their state
-    /// files; (4) the read marks. A crash between steps leaves index entries for items whose feed file is the
-    /// old one (the next fetch merges them again; an entry is added once, by key), never a feed file or a
-    /// state file ahead of what the steps before it record. Every index file the group needs is read before
-    /// anything is written, so a rebuild of a damaged one cannot undo this group's first writes.
+    /// and merges; then writes in durable steps (`syncingTogether`): (1) the indexes — the group's unread
+    /// records, one append to `unread.log`, then `recent.json` once; (2) the feeds' items files; (3) their
+    /// fetch states, one append to `fetch-state.log`; (4) the read marks. A crash between steps leaves index
+    /// entries for items whose feed file is the old one (the next fetch merges them again; an entry is added
+    /// once, by key), never a feed file or a fetch state ahead of what the steps before it record. Every index
+    /// the group needs is read before anything is written, so a rebuild of a damaged one cannot undo this
+    /// group's first writes.
     private func commitGroup(_ group: [PendingCommit]) -> [CommitOutcome] {
         var failures: [Int: any Error] = [:]
         var done: [Int: (RefreshOutcome.Result, Int, Date)] = [:]
@@ -215,7 +216,7 @@ public struct Refresher: Sendable {
                 if !unreadFiles.isEmpty { recent = try store.loadIndex(ItemIndexFile.recentName, lockHeld: true) }
                 prepared.removeAll { failures[$0.index] != nil }
 
-                try store.syncingDirectoriesOnce { () throws(StoreError) in
+                try store.syncingTogether { () throws(StoreError) in
                     var newest = recent
                     for (index, work) in prepared {
                         guard let merge = work.merge, var unread = unreadFiles[index], var list = newest else { continue }
@@ -232,7 +233,7 @@ public struct Refresher: Sendable {
                     if let newest, newest != recent { try store.saveIndex(newest, named: ItemIndexFile.recentName) }
                 }
                 prepared.removeAll { failures[$0.index] != nil }
-                try store.syncingDirectoriesOnce {
+                try store.syncingTogether {
                     for (index, work) in prepared {
                         guard var changedFeed = work.changedFeed else { continue }
                         changedFeed.fetch = work.fetchState
@@ -244,7 +245,7 @@ public struct Refresher: Sendable {
                     }
                 }
                 prepared.removeAll { failures[$0.index] != nil }
-                try store.syncingDirectoriesOnce {
+                try store.syncingTogether {
                     for (index, work) in prepared {
                         do {
                             try store.saveFetchState(url: work.pending.feed.url.absoluteString, fetch: work.fetchState)
@@ -253,7 +254,7 @@ public struct Refresher: Sendable {
                         }
                     }
                 }
-                try store.syncingDirectoriesOnce { () throws(StoreError) in try marks.save() }
+                try store.syncingTogether { () throws(StoreError) in try marks.save() }
                 for (index, work) in prepared {
                     done[index] = (work.result, work.fetchState.consecutiveFailures, work.fetchState.nextFetch ?? work.pending.now)
                 }

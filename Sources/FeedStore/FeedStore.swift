@@ -26,37 +26,72 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The folders whose renames still need an fsync, inside one `syncingDirectoriesOnce`.
-final class DirectorySyncs: Sendable {
-    private let pending = Mutex<Set<String>>([])
+/// What the writes inside one `syncingTogether` leave to its end: the record changes, appended
+/// then in one write per log, and the folders whose renames need an fsync.
+final class PendingWrites: Sendable {
+    private struct Staged {
+        var log: RecordLog
+        var changes: [(key: String, value: Data?)] = []
+        var latest: [String: Data?] = [:]
+    }
 
-    func add(_ folder: String) { pending.withLock { _ = $0.insert(folder) } }
+    private let folderSet = Mutex<Set<String>>([])
+    private let records = Mutex<[String: Staged]>([:])
 
-    var folders: [String] { pending.withLock { $0.sorted() } }
+    func add(_ folder: String) { folderSet.withLock { _ = $0.insert(folder) } }
+
+    var folders: [String] { folderSet.withLock { $0.sorted() } }
+
+    func stage(_ value: Data?, key: String, in log: RecordLog) {
+        records.withLock { records in
+            var staged = records[log.path] ?? Staged(log: log)
+            staged.changes.append((key, value))
+            staged.latest[key] = .some(value)
+            records[log.path] = staged
+        }
+    }
+
+    /// The value staged last for `key` (`.some(nil)`: its removal), nil when none was.
+    func staged(_ key: String, in log: RecordLog) -> Data?? {
+        records.withLock { $0[log.path]?.latest[key] }
+    }
+
+    /// The staged changes, by log, in the order they were staged; none are left.
+    func takeRecords() -> [(log: RecordLog, changes: [(key: String, value: Data?)])] {
+        records.withLock { records in
+            defer { records.removeAll() }
+            return records.keys.sorted().compactMap { records[$0].map { ($0.log, $0.changes) } }
+        }
+    }
 }
 
 /// The JSON store in the state directory. Layout (see docs/STORE.md):
 ///
 ///     STATE_DIR/lock                  advisory lock taken by every writer
 ///     STATE_DIR/feeds/KEY.json        one feed: its metadata and items (`StoredFeed`)
-///     STATE_DIR/feeds/KEY.state.json  its fetch state, rewritten after every fetch (`FeedStateFile`)
+///     STATE_DIR/fetch-state.log       every feed's fetch state, by KEY (`FeedStateFile` records, `RecordLog`)
 ///     STATE_DIR/read/00.json … ff.json  read marks by logical item key, in 256 shards (`ReadShard`)
-///     STATE_DIR/unread/KEY.json       one feed's unread items, without bodies (`ItemIndexFile`)
+///     STATE_DIR/unread.log            every feed's unread items, by KEY, without bodies (`ItemIndexFile` records)
 ///     STATE_DIR/recent.json           the newest items, read or not, without bodies
 ///     STATE_DIR/status.json           what the running daemon says about itself
 ///     STATE_DIR/requests/             fetch requests from feedctl to the daemon
 ///
-/// Every write goes to a temporary file that is fsynced and renamed over the old one, and the directory is
-/// fsynced (at once, or once per folder at the end of `syncingDirectoriesOnce`): a reader sees the old file
-/// or the new one, never half of either, and a crash loses nothing committed.
+/// Every file write goes to a temporary file that is fsynced and renamed over the old one, and the
+/// directory is fsynced (at once, or once per folder at the end of `syncingTogether`): a reader sees
+/// the old file or the new one, never half of either, and a crash loses nothing committed. The two logs
+/// take their changes as appended lines instead (one write and one `fdatasync` per group of changes).
 public final class FeedStore: Sendable {
     public let directory: URL
     /// Problems met while reading (corrupt files moved aside), for the caller to report.
     public let warnings = WarningLog()
     /// Index files as last read or written here, by name, with their bytes (see `loadIndex`).
     private let indexCache = Mutex<[String: (bytes: Data, index: ItemIndexFile)]>([:])
-    /// Inside `syncingDirectoriesOnce`, for the task running it: the folders whose renames await an fsync.
-    @TaskLocal private static var pendingDirectorySyncs: DirectorySyncs?
+    /// Inside `syncingTogether`, for the task running it: the writes left to its end.
+    @TaskLocal private static var pendingWrites: PendingWrites?
+    /// Every feed's fetch state (`FeedStateFile`), by feed key.
+    let fetchStates: RecordLog
+    /// Every feed's unread items (`ItemIndexFile`), by feed key; no record for a feed with none.
+    let unreadIndexes: RecordLog
 
     public var feedsDirectory: URL { URL(fileURLWithPath: feedsPath, isDirectory: true) }
     /// Where stores before schema 3 kept read marks.
@@ -65,14 +100,17 @@ public final class FeedStore: Sendable {
     /// writing a small file.
     private let directoryPath: String
     private let feedsPath: String
-    private let unreadPath: String
+    /// Where stores before the record logs kept unread indexes, one file per feed.
+    private let legacyUnreadPath: String
 
     /// Opens (and creates if needed) the store in `directory`.
     public init(directory: URL) throws(StoreError) {
         self.directory = directory
         directoryPath = directory.path
         feedsPath = directoryPath + "/feeds"
-        unreadPath = directoryPath + "/unread"
+        legacyUnreadPath = directoryPath + "/unread"
+        fetchStates = RecordLog(path: directoryPath + "/fetch-state.log")
+        unreadIndexes = RecordLog(path: directoryPath + "/unread.log")
         do {
             try FileManager.default.createDirectory(at: feedsDirectory, withIntermediateDirectories: true)
         } catch {
@@ -89,13 +127,14 @@ public final class FeedStore: Sendable {
 
     private func feedFilePath(forFeedURL url: String) -> String { feedsPath + "/" + Self.key(forFeedURL: url) + ".json" }
 
-    private func stateFilePath(forFeedURL url: String) -> String {
+    /// Where stores before the fetch-state log kept a feed's fetch state.
+    private func legacyStateFilePath(forFeedURL url: String) -> String {
         feedsPath + "/" + Self.key(forFeedURL: url) + ".state.json"
     }
 
-    private func unreadFilePath(forFeedURL url: String) -> String {
-        unreadPath + "/" + Self.key(forFeedURL: url) + ".json"
-    }
+    public var fetchStateLogURL: URL { URL(fileURLWithPath: fetchStates.path, isDirectory: false) }
+
+    public var unreadLogURL: URL { URL(fileURLWithPath: unreadIndexes.path, isDirectory: false) }
 
     // MARK: - Locking
 
@@ -116,10 +155,6 @@ public final class FeedStore: Sendable {
     }
 
     // MARK: - Feeds
-
-    public func stateFileURL(forFeedURL url: String) -> URL {
-        URL(fileURLWithPath: stateFilePath(forFeedURL: url), isDirectory: false)
-    }
 
     /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
     /// is moved aside as `NAME.corrupt-TIMESTAMP-PID-N` (reported in `warnings`) so the feed starts afresh:
@@ -147,16 +182,36 @@ public final class FeedStore: Sendable {
     /// (but from the items file of a schema 1 store, which kept it there).
     public func loadFetchState(url: String, quarantine: Bool = false) throws(StoreError) -> FetchState? {
         if let state = try loadStateFile(url: url, quarantine: quarantine) { return state.fetch }
-        guard !Self.exists(stateFilePath(forFeedURL: url)) else { return nil }
+        guard Self.exists(feedFilePath(forFeedURL: url)) else { return nil }
         return try load(
             StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
             quarantine: quarantine)?.fetch
     }
 
+    /// The feed's record in the fetch-state log (or its state file, in a store from before the log). A record
+    /// that does not decode is reported and, when the caller holds the lock (`quarantine`), removed: the feed
+    /// is then fetched afresh.
     private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {
-        try load(
-            FeedStateFile.self, from: stateFilePath(forFeedURL: url), schema: \.schema,
-            current: FeedStateFile.currentSchema, quarantine: quarantine)
+        let key = Self.key(forFeedURL: url)
+        let data: Data
+        if let staged = Self.pendingWrites?.staged(key, in: fetchStates) {
+            guard let staged else { return nil }
+            data = staged
+        } else if let snapshot = try fetchStates.snapshot() {
+            guard let record = snapshot.records[key] else { return nil }
+            data = record
+        } else {
+            return try load(
+                FeedStateFile.self, from: legacyStateFilePath(forFeedURL: url), schema: \.schema,
+                current: FeedStateFile.currentSchema, quarantine: quarantine)
+        }
+        switch try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema) {
+        case .success(let state): return state
+        case .failure(let reason):
+            warnings.add("\(fetchStates.path): the fetch state of \(url) is unreadable (\(reason.message)); fetching it afresh")
+            if quarantine { try setRecord(nil, key: key, in: fetchStates) }
+            return nil
+        }
     }
 
     /// Whether the feed's items file exists: without it a 304 would leave the feed empty, so the next
@@ -178,9 +233,9 @@ public final class FeedStore: Sendable {
         try write(feed, to: feedFilePath(forFeedURL: feed.url))
     }
 
-    /// Writes only the fetch state: what a fetch that changed no item costs.
+    /// Writes only the fetch state: what a fetch that changed no item costs (one appended line).
     public func saveFetchState(url: String, fetch: FetchState) throws(StoreError) {
-        try write(FeedStateFile(url: url, fetch: fetch), to: stateFilePath(forFeedURL: url))
+        try setRecord(FeedStateFile(url: url, fetch: fetch).jsonData, key: Self.key(forFeedURL: url), in: fetchStates)
     }
 
     /// Every stored feed, in file-name order. `lockHeld`: see `loadIndex`.
@@ -211,11 +266,12 @@ public final class FeedStore: Sendable {
         _ = try loadIndex(ItemIndexFile.recentName)
     }
 
-    /// `recent.json`, with every index rebuilt from the feeds first if it is missing (a store written by an
+    /// `recent.json`, with every index rebuilt from the feeds first if one is missing (a store written by an
     /// older feedd, or an index set aside as corrupt). `recent.json` is written last by a rebuild, so it also
-    /// says the per-feed unread files are complete.
+    /// says `unread.log` is complete.
     /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
     public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
+        try ensureIndexes(lockHeld: lockHeld)
         let path = directoryPath + "/" + name
         if let data = try Self.contents(of: path) {
             // The same bytes as last time: reading is cheap, decoding is what costs (a daemon committing feed
@@ -238,43 +294,56 @@ public final class FeedStore: Sendable {
         indexCache.withLock { $0[name] = (data, index) }
     }
 
-    /// The unread items of one feed (`unread/KEY.json`): what a refresh of that feed reads and rewrites,
-    /// whatever the size of the rest of the store.
+    /// The unread items of one feed (its record in `unread.log`): what a refresh of that feed reads and
+    /// rewrites, whatever the size of the rest of the store. A record that does not decode has every index
+    /// rebuilt from the feeds.
     public func loadUnread(feedURL: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
         try ensureIndexes(lockHeld: lockHeld)
-        let path = unreadFilePath(forFeedURL: feedURL)
-        let existed = Self.exists(path)
-        if let index = try load(ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld) {
-            return index
+        let key = Self.key(forFeedURL: feedURL)
+        for attempt in 0..<2 {
+            let data: Data
+            if let staged = Self.pendingWrites?.staged(key, in: unreadIndexes) {
+                guard let staged else { return ItemIndexFile() }
+                data = staged
+            } else {
+                guard let record = try unreadIndexes.snapshot()?.records[key] else { return ItemIndexFile() }
+                data = record
+            }
+            switch try decodeRecord(ItemIndexFile.self, data, log: unreadIndexes, schema: \.schema, current: ItemIndexFile.currentSchema) {
+            case .success(let index): return index
+            case .failure(let reason) where attempt == 0:
+                warnings.add("\(unreadIndexes.path): the unread items of \(feedURL) are unreadable (\(reason.message)); rebuilding the indexes")
+                try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
+            case .failure(let reason):
+                throw .cannotRead(path: unreadIndexes.path, reason: "the unread items of \(feedURL): \(reason.message)")
+            }
         }
-        guard existed else { return ItemIndexFile() }  // no unread item
-        // It was there but did not decode, and has been set aside: rebuild every index from the feeds.
-        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
-        return try load(ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: true)
-            ?? ItemIndexFile()
+        return ItemIndexFile()
     }
 
-    /// Writes one feed's unread items; no file at all when there are none.
+    /// Writes one feed's unread items; its record goes when there are none.
     public func saveUnread(_ index: ItemIndexFile, feedURL: String) throws(StoreError) {
-        let path = unreadFilePath(forFeedURL: feedURL)
+        let key = Self.key(forFeedURL: feedURL)
+        // Never start unread.log outside a rebuild: its existence says the indexes are complete.
+        try ensureIndexes(lockHeld: true)
         if index.items.isEmpty {
-            if unlink(path) != 0 && errno != ENOENT {
-                throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            let hasRecord: Bool
+            if let staged = Self.pendingWrites?.staged(key, in: unreadIndexes) {
+                hasRecord = staged != nil
+            } else {
+                hasRecord = try unreadIndexes.snapshot()?.records[key] != nil
             }
-            return
+            if hasRecord { try setRecord(nil, key: key, in: unreadIndexes) }
+        } else {
+            try setRecord(index.jsonData, key: key, in: unreadIndexes)
         }
-        // One system call, whether the folder is there already or was deleted by hand meanwhile.
-        if mkdir(unreadPath, 0o755) != 0 && errno != EEXIST {
-            throw .cannotCreate(path: unreadPath, reason: String(cString: strerror(errno)))
-        }
-        try write(index, to: path)
     }
 
     /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
     public func allUnread(lockHeld: Bool = false) throws(StoreError) -> UnreadView {
         var byKey: [String: IndexEntry] = [:]
         var titles: [String: String] = [:]
-        for index in try unreadFiles(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
+        for index in try unreadRecords(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
             if let title = index.title, let feed = index.items.first?.feeds.first { titles[feed] = title }
             for entry in index.items {
                 if var known = byKey[entry.key] {
@@ -293,7 +362,7 @@ public final class FeedStore: Sendable {
     /// marking read and counting need, read at a fraction of the cost of whole entries.
     public func unreadReferences(lockHeld: Bool = false) throws(StoreError) -> [UnreadReference] {
         var byKey: [String: UnreadReference] = [:]
-        for file in try unreadFiles(UnreadReferenceFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
+        for file in try unreadRecords(UnreadReferenceFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
             for entry in file.items {
                 if var known = byKey[entry.key] {
                     known.feeds += entry.feeds.filter { !known.feeds.contains($0) }
@@ -306,36 +375,36 @@ public final class FeedStore: Sendable {
         return Array(byKey.values)
     }
 
-    /// Every file of `unread/`, decoded as `T`. A file that does not decode is set aside and every index
-    /// rebuilt, then the folder is read again.
-    private func unreadFiles<T: Decodable>(
+    /// Every record of `unread.log`, decoded as `T`. A record that does not decode has every index rebuilt,
+    /// then the log is read again.
+    private func unreadRecords<T: Decodable>(
         _ type: T.Type, schema: KeyPath<T, Int>, current: Int, lockHeld: Bool
     ) throws(StoreError) -> [T] {
         try ensureIndexes(lockHeld: lockHeld)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: unreadPath)) ?? []
-        var files: [T] = []
-        for name in names where name.hasSuffix(".json") {
-            let reported = warnings.count
-            guard let file = try load(type, from: unreadPath + "/" + name, schema: schema, current: current, quarantine: lockHeld) else {
-                // Gone since it was listed (its last unread item was read): nothing to do.
-                guard warnings.count > reported else { continue }
-                try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
-                return try unreadFiles(type, schema: schema, current: current, lockHeld: lockHeld)
+        for attempt in 0..<2 {
+            var decoded: [T] = []
+            var damage: String?
+            for (key, data) in try unreadIndexes.snapshot()?.records ?? [:] {
+                switch try decodeRecord(type, data, log: unreadIndexes, schema: schema, current: current) {
+                case .success(let value): decoded.append(value)
+                case .failure(let reason): damage = "record \(key): \(reason.message)"
+                }
+                if damage != nil { break }
             }
-            files.append(file)
+            guard let damage else { return decoded }
+            guard attempt == 0 else { throw .cannotRead(path: unreadIndexes.path, reason: damage) }
+            warnings.add("\(unreadIndexes.path): \(damage); rebuilding the indexes")
+            try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
         }
-        return files
+        return []
     }
 
-    /// Rebuilds every index if `recent.json` (written last by a rebuild) is missing.
+    /// Rebuilds every index if `recent.json` (written last by a rebuild) or `unread.log` is missing.
     private func ensureIndexes(lockHeld: Bool) throws(StoreError) {
         let marker = directoryPath + "/" + ItemIndexFile.recentName
-        guard !Self.exists(marker) else { return }
-        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in !Self.exists(marker) }
-    }
-
-    public func unreadFileURL(forFeedURL url: String) -> URL {
-        URL(fileURLWithPath: unreadFilePath(forFeedURL: url), isDirectory: false)
+        func missing() -> Bool { !Self.exists(marker) || !unreadIndexes.exists }
+        guard missing() else { return }
+        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in missing() }
     }
 
     /// Runs a rebuild under the lock if `needed` still says so once the lock is held.
@@ -362,8 +431,9 @@ public final class FeedStore: Sendable {
             current: ItemIndexFile.currentSchema, quarantine: lockHeld)
     }
 
-    /// Builds the per-feed unread files and `recent.json` from every feed and the read marks; carries the
-    /// read marks of a schema 1 `read.json` (by old item id) over to the shards first. The caller holds the lock.
+    /// Builds `unread.log` and `recent.json` from every feed and the read marks; carries the read marks of a
+    /// schema 1 `read.json` (by old item id) over to the shards first, and deletes the unread files of a
+    /// store from before `unread.log`. The caller holds the lock.
     private func rebuildIndexes() throws(StoreError) {
         // recent.json says "the indexes are complete": it goes first and comes back last, so a crash in
         // between leaves a store that rebuilds again.
@@ -374,8 +444,7 @@ public final class FeedStore: Sendable {
         let legacy = try load(
             LegacyReadState.self, from: readStateURL.path, schema: \.schema, current: LegacyReadState.currentSchema,
             quarantine: true)
-        let unreadFolder = directory.appendingPathComponent("unread")
-        var stale = Set(((try? FileManager.default.contentsOfDirectory(atPath: unreadFolder.path)) ?? []).filter { $0.hasSuffix(".json") })
+        var unreadRecords: [String: Data] = [:]
         var recent: [String: IndexEntry] = [:]
         for feed in feeds {
             var unread = ItemIndexFile(title: feed.title)
@@ -390,28 +459,35 @@ public final class FeedStore: Sendable {
                     recent[item.key] = entry
                 }
             }
-            try saveUnread(unread, feedURL: feed.url)
-            stale.remove(Self.key(forFeedURL: feed.url) + ".json")
+            if !unread.items.isEmpty { unreadRecords[Self.key(forFeedURL: feed.url)] = unread.jsonData }
         }
-        for name in stale { unlink(unreadFolder.appendingPathComponent(name).path) }
+        try unreadIndexes.replace(with: unreadRecords)
+        let oldUnreadFiles = (try? FileManager.default.contentsOfDirectory(atPath: legacyUnreadPath)) ?? []
+        for name in oldUnreadFiles { unlink(legacyUnreadPath + "/" + name) }
+        if rmdir(legacyUnreadPath) == 0 { try AtomicFile.syncDirectory(directory) }
         try marks.save()
         let newest = recent.values.sorted(by: IndexEntry.newestFirst).prefix(ItemIndexFile.recentCapacity)
         try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName)
         if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }
 
-    /// Deletes what is stored for one feed (its items, fetch state and unread file) and rebuilds the indexes.
-    /// Read marks stay: another feed may carry the same items. Returns whether there was anything to delete.
+    /// Deletes what is stored for one feed (its items and fetch state) and rebuilds the indexes. Read marks
+    /// stay: another feed may carry the same items. Returns whether there was anything to delete.
     @discardableResult
     public func removeFeed(url: String) throws(StoreError) -> Bool {
         do {
             return try withWriteLock { () throws(StoreError) -> Bool in
-                let files = [feedFileURL(forFeedURL: url), stateFileURL(forFeedURL: url), unreadFileURL(forFeedURL: url)]
-                let removed = files.filter { unlink($0.path) == 0 }
-                guard !removed.isEmpty else { return false }
-                for folder in Set(removed.map { $0.deletingLastPathComponent().path }) {
-                    try AtomicFile.syncDirectory(URL(fileURLWithPath: folder, isDirectory: true))
+                let key = Self.key(forFeedURL: url)
+                var removed = false
+                for path in [feedFilePath(forFeedURL: url), legacyStateFilePath(forFeedURL: url)] where unlink(path) == 0 {
+                    removed = true
                 }
+                if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
+                if try fetchStates.snapshot()?.records[key] != nil {
+                    try setRecord(nil, key: key, in: fetchStates)
+                    removed = true
+                }
+                guard removed else { return false }
                 try rebuildIndexes()
                 return true
             }
@@ -524,7 +600,7 @@ public final class FeedStore: Sendable {
                 throw .cannotWrite(path: path, reason: Self.reason(error))
             }
         }
-        if let pending = Self.pendingDirectorySyncs {
+        if let pending = Self.pendingWrites {
             try AtomicFile.write(data, toPath: path, syncDirectory: false)
             pending.add(AtomicFile.split(path).folder)
         } else {
@@ -533,22 +609,86 @@ public final class FeedStore: Sendable {
         return data
     }
 
-    /// Runs `body`, whose writes are each fsynced but whose renames are made durable together at the end: one
-    /// fsync per folder instead of one per file. What `body` wrote is durable when this returns; a crash
-    /// inside may keep any mix of its files old or new, so callers order their groups (indexes before items).
-    public func syncingDirectoriesOnce<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
-        // Task-local, so a write by another task meanwhile (status.json, say) keeps its own directory fsync.
-        let pending = DirectorySyncs()
-        let result = Result { () throws -> T in try Self.$pendingDirectorySyncs.withValue(pending) { try body() } }
+    /// Runs `body`, whose writes become durable together at its end: its files are each fsynced but their
+    /// renames made durable with one fsync per folder, and its record changes are appended then, one write
+    /// and one `fdatasync` per log (reads inside `body` see them already). What `body` wrote is durable when
+    /// this returns; a crash inside may keep any mix of its writes old or new, so callers order their steps
+    /// (indexes before items before fetch states).
+    public func syncingTogether<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
+        // Task-local, so a write by another task meanwhile (status.json, say) keeps its own durability.
+        let pending = PendingWrites()
+        let result = Result { () throws -> T in try Self.$pendingWrites.withValue(pending) { try body() } }
+        // After a failure, its error is the one to report; what was written is still made durable.
+        func finish(_ step: () throws(StoreError) -> Void) throws(StoreError) {
+            if case .failure = result { try? step() } else { try step() }
+        }
+        for (log, changes) in pending.takeRecords() {
+            try finish { () throws(StoreError) in try append(changes, to: log) }
+        }
         for folder in pending.folders {
-            // After a failure, its error is the one to report; what was written is still made durable.
-            if case .failure = result {
-                try? AtomicFile.syncDirectory(atPath: folder)
-            } else {
-                try AtomicFile.syncDirectory(atPath: folder)
-            }
+            try finish { () throws(StoreError) in try AtomicFile.syncDirectory(atPath: folder) }
         }
         return try result.get()
+    }
+
+    /// Sets (or with nil removes) a record: staged until the end of `syncingTogether`, else appended now.
+    private func setRecord(_ value: Data?, key: String, in log: RecordLog) throws(StoreError) {
+        if let pending = Self.pendingWrites {
+            pending.stage(value, key: key, in: log)
+        } else {
+            try append([(key, value)], to: log)
+        }
+    }
+
+    private func append(_ changes: [(key: String, value: Data?)], to log: RecordLog) throws(StoreError) {
+        guard log === fetchStates, !log.exists else { return try log.append(changes) }
+        // The first record of a store from before the log: its state files go in first, then go.
+        try log.append(changes) { () throws(StoreError) in try legacyStateRecords() }
+        try removeLegacyStateFiles()
+    }
+
+    /// The state files of a store from before `fetch-state.log`, as its first records.
+    private func legacyStateRecords() throws(StoreError) -> [String: Data] {
+        var records: [String: Data] = [:]
+        for name in legacyStateFileNames() {
+            guard let state = try load(
+                FeedStateFile.self, from: feedsPath + "/" + name, schema: \.schema, current: FeedStateFile.currentSchema,
+                quarantine: true)
+            else { continue }
+            records[Self.key(forFeedURL: state.url)] = state.jsonData
+        }
+        return records
+    }
+
+    /// Deletes the state files `fetch-state.log` took over (it exists, so it holds them).
+    private func removeLegacyStateFiles() throws(StoreError) {
+        let names = legacyStateFileNames()
+        guard !names.isEmpty else { return }
+        for name in names { unlink(feedsPath + "/" + name) }
+        try AtomicFile.syncDirectory(atPath: feedsPath)
+    }
+
+    private func legacyStateFileNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: feedsPath)) ?? []).filter { $0.hasSuffix(".state.json") }
+    }
+
+    /// Why a record did not decode.
+    struct DamagedRecord: Error {
+        var message: String
+    }
+
+    /// A record decoded, or why it could not be; a schema newer than this feedd's is an error.
+    private func decodeRecord<T: Decodable>(
+        _ type: T.Type, _ data: Data, log: RecordLog, schema: KeyPath<T, Int>, current: Int
+    ) throws(StoreError) -> Result<T, DamagedRecord> {
+        let value: T
+        do {
+            value = try StoreCoding.decoder.decode(T.self, from: data)
+        } catch {
+            return .failure(DamagedRecord(message: Self.reason(error)))
+        }
+        if value[keyPath: schema] > current { throw .newerSchema(path: log.path, found: value[keyPath: schema]) }
+        return .success(value)
     }
 
     static func reason(_ error: any Error) -> String {

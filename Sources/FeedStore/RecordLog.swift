@@ -1,0 +1,268 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A file of keyed JSON records that grows by appending: the store's small, often replaced data (fetch
+/// states, unread indexes) changes without a new file per change, and a group of changes costs one write
+/// and one `fdatasync`.
+///
+/// The file starts with a header line, `feedd-records 1 ID` (ID is random, new at every rewrite), followed
+/// by one line per change: `KEY JSON` (an object), or `KEY null` when the key's record goes. The last line
+/// of a key wins. A line without its newline (an append cut short by a crash) is not read; the next append
+/// ends it, and a line that is not `KEY` and a whole object (as such a line is not) is counted as damaged
+/// and skipped. When the file holds more than twice what its records need,
+/// an append rewrites it with the live records only (atomically, like every store file).
+///
+/// Writers hold the store lock. Readers need not: they read whole lines only, and keep what they read
+/// (`Snapshot`), so the next read costs the lines appended since.
+final class RecordLog: Sendable {
+    static let formatVersion = 1
+    let path: String
+    /// What was read last, to read only what was appended since.
+    private let cache = Mutex<Snapshot?>(nil)
+
+    /// The records as read from the file.
+    struct Snapshot {
+        var header: [UInt8]
+        var device: UInt64
+        var inode: UInt64
+        /// Bytes read, up to the end of the last whole line.
+        var size: Int
+        var records: [String: Data] = [:]
+        /// What the live records take in the file, header included.
+        var liveBytes: Int
+        /// Lines that were neither a record nor a deletion.
+        var damagedLines = 0
+
+        mutating func apply(key: String, value: Data?) {
+            if let old = records[key] { liveBytes -= key.utf8.count + old.count + 2 }
+            if let value {
+                records[key] = value
+                liveBytes += key.utf8.count + value.count + 2
+            } else {
+                records[key] = nil
+            }
+        }
+    }
+
+    init(path: String) {
+        self.path = path
+    }
+
+    var exists: Bool { access(path, F_OK) == 0 }
+
+    /// The records now in the file; nil when there is no file.
+    func snapshot() throws(StoreError) -> Snapshot? {
+        try cache.withLock { cached throws(StoreError) -> Snapshot? in
+            cached = try read(from: cached)
+            return cached
+        }
+    }
+
+    /// Appends these changes (nil removes a key's record), in order, and makes them durable. Creates the file
+    /// with `initial` records first when there is none. The caller holds the store lock.
+    func append(_ changes: [(key: String, value: Data?)], initial: () throws(StoreError) -> [String: Data] = { [:] }) throws(StoreError) {
+        guard !changes.isEmpty else { return }
+        try cache.withLock { cached throws(StoreError) in
+            guard var snapshot = try read(from: cached) else {
+                var records = try initial()
+                for (key, value) in changes { records[key] = value }
+                cached = try rewrite(records)
+                return
+            }
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            guard descriptor >= 0 else { throw failure("open") }
+            defer { close(descriptor) }
+            var bytes: [UInt8] = []
+            // What the last append left without its newline: ended here, so that it stays one damaged line.
+            var fileSize = stat()
+            if fstat(descriptor, &fileSize) != 0 { throw failure("stat") }
+            if Int(fileSize.st_size) > snapshot.size { bytes.append(UInt8(ascii: "\n")) }
+            for (key, value) in changes {
+                try Self.appendLine(key: key, value: value, to: &bytes, path: path)
+                snapshot.apply(key: key, value: value)
+            }
+            try writeAll(bytes, to: descriptor)
+            guard fdatasync(descriptor) == 0 else { throw failure("fdatasync") }
+            snapshot.size = Int(fileSize.st_size) + bytes.count
+            if snapshot.size > 2 * snapshot.liveBytes + Self.slack {
+                cached = try rewrite(snapshot.records)
+            } else {
+                cached = snapshot
+            }
+        }
+    }
+
+    /// Replaces the whole file with these records. The caller holds the store lock.
+    func replace(with records: [String: Data]) throws(StoreError) {
+        try cache.withLock { cached throws(StoreError) in cached = try rewrite(records) }
+    }
+
+    /// Appended bytes a file may carry beyond twice its live records before it is rewritten.
+    static let slack = 256 << 10
+
+    private func rewrite(_ records: [String: Data]) throws(StoreError) -> Snapshot {
+        let header = Array("feedd-records \(Self.formatVersion) \(String(UInt64.random(in: 0...UInt64.max), radix: 16))\n".utf8)
+        var bytes = header
+        var snapshot = Snapshot(header: header, device: 0, inode: 0, size: 0, liveBytes: header.count)
+        for key in records.keys.sorted() {
+            guard let value = records[key] else { continue }
+            try Self.appendLine(key: key, value: value, to: &bytes, path: path)
+            snapshot.apply(key: key, value: value)
+        }
+        try AtomicFile.write(Data(bytes), toPath: path)
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw failure("stat") }
+        snapshot.device = UInt64(status.st_dev)
+        snapshot.inode = UInt64(status.st_ino)
+        snapshot.size = bytes.count
+        return snapshot
+    }
+
+    private static func appendLine(key: String, value: Data?, to bytes: inout [UInt8], path: String) throws(StoreError) {
+        guard let value else {
+            bytes.append(contentsOf: key.utf8)
+            bytes.append(contentsOf: " null\n".utf8)
+            return
+        }
+        // Store JSON escapes every control character: a newline inside a value would be a bug.
+        guard !value.contains(UInt8(ascii: "\n")) else {
+            throw .cannotWrite(path: path, reason: "record \(key) spans lines")
+        }
+        bytes.append(contentsOf: key.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: value)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Brings `known` up to date: the lines appended since, or the whole file when it was replaced.
+    private func read(from known: Snapshot?) throws(StoreError) -> Snapshot? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(status.st_size)
+        if var snapshot = known, snapshot.device == UInt64(status.st_dev), snapshot.inode == UInt64(status.st_ino),
+            size >= snapshot.size, try readBytes(descriptor, at: 0, count: snapshot.header.count) == snapshot.header
+        {
+            if size > snapshot.size {
+                let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
+                snapshot.size += parseLines(tail, into: &snapshot)
+            }
+            return snapshot
+        }
+        let bytes = try readBytes(descriptor, at: 0, count: size)
+        guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw .cannotRead(path: path, reason: "no header line")
+        }
+        let header = Array(bytes[...newline])
+        let fields = header.dropLast().split(separator: UInt8(ascii: " "))
+        guard fields.count == 3, fields[0].elementsEqual("feedd-records".utf8), let version = Int(String(decoding: fields[1], as: UTF8.self))
+        else { throw .cannotRead(path: path, reason: "not a feedd record file") }
+        guard version <= Self.formatVersion else { throw .newerSchema(path: path, found: version) }
+        var snapshot = Snapshot(
+            header: header, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: header.count,
+            liveBytes: header.count)
+        snapshot.size += parseLines(bytes[(newline + 1)...], into: &snapshot)
+        return snapshot
+    }
+
+    /// Applies the whole lines of `bytes` to `snapshot`; returns how many bytes they take.
+    private func parseLines(_ bytes: some RandomAccessCollection<UInt8>, into snapshot: inout Snapshot) -> Int {
+        var consumed = 0
+        var lineStart = bytes.startIndex
+        while let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = bytes[lineStart..<newline]
+            consumed += line.count + 1
+            lineStart = bytes.index(after: newline)
+            guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > line.startIndex,
+                line[..<space].allSatisfy(Self.isKeyByte)
+            else {
+                if !line.isEmpty { snapshot.damagedLines += 1 }
+                continue
+            }
+            let key = String(decoding: line[..<space], as: UTF8.self)
+            let value = line[line.index(after: space)...]
+            if value.elementsEqual("null".utf8) {
+                snapshot.apply(key: key, value: nil)
+            } else if Self.isWholeObject(value) {
+                snapshot.apply(key: key, value: Data(value))
+            } else {
+                snapshot.damagedLines += 1
+            }
+        }
+        return consumed
+    }
+
+    /// Whether `bytes` are one JSON object from its `{` to its closing `}`, judged by brackets and strings
+    /// alone: a line cut short by a crash (then ended by the next append) is not one.
+    static func isWholeObject(_ bytes: some Collection<UInt8>) -> Bool {
+        guard bytes.first == UInt8(ascii: "{") else { return false }
+        var depth = 0
+        var inString = false
+        var escaped = false
+        for (offset, byte) in bytes.enumerated() {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return offset == bytes.count - 1 }
+            default: break
+            }
+        }
+        return false
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+    }
+
+    private func readBytes(_ descriptor: Int32, at offset: Int, count: Int) throws(StoreError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+            }
+            if result == 0 { return Array(bytes[..<done]) }  // shorter than its size said: replaced meanwhile
+            done += result
+        }
+        return bytes
+    }
+
+    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(StoreError) {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw failure("write")
+            }
+            written += result
+        }
+    }
+
+    private func failure(_ step: String) -> StoreError {
+        .cannotWrite(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
+    }
+}

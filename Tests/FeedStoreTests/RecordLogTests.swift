@@ -1,0 +1,238 @@
+import FeedModel
+import Foundation
+import Testing
+
+@testable import FeedStore
+
+struct RecordLogTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-log-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func record(_ text: String) -> Data { Data("{\"v\":\"\(text)\"}".utf8) }
+
+    func appendRaw(_ text: String, to path: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+    }
+
+    @Test func theLastLineOfAKeyWinsAndNullRemovesIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        #expect(try writer.snapshot() == nil)
+        try writer.append([("aa", record("1")), ("bb", record("2"))])
+        try writer.append([("aa", record("3")), ("bb", nil), ("cc", record("4"))])
+        // Another reader, as another process would be: the same records from the file alone.
+        let reader = RecordLog(path: path)
+        let records = try #require(try reader.snapshot()).records
+        #expect(records == ["aa": record("3"), "cc": record("4")])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("feedd-records 1 "))
+        #expect(text.hasSuffix("aa {\"v\":\"3\"}\nbb null\ncc {\"v\":\"4\"}\n"))
+    }
+
+    @Test func aReaderReadsOnlyWhatWasAppendedSinceAndNoticesARewrite() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        let reader = RecordLog(path: path)
+        try writer.append([("aa", record("1"))])
+        #expect(try reader.snapshot()?.records == ["aa": record("1")])
+        try writer.append([("bb", record("2"))])
+        #expect(try reader.snapshot()?.records == ["aa": record("1"), "bb": record("2")])
+        // A rewrite makes a new file, which may even get the old one's inode back: the header tells them apart.
+        try writer.replace(with: ["cc": record("3")])
+        try writer.append([("dd", record("4")), ("ee", record("5"))])
+        #expect(try reader.snapshot()?.records == ["cc": record("3"), "dd": record("4"), "ee": record("5")])
+    }
+
+    @Test func anAppendCutShortIsNotReadAndTheNextOneStaysWhole() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        try writer.append([("aa", record("1"))])
+        // What a crash in the middle of an append leaves: a line without its newline.
+        try appendRaw("aa {\"v\":\"tor", to: path)
+        let reader = RecordLog(path: path)
+        #expect(try reader.snapshot()?.records == ["aa": record("1")])
+        let writerAfterRestart = RecordLog(path: path)
+        try writerAfterRestart.append([("bb", record("2"))])
+        let snapshot = try #require(try RecordLog(path: path).snapshot())
+        #expect(snapshot.records == ["aa": record("1"), "bb": record("2")])
+        #expect(snapshot.damagedLines == 1, "the cut line is ended, then skipped as damaged")
+        #expect(try reader.snapshot()?.records == snapshot.records)
+    }
+
+    @Test func damagedLinesAreSkippedAndCounted() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        try RecordLog(path: path).append([("aa", record("1"))])
+        try appendRaw("\0\0\0\0\nnot a record\nBB {\"v\":1}\nbb [1]\n\ncc {\"v\":\"2\"}\n", to: path)
+        // Cut short after an inner object, or inside a string that holds a brace: not whole.
+        try appendRaw("aa {\"x\":{\"y\":\"}\"}\naa {\"x\":\"}\\\"{\n", to: path)
+        try appendRaw("dd {\"x\":\"}\\\"{\",\"y\":[{}]}\n", to: path)
+        let snapshot = try #require(try RecordLog(path: path).snapshot())
+        #expect(snapshot.records == ["aa": record("1"), "cc": record("2"), "dd": Data("{\"x\":\"}\\\"{\",\"y\":[{}]}".utf8)])
+        #expect(snapshot.damagedLines == 6)
+    }
+
+    @Test func aLogIsRewrittenWhenItHoldsMoreThanTwiceItsRecords() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        let reader = RecordLog(path: path)
+        let big = String(repeating: "x", count: 4000)
+        var largest = 0
+        var headers: Set<String> = []
+        for round in 0..<400 {
+            try writer.append([("aa", record("\(round)-\(big)")), ("bb", record("\(round)"))])
+            let size = Int(try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
+            largest = max(largest, size)
+            headers.insert(try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }.description)
+            if round % 37 == 0 { #expect(try reader.snapshot()?.records["aa"] == record("\(round)-\(big)")) }
+        }
+        let live = try #require(try writer.snapshot()).liveBytes
+        #expect(largest <= 2 * live + RecordLog.slack + 4100)
+        #expect(headers.count > 1, "rewritten, each time under a new header")
+        #expect(try RecordLog(path: path).snapshot()?.records == ["aa": record("399-\(big)"), "bb": record("399")])
+        #expect(try reader.snapshot()?.records == ["aa": record("399-\(big)"), "bb": record("399")])
+    }
+
+    @Test func aNewerFormatIsRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        try Data("feedd-records 2 abc\naa {}\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.newerSchema(path: path, found: 2)) { try RecordLog(path: path).snapshot() }
+        try Data("something else\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.cannotRead(path: path, reason: "not a feedd record file")) { try RecordLog(path: path).snapshot() }
+    }
+}
+
+/// The store's use of its two logs: fetch states and unread items.
+struct StoreRecordTests {
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-store-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func etagState(_ etag: String) -> FetchState {
+        var state = FetchState()
+        state.etag = etag
+        return state
+    }
+
+    func fileCount(_ directory: URL) -> Int {
+        (FileManager.default.enumerator(atPath: directory.path)?.allObjects.count) ?? 0
+    }
+
+    @Test func fetchStatesOfAGroupAreOneAppendAndReadBackInsideIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a0\""))
+        let files = fileCount(directory)
+        let before = try Data(contentsOf: store.fetchStateLogURL)
+        try store.syncingTogether { () throws in
+            for index in 0..<50 {
+                try store.saveFetchState(url: "https://\(index).example/feed", fetch: etagState("\"\(index)\""))
+            }
+            try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a1\""))
+            // Staged: read back here, not in the file yet.
+            #expect(try store.loadFetchState(url: "https://7.example/feed")?.etag == "\"7\"")
+            #expect(try store.loadFetchState(url: "https://a.example/feed")?.etag == "\"a1\"")
+            #expect(try Data(contentsOf: store.fetchStateLogURL) == before)
+        }
+        #expect(fileCount(directory) == files, "no file per feed")
+        let reopened = try FeedStore(directory: directory)
+        #expect(try reopened.loadFetchState(url: "https://49.example/feed")?.etag == "\"49\"")
+        #expect(try reopened.loadFetchState(url: "https://a.example/feed")?.etag == "\"a1\"")
+        #expect(try reopened.loadFetchState(url: "https://none.example/feed") == nil)
+    }
+
+    @Test func aDamagedFetchStateIsReportedAndTheFeedStartsAfresh() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let url = "https://a.example/feed"
+        try store.saveFetchState(url: url, fetch: etagState("\"a\""))
+        try store.saveFetchState(url: "https://b.example/feed", fetch: etagState("\"b\""))
+        let handle = try FileHandle(forWritingTo: store.fetchStateLogURL)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((FeedStore.key(forFeedURL: url) + " {\"schema\":1,\"url\":3}\n").utf8))
+        try handle.close()
+        #expect(try store.loadFetchState(url: url, quarantine: true) == nil)
+        #expect(store.warnings.drain().first?.contains("the fetch state of \(url) is unreadable") == true)
+        #expect(try store.loadFetchState(url: url) == nil)
+        #expect(store.warnings.drain().isEmpty, "removed once, not reported at every read")
+        #expect(try store.loadFetchState(url: "https://b.example/feed")?.etag == "\"b\"")
+    }
+
+    @Test func aStoreWithOneFilePerFeedMovesToTheLogs() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feeds = directory.appendingPathComponent("feeds")
+        let unread = directory.appendingPathComponent("unread")
+        try FileManager.default.createDirectory(at: unread, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        // What the previous feedd wrote: a state file beside each items file, an unread file per feed.
+        let urls = ["https://a.example/feed", "https://b.example/feed"]
+        for url in urls {
+            let key = FeedStore.key(forFeedURL: url)
+            let merge = ItemMerge.merge(
+                StoredFeed(url: url, title: "T"), document: [ParsedItem(id: "1", title: "one of \(url)")],
+                now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
+            try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+            try StoreCoding.encoder.encode(merge.feed).write(to: feeds.appendingPathComponent(key + ".json"))
+            try Data("{\"schema\":1,\"url\":\"\(url)\",\"fetch\":{\"etag\":\"\\\"\(key)\\\"\",\"consecutive_failures\":0}}".utf8)
+                .write(to: feeds.appendingPathComponent(key + ".state.json"))
+            try Data("{\"schema\":1,\"items\":[]}".utf8).write(to: unread.appendingPathComponent(key + ".json"))
+        }
+        try Data("{\"schema\":1,\"items\":[]}".utf8).write(to: directory.appendingPathComponent("recent.json"))
+
+        let store = try FeedStore(directory: directory)
+        // Read as they are until something is written.
+        #expect(try store.loadFetchState(url: urls[1])?.etag == "\"\(FeedStore.key(forFeedURL: urls[1]))\"")
+        try store.prepareIndexes()
+        #expect(!FileManager.default.fileExists(atPath: unread.path), "the unread files are gone")
+        #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one of https://a.example/feed", "one of https://b.example/feed"])
+
+        try store.saveFetchState(url: urls[0], fetch: etagState("\"new\""))
+        let names = try FileManager.default.contentsOfDirectory(atPath: feeds.path)
+        #expect(!names.contains { $0.hasSuffix(".state.json") }, "gathered into fetch-state.log, then deleted")
+        let reopened = try FeedStore(directory: directory)
+        #expect(try reopened.loadFetchState(url: urls[0])?.etag == "\"new\"")
+        #expect(try reopened.loadFetchState(url: urls[1])?.etag == "\"\(FeedStore.key(forFeedURL: urls[1]))\"")
+    }
+
+    @Test func removingAFeedRemovesItsRecords() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        for url in ["https://a.example/feed", "https://b.example/feed"] {
+            let merge = ItemMerge.merge(
+                StoredFeed(url: url), document: [ParsedItem(id: "1", title: url)], now: Date(timeIntervalSince1970: 1_800_000_000)
+            ) { _ in false }
+            var feed = merge.feed
+            feed.fetch.etag = "\"x\""
+            try store.saveFeed(feed)
+        }
+        #expect(try store.allUnread().items.count == 2)
+        #expect(try store.removeFeed(url: "https://a.example/feed"))
+        #expect(try store.loadFetchState(url: "https://a.example/feed") == nil)
+        #expect(try store.allUnread().items.compactMap(\.title) == ["https://b.example/feed"])
+        #expect(try store.loadFetchState(url: "https://b.example/feed")?.etag == "\"x\"")
+        #expect(try !store.removeFeed(url: "https://a.example/feed"))
+    }
+}
