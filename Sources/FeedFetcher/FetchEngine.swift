@@ -43,9 +43,10 @@ public final class FetchEngine: Sendable {
     /// until that time, without contacting the host.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
         let id = core.newID()
+        let host = request.hostKey
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                core.enqueue(EngineCore.Job(id: id, request: request, continuation: continuation))
+                core.enqueue(EngineCore.Job(id: id, request: request, host: host, continuation: continuation))
             }
         } onCancel: {
             core.cancel(id)
@@ -62,6 +63,8 @@ final class EngineCore: Sendable {
     struct Job: Sendable {
         var id: UInt64
         var request: FetchRequest
+        /// `request.hostKey`, worked out once: the engine looks at it on every pass.
+        var host: String
         var continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>
     }
 
@@ -129,10 +132,14 @@ final class EngineCore: Sendable {
             var refused: [(Job, FetchError)] = []
             var abort: [ObjectIdentifier] = []
             let stopping = shared.withLock { state -> Bool in
+                // Every slot taken and nothing to refuse: the queue stays as it is (it can be long).
+                let mayChange = active.count < settings.concurrency || state.stopping || !state.cancelled.isEmpty
+                    || !state.hostWaits.isEmpty
+                guard mayChange else { return false }
                 var waiting: [Job] = []
                 var starting: [String: Int] = [:]
                 for job in state.pending {
-                    let host = job.request.hostKey
+                    let host = job.host
                     if state.stopping || state.cancelled.remove(job.id) != nil {
                         refused.append((job, .cancelled))
                     } else if let until = state.hostWaits[host], until > now {
@@ -157,7 +164,7 @@ final class EngineCore: Sendable {
             for key in abort {
                 guard let entry = active.removeValue(forKey: key) else { continue }
                 multi.remove(entry.transfer)
-                perHost[entry.job.request.hostKey, default: 1] -= 1
+                perHost[entry.job.host, default: 1] -= 1
                 entry.job.continuation.resume(returning: .failure(.cancelled))
             }
             if stopping && active.isEmpty { break }
@@ -169,12 +176,12 @@ final class EngineCore: Sendable {
                 if let proxy = settings.proxy { transfer.setProxy(proxy) }
                 multi.add(transfer)
                 active[ObjectIdentifier(transfer)] = Active(job: job, transfer: transfer)
-                perHost[job.request.hostKey, default: 0] += 1
+                perHost[job.host, default: 0] += 1
             }
             let finished = multi.performAndCollect()
             for (transfer, code) in finished {
                 guard let entry = active.removeValue(forKey: ObjectIdentifier(transfer)) else { continue }
-                let host = entry.job.request.hostKey
+                let host = entry.job.host
                 perHost[host, default: 1] -= 1
                 let result = transfer.finish(code)
                 if case .success(let response) = result,
