@@ -83,15 +83,59 @@ public enum TextCleaning {
             if let close = utf8[..<end].indices.last(where: { utf8[$0] == UInt8(ascii: ">") && utf8[utf8.index(after: $0)] < 0x80 }) {
                 let text = collapsingWhitespace(stripTags(String(html[...close])))
                 // One character more than needed: the last one might combine with what follows the cut.
-                if text.index(text.startIndex, offsetBy: limit + 1, limitedBy: text.endIndex) != nil {
-                    return String(text.prefix(limit))
-                }
+                if let end = endOfFirstCharacters(text, count: limit) { return String(text[..<end]) }
             }
             window *= 4
         }
         let text = collapsingWhitespace(stripTags(html))
         if text.isEmpty { return nil }
-        // No more bytes than characters allowed: no need to count them.
-        return text.utf8.count <= limit ? text : String(text.prefix(limit))
+        guard let end = endOfFirstCharacters(text, count: limit) else { return text }
+        return String(text[..<end])
+    }
+
+    /// Where the first `count` characters of `text` end; nil when it has no more than `count`.
+    ///
+    /// Counted on the UTF-8 bytes while every scalar is one that stands alone (ASCII, U+0080–U+02FF, and the
+    /// dashes, quotes and other punctuation of U+2010–U+2027 and U+2030–U+205E): no such scalar joins its
+    /// neighbour in a grapheme cluster, so each is a character. Most Latin text is; any other makes the
+    /// count go by `Character`.
+    static func endOfFirstCharacters(_ text: String, count: Int) -> String.Index? {
+        enum Count { case end(Int), fewer, unknown }
+        var text = text
+        let counted = text.withUTF8 { bytes -> Count in
+            var scalars = 0
+            var offset = 0
+            while offset < bytes.count {
+                let length = standaloneScalarLength(bytes, at: offset)
+                guard length > 0 else { return .unknown }
+                if scalars == count { return .end(offset) }
+                scalars += 1
+                offset += length
+            }
+            return .fewer
+        }
+        switch counted {
+        case .end(let offset): return text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        case .fewer: return nil
+        case .unknown:
+            guard let end = text.index(text.startIndex, offsetBy: count, limitedBy: text.endIndex), end != text.endIndex
+            else { return nil }
+            return end
+        }
+    }
+
+    /// The length of the scalar at `offset` if it is one that never joins a neighbour, else 0.
+    private static func standaloneScalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+        let lead = bytes[offset]
+        switch lead {
+        case 0x20...0x7E: return 1
+        case 0xC2...0xCB: return 2  // U+0080–U+02FF: combining marks start at U+0300
+        case 0xE2 where offset + 2 < bytes.count:
+            switch (bytes[offset + 1], bytes[offset + 2]) {
+            case (0x80, 0x90...0xA7), (0x80, 0xB0...0xBF), (0x81, 0x80...0x9E): return 3
+            default: return 0
+            }
+        default: return 0
+        }
     }
 }

@@ -1,4 +1,4 @@
-import FeedModel
+@testable import FeedModel
 @testable import FeedStore
 import Foundation
 import TestSupport
@@ -115,6 +115,21 @@ struct SnippetTests {
             let expected: String? = whole.isEmpty ? nil : String(whole.prefix(280))
             let same = TextCleaning.snippet(html) == expected
             #expect(same, "round \(round)")
+        }
+    }
+
+    /// Counting characters on bytes gives what counting `Character`s gives, whatever follows or precedes
+    /// the cut: combining marks, joiners, variation selectors, flags, Hangul jamo, CR LF.
+    @Test func countingCharactersOnBytesAgreesWithCharacters() {
+        var generator = SeededGenerator(seed: 34)
+        let pieces = ["a", " ", "é", "e", "\u{301}", "’", "—", "«", "»", "…", "‼", "\u{200D}", "\u{FE0F}", "👩", "🇫", "🇷",
+            "\u{1100}", "\u{1161}", "한", "\u{AD}", "\u{2028}", "\u{2060}", "\r", "\n", "ʼ", "\u{2FF}", "\u{300}", "‧", "‰", "⁞", "\u{205F}"]
+        for round in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 40) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let count = Int(generator.next() % 30)
+            let expected = text.count > count ? text.index(text.startIndex, offsetBy: count) : nil
+            #expect(TextCleaning.endOfFirstCharacters(text, count: count) == expected, "round \(round): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 }
