@@ -118,7 +118,7 @@ public struct ReadShard: Codable, Sendable, Equatable {
 
     /// Which shard holds a key's mark.
     public static func index(for key: String) -> Int {
-        Int(StableHash.hex(key).prefix(2), radix: 16) ?? 0
+        Int(StableHash.value(key) >> 56)  // the first two of its 16 hex digits
     }
 
     public static func fileName(_ index: Int) -> String {

@@ -129,12 +129,14 @@ final class RecordLog: Sendable {
             return
         }
         // Store JSON escapes every control character: a newline inside a value would be a bug.
-        guard !value.contains(UInt8(ascii: "\n")) else {
-            throw .cannotWrite(path: path, reason: "record \(key) spans lines")
+        let oneLine = value.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, !raw.isEmpty else { return true }
+            return memchr(base, Int32(UInt8(ascii: "\n")), raw.count) == nil
         }
+        guard oneLine else { throw .cannotWrite(path: path, reason: "record \(key) spans lines") }
         bytes.append(contentsOf: key.utf8)
         bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: value)
+        value.withUnsafeBytes { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\n"))
     }
 

@@ -39,6 +39,14 @@ struct FeedStoreTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func aKeysShardIsNamedByTheFirstTwoHexDigitsOfItsHash() {
+        for key in ["url:example.org/p", "id:tag:x,1", "", "é", "url:" + String(repeating: "z", count: 300)] + (0..<500).map({ "id:\($0)" }) {
+            #expect(ReadShard.index(for: key) == Int(StableHash.hex(key).prefix(2), radix: 16))
+            #expect(StableHash.hex(key) == String(repeating: "0", count: 16 - String(StableHash.value(key), radix: 16).count) + String(StableHash.value(key), radix: 16))
+        }
+        #expect(StableHash.hex("https://www.example.org/feed/") == "d164be7e8b3f30e7", "the key docs/STORE.md gives")
+    }
+
     @Test func indexEntriesForOneArticleInTwoFeedsMerge() {
         var index = ItemIndexFile()
         let item = StoredItem(identity: "url:example.org/p", key: "url:example.org/p", item: ParsedItem(title: "p"), firstSeen: Date())
