@@ -85,6 +85,22 @@ struct StoreJSONTests {
         }
     }
 
+    /// Strings escaped eight bytes at a time where they can be: every character that needs escaping, at
+    /// every offset in a word, next to non-ASCII bytes.
+    @Test func stringsAreEscapedAsFoundationEscapesThem() throws {
+        var generator = SeededGenerator(seed: 8)
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\u{7F}", "\"", "\\", "/", "a", "plain text ", "é", "😀", "\u{80}", "\u{2028}", "~"]
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(generator.next() % 24) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            var json = StoreJSONWriter()
+            json.string(text)
+            let mine = String(decoding: json.data, as: UTF8.self)
+            let foundation = String(decoding: try StoreCoding.encoder.encode(text), as: UTF8.self)
+            #expect(mine == foundation, "\(Array(text.utf8))")
+        }
+    }
+
     @Test func datesAreWrittenAsFoundationWritesThem() throws {
         var generator = SeededGenerator(seed: 3)
         // Whole and fractional seconds from 1500 (Foundation's Julian years included) to 10500.
