@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Plain text out of the HTML-ish text feeds carry: shared by the parser (titles) and the store (the
 /// snippets `feedctl list --search` looks in).
 public enum TextCleaning {
@@ -33,21 +37,29 @@ public enum TextCleaning {
     /// Whether `collapsingWhitespace` would give `text` back unchanged: single spaces between words only,
     /// no control characters. Most titles and names are; they are then not copied.
     private static func isCollapsed(_ text: String) -> Bool {
-        var previous: UInt8 = 0x20  // a leading space needs collapsing
-        for byte in text.utf8 {
-            switch byte {
-            case 0x20 where previous == 0x20: return false
-            case 0x00...0x1F, 0x7F: return false
-            case 0x80...0x9F where previous == 0xC2: return false
-            default: previous = byte
+        var text = text
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0x20  // a leading space needs collapsing
+            for byte in bytes {
+                if byte == 0x20 {
+                    if previous == 0x20 { return false }
+                } else if byte < 0x20 || byte == 0x7F || (byte < 0xA0 && byte >= 0x80 && previous == 0xC2) {
+                    return false
+                }
+                previous = byte
             }
+            return previous != 0x20 || bytes.isEmpty
         }
-        return previous != 0x20 || text.isEmpty
     }
 
     /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.
     public static func stripTags(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "<")) else { return text }
+        var scanned = text
+        let hasTag = scanned.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, Int32(UInt8(ascii: "<")), bytes.count) != nil
+        }
+        guard hasTag else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.firstIndex(of: "<") {

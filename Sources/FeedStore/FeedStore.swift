@@ -86,6 +86,9 @@ public final class FeedStore: Sendable {
     public let warnings = WarningLog()
     /// Index files as last read or written here, by name, with their bytes (see `loadIndex`).
     private let indexCache = Mutex<[String: (bytes: Data, index: ItemIndexFile)]>([:])
+    /// Fetch states as last decoded, by feed key, with their bytes: a refresh reads its feed's state when
+    /// it starts and again under the lock.
+    private let decodedStates = Mutex<[String: (bytes: Data, state: FeedStateFile)]>([:])
     /// Inside `syncingTogether`, for the task running it: the writes left to its end.
     @TaskLocal private static var pendingWrites: PendingWrites?
     /// Every feed's fetch state (`FeedStateFile`), by feed key.
@@ -205,8 +208,11 @@ public final class FeedStore: Sendable {
                 FeedStateFile.self, from: legacyStateFilePath(forFeedURL: url), schema: \.schema,
                 current: FeedStateFile.currentSchema, quarantine: quarantine)
         }
+        if let known = decodedStates.withLock({ $0[key] }), known.bytes == data { return known.state }
         switch try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema) {
-        case .success(let state): return state
+        case .success(let state):
+            decodedStates.withLock { $0[key] = (data, state) }
+            return state
         case .failure(let reason):
             warnings.add("\(fetchStates.path): the fetch state of \(url) is unreadable (\(reason.message)); fetching it afresh")
             if quarantine { try setRecord(nil, key: key, in: fetchStates) }
@@ -258,6 +264,15 @@ public final class FeedStore: Sendable {
         try load(
             ReadShard.self, from: directoryPath + "/" + ReadShard.fileName(index), schema: \.schema,
             current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
+    }
+
+    /// The read shards that exist: the numbers of the `read/xx.json` files.
+    func existingReadShards() -> Set<Int> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directoryPath + "/read")) ?? []
+        return Set(names.compactMap { name in
+            guard name.utf8.count == 7, name.hasSuffix(".json") else { return nil }
+            return Int(name.prefix(2), radix: 16)
+        })
     }
 
     /// Builds the indexes now if they are missing, carrying over the read marks of an older store before any

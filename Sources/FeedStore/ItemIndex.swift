@@ -95,9 +95,15 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
         items.contains { $0.key == key }
     }
 
+    /// Before the first entry it is newer than: found by halving, the entries being newest first.
     private mutating func insertSorted(_ entry: IndexEntry) {
-        let position = items.firstIndex { IndexEntry.newestFirst(entry, $0) } ?? items.endIndex
-        items.insert(entry, at: position)
+        var low = items.startIndex
+        var high = items.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if IndexEntry.newestFirst(entry, items[middle]) { high = middle } else { low = middle + 1 }
+        }
+        items.insert(entry, at: low)
     }
 }
 
@@ -132,6 +138,9 @@ public struct ReadMarks {
     private let store: FeedStore
     private var shards: [Int: ReadShard] = [:]
     private var dirty: Set<Int> = []
+    /// With the lock held, the shards that exist, listed once: a missing one is not looked for (a cold
+    /// start asks about every shard and has none).
+    private var existing: Set<Int>?
 
     private let lockHeld: Bool
 
@@ -173,6 +182,11 @@ public struct ReadMarks {
     private mutating func shard(for key: String) throws(StoreError) -> ReadShard {
         let index = ReadShard.index(for: key)
         if let loaded = shards[index] { return loaded }
+        if lockHeld && existing == nil { existing = store.existingReadShards() }
+        if let existing, !existing.contains(index) {
+            shards[index] = ReadShard()
+            return ReadShard()
+        }
         let loaded = try store.loadReadShard(index, lockHeld: lockHeld)
         shards[index] = loaded
         return loaded

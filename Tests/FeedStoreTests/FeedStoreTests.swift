@@ -1,6 +1,7 @@
 import FeedModel
 import FeedStore
 import Foundation
+import TestSupport
 import Testing
 
 struct FeedStoreTests {
@@ -45,6 +46,22 @@ struct FeedStoreTests {
             #expect(StableHash.hex(key) == String(repeating: "0", count: 16 - String(StableHash.value(key), radix: 16).count) + String(StableHash.value(key), radix: 16))
         }
         #expect(StableHash.hex("https://www.example.org/feed/") == "d164be7e8b3f30e7", "the key docs/STORE.md gives")
+    }
+
+    @Test func upsertKeepsEntriesNewestFirstWithTiesById() {
+        var generator = SeededGenerator(seed: 5)
+        var index = ItemIndexFile()
+        var latest: [String: IndexEntry] = [:]
+        for _ in 0..<400 {
+            let key = "id:\(generator.next() % 60)"
+            let published = generator.next() % 3 == 0 ? nil : Date(timeIntervalSince1970: Double(1_800_000_000 + generator.next() % 20))
+            let item = StoredItem(
+                identity: key, key: key, item: ParsedItem(title: key, published: published),
+                firstSeen: Date(timeIntervalSince1970: Double(1_800_000_000 + generator.next() % 20)))
+            index.upsert(IndexEntry(item, feed: "https://a.example/feed"))
+            latest[key] = IndexEntry(item, feed: "https://a.example/feed")
+        }
+        #expect(index.items == latest.values.sorted(by: IndexEntry.newestFirst))
     }
 
     @Test func indexEntriesForOneArticleInTwoFeedsMerge() {
