@@ -1,6 +1,7 @@
 import Aggregator
 import Dispatch
 import ArgumentParser
+import FeedParser
 import FeedStore
 import Foundation
 import Logging
@@ -62,6 +63,7 @@ struct FetchBenchmark: AsyncParsableCommand {
         let bound = Double(feeds) / Double(concurrency) * Double(latency) / 1000
         print("feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s")
         print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
+        var coldCPUPerFeed = 0.0
         for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
             if cycle == "10% changed" {
                 server.send(SIGUSR1)
@@ -74,6 +76,7 @@ struct FetchBenchmark: AsyncParsableCommand {
             let outcomes = await daemon.refreshAll()
             let wall = ContinuousClock.now - started
             let cpu = cpuSeconds() - cpuBefore
+            if cycle == "cold" { coldCPUPerFeed = cpu * 1000 / Double(feeds) }
             let inodesAfter = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
             let rewritten = inodesAfter.filter { inodesBefore[$0.key] != $0.value }.count
             let log = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n")
@@ -92,6 +95,10 @@ struct FetchBenchmark: AsyncParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("peak RSS of feedd's pipeline (this process): \(formatted(Double(usage.ru_maxrss) / 1024)) MB")
+        let parsing = try parsingCPUPerFeed()
+        print(
+            "parsing alone (the cold cycle's \(feeds) bodies, one after another): \(formatted(parsing, 2)) ms CPU per feed;"
+                + " the cold cycle beyond parsing: \(formatted(coldCPUPerFeed - parsing, 2)) ms per feed")
 
         if sfeedUpdate {
             try runSfeedUpdate(url: url)
@@ -124,6 +131,19 @@ struct FetchBenchmark: AsyncParsableCommand {
             let cost = measureProcess("sfeed_update", [rcPath])
             print("  \(cycle.padding(toLength: 8, withPad: " ", startingAt: 0)) wall \(formatted(cost.wallSeconds, 2)) s, cpu \(formatted(cost.cpuSeconds, 2)) s")
         }
+    }
+
+    /// CPU per feed of parsing the cold cycle's bodies alone, best of three rounds.
+    private func parsingCPUPerFeed() throws -> Double {
+        let bodies = (0..<feeds).map { BenchmarkCorpus.entry(index: $0, items: 20).body }
+        let url = URL(fileURLWithPath: "/feed.xml")
+        var best = Double.infinity
+        for _ in 0..<3 {
+            let before = cpuSeconds()
+            for body in bodies { _ = try StreamingFeedParser.parse(body, url: url, contentType: "application/rss+xml") }
+            best = min(best, (cpuSeconds() - before) * 1000 / Double(feeds))
+        }
+        return best
     }
 
     private func cpuSeconds() -> Double {
