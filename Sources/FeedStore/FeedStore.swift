@@ -266,19 +266,28 @@ public final class FeedStore: Sendable {
             current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
     }
 
-    /// The read shards that exist: the numbers of the `read/xx.json` files.
-    func existingReadShards() -> Set<Int> {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directoryPath + "/read")) ?? []
-        return Set(names.compactMap { name in
-            guard name.utf8.count == 7, name.hasSuffix(".json") else { return nil }
-            return Int(name.prefix(2), radix: 16)
-        })
+    /// The read shards that exist: the numbers of the `read/xx.json` files (none without `read/`).
+    func existingReadShards() throws(StoreError) -> Set<Int> {
+        let path = directoryPath + "/read"
+        guard let folder = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(folder) }
+        var shards: Set<Int> = []
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.utf8.count == 7, name.hasSuffix(".json"), let index = Int(name.prefix(2), radix: 16) else { continue }
+            shards.insert(index)
+        }
+        return shards
     }
 
     /// Builds the indexes now if they are missing, carrying over the read marks of an older store before any
     /// of its feed files is rewritten. The daemon does this when it starts.
     public func prepareIndexes() throws(StoreError) {
         _ = try loadIndex(ItemIndexFile.recentName)
+        if fetchStates.exists { try removeLegacyStateFiles() }
     }
 
     /// `recent.json`, with every index rebuilt from the feeds first if one is missing (a store written by an
@@ -414,10 +423,11 @@ public final class FeedStore: Sendable {
         return []
     }
 
-    /// Rebuilds every index if `recent.json` (written last by a rebuild) or `unread.log` is missing.
+    /// Rebuilds every index if `recent.json` (written last by a rebuild) or `unread.log` is missing, or if
+    /// `unread/` is there (an older feedd, still running while this one rebuilt, wrote there since).
     private func ensureIndexes(lockHeld: Bool) throws(StoreError) {
         let marker = directoryPath + "/" + ItemIndexFile.recentName
-        func missing() -> Bool { !Self.exists(marker) || !unreadIndexes.exists }
+        func missing() -> Bool { !Self.exists(marker) || !unreadIndexes.exists || Self.exists(legacyUnreadPath) }
         guard missing() else { return }
         try rebuild(lockHeld: lockHeld) { () throws(StoreError) in missing() }
     }
@@ -502,6 +512,8 @@ public final class FeedStore: Sendable {
                     try setRecord(nil, key: key, in: fetchStates)
                     removed = true
                 }
+                // Its unread record goes with the rebuild below.
+                if try unreadIndexes.snapshot()?.records[key] != nil { removed = true }
                 guard removed else { return false }
                 try rebuildIndexes()
                 return true
@@ -637,11 +649,13 @@ public final class FeedStore: Sendable {
         func finish(_ step: () throws(StoreError) -> Void) throws(StoreError) {
             if case .failure = result { try? step() } else { try step() }
         }
-        for (log, changes) in pending.takeRecords() {
-            try finish { () throws(StoreError) in try append(changes, to: log) }
-        }
+        // The renames first: a record may speak of a file renamed in the same block (a fetch state of its
+        // items file).
         for folder in pending.folders {
             try finish { () throws(StoreError) in try AtomicFile.syncDirectory(atPath: folder) }
+        }
+        for (log, changes) in pending.takeRecords() {
+            try finish { () throws(StoreError) in try append(changes, to: log) }
         }
         return try result.get()
     }
@@ -655,32 +669,47 @@ public final class FeedStore: Sendable {
         }
     }
 
+    /// `unread.log` is never created here (only a rebuild does, with every record); `fetch-state.log` is,
+    /// with the state files of a store from before it, which then go.
     private func append(_ changes: [(key: String, value: Data?)], to log: RecordLog) throws(StoreError) {
-        guard log === fetchStates, !log.exists else { return try log.append(changes) }
-        // The first record of a store from before the log: its state files go in first, then go.
-        try log.append(changes) { () throws(StoreError) in try legacyStateRecords() }
-        try removeLegacyStateFiles()
+        let note: String?
+        if log === fetchStates && !log.exists {
+            note = try log.append(changes) { [self] () throws(StoreError) in legacyStateRecords() }
+            try removeLegacyStateFiles()
+        } else {
+            note = try log.append(changes, creatingWith: nil)
+        }
+        if let note { warnings.add("\(log.path): \(note)") }
     }
 
-    /// The state files of a store from before `fetch-state.log`, as its first records.
-    private func legacyStateRecords() throws(StoreError) -> [String: Data] {
+    /// The state files of a store from before `fetch-state.log`, as its first records. One that cannot be
+    /// read is reported and left out: its feed starts afresh.
+    private func legacyStateRecords() -> [String: Data] {
         var records: [String: Data] = [:]
         for name in legacyStateFileNames() {
-            guard let state = try load(
-                FeedStateFile.self, from: feedsPath + "/" + name, schema: \.schema, current: FeedStateFile.currentSchema,
-                quarantine: true)
-            else { continue }
-            records[Self.key(forFeedURL: state.url)] = state.jsonData
+            do {
+                guard let state = try load(
+                    FeedStateFile.self, from: feedsPath + "/" + name, schema: \.schema, current: FeedStateFile.currentSchema,
+                    quarantine: true)
+                else { continue }
+                records[Self.key(forFeedURL: state.url)] = state.jsonData
+            } catch {
+                warnings.add("\(feedsPath)/\(name): left out of fetch-state.log: \(error)")
+            }
         }
         return records
     }
 
-    /// Deletes the state files `fetch-state.log` took over (it exists, so it holds them).
+    /// Deletes the state files `fetch-state.log` took over (those its records hold): after it is created, and
+    /// when the daemon starts (a crash may have come in between). One left out as unreadable stays.
     private func removeLegacyStateFiles() throws(StoreError) {
         let names = legacyStateFileNames()
-        guard !names.isEmpty else { return }
-        for name in names { unlink(feedsPath + "/" + name) }
-        try AtomicFile.syncDirectory(atPath: feedsPath)
+        guard !names.isEmpty, let records = try fetchStates.snapshot()?.records else { return }
+        var removed = false
+        for name in names where records[String(name.dropLast(".state.json".count))] != nil {
+            removed = unlink(feedsPath + "/" + name) == 0 || removed
+        }
+        if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
     }
 
     private func legacyStateFileNames() -> [String] {

@@ -47,9 +47,9 @@ public struct IndexEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// `unread/KEY.json` (one feed's unread items) and `recent.json` (the newest items of the store, read or
-/// not): small files that let `feedctl list` answer without reading a single item body. Writers keep them
-/// in step with the feeds.
+/// One feed's unread items (its record in `unread.log`) and `recent.json` (the newest items of the store,
+/// read or not): small indexes that let `feedctl list` answer without reading a single item body. Writers
+/// keep them in step with the feeds.
 public struct ItemIndexFile: Codable, Sendable, Equatable {
     public static let currentSchema = 1
     public static let recentName = "recent.json"
@@ -182,7 +182,7 @@ public struct ReadMarks {
     private mutating func shard(for key: String) throws(StoreError) -> ReadShard {
         let index = ReadShard.index(for: key)
         if let loaded = shards[index] { return loaded }
-        if lockHeld && existing == nil { existing = store.existingReadShards() }
+        if lockHeld && existing == nil { existing = try store.existingReadShards() }
         if let existing, !existing.contains(index) {
             shards[index] = ReadShard()
             return ReadShard()

@@ -57,41 +57,61 @@ final class RecordLog: Sendable {
     /// The records now in the file; nil when there is no file.
     func snapshot() throws(StoreError) -> Snapshot? {
         try cache.withLock { cached throws(StoreError) -> Snapshot? in
-            cached = try read(from: cached)
+            try refresh(&cached)
             return cached
         }
     }
 
-    /// Appends these changes (nil removes a key's record), in order, and makes them durable. Creates the file
-    /// with `initial` records first when there is none. The caller holds the store lock.
-    func append(_ changes: [(key: String, value: Data?)], initial: () throws(StoreError) -> [String: Data] = { [:] }) throws(StoreError) {
-        guard !changes.isEmpty else { return }
-        try cache.withLock { cached throws(StoreError) in
-            guard var snapshot = try read(from: cached) else {
+    /// Appends these changes (nil removes a key's record), in order, and makes them durable. When there is no
+    /// file, creates it with the records `initial` gives, or fails without it. The caller holds the store lock.
+    ///
+    /// Returns what went wrong once the changes were durable, for the caller to report: a rewrite that
+    /// failed (the file stays as appended), or damaged lines the rewrite dropped.
+    @discardableResult
+    func append(
+        _ changes: [(key: String, value: Data?)], creatingWith initial: (() throws(StoreError) -> [String: Data])?
+    ) throws(StoreError) -> String? {
+        guard !changes.isEmpty else { return nil }
+        return try cache.withLock { cached throws(StoreError) -> String? in
+            try refresh(&cached)
+            guard var snapshot = cached else {
+                guard let initial else { throw .cannotWrite(path: path, reason: "missing (it is created only with all its records)") }
                 var records = try initial()
                 for (key, value) in changes { records[key] = value }
                 cached = try rewrite(records)
-                return
+                return nil
             }
-            let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+            cached = nil  // the snapshot's storage is then unique: no copy of the records below
+            let descriptor = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
             guard descriptor >= 0 else { throw failure("open") }
             defer { close(descriptor) }
+            var status = stat()
+            if fstat(descriptor, &status) != 0 { throw failure("stat") }
+            let fileSize = Int(status.st_size)
             var bytes: [UInt8] = []
-            // What the last append left without its newline: ended here, so that it stays one damaged line.
-            var fileSize = stat()
-            if fstat(descriptor, &fileSize) != 0 { throw failure("stat") }
-            if Int(fileSize.st_size) > snapshot.size { bytes.append(UInt8(ascii: "\n")) }
+            if fileSize > snapshot.size {
+                // What an append cut short left without its newline: ended here. Whole but for its newline, it
+                // counts, as it will for every reader from now on; else it is one damaged line.
+                bytes.append(UInt8(ascii: "\n"))
+                let tail = try readBytes(descriptor, at: snapshot.size, count: fileSize - snapshot.size)
+                _ = parseLines(tail + bytes, into: &snapshot)
+            }
             for (key, value) in changes {
                 try Self.appendLine(key: key, value: value, to: &bytes, path: path)
                 snapshot.apply(key: key, value: value)
             }
             try writeAll(bytes, to: descriptor)
             guard fdatasync(descriptor) == 0 else { throw failure("fdatasync") }
-            snapshot.size = Int(fileSize.st_size) + bytes.count
-            if snapshot.size > 2 * snapshot.liveBytes + Self.slack {
-                cached = try rewrite(snapshot.records)
-            } else {
-                cached = snapshot
+            snapshot.size = fileSize + bytes.count
+            let damaged = snapshot.damagedLines
+            let records = snapshot.records
+            cached = snapshot
+            guard snapshot.size > 2 * snapshot.liveBytes + Self.slack || damaged > 0 else { return nil }
+            do {
+                cached = try rewrite(records)
+                return damaged > 0 ? "rewritten without its \(damaged) damaged line(s)" : nil
+            } catch {
+                return "appended, but not rewritten: \(error)"
             }
         }
     }
@@ -140,26 +160,34 @@ final class RecordLog: Sendable {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// Brings `known` up to date: the lines appended since, or the whole file when it was replaced.
-    private func read(from known: Snapshot?) throws(StoreError) -> Snapshot? {
+    /// Brings `cached` up to date: the lines appended since, or the whole file when it was replaced; nil
+    /// when there is no file.
+    private func refresh(_ cached: inout Snapshot?) throws(StoreError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+            if errno != ENOENT { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+            cached = nil
+            return
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(status.st_size)
-        if var snapshot = known, snapshot.device == UInt64(status.st_dev), snapshot.inode == UInt64(status.st_ino),
+        if var snapshot = cached, snapshot.device == UInt64(status.st_dev), snapshot.inode == UInt64(status.st_ino),
             size >= snapshot.size, try readBytes(descriptor, at: 0, count: snapshot.header.count) == snapshot.header
         {
-            if size > snapshot.size {
-                let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
-                snapshot.size += parseLines(tail, into: &snapshot)
-            }
-            return snapshot
+            guard size > snapshot.size else { return }
+            cached = nil  // unique storage: the lines apply without copying the records
+            let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
+            snapshot.size += parseLines(tail, into: &snapshot)
+            cached = snapshot
+            return
         }
+        cached = try readWhole(descriptor, status: status)
+    }
+
+    private func readWhole(_ descriptor: Int32, status: stat) throws(StoreError) -> Snapshot {
+        let size = Int(status.st_size)
         let bytes = try readBytes(descriptor, at: 0, count: size)
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
             throw .cannotRead(path: path, reason: "no header line")

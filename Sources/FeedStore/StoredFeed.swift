@@ -3,8 +3,8 @@ import Foundation
 
 /// One feed as stored: what the feed said about itself, how its last fetch went, its items and tombstones.
 ///
-/// On disk it is two files, so that a fetch that changes nothing (a 304) rewrites only the small one:
-/// `feeds/KEY.json` (url, title, link, items, tombstones) and `feeds/KEY.state.json` (`FeedStateFile`).
+/// On disk it is two parts, so that a fetch that changes nothing (a 304) writes only the small one:
+/// `feeds/KEY.json` (url, title, link, items, tombstones) and its record in `fetch-state.log` (`FeedStateFile`).
 /// Schema 1 kept `fetch` inside `KEY.json`; schema 2 items carried identities in their first form and
 /// ids per feed. Both still load: identities and ids are brought to today's form (`ItemIdentity.migrate`).
 public struct StoredFeed: Codable, Sendable, Equatable {
@@ -16,7 +16,7 @@ public struct StoredFeed: Codable, Sendable, Equatable {
     public var url: String
     public var title: String?
     public var link: String?
-    /// Kept in `KEY.state.json`; only read from `KEY.json` when migrating schema 1.
+    /// Kept in `fetch-state.log`; only read from `KEY.json` when migrating schema 1.
     public var fetch: FetchState
     /// Newest first by publication (or first-seen) time.
     public var items: [StoredItem]
@@ -99,7 +99,8 @@ public struct Tombstone: Codable, Sendable, Equatable {
     }
 }
 
-/// `feeds/KEY.state.json`: one feed's fetch state, rewritten after every fetch.
+/// One feed's fetch state: its record in `fetch-state.log`, appended after every fetch (a file of its own,
+/// `feeds/KEY.state.json`, in stores before the log).
 public struct FeedStateFile: Codable, Sendable, Equatable {
     public static let currentSchema = 1
 

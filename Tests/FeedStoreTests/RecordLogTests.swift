@@ -26,8 +26,8 @@ struct RecordLogTests {
         let path = directory.appendingPathComponent("records.log").path
         let writer = RecordLog(path: path)
         #expect(try writer.snapshot() == nil)
-        try writer.append([("aa", record("1")), ("bb", record("2"))])
-        try writer.append([("aa", record("3")), ("bb", nil), ("cc", record("4"))])
+        try writer.append([("aa", record("1")), ("bb", record("2"))], creatingWith: { [:] })
+        try writer.append([("aa", record("3")), ("bb", nil), ("cc", record("4"))], creatingWith: { [:] })
         // Another reader, as another process would be: the same records from the file alone.
         let reader = RecordLog(path: path)
         let records = try #require(try reader.snapshot()).records
@@ -43,13 +43,13 @@ struct RecordLogTests {
         let path = directory.appendingPathComponent("records.log").path
         let writer = RecordLog(path: path)
         let reader = RecordLog(path: path)
-        try writer.append([("aa", record("1"))])
+        try writer.append([("aa", record("1"))], creatingWith: { [:] })
         #expect(try reader.snapshot()?.records == ["aa": record("1")])
-        try writer.append([("bb", record("2"))])
+        try writer.append([("bb", record("2"))], creatingWith: { [:] })
         #expect(try reader.snapshot()?.records == ["aa": record("1"), "bb": record("2")])
         // A rewrite makes a new file, which may even get the old one's inode back: the header tells them apart.
         try writer.replace(with: ["cc": record("3")])
-        try writer.append([("dd", record("4")), ("ee", record("5"))])
+        try writer.append([("dd", record("4")), ("ee", record("5"))], creatingWith: { [:] })
         #expect(try reader.snapshot()?.records == ["cc": record("3"), "dd": record("4"), "ee": record("5")])
     }
 
@@ -58,24 +58,93 @@ struct RecordLogTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("records.log").path
         let writer = RecordLog(path: path)
-        try writer.append([("aa", record("1"))])
+        try writer.append([("aa", record("1"))], creatingWith: { [:] })
         // What a crash in the middle of an append leaves: a line without its newline.
         try appendRaw("aa {\"v\":\"tor", to: path)
         let reader = RecordLog(path: path)
         #expect(try reader.snapshot()?.records == ["aa": record("1")])
         let writerAfterRestart = RecordLog(path: path)
-        try writerAfterRestart.append([("bb", record("2"))])
+        let note = try writerAfterRestart.append([("bb", record("2"))], creatingWith: { [:] })
+        #expect(note == "rewritten without its 1 damaged line(s)", "the cut line is ended, found damaged, and dropped")
         let snapshot = try #require(try RecordLog(path: path).snapshot())
         #expect(snapshot.records == ["aa": record("1"), "bb": record("2")])
-        #expect(snapshot.damagedLines == 1, "the cut line is ended, then skipped as damaged")
+        #expect(snapshot.damagedLines == 0)
+        #expect(try !String(contentsOfFile: path, encoding: .utf8).contains("tor"))
         #expect(try reader.snapshot()?.records == snapshot.records)
+    }
+
+    @Test func aLineWholeButForItsNewlineCountsForItsWriterAsForEveryReader() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        try RecordLog(path: path).append([("aa", record("1"))], creatingWith: { [:] })
+        try appendRaw("aa {\"v\":\"2\"}", to: path)  // only the newline lost
+        let writer = RecordLog(path: path)
+        #expect(try writer.snapshot()?.records == ["aa": record("1")], "not a whole line yet")
+        try writer.append([("bb", record("3"))], creatingWith: nil)
+        let mine = try #require(try writer.snapshot())
+        let fresh = try #require(try RecordLog(path: path).snapshot())
+        #expect(mine.records == ["aa": record("2"), "bb": record("3")])
+        #expect(fresh.records == mine.records)
+        #expect(fresh.liveBytes == mine.liveBytes)
+    }
+
+    @Test func aLogIsNeverCreatedByAnAppendThatMayNotCreateIt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        #expect(throws: StoreError.self) { try RecordLog(path: path).append([("aa", record("1"))], creatingWith: nil) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// chattr +a on a folder: files in it can be appended to, but none can be renamed there.
+    static let canMakeAppendOnlyFolders: Bool = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-chattr-\(UUID())")
+        guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let works = chattr("+a", folder)
+        if works { _ = chattr("-a", folder) }
+        return works
+    }()
+
+    @discardableResult
+    static func chattr(_ flag: String, _ folder: URL) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        process.arguments = [flag, folder.path]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: canMakeAppendOnlyFolders, "needs chattr +a on the temporary folder"))
+    func aRewriteThatFailsLeavesTheAppendStandingAndIsReported() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        let big = String(repeating: "y", count: 100_000)
+        try writer.append([("aa", record("0-\(big)"))], creatingWith: { [:] })
+        #expect(Self.chattr("+a", directory))
+        var notes: [String] = []
+        for round in 1...6 {
+            if let note = try writer.append([("aa", record("\(round)-\(big)"))], creatingWith: nil) { notes.append(note) }
+        }
+        #expect(Self.chattr("-a", directory))
+        #expect(!notes.isEmpty && notes.allSatisfy { $0.hasPrefix("appended, but not rewritten:") })
+        #expect(try RecordLog(path: path).snapshot()?.records == ["aa": record("6-\(big)")], "every append stands")
+        #expect(try writer.append([("aa", record("7-\(big)"))], creatingWith: nil) == nil, "rewritten now")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        #expect(size < 2 * 100_050)
+        #expect(try RecordLog(path: path).snapshot()?.records == ["aa": record("7-\(big)")])
     }
 
     @Test func damagedLinesAreSkippedAndCounted() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("records.log").path
-        try RecordLog(path: path).append([("aa", record("1"))])
+        try RecordLog(path: path).append([("aa", record("1"))], creatingWith: { [:] })
         try appendRaw("\0\0\0\0\nnot a record\nBB {\"v\":1}\nbb [1]\n\ncc {\"v\":\"2\"}\n", to: path)
         // Cut short after an inner object, or inside a string that holds a brace: not whole.
         try appendRaw("aa {\"x\":{\"y\":\"}\"}\naa {\"x\":\"}\\\"{\n", to: path)
@@ -95,7 +164,7 @@ struct RecordLogTests {
         var largest = 0
         var headers: Set<String> = []
         for round in 0..<400 {
-            try writer.append([("aa", record("\(round)-\(big)")), ("bb", record("\(round)"))])
+            try writer.append([("aa", record("\(round)-\(big)")), ("bb", record("\(round)"))], creatingWith: { [:] })
             let size = Int(try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int))
             largest = max(largest, size)
             headers.insert(try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }.description)
@@ -214,6 +283,72 @@ struct StoreRecordTests {
         let reopened = try FeedStore(directory: directory)
         #expect(try reopened.loadFetchState(url: urls[0])?.etag == "\"new\"")
         #expect(try reopened.loadFetchState(url: urls[1])?.etag == "\"\(FeedStore.key(forFeedURL: urls[1]))\"")
+    }
+
+    @Test func unreadLogIsCreatedOnlyByARebuild() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let merge = ItemMerge.merge(
+            StoredFeed(url: "https://a.example/feed"), document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")],
+            now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
+        try store.saveFeed(merge.feed)
+        try store.prepareIndexes()
+        let entry = try #require(try store.loadUnread(feedURL: merge.feed.url).items.first)
+        // Deleted by hand while a group was being written: the group fails rather than start a log with its
+        // records alone (which would pass for complete indexes).
+        #expect(throws: StoreError.self) {
+            try store.syncingTogether { () throws in
+                try store.saveUnread(ItemIndexFile(items: [entry]), feedURL: merge.feed.url)
+                try FileManager.default.removeItem(at: store.unreadLogURL)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: store.unreadLogURL.path))
+        #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one", "two"], "rebuilt by the next reader")
+    }
+
+    @Test func anUnreadFolderWrittenByAnOlderFeeddHasTheIndexesRebuilt() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let url = "https://a.example/feed"
+        let first = ItemMerge.merge(StoredFeed(url: url), document: [ParsedItem(id: "1", title: "one")], now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
+        try store.saveFeed(first.feed)
+        try store.prepareIndexes()
+        // An older feedd, still running, stores a new item and writes its unread file.
+        let second = ItemMerge.merge(first.feed, document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")], now: Date(timeIntervalSince1970: 1_800_000_100)) { _ in false }
+        try store.saveItems(second.feed)
+        let unread = directory.appendingPathComponent("unread")
+        try FileManager.default.createDirectory(at: unread, withIntermediateDirectories: true)
+        try Data("{\"schema\":1,\"items\":[]}".utf8).write(to: unread.appendingPathComponent(FeedStore.key(forFeedURL: url) + ".json"))
+        #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one", "two"])
+        #expect(!FileManager.default.fileExists(atPath: unread.path))
+    }
+
+    @Test func aStateFileThatCannotBeReadIsLeftOutOfTheLogNotInTheWay() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let feeds = directory.appendingPathComponent("feeds")
+        try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
+        let newer = FeedStore.key(forFeedURL: "https://newer.example/feed") + ".state.json"
+        try Data("{\"schema\":99,\"url\":\"https://newer.example/feed\",\"fetch\":{\"consecutive_failures\":0}}".utf8)
+            .write(to: feeds.appendingPathComponent(newer))
+        let store = try FeedStore(directory: directory)
+        try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a\""))
+        #expect(try store.loadFetchState(url: "https://a.example/feed")?.etag == "\"a\"")
+        #expect(store.warnings.drain().contains { $0.contains(newer) && $0.contains("left out of fetch-state.log") })
+        #expect(FileManager.default.fileExists(atPath: feeds.appendingPathComponent(newer).path), "kept, not deleted unread")
+    }
+
+    @Test func readMarksAreNotTakenForAbsentWhenTheirFolderCannotBeListed() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        try Data().write(to: directory.appendingPathComponent("read"))  // not a folder
+        var marks = ReadMarks(store: store)
+        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read").path, reason: "Not a directory")) {
+            try marks.isRead("url:example.org/p")
+        }
     }
 
     @Test func removingAFeedRemovesItsRecords() throws {
