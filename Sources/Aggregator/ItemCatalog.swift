@@ -96,10 +96,19 @@ public struct ItemCatalog {
             for feed in entry.feeds { byFeed[feed, default: []].insert(entry.key) }
         }
         try marks.save()
-        for (feed, keys) in byFeed {
-            var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
-            unread.items.removeAll { keys.contains($0.key) }
-            try store.saveUnread(unread, feedURL: feed)
+        // Every feed's new unread record in one append.
+        do {
+            try store.syncingTogether { () throws(StoreError) in
+                for (feed, keys) in byFeed {
+                    var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
+                    unread.items.removeAll { keys.contains($0.key) }
+                    try store.saveUnread(unread, feedURL: feed)
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: store.directory.path, reason: "\(error)")
         }
     }
 
@@ -146,12 +155,20 @@ public struct ItemCatalog {
             // The marks first: a crash between the two leaves the item unread but unlisted until the next
             // rebuild, never listed while marked read.
             try marks.save()
-            for entry in entries where count.contains(entry.key) {
-                var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
-                if !unread.contains(key: entry.key) {
-                    unread.upsert(entry)
-                    try store.saveUnread(unread, feedURL: entry.feeds[0])
+            do {
+                try store.syncingTogether { () throws(StoreError) in
+                    for entry in entries where count.contains(entry.key) {
+                        var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
+                        if !unread.contains(key: entry.key) {
+                            unread.upsert(entry)
+                            try store.saveUnread(unread, feedURL: entry.feeds[0])
+                        }
+                    }
                 }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw .cannotWrite(path: store.directory.path, reason: "\(error)")
             }
             return count.count
         }

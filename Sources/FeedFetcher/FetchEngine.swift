@@ -136,6 +136,7 @@ final class EngineCore: Sendable {
                 let mayChange = active.count < settings.concurrency || state.stopping || !state.cancelled.isEmpty
                     || !state.hostWaits.isEmpty
                 guard mayChange else { return false }
+                state.hostWaits = state.hostWaits.filter { $0.value > now }  // those over no longer hold anything
                 var waiting: [Job] = []
                 var starting: [String: Int] = [:]
                 for job in state.pending {
