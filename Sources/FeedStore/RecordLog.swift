@@ -29,6 +29,9 @@ final class RecordLog: Sendable {
         var header: [UInt8]
         var device: UInt64
         var inode: UInt64
+        /// When the file was last changed, as read with its size (zero while that was too recent to tell a
+        /// later change apart): unchanged size and time, nothing to read.
+        var modified: timespec = timespec()
         /// Bytes read, up to the end of the last whole line.
         var size: Int
         var records: [String: Data] = [:]
@@ -36,6 +39,12 @@ final class RecordLog: Sendable {
         var liveBytes: Int
         /// Lines that were neither a record nor a deletion.
         var damagedLines = 0
+
+        /// Whether `status` is of the file read, as it was then (modification time included).
+        func matches(_ status: stat) -> Bool {
+            device == UInt64(status.st_dev) && inode == UInt64(status.st_ino) && modified.tv_nsec == status.st_mtim.tv_nsec
+                && modified.tv_sec == status.st_mtim.tv_sec && (modified.tv_sec != 0 || modified.tv_nsec != 0)
+        }
 
         mutating func apply(key: String, value: Data?) {
             if let old = records[key] { liveBytes -= key.utf8.count + old.count + 2 }
@@ -103,6 +112,7 @@ final class RecordLog: Sendable {
             try writeAll(bytes, to: descriptor)
             guard fdatasync(descriptor) == 0 else { throw failure("fdatasync") }
             snapshot.size = fileSize + bytes.count
+            if fstat(descriptor, &status) == 0 && Int(status.st_size) == snapshot.size { snapshot.modified = Self.settled(status.st_mtim) }
             let damaged = snapshot.damagedLines
             let records = snapshot.records
             cached = snapshot
@@ -119,6 +129,15 @@ final class RecordLog: Sendable {
     /// Replaces the whole file with these records. The caller holds the store lock.
     func replace(with records: [String: Data]) throws(StoreError) {
         try cache.withLock { cached throws(StoreError) in cached = try rewrite(records) }
+    }
+
+    /// `time` if it is far enough in the past that any later change has another (file times are coarse:
+    /// a change in the same tick keeps them), else zero, which matches no file.
+    private static func settled(_ time: timespec) -> timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let age = Double(now.tv_sec - time.tv_sec) + Double(now.tv_nsec - time.tv_nsec) / 1e9
+        return age > 0.05 ? time : timespec()
     }
 
     /// Appended bytes a file may carry beyond twice its live records before it is rewritten.
@@ -139,6 +158,7 @@ final class RecordLog: Sendable {
         snapshot.device = UInt64(status.st_dev)
         snapshot.inode = UInt64(status.st_ino)
         snapshot.size = bytes.count
+        if Int(status.st_size) == bytes.count { snapshot.modified = Self.settled(status.st_mtim) }
         return snapshot
     }
 
@@ -163,6 +183,11 @@ final class RecordLog: Sendable {
     /// Brings `cached` up to date: the lines appended since, or the whole file when it was replaced; nil
     /// when there is no file.
     private func refresh(_ cached: inout Snapshot?) throws(StoreError) {
+        // One system call when nothing changed, the usual case for a reader asking feed after feed.
+        var current = stat()
+        if let snapshot = cached, stat(path, &current) == 0, snapshot.matches(current), Int(current.st_size) == snapshot.size {
+            return
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno != ENOENT { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
@@ -176,10 +201,13 @@ final class RecordLog: Sendable {
         if var snapshot = cached, snapshot.device == UInt64(status.st_dev), snapshot.inode == UInt64(status.st_ino),
             size >= snapshot.size, try readBytes(descriptor, at: 0, count: snapshot.header.count) == snapshot.header
         {
-            guard size > snapshot.size else { return }
             cached = nil  // unique storage: the lines apply without copying the records
-            let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
-            snapshot.size += parseLines(tail, into: &snapshot)
+            if size > snapshot.size {
+                let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
+                snapshot.size += parseLines(tail, into: &snapshot)
+            }
+            // Its time stands for its size only when no line is left half read.
+            snapshot.modified = snapshot.size == size ? Self.settled(status.st_mtim) : timespec()
             cached = snapshot
             return
         }
@@ -201,6 +229,7 @@ final class RecordLog: Sendable {
             header: header, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: header.count,
             liveBytes: header.count)
         snapshot.size += parseLines(bytes[(newline + 1)...], into: &snapshot)
+        if snapshot.size == size { snapshot.modified = Self.settled(status.st_mtim) }
         return snapshot
     }
 

@@ -53,6 +53,35 @@ struct RecordLogTests {
         #expect(try reader.snapshot()?.records == ["cc": record("3"), "dd": record("4"), "ee": record("5")])
     }
 
+    /// Rewrites of the same size in quick succession (same size, maybe the same second): a reader that
+    /// checks the file by its status alone still sees each one.
+    @Test func aReaderSeesEveryRewriteOfTheSameSize() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        let reader = RecordLog(path: path)
+        for round in 0..<2000 {
+            try writer.replace(with: ["aa": record("\(round % 10)")])
+            #expect(try reader.snapshot()?.records == ["aa": record("\(round % 10)")], "round \(round)")
+        }
+        // Once the file has settled, the reader checks it by its status alone: still every change shows.
+        for round in 0..<3 {
+            usleep(100_000)
+            #expect(try reader.snapshot()?.records["aa"] != nil)
+            try writer.replace(with: ["aa": record("s\(round)")])
+            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
+            usleep(100_000)
+            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
+            try writer.append([("bb", record("\(round)"))], creatingWith: nil)
+            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)"), "bb": record("\(round)")])
+            usleep(100_000)
+            #expect(try reader.snapshot()?.records.count == 2)
+            try writer.replace(with: ["aa": record("t\(round)"), "bb": record("\(round)")])  // the same size
+            #expect(try reader.snapshot()?.records == ["aa": record("t\(round)"), "bb": record("\(round)")])
+        }
+    }
+
     @Test func anAppendCutShortIsNotReadAndTheNextOneStaysWhole() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
