@@ -234,58 +234,57 @@ final class RecordLog: Sendable {
     }
 
     /// Applies the whole lines of `bytes` to `snapshot`; returns how many bytes they take.
-    private func parseLines(_ bytes: some RandomAccessCollection<UInt8>, into snapshot: inout Snapshot) -> Int {
-        var consumed = 0
-        var lineStart = bytes.startIndex
-        while let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = bytes[lineStart..<newline]
-            consumed += line.count + 1
-            lineStart = bytes.index(after: newline)
-            guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > line.startIndex,
-                line[..<space].allSatisfy(Self.isKeyByte)
-            else {
-                if !line.isEmpty { snapshot.damagedLines += 1 }
-                continue
+    private func parseLines(_ bytes: some ContiguousBytes, into snapshot: inout Snapshot) -> Int {
+        bytes.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard let base = bytes.baseAddress else { return 0 }
+            var consumed = 0
+            while consumed < bytes.count, let found = memchr(base + consumed, Int32(UInt8(ascii: "\n")), bytes.count - consumed) {
+                let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let line = UnsafeBufferPointer(rebasing: bytes[consumed..<newline])
+                consumed = newline + 1
+                guard let space = line.firstIndex(of: UInt8(ascii: " ")), space > line.startIndex,
+                    line[..<space].allSatisfy(Self.isKeyByte)
+                else {
+                    if !line.isEmpty { snapshot.damagedLines += 1 }
+                    continue
+                }
+                let key = String(decoding: line[..<space], as: UTF8.self)
+                let value = UnsafeBufferPointer(rebasing: line[(space + 1)...])
+                if value.elementsEqual("null".utf8) {
+                    snapshot.apply(key: key, value: nil)
+                } else if Self.isWholeObject(value) {
+                    snapshot.apply(key: key, value: Data(buffer: value))
+                } else {
+                    snapshot.damagedLines += 1
+                }
             }
-            let key = String(decoding: line[..<space], as: UTF8.self)
-            let value = line[line.index(after: space)...]
-            if value.elementsEqual("null".utf8) {
-                snapshot.apply(key: key, value: nil)
-            } else if Self.isWholeObject(value) {
-                snapshot.apply(key: key, value: Data(value))
-            } else {
-                snapshot.damagedLines += 1
-            }
+            return consumed
         }
-        return consumed
     }
 
     /// Whether `bytes` are one JSON object from its `{` to its closing `}`, judged by brackets and strings
     /// alone: a line cut short by a crash (then ended by the next append) is not one.
-    static func isWholeObject(_ bytes: some Collection<UInt8>) -> Bool {
+    static func isWholeObject(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.first == UInt8(ascii: "{") else { return false }
         var depth = 0
-        var inString = false
-        var escaped = false
-        for (offset, byte) in bytes.enumerated() {
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                // To the closing quote, past escaped characters: most of a record is strings.
+                index += 1
+                while index < bytes.count && bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
                 }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
+                if index >= bytes.count { return false }
             case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
-                if depth == 0 { return offset == bytes.count - 1 }
+                if depth == 0 { return index == bytes.count - 1 }
             default: break
             }
+            index += 1
         }
         return false
     }
