@@ -97,14 +97,19 @@ public struct ItemCatalog {
         }
         try marks.save()
         // Every feed's new unread record in one append.
-        do {
-            try store.syncingTogether { () throws(StoreError) in
-                for (feed, keys) in byFeed {
-                    var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
-                    unread.items.removeAll { keys.contains($0.key) }
-                    try store.saveUnread(unread, feedURL: feed)
-                }
+        try writingTogether { () throws(StoreError) in
+            for (feed, keys) in byFeed {
+                var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
+                unread.items.removeAll { keys.contains($0.key) }
+                try store.saveUnread(unread, feedURL: feed)
             }
+        }
+    }
+
+    /// `FeedStore.syncingTogether` for a body that throws store errors only.
+    private func writingTogether(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        do {
+            try store.syncingTogether(body)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -155,20 +160,14 @@ public struct ItemCatalog {
             // The marks first: a crash between the two leaves the item unread but unlisted until the next
             // rebuild, never listed while marked read.
             try marks.save()
-            do {
-                try store.syncingTogether { () throws(StoreError) in
-                    for entry in entries where count.contains(entry.key) {
-                        var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
-                        if !unread.contains(key: entry.key) {
-                            unread.upsert(entry)
-                            try store.saveUnread(unread, feedURL: entry.feeds[0])
-                        }
+            try writingTogether { () throws(StoreError) in
+                for entry in entries where count.contains(entry.key) {
+                    var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
+                    if !unread.contains(key: entry.key) {
+                        unread.upsert(entry)
+                        try store.saveUnread(unread, feedURL: entry.feeds[0])
                     }
                 }
-            } catch let error as StoreError {
-                throw error
-            } catch {
-                throw .cannotWrite(path: store.directory.path, reason: "\(error)")
             }
             return count.count
         }

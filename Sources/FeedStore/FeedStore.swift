@@ -44,10 +44,9 @@ final class PendingWrites: Sendable {
 
     func stage(_ value: Data?, key: String, in log: RecordLog) {
         records.withLock { records in
-            var staged = records[log.path] ?? Staged(log: log)
-            staged.changes.append((key, value))
-            staged.latest[key] = .some(value)
-            records[log.path] = staged
+            // In place: a group stages one change per feed.
+            records[log.path, default: Staged(log: log)].changes.append((key, value))
+            records[log.path, default: Staged(log: log)].latest[key] = .some(value)
         }
     }
 
@@ -196,18 +195,12 @@ public final class FeedStore: Sendable {
     /// is then fetched afresh.
     private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {
         let key = Self.key(forFeedURL: url)
-        let data: Data
-        if let staged = Self.pendingWrites?.staged(key, in: fetchStates) {
-            guard let staged else { return nil }
-            data = staged
-        } else if let snapshot = try fetchStates.snapshot() {
-            guard let record = snapshot.records[key] else { return nil }
-            data = record
-        } else {
+        guard let found = try record(key, in: fetchStates) else {
             return try load(
                 FeedStateFile.self, from: legacyStateFilePath(forFeedURL: url), schema: \.schema,
                 current: FeedStateFile.currentSchema, quarantine: quarantine)
         }
+        guard let data = found else { return nil }
         if let known = decodedStates.withLock({ $0[key] }), known.bytes == data { return known.state }
         switch try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema) {
         case .success(let state):
@@ -325,14 +318,7 @@ public final class FeedStore: Sendable {
         try ensureIndexes(lockHeld: lockHeld)
         let key = Self.key(forFeedURL: feedURL)
         for attempt in 0..<2 {
-            let data: Data
-            if let staged = Self.pendingWrites?.staged(key, in: unreadIndexes) {
-                guard let staged else { return ItemIndexFile() }
-                data = staged
-            } else {
-                guard let record = try unreadIndexes.snapshot()?.records[key] else { return ItemIndexFile() }
-                data = record
-            }
+            guard let data = try record(key, in: unreadIndexes) ?? nil else { return ItemIndexFile() }
             switch try decodeRecord(ItemIndexFile.self, data, log: unreadIndexes, schema: \.schema, current: ItemIndexFile.currentSchema) {
             case .success(let index): return index
             case .failure(let reason) where attempt == 0:
@@ -348,16 +334,10 @@ public final class FeedStore: Sendable {
     /// Writes one feed's unread items; its record goes when there are none.
     public func saveUnread(_ index: ItemIndexFile, feedURL: String) throws(StoreError) {
         let key = Self.key(forFeedURL: feedURL)
-        // Never start unread.log outside a rebuild: its existence says the indexes are complete.
-        try ensureIndexes(lockHeld: true)
+        // The append that follows never starts unread.log (only a rebuild does: its existence says the indexes
+        // are complete); callers have read the feed's record, which builds the indexes when they are missing.
         if index.items.isEmpty {
-            let hasRecord: Bool
-            if let staged = Self.pendingWrites?.staged(key, in: unreadIndexes) {
-                hasRecord = staged != nil
-            } else {
-                hasRecord = try unreadIndexes.snapshot()?.records[key] != nil
-            }
-            if hasRecord { try setRecord(nil, key: key, in: unreadIndexes) }
+            if try record(key, in: unreadIndexes) ?? nil != nil { try setRecord(nil, key: key, in: unreadIndexes) }
         } else {
             try setRecord(index.jsonData, key: key, in: unreadIndexes)
         }
@@ -508,12 +488,12 @@ public final class FeedStore: Sendable {
                     removed = true
                 }
                 if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
-                if try fetchStates.snapshot()?.records[key] != nil {
+                if try record(key, in: fetchStates) ?? nil != nil {
                     try setRecord(nil, key: key, in: fetchStates)
                     removed = true
                 }
                 // Its unread record goes with the rebuild below.
-                if try unreadIndexes.snapshot()?.records[key] != nil { removed = true }
+                if try record(key, in: unreadIndexes) ?? nil != nil { removed = true }
                 guard removed else { return false }
                 try rebuildIndexes()
                 return true
@@ -658,6 +638,14 @@ public final class FeedStore: Sendable {
             try finish { () throws(StoreError) in try append(changes, to: log) }
         }
         return try result.get()
+    }
+
+    /// A key's record as this task sees it: staged inside `syncingTogether`, else in the file. nil when there
+    /// is no file (and nothing staged), `.some(nil)` when the key has no record.
+    private func record(_ key: String, in log: RecordLog) throws(StoreError) -> Data?? {
+        if let staged = Self.pendingWrites?.staged(key, in: log) { return staged }
+        guard let snapshot = try log.snapshot() else { return nil }
+        return .some(snapshot.records[key])
     }
 
     /// Sets (or with nil removes) a record: staged until the end of `syncingTogether`, else appended now.
