@@ -30,6 +30,9 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Option(help: "How many of the three cycles to run (1: the cold one only, to profile it).")
     var cycles = 3
 
+    @Flag(help: "Make the server close every connection after one response (by default it keeps them open, as web servers do).")
+    var closeConnections = false
+
     @Flag(help: "Also time sfeed_update (8 jobs) on the same server, three cycles.")
     var sfeedUpdate = false
 
@@ -43,7 +46,8 @@ struct FetchBenchmark: AsyncParsableCommand {
         let logFile = directory.url.appendingPathComponent("requests.log").path
         let server = try ChildProcess.launch(
             CommandLine.arguments[0],
-            ["serve", "--feeds", "\(feeds)", "--latency", "\(latency)", "--port-file", portFile, "--log", logFile],
+            ["serve", "--feeds", "\(feeds)", "--latency", "\(latency)", "--port-file", portFile, "--log", logFile]
+                + (closeConnections ? ["--close-connections"] : []),
             environment: ProcessInfo.processInfo.environment)
         defer { server.send(SIGKILL) }
         var port = 0
@@ -61,7 +65,9 @@ struct FetchBenchmark: AsyncParsableCommand {
             logger: Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() })
 
         let bound = Double(feeds) / Double(concurrency) * Double(latency) / 1000
-        print("feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s")
+        print(
+            "feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s;"
+                + " the server \(closeConnections ? "closes every connection" : "keeps connections open")")
         print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
         var coldCPUPerFeed = 0.0
         for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
@@ -205,7 +211,8 @@ final class BenchmarkCorpus: Sendable {
     }
 }
 
-/// `feedbench serve`: the benchmark's server, in its own process. SIGUSR1 adds an item to 10 % of the feeds.
+/// `feedbench serve`: the benchmark's server, in its own process, keeping connections open unless told to
+/// close each. SIGUSR1 adds an item to 10 % of the feeds.
 struct BenchmarkServer: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", shouldDisplay: false)
 
@@ -213,13 +220,14 @@ struct BenchmarkServer: ParsableCommand {
     @Option var latency = 50
     @Option var portFile: String
     @Option var log: String
+    @Flag var closeConnections = false
 
     func run() throws {
         let corpus = BenchmarkCorpus(count: feeds)
         let delay = UInt32(latency * 1000)
         let logPath = log
         let logLock = Locked(0)
-        let server = try TestHTTPServer { request in
+        let server = try TestHTTPServer(keepAlive: !closeConnections) { request in
             usleep(delay)
             let validated = request.headers["if-none-match"] != nil || request.headers["if-modified-since"] != nil
             let response: TestHTTPServer.Response

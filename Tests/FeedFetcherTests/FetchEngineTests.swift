@@ -128,6 +128,19 @@ struct FetchEngineTests {
         #expect(otherServed < slowArrivals[4], "the other host must not wait behind the slow one")
     }
 
+    @Test func connectionsToAHostAreReusedWithinItsLimit() async throws {
+        let server = try TestHTTPServer(keepAlive: true) { _ in .init(text: Self.feed) }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 16, perHost: 2))
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { _ = try? await engine.fetch(Self.request(server.url("/\(index)"))) }
+            }
+        }
+        for index in 20..<25 { _ = try await engine.fetch(Self.request(server.url("/\(index)"))) }
+        #expect(server.requests.count == 25)
+        #expect(server.connections <= 2, "25 requests to one host over at most per_host connections")
+    }
+
     @Test func retryAfterMakesThatHostWaitAndOnlyThatHost() async throws {
         let limited = try TestHTTPServer { request in
             request.path == "/seconds"

@@ -5,8 +5,10 @@ import Synchronization
     import Glibc
 #endif
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: real sockets, one thread per connection, one request per
-/// connection. The handler decides each response; every request is recorded.
+/// A small HTTP/1.1 server on 127.0.0.1 for tests: real sockets, one thread per connection. By default it
+/// closes each connection after one response; with `keepAlive` it serves requests on a connection until the
+/// client closes it, as most web servers do. The handler decides each response; every request and every
+/// connection accepted is recorded.
 public final class TestHTTPServer: Sendable {
     public struct Request: Sendable {
         public var method: String
@@ -74,10 +76,12 @@ public final class TestHTTPServer: Sendable {
     public let port: Int
     private let listener: Int32
     private let handler: Handler
+    private let keepAlive: Bool
     private let recorded = Mutex<[Request]>([])
+    private let accepted = Mutex(0)
     private let stopped = Mutex(false)
 
-    public init(handler: @escaping Handler) throws {
+    public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -102,6 +106,7 @@ public final class TestHTTPServer: Sendable {
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.listener = descriptor
         self.handler = handler
+        self.keepAlive = keepAlive
         // The accept loop holds the server weakly, so dropping the last reference stops it (deinit closes
         // the listening socket, which ends `accept`).
         Thread { [weak self] in
@@ -115,6 +120,7 @@ public final class TestHTTPServer: Sendable {
                     close(connection)
                     return
                 }
+                server.accepted.withLock { $0 += 1 }
                 Thread { server.serve(connection) }.start()
             }
         }.start()
@@ -130,6 +136,9 @@ public final class TestHTTPServer: Sendable {
     /// Requests received so far, in arrival order.
     public var requests: [Request] { recorded.withLock { $0 } }
 
+    /// Connections accepted so far.
+    public var connections: Int { accepted.withLock { $0 } }
+
     /// Stops accepting connections; safe to call more than once.
     public func stop() {
         let wasStopped = stopped.withLock { value in
@@ -144,34 +153,46 @@ public final class TestHTTPServer: Sendable {
     private func serve(_ connection: Int32) {
         defer { close(connection) }
         var buffer = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while !buffer.contains(subsequence: [13, 10, 13, 10]) {
-            let count = read(connection, &chunk, chunk.count)
-            guard count > 0 else { return }
-            buffer.append(contentsOf: chunk[0..<count])
+        while let request = Self.readRequest(connection, buffer: &buffer) {
+            recorded.withLock { $0.append(request) }
+            let response = handler(request)
+            if let writer = response.writer {
+                writer(Connection(descriptor: connection))
+                return
+            }
+            let closing = !keepAlive || request.headers["connection"]?.lowercased() == "close"
+            var text = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
+            for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
+            text += "Content-Length: \(response.body.count)\r\n\(closing ? "Connection: close\r\n" : "")\r\n"
+            var bytes = Data(text.utf8)
+            if request.method != "HEAD" && response.status != 304 { bytes.append(response.body) }
+            guard Connection(descriptor: connection).send(bytes), !closing else { return }
         }
-        let head = String(decoding: buffer, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+    }
+
+    /// The next request's head on the connection (requests here have no body), or nil once the client has
+    /// closed it. Bytes read past the head stay in `buffer` for the next request.
+    private static func readRequest(_ connection: Int32, buffer: inout [UInt8]) -> Request? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var headEnd = buffer.endOfHead()
+        while headEnd == nil {
+            let count = read(connection, &chunk, chunk.count)
+            guard count > 0 else { return nil }
+            buffer.append(contentsOf: chunk[0..<count])
+            headEnd = buffer.endOfHead()
+        }
+        guard let headEnd else { return nil }
+        let head = String(decoding: buffer[..<headEnd], as: UTF8.self)
+        buffer.removeFirst(headEnd + 4)
         var lines = head.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return }
+        guard requestLine.count >= 2 else { return nil }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
-        recorded.withLock { $0.append(request) }
-        let response = handler(request)
-        if let writer = response.writer {
-            writer(Connection(descriptor: connection))
-            return
-        }
-        var text = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
-        for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
-        text += "Content-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
-        var bytes = Data(text.utf8)
-        if request.method != "HEAD" && response.status != 304 { bytes.append(response.body) }
-        Connection(descriptor: connection).send(bytes)
+        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
     }
 
     private static func reason(_ status: Int) -> String {
@@ -192,8 +213,9 @@ public final class TestHTTPServer: Sendable {
 }
 
 extension Array where Element == UInt8 {
-    fileprivate func contains(subsequence: [UInt8]) -> Bool {
-        guard count >= subsequence.count else { return false }
-        return (0...(count - subsequence.count)).contains { self[$0..<$0 + subsequence.count].elementsEqual(subsequence) }
+    /// Where the blank line ending an HTTP head starts, if it has arrived.
+    fileprivate func endOfHead() -> Int? {
+        guard count >= 4 else { return nil }
+        return (0...(count - 4)).first { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
     }
 }
