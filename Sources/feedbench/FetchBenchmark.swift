@@ -39,8 +39,51 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Flag(help: "Also time newsboat (-x reload, 8 reload threads) on the same server, three cycles.")
     var newsboat = false
 
+    @Option(help: "How many times to run the cycles, each time from an empty state and a fresh server (medians are reported).")
+    var rounds = 1
+
     func run() async throws {
-        // The server runs in a process of its own, so this one's CPU time is feedd's alone.
+        print(
+            "feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency);"
+                + " latency bound \(formatted(Double(feeds) / Double(concurrency) * Double(latency) / 1000, 2)) s;"
+                + " the server \(closeConnections ? "closes every connection" : "keeps connections open")")
+        var coldCPU: [Double] = []
+        var parsing: [Double] = []
+        for round in 1...max(rounds, 1) {
+            if rounds > 1 { print("round \(round):") }
+            coldCPU.append(try await runCycles())
+            parsing.append(try parsingCPUPerFeed())
+            print(
+                "parsing alone (the cold cycle's \(feeds) bodies, one after another, best of 3): \(formatted(parsing.last ?? 0, 2)) ms CPU per feed;"
+                    + " the cold cycle beyond parsing: \(formatted((coldCPU.last ?? 0) - (parsing.last ?? 0), 2)) ms per feed")
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        print("peak RSS of feedd's pipeline (this process): \(formatted(Double(usage.ru_maxrss) / 1024)) MB")
+        if rounds > 1 {
+            let beyond = zip(coldCPU, parsing).map { $0 - $1 }
+            print(
+                "over \(rounds) rounds, ms CPU per feed, median [range]: cold cycle \(summary(coldCPU)),"
+                    + " parsing alone \(summary(parsing)), beyond parsing \(summary(beyond))")
+        }
+        if sfeedUpdate || newsboat {
+            try await withServer { url in
+                if sfeedUpdate { try runSfeedUpdate(url: url) }
+                if newsboat { try runNewsboat(url: url) }
+            }
+        }
+    }
+
+    private func summary(_ values: [Double]) -> String {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        return "\(formatted(median, 2)) [\(formatted(sorted.first ?? 0, 2))–\(formatted(sorted.last ?? 0, 2))]"
+    }
+
+    /// Starts `feedbench serve` (its own process, so this one's CPU time is feedd's alone) and runs `body`
+    /// with the URL of each feed on it.
+    private func withServer<T>(_ body: (_ url: @escaping (Int) -> String, _ server: ChildProcess, _ log: String) async throws -> T) async throws -> T {
         let directory = try TemporaryDirectory()
         let portFile = directory.url.appendingPathComponent("port").path
         let logFile = directory.url.appendingPathComponent("requests.log").path
@@ -55,62 +98,55 @@ struct FetchBenchmark: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(20))
             port = Int((try? String(contentsOfFile: portFile, encoding: .utf8)) ?? "") ?? 0
         }
-        func url(_ index: Int) -> String { "http://127.0.0.1:\(port)/feed/\(index)" }
+        return try await body({ "http://127.0.0.1:\(port)/feed/\($0)" }, server, logFile)
+    }
 
-        var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\nfeeds:\n"
-        for index in 0..<feeds { yaml += "  - url: \(url(index))\n" }
-        let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
-        let daemon = try Daemon(
-            configuration: config, stateDirectory: directory.url.appendingPathComponent("state"),
-            logger: Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() })
+    private func withServer(_ body: (_ url: @escaping (Int) -> String) throws -> Void) async throws {
+        try await withServer { url, _, _ in try body(url) }
+    }
 
-        let bound = Double(feeds) / Double(concurrency) * Double(latency) / 1000
-        print(
-            "feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency); latency bound \(formatted(bound, 2)) s;"
-                + " the server \(closeConnections ? "closes every connection" : "keeps connections open")")
-        print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
-        var coldCPUPerFeed = 0.0
-        for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
-            if cycle == "10% changed" {
-                server.send(SIGUSR1)
-                try await Task.sleep(for: .milliseconds(200))
+    /// One round: the cycles from an empty state, one line each; returns the cold cycle's CPU ms per feed.
+    private func runCycles() async throws -> Double {
+        try await withServer { url, server, logFile in
+            let directory = try TemporaryDirectory()
+            var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\nfeeds:\n"
+            for index in 0..<feeds { yaml += "  - url: \(url(index))\n" }
+            let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
+            let daemon = try Daemon(
+                configuration: config, stateDirectory: directory.url.appendingPathComponent("state"),
+                logger: Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() })
+
+            print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
+            var coldCPUPerFeed = 0.0
+            for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
+                if cycle == "10% changed" {
+                    server.send(SIGUSR1)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                try Data().write(to: URL(fileURLWithPath: logFile))
+                let inodesBefore = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
+                let cpuBefore = cpuSeconds()
+                let started = ContinuousClock.now
+                let outcomes = await daemon.refreshAll()
+                let wall = ContinuousClock.now - started
+                let cpu = cpuSeconds() - cpuBefore
+                if cycle == "cold" { coldCPUPerFeed = cpu * 1000 / Double(feeds) }
+                let inodesAfter = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
+                let rewritten = inodesAfter.filter { inodesBefore[$0.key] != $0.value }.count
+                let log = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n")
+                var byStatus: [String: Int] = [:]
+                for line in log { byStatus[String(line.split(separator: " ")[0]), default: 0] += 1 }
+                let conditional = log.filter { $0.hasSuffix(" conditional") }.count
+                let statusText = byStatus.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                let bytes = outcomes.reduce(0) { $0 + $1.bytes }
+                print(
+                    cycle.padding(toLength: 13, withPad: " ", startingAt: 0),
+                    formatted(Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18, 2).leftPadded(7),
+                    formatted(cpu, 2).leftPadded(7), formatted(cpu * 1000 / Double(feeds), 2).leftPadded(12),
+                    "  " + statusText.padding(toLength: 26, withPad: " ", startingAt: 0),
+                    String(conditional).leftPadded(11), String(bytes).leftPadded(10), String(rewritten).leftPadded(12))
             }
-            try Data().write(to: URL(fileURLWithPath: logFile))
-            let inodesBefore = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
-            let cpuBefore = cpuSeconds()
-            let started = ContinuousClock.now
-            let outcomes = await daemon.refreshAll()
-            let wall = ContinuousClock.now - started
-            let cpu = cpuSeconds() - cpuBefore
-            if cycle == "cold" { coldCPUPerFeed = cpu * 1000 / Double(feeds) }
-            let inodesAfter = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
-            let rewritten = inodesAfter.filter { inodesBefore[$0.key] != $0.value }.count
-            let log = ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n")
-            var byStatus: [String: Int] = [:]
-            for line in log { byStatus[String(line.split(separator: " ")[0]), default: 0] += 1 }
-            let conditional = log.filter { $0.hasSuffix(" conditional") }.count
-            let statusText = byStatus.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-            let bytes = outcomes.reduce(0) { $0 + $1.bytes }
-            print(
-                cycle.padding(toLength: 13, withPad: " ", startingAt: 0),
-                formatted(Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18, 2).leftPadded(7),
-                formatted(cpu, 2).leftPadded(7), formatted(cpu * 1000 / Double(feeds), 2).leftPadded(12),
-                "  " + statusText.padding(toLength: 26, withPad: " ", startingAt: 0),
-                String(conditional).leftPadded(11), String(bytes).leftPadded(10), String(rewritten).leftPadded(12))
-        }
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        print("peak RSS of feedd's pipeline (this process): \(formatted(Double(usage.ru_maxrss) / 1024)) MB")
-        let parsing = try parsingCPUPerFeed()
-        print(
-            "parsing alone (the cold cycle's \(feeds) bodies, one after another): \(formatted(parsing, 2)) ms CPU per feed;"
-                + " the cold cycle beyond parsing: \(formatted(coldCPUPerFeed - parsing, 2)) ms per feed")
-
-        if sfeedUpdate {
-            try runSfeedUpdate(url: url)
-        }
-        if newsboat {
-            try runNewsboat(url: url)
+            return coldCPUPerFeed
         }
     }
 
