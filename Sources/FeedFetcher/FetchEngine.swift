@@ -69,7 +69,10 @@ final class EngineCore: Sendable {
     }
 
     private struct Shared {
+        /// Jobs not started yet, oldest first. A job for a host told to wait never joins it (or leaves it
+        /// when the host is told), nor does a cancelled one: a pass of the engine looks only at what it starts.
         var pending: [Job] = []
+        /// Jobs cancelled in flight (or before they were queued), for the engine thread to abort.
         var cancelled: Set<UInt64> = []
         var hostWaits: [String: Date] = [:]
         var nextID: UInt64 = 0
@@ -96,13 +99,30 @@ final class EngineCore: Sendable {
     }
 
     func enqueue(_ job: Job) {
-        shared.withLock { $0.pending.append(job) }
-        multi.wakeup()
+        let refusal = shared.withLock { state -> FetchError? in
+            if state.stopping || state.cancelled.remove(job.id) != nil { return .cancelled }
+            if let until = state.hostWaits[job.host], until > Date() { return .hostWaiting(until: until) }
+            state.pending.append(job)
+            return nil
+        }
+        if let refusal {
+            job.continuation.resume(returning: .failure(refusal))
+        } else {
+            multi.wakeup()
+        }
     }
 
     func cancel(_ id: UInt64) {
-        shared.withLock { _ = $0.cancelled.insert(id) }
-        multi.wakeup()
+        let queued = shared.withLock { state -> Job? in
+            if let index = state.pending.firstIndex(where: { $0.id == id }) { return state.pending.remove(at: index) }
+            state.cancelled.insert(id)
+            return nil
+        }
+        if let queued {
+            queued.continuation.resume(returning: .failure(.cancelled))
+        } else {
+            multi.wakeup()
+        }
     }
 
     func shutdown() {
@@ -132,32 +152,37 @@ final class EngineCore: Sendable {
             var refused: [(Job, FetchError)] = []
             var abort: [ObjectIdentifier] = []
             let stopping = shared.withLock { state -> Bool in
-                // Every slot taken and nothing to refuse: the queue stays as it is (it can be long).
-                let mayChange = active.count < settings.concurrency || state.stopping || !state.cancelled.isEmpty
-                    || !state.hostWaits.isEmpty
-                guard mayChange else { return false }
-                state.hostWaits = state.hostWaits.filter { $0.value > now }  // those over no longer hold anything
-                var waiting: [Job] = []
-                var starting: [String: Int] = [:]
-                for job in state.pending {
-                    let host = job.host
-                    if state.stopping || state.cancelled.remove(job.id) != nil {
-                        refused.append((job, .cancelled))
-                    } else if let until = state.hostWaits[host], until > now {
-                        refused.append((job, .hostWaiting(until: until)))
-                    } else if active.count + startable.count < settings.concurrency,
-                        perHost[host, default: 0] + starting[host, default: 0] < settings.perHost
-                    {
-                        startable.append(job)
-                        starting[host, default: 0] += 1
+                if !state.hostWaits.isEmpty { state.hostWaits = state.hostWaits.filter { $0.value > now } }  // over: forgotten
+                if state.stopping {
+                    refused = state.pending.map { ($0, .cancelled) }
+                    state.pending = []
+                } else {
+                    // Oldest first, past the jobs of hosts at their limit, until every slot is taken.
+                    var free = settings.concurrency - active.count
+                    var starting: [String: Int] = [:]
+                    var taken: [Int] = []
+                    var index = 0
+                    while free > 0 && index < state.pending.count {
+                        let host = state.pending[index].host
+                        if perHost[host, default: 0] + starting[host, default: 0] < settings.perHost {
+                            starting[host, default: 0] += 1
+                            taken.append(index)
+                            free -= 1
+                        }
+                        index += 1
+                    }
+                    startable = taken.map { state.pending[$0] }
+                    if taken.last == taken.count - 1 {
+                        state.pending.removeFirst(taken.count)
                     } else {
-                        waiting.append(job)
+                        for index in taken.reversed() { state.pending.remove(at: index) }
                     }
                 }
-                state.pending = waiting
-                for (key, entry) in active where state.stopping || state.cancelled.contains(entry.job.id) {
-                    state.cancelled.remove(entry.job.id)
-                    abort.append(key)
+                if state.stopping || !state.cancelled.isEmpty {
+                    for (key, entry) in active where state.stopping || state.cancelled.contains(entry.job.id) {
+                        state.cancelled.remove(entry.job.id)
+                        abort.append(key)
+                    }
                 }
                 return state.stopping
             }
@@ -188,7 +213,15 @@ final class EngineCore: Sendable {
                 if case .success(let response) = result,
                     let until = HTTPDecisions.retryAfter(status: response.status, headers: response.headers, now: Date())
                 {
-                    shared.withLock { state in state.hostWaits[host] = max(until, state.hostWaits[host] ?? until) }
+                    // The host's queued jobs are refused now; later ones when they come (`enqueue`).
+                    let (held, wait) = shared.withLock { state in
+                        let wait = max(until, state.hostWaits[host] ?? until)
+                        state.hostWaits[host] = wait
+                        let held = state.pending.filter { $0.host == host }
+                        if !held.isEmpty { state.pending.removeAll { $0.host == host } }
+                        return (held, wait)
+                    }
+                    for job in held { job.continuation.resume(returning: .failure(.hostWaiting(until: wait))) }
                 }
                 shared.withLock { _ = $0.cancelled.remove(entry.job.id) }
                 entry.job.continuation.resume(returning: result)

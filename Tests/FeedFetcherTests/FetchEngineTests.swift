@@ -168,6 +168,58 @@ struct FetchEngineTests {
         #expect(until > sent.addingTimeInterval(3500))
     }
 
+    @Test func queuedJobsOfAHostToldToWaitAreRefusedAtOnce() async throws {
+        let server = try TestHTTPServer { _ in
+            usleep(200_000)
+            return .init(status: 429, headers: [("Retry-After", "3600")])
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1))
+        let outcomes = await withTaskGroup(of: Result<Int, FetchError>.self) { group in
+            for index in 0..<6 {
+                group.addTask {
+                    do throws(FetchError) {
+                        return .success(try await engine.fetch(Self.request(server.url("/\(index)"))).status)
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(server.requests.count == 1, "the queued jobs never reach the host")
+        #expect(outcomes.filter { (try? $0.get()) == 429 }.count == 1)
+        #expect(outcomes.filter { if case .failure(.hostWaiting) = $0 { true } else { false } }.count == 5)
+    }
+
+    @Test func aQueuedJobCancelledEndsAtOnceWhileTheQueueWaits() async throws {
+        let server = try TestHTTPServer { _ in
+            usleep(1_500_000)
+            return .init(text: Self.feed)
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1))
+        let blocker = Task { try? await engine.fetch(Self.request(server.url("/first"))) }
+        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let queued = (0..<200).map { index in
+            Task { () -> FetchError? in
+                do throws(FetchError) {
+                    _ = try await engine.fetch(Self.request(server.url("/\(index)")))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelledAt = ContinuousClock.now
+        queued[100].cancel()
+        #expect(await queued[100].value == .cancelled)
+        #expect(ContinuousClock.now - cancelledAt < .milliseconds(500), "not after the transfer in flight")
+        for task in queued { task.cancel() }
+        for task in queued { _ = await task.value }
+        _ = await blocker.value
+        #expect(server.requests.count <= 2)
+    }
+
     @Test func shutdownAbortsFiftyTransfersInFlightPromptly() async throws {
         let server = try TestHTTPServer { _ in
             .raw { connection in
