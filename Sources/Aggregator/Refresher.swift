@@ -181,6 +181,36 @@ public struct Refresher: Sendable {
         var merge: ItemMerge.Outcome?
     }
 
+    /// A merge's changes to the indexes (see `indexChanges`).
+    private struct IndexChanges {
+        var feed: String
+        /// New items, and whether each is unread (not read already).
+        var added: [(entry: IndexEntry, unread: Bool)] = []
+        var updated: [IndexEntry] = []
+        /// Whether a changed item is unread again (config `on_update: unread`), else it stays as it was.
+        var updatedBecomeUnread: Bool
+        /// Keys of the items retention deleted.
+        var removedKeys: [String] = []
+
+        func apply(toUnread unread: inout ItemIndexFile) {
+            unread.upsert(contentsOf: added.filter(\.unread).map(\.entry))
+            for entry in updated where updatedBecomeUnread || unread.contains(key: entry.key) { unread.upsert(entry) }
+            for key in removedKeys { unread.remove(key: key, feed: feed) }
+        }
+
+        /// `keys`: every key `recent` holds, and maybe more; kept so.
+        func apply(toRecent recent: inout ItemIndexFile, keys: inout Set<String>) {
+            for (entry, _) in added {
+                if keys.insert(entry.key).inserted { recent.insertNew(entry) } else { recent.upsert(entry) }
+            }
+            for entry in updated where keys.contains(entry.key) && recent.contains(key: entry.key) { recent.upsert(entry) }
+            for key in removedKeys { recent.remove(key: key, feed: feed) }
+            if recent.items.count > ItemIndexFile.recentCapacity {
+                recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity)
+            }
+        }
+    }
+
     /// Under one hold of the store lock, re-reads each feed's files (another process may have written them)
     /// and merges; then writes in durable steps (`syncingTogether`): (1) the indexes — the group's unread
     /// records, one append to `unread.log`, then `recent.json` once; (2) the feeds' items files; (3) their
@@ -217,20 +247,23 @@ public struct Refresher: Sendable {
                 prepared.removeAll { failures[$0.index] != nil }
 
                 try store.syncingTogether { () throws(StoreError) in
+                    guard let recent else { return }
                     var newest = recent
+                    // Keys `newest` may hold (more once entries fall off its end): a key not in it needs no search.
+                    var newestKeys = Set(newest.items.map(\.key))
                     for (index, work) in prepared {
-                        guard let merge = work.merge, var unread = unreadFiles[index], var list = newest else { continue }
+                        guard let merge = work.merge, var unread = unreadFiles.removeValue(forKey: index) else { continue }
                         do {
-                            try updateIndexes(
-                                with: merge, feed: work.pending.feed, title: work.fetchState.title, marks: &marks, unread: &unread,
-                                recent: &list)
+                            let changes = try indexChanges(with: merge, feed: work.pending.feed, marks: &marks)
+                            unread.title = work.fetchState.title
+                            changes.apply(toUnread: &unread)
                             try store.saveUnread(unread, feedURL: work.pending.feed.url.absoluteString)
-                            newest = list
+                            changes.apply(toRecent: &newest, keys: &newestKeys)
                         } catch {
                             failures[index] = error
                         }
                     }
-                    if let newest, newest != recent { try store.saveIndex(newest, named: ItemIndexFile.recentName) }
+                    if newest != recent { try store.saveIndex(newest, named: ItemIndexFile.recentName) }
                 }
                 prepared.removeAll { failures[$0.index] != nil }
                 try store.syncingTogether {
@@ -338,36 +371,23 @@ public struct Refresher: Sendable {
             pending: pending, fetchState: fetchState, result: result, changedFeed: changedFeed, merge: mergeOutcome)
     }
 
-    /// Brings a feed's unread file and the store's newest items (`recent.json`) in step with a merge, in
-    /// memory; clears the read mark of an item whose change makes it unread again. The caller writes them.
-    private func updateIndexes(
-        with merge: ItemMerge.Outcome, feed: FeedConfig, title: String?, marks: inout ReadMarks, unread: inout ItemIndexFile,
-        recent: inout ItemIndexFile
-    ) throws(StoreError) {
+    /// What a merge changes in the feed's unread list and in the store's newest items (`recent.json`), worked
+    /// out first: the read marks are consulted (and an item whose change makes it unread again loses its
+    /// mark) before either list changes, so a failure leaves both as they were.
+    private func indexChanges(with merge: ItemMerge.Outcome, feed: FeedConfig, marks: inout ReadMarks) throws(StoreError) -> IndexChanges {
         let key = feed.url.absoluteString
-        unread.title = title
+        var changes = IndexChanges(feed: key, updatedBecomeUnread: feed.onUpdate == .unread)
         for item in merge.added {
-            let entry = IndexEntry(item, feed: key)
             // Read already: the same article reached through another feed, or an item that came back.
-            if try !marks.isRead(item.key) { unread.upsert(entry) }
-            recent.upsert(entry)
+            changes.added.append((IndexEntry(item, feed: key), unread: try !marks.isRead(item.key)))
         }
         for item in merge.updated {
-            let entry = IndexEntry(item, feed: key)
-            if feed.onUpdate == .unread {
-                try marks.markUnread(item.key)
-                unread.upsert(entry)
-            } else if unread.contains(key: item.key) {
-                unread.upsert(entry)
-            }
-            if recent.contains(key: item.key) { recent.upsert(entry) }
+            if changes.updatedBecomeUnread { try marks.markUnread(item.key) }
+            changes.updated.append(IndexEntry(item, feed: key))
         }
         let stillCarried = Set(merge.feed.items.map(\.key))
-        for item in merge.removed where !stillCarried.contains(item.key) {
-            unread.remove(key: item.key, feed: key)
-            recent.remove(key: item.key, feed: key)
-        }
-        if recent.items.count > ItemIndexFile.recentCapacity { recent.items.removeLast(recent.items.count - ItemIndexFile.recentCapacity) }
+        changes.removedKeys = merge.removed.map(\.key).filter { !stillCarried.contains($0) }
+        return changes
     }
 
     /// The feed's interval: as configured, or for `interval: auto` the one its posting rate calls for.

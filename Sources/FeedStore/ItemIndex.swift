@@ -71,14 +71,69 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
     /// Adds the entry, or merges it into the one with the same key (another feed carries the same item).
     public mutating func upsert(_ entry: IndexEntry) {
         if let index = items.firstIndex(where: { $0.key == entry.key }) {
-            var merged = entry
-            merged.feeds = items[index].feeds + entry.feeds.filter { !items[index].feeds.contains($0) }
-            merged.changed = entry.changed || items[index].changed
+            let merged = Self.merging(entry, into: items[index])
             items.remove(at: index)
             insertSorted(merged)
         } else {
             insertSorted(entry)
         }
+    }
+
+    /// Adds an entry whose key no entry has (the caller knows): `upsert` without the search for it.
+    public mutating func insertNew(_ entry: IndexEntry) {
+        insertSorted(entry)
+    }
+
+    /// `upsert` of each entry in turn, in one pass over the list however many entries come, where one
+    /// `upsert` each would search and shift it each time.
+    public mutating func upsert(contentsOf entries: [IndexEntry]) {
+        guard !entries.isEmpty else { return }
+        var position: [String: Int] = Dictionary(minimumCapacity: items.count)
+        for (index, item) in items.enumerated() { position[item.key] = index }
+        var replaced = [Bool](repeating: false, count: items.count)
+        var incoming: [IndexEntry] = []
+        incoming.reserveCapacity(entries.count)
+        var incomingPosition: [String: Int] = Dictionary(minimumCapacity: entries.count)
+        for entry in entries {
+            if let index = incomingPosition[entry.key] {
+                incoming[index] = Self.merging(entry, into: incoming[index])
+            } else {
+                if let index = position[entry.key] {
+                    incoming.append(Self.merging(entry, into: items[index]))
+                    replaced[index] = true
+                } else {
+                    incoming.append(entry)
+                }
+                incomingPosition[entry.key] = incoming.count - 1
+            }
+        }
+        incoming.sort(by: IndexEntry.newestFirst)
+        // Both lists newest first: merged, an incoming entry going after those it is not newer than.
+        var merged: [IndexEntry] = []
+        merged.reserveCapacity(items.count + incoming.count)
+        var old = 0
+        var new = 0
+        while true {
+            while old < items.count && replaced[old] { old += 1 }
+            if old < items.count && (new == incoming.count || !IndexEntry.newestFirst(incoming[new], items[old])) {
+                merged.append(items[old])
+                old += 1
+            } else if new < incoming.count {
+                merged.append(incoming[new])
+                new += 1
+            } else {
+                break
+            }
+        }
+        items = merged
+    }
+
+    /// The entry as an update of `existing`: the feeds of both, changed if either is.
+    private static func merging(_ entry: IndexEntry, into existing: IndexEntry) -> IndexEntry {
+        var merged = entry
+        merged.feeds = existing.feeds + entry.feeds.filter { !existing.feeds.contains($0) }
+        merged.changed = entry.changed || existing.changed
+        return merged
     }
 
     /// Removes `feed` from the entry with this key; the entry goes when no feed is left.

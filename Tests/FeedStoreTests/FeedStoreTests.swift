@@ -64,6 +64,30 @@ struct FeedStoreTests {
         #expect(index.items == latest.values.sorted(by: IndexEntry.newestFirst))
     }
 
+    @Test func upsertingABatchEqualsUpsertingEachInTurn() {
+        var generator = SeededGenerator(seed: 11)
+        func entry() -> IndexEntry {
+            let key = "url:example.org/\(generator.next() % 40)"
+            let published = generator.next() % 4 == 0 ? nil : Date(timeIntervalSince1970: Double(1_800_000_000 + generator.next() % 8))
+            var item = StoredItem(
+                identity: key, key: key, item: ParsedItem(title: key, published: published),
+                firstSeen: Date(timeIntervalSince1970: Double(1_800_000_000 + generator.next() % 8)))
+            item.changed = generator.next() % 5 == 0
+            return IndexEntry(item, feed: "https://\(generator.next() % 3).example/feed")
+        }
+        var oneByOne = ItemIndexFile()
+        var batched = ItemIndexFile()
+        for round in 0..<60 {
+            // Batches of 0 to 24 entries, keys repeated within a batch and across batches.
+            let batch = (0..<(round % 25)).map { _ in entry() }
+            for entry in batch { oneByOne.upsert(entry) }
+            batched.upsert(contentsOf: batch)
+            #expect(batched == oneByOne, "round \(round)")
+        }
+        #expect(oneByOne.items.count > 20)
+        #expect(oneByOne.items.contains { $0.feeds.count > 1 } && oneByOne.items.contains(where: \.changed))
+    }
+
     @Test func indexEntriesForOneArticleInTwoFeedsMerge() {
         var index = ItemIndexFile()
         let item = StoredItem(identity: "url:example.org/p", key: "url:example.org/p", item: ParsedItem(title: "p"), firstSeen: Date())
