@@ -38,8 +38,7 @@ enum SourceEncoding: Equatable {
 
     /// Maps a charset label to an encoding; unknown labels fall back to UTF-8 with a warning.
     static func fromLabel(_ label: String, prefix: [UInt8], origin: String) -> (SourceEncoding, String?) {
-        let name = label.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"'"))).lowercased()
-        switch name {
+        switch normalizedLabel(label) {
         case "utf-8", "utf8", "unicode-1-1-utf-8": return (.utf8, nil)
         case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
             "windows-1252", "cp1252", "x-cp1252", "ansi_x3.4-1968":
@@ -53,22 +52,37 @@ enum SourceEncoding: Equatable {
             // A UTF-16 label on bytes that are plainly ASCII-compatible is a mislabel (often after a proxy
             // re-encoded the body): read the bytes as they are.
             return (.utf8, nil)
-        default:
+        case let name:
             if IconvDecoder.isSupported(name) { return (.iconv(name), nil) }
             return (.utf8, "unknown charset \"\(label)\" in the \(origin), read as UTF-8")
         }
+    }
+
+    /// The label without the blanks and quotes around it, lower-cased: byte by byte for an ASCII label
+    /// (every label there is), Foundation's way for any other.
+    static func normalizedLabel(_ label: String) -> String {
+        func isTrimmed(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
+        }
+        let bytes = Array(label.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return label.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"'"))).lowercased()
+        }
+        let start = bytes.firstIndex { !isTrimmed($0) } ?? bytes.endIndex
+        let end = bytes.lastIndex { !isTrimmed($0) }.map { $0 + 1 } ?? start
+        return String(decoding: bytes[start..<max(start, end)].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// The `encoding` pseudo-attribute of an `<?xml …?>` declaration at the very start, if any.
     static func xmlDeclarationEncoding(_ prefix: [UInt8]) -> String? {
         guard prefix.starts(with: Array("<?xml".utf8)) else { return nil }
         let end = prefix.firstRange(of: Array("?>".utf8))?.lowerBound ?? prefix.count
-        let declaration = String(decoding: prefix[..<end], as: UTF8.self)
-        guard let keyRange = declaration.range(of: "encoding") else { return nil }
-        var rest = declaration[keyRange.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let declaration = prefix[..<end]
+        guard let keyRange = declaration.firstRange(of: Array("encoding".utf8)) else { return nil }
+        var rest = declaration[keyRange.upperBound...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\t") }
+        guard let quote = rest.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
         rest = rest.dropFirst()
-        return rest.firstIndex(of: quote).map { String(rest[..<$0]) }
+        return rest.firstIndex(of: quote).map { String(decoding: rest[..<$0], as: UTF8.self) }
     }
 }
 

@@ -63,6 +63,20 @@ struct EncodingTests {
         #expect(try Self.title(Self.utf16(text, bigEndian: true, bom: true)) == "Ça marche ✓")
     }
 
+    @Test func labelsAreRecognisedWhateverTheirCaseQuotesAndBlanks() throws {
+        // "été" in windows-1252, under labels written every way publishers write them.
+        func latin(_ head: String) -> Data {
+            var bytes = Data((head + "<rss version=\"2.0\"><channel><item><title>\u{1}</title></item></channel></rss>").utf8)
+            bytes.replaceSubrange(bytes.firstRange(of: Data([0x01]))!, with: [0xE9, 0x74, 0xE9])
+            return bytes
+        }
+        #expect(try Self.title(latin("<?xml version='1.0' encoding='Windows-1252'?>")) == "été")
+        #expect(try Self.title(latin("<?xml version=\"1.0\" encoding = \"LATIN1\" ?>")) == "été")
+        #expect(try Self.title(latin(""), contentType: "text/xml; charset=\" ISO-8859-1\t\"") == "été")
+        #expect(try Self.title(latin(""), contentType: "text/xml; charset='CP1252'") == "été")
+        #expect(try Self.title(Data(Self.rss(title: "Ça", declaration: "Utf-8").utf8)) == "Ça")
+    }
+
     @Test func utf16WithoutBOMIsRecognised() throws {
         let text = Self.rss(title: "sans BOM — 😀", declaration: "UTF-16")
         #expect(try Self.title(Self.utf16(text, bigEndian: true, bom: false)) == "sans BOM — 😀")
