@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -7,6 +8,9 @@ import Foundation
 /// Durable replacement of a whole file: write a temporary file beside it, fsync it, rename it over the
 /// target, fsync the directory. After a crash the target holds either its old or its new content.
 public enum AtomicFile {
+    /// Numbers the temporary files of this process (with its pid, a name no other writer uses).
+    static let temporaryNumber = Atomic<UInt64>(0)
+
     /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask). With
     /// `syncDirectory` false the caller makes the rename durable itself (`syncDirectory(_:)`), once for many files.
     public static func write(_ data: Data, to url: URL, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
@@ -17,11 +21,17 @@ public enum AtomicFile {
     /// path operations cost more than writing a small file).
     public static func write(_ data: Data, toPath path: String, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
         let (directory, name) = split(path)
-        let temporary = "\(directory)/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         func failure(_ step: String) -> StoreError {
             .cannotWrite(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
         }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        var temporary = ""
+        var descriptor: Int32 = -1
+        // A name taken already is one a crashed process with the same pid left: the next number.
+        for _ in 0..<100 {
+            temporary = "\(directory)/.\(name).tmp-\(getpid())-\(temporaryNumber.add(1, ordering: .relaxed).newValue)"
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
         guard descriptor >= 0 else { throw failure("open") }
         if let mode, fchmod(descriptor, mode) != 0 {
             let error = failure("chmod")

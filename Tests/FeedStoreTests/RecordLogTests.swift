@@ -11,6 +11,17 @@ struct RecordLogTests {
         return url
     }
 
+    @Test func anAtomicWriteStepsOverTemporaryFilesACrashedProcessWithTheSamePidLeft() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let next = AtomicFile.temporaryNumber.load(ordering: .relaxed) + 1
+        let stale = (next..<next + 20).map { directory.path + "/.file.json.tmp-\(getpid())-\($0)" }
+        for path in stale { #expect(FileManager.default.createFile(atPath: path, contents: Data("old".utf8))) }
+        try AtomicFile.write(Data("new".utf8), toPath: directory.path + "/file.json")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("file.json")) == Data("new".utf8))
+        #expect(stale.allSatisfy { (try? Data(contentsOf: URL(fileURLWithPath: $0))) == Data("old".utf8) })
+    }
+
     func record(_ text: String) -> Data { Data("{\"v\":\"\(text)\"}".utf8) }
 
     func appendRaw(_ text: String, to path: String) throws {
