@@ -74,15 +74,25 @@ public enum ItemIdentity {
     /// shares that link, else its URL-shaped guid, else its identity within its feed. Two feeds carrying one
     /// article (the blog and a planet that republishes it under its own guid) agree on the link.
     public static func logicalKey(identity: String, link: String?, uniqueLinks: Set<String>, feedURL: String) -> String {
-        if let link, let key = CanonicalURL.key(link), uniqueLinks.contains(key) { return "url:" + key }
+        logicalKey(identity: identity, linkKey: link.flatMap(CanonicalURL.key), uniqueLinks: uniqueLinks, feedURL: feedURL)
+    }
+
+    /// `logicalKey` given the link's canonical form (`CanonicalURL.key`), for a caller that has it already.
+    static func logicalKey(identity: String, linkKey: String?, uniqueLinks: Set<String>, feedURL: String) -> String {
+        if let linkKey, uniqueLinks.contains(linkKey) { return "url:" + linkKey }
         if identity.hasPrefix("url:"), !identity.contains("|") { return identity }
         return "feed:" + StableHash.hex(feedURL) + "|" + identity
     }
 
     /// The canonical links that appear exactly once among `links`: only those can stand for one article.
     public static func uniqueLinkKeys(_ links: [String?]) -> Set<String> {
+        uniqueKeys(links.map { $0.flatMap(CanonicalURL.key) })
+    }
+
+    /// The keys that appear exactly once among `linkKeys` (canonical links, nil for none).
+    static func uniqueKeys(_ linkKeys: [String?]) -> Set<String> {
         var counts: [String: Int] = [:]
-        for link in links { if let key = link.flatMap(CanonicalURL.key) { counts[key, default: 0] += 1 } }
+        for key in linkKeys { if let key { counts[key, default: 0] += 1 } }
         return Set(counts.filter { $0.value == 1 }.keys)
     }
 

@@ -64,12 +64,15 @@ public enum ItemMerge {
         var present: Set<String> = []
         // A link can stand for one article only if no other item of this feed, now or before, uses it
         // (a feed whose every item links to its home page).
-        var uniqueLinks = ItemIdentity.uniqueLinkKeys(document.map(\.link))
+        let linkKeys = document.map { $0.link.flatMap(CanonicalURL.key) }
+        var uniqueLinks = ItemIdentity.uniqueKeys(linkKeys)
         var keyOwners: [String: String] = [:]
         for item in feed.items { keyOwners[item.key] = item.identity }
         for tombstone in feed.tombstones { keyOwners[tombstone.key] = tombstone.identity }
 
-        for (item, identity) in zip(document, ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)) {
+        let identities = ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)
+        for (position, item) in document.enumerated() {
+            let identity = identities[position]
             present.insert(identity)
             if let index = byIdentity[identity] {
                 let existing = feed.items[index]
@@ -87,10 +90,11 @@ public enum ItemMerge {
             } else if let index = tombstoneIndex[identity] {
                 feed.tombstones[index].absentSince = nil  // still carried: still not new
             } else {
-                var key = ItemIdentity.logicalKey(identity: identity, link: item.link, uniqueLinks: uniqueLinks, feedURL: feed.url)
+                let linkKey = linkKeys[position]
+                var key = ItemIdentity.logicalKey(identity: identity, linkKey: linkKey, uniqueLinks: uniqueLinks, feedURL: feed.url)
                 if let owner = keyOwners[key], owner != identity {
-                    if let link = item.link.flatMap(CanonicalURL.key) { uniqueLinks.remove(link) }
-                    key = ItemIdentity.logicalKey(identity: identity, link: nil, uniqueLinks: [], feedURL: feed.url)
+                    if let linkKey { uniqueLinks.remove(linkKey) }
+                    key = ItemIdentity.logicalKey(identity: identity, linkKey: nil, uniqueLinks: [], feedURL: feed.url)
                 }
                 keyOwners[key] = identity
                 let added = StoredItem(identity: identity, key: key, item: item, firstSeen: now)

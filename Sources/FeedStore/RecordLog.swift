@@ -98,6 +98,7 @@ final class RecordLog: Sendable {
             if fstat(descriptor, &status) != 0 { throw failure("stat") }
             let fileSize = Int(status.st_size)
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(changes.reduce(1) { $0 + $1.key.utf8.count + ($1.value?.count ?? 4) + 2 })
             if fileSize > snapshot.size {
                 // What an append cut short left without its newline: ended here. Whole but for its newline, it
                 // counts, as it will for every reader from now on; else it is one damaged line.
@@ -146,6 +147,7 @@ final class RecordLog: Sendable {
     private func rewrite(_ records: [String: Data]) throws(StoreError) -> Snapshot {
         let header = Array("feedd-records \(Self.formatVersion) \(String(UInt64.random(in: 0...UInt64.max), radix: 16))\n".utf8)
         var bytes = header
+        bytes.reserveCapacity(records.reduce(header.count) { $0 + $1.key.utf8.count + $1.value.count + 2 })
         var snapshot = Snapshot(header: header, device: 0, inode: 0, size: 0, liveBytes: header.count)
         for key in records.keys.sorted() {
             guard let value = records[key] else { continue }
