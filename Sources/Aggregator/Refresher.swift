@@ -6,6 +6,10 @@ import Foundation
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// How one refresh of one feed ended.
 public struct RefreshOutcome: Sendable, Equatable {
     public enum Result: Sendable, Equatable {
@@ -25,6 +29,8 @@ public struct RefreshOutcome: Sendable, Equatable {
     public var status: Int?
     /// When the feed should be fetched next, also when the store could not record it.
     public var nextFetch: Date
+    /// CPU time spent reading the body (parsing it, or finding it unchanged); zero when there was none.
+    public var parseCPUTime: Duration = .zero
 }
 
 /// The refresh pipeline for one feed: conditional fetch, parse, merge into the store, record the fetch state.
@@ -85,8 +91,9 @@ public struct Refresher: Sendable {
             let response = try await engine.fetch(request)
             outcome.status = response.finalURL.isFileURL ? nil : response.status
             outcome.bytes = response.body.count
-            interpreted = Self.interpret(
-                response, previousBodyHash: state.bodyHash)
+            let parseStarted = Self.threadCPUTime()
+            interpreted = Self.interpret(response, previousBodyHash: state.bodyHash)
+            outcome.parseCPUTime = Self.threadCPUTime() - parseStarted
         } catch let error as FetchError {
             switch error {
             case .cancelled:
@@ -154,6 +161,13 @@ public struct Refresher: Sendable {
         } catch {
             return .failure(RefreshFailure(message: error.description))
         }
+    }
+
+    /// CPU time this thread has used (the parse runs without suspending, so on one thread).
+    static func threadCPUTime() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 
     /// One fetch result waiting to be recorded in the store.
@@ -424,6 +438,8 @@ public struct Refresher: Sendable {
         case .updated(let new, let changed):
             metadata["items_new"] = "\(new)"
             metadata["items_updated"] = "\(changed)"
+            let parse = outcome.parseCPUTime.components
+            metadata["parse_cpu_us"] = "\(parse.seconds * 1_000_000 + parse.attoseconds / 1_000_000_000_000)"
             logger.info("fetched", metadata: metadata)
         case .notModified:
             logger.info("not modified", metadata: metadata)
