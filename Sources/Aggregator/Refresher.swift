@@ -30,7 +30,12 @@ public struct RefreshOutcome: Sendable, Equatable {
     /// When the feed should be fetched next, also when the store could not record it.
     public var nextFetch: Date
     /// CPU time spent reading the body (parsing it, or finding it unchanged); zero when there was none.
+    /// Not part of equality: it differs from run to run.
     public var parseCPUTime: Duration = .zero
+
+    public static func == (a: RefreshOutcome, b: RefreshOutcome) -> Bool {
+        a.feedURL == b.feedURL && a.result == b.result && a.bytes == b.bytes && a.status == b.status && a.nextFetch == b.nextFetch
+    }
 }
 
 /// The refresh pipeline for one feed: conditional fetch, parse, merge into the store, record the fetch state.
@@ -387,7 +392,8 @@ public struct Refresher: Sendable {
 
     /// What a merge changes in the feed's unread list and in the store's newest items (`recent.json`), worked
     /// out first: the read marks are consulted (and an item whose change makes it unread again loses its
-    /// mark) before either list changes, so a failure leaves both as they were.
+    /// mark) before either list changes, so a failure leaves both lists as they were (marks cleared before
+    /// it stay cleared, as the item is unread again either way once its feed is fetched next).
     private func indexChanges(with merge: ItemMerge.Outcome, feed: FeedConfig, marks: inout ReadMarks) throws(StoreError) -> IndexChanges {
         let key = feed.url.absoluteString
         var changes = IndexChanges(feed: key, updatedBecomeUnread: feed.onUpdate == .unread)

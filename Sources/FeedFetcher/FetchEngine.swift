@@ -51,6 +51,8 @@ public final class FetchEngine: Sendable {
         } onCancel: {
             core.cancel(id)
         }
+        // A cancellation that came after the job was over left its id behind.
+        if Task.isCancelled { core.forget(id) }
         return try result.get()
     }
 
@@ -125,6 +127,11 @@ final class EngineCore: Sendable {
         }
     }
 
+    /// Drops a cancellation the engine never acted on (the job was over when it came).
+    func forget(_ id: UInt64) {
+        shared.withLock { _ = $0.cancelled.remove(id) }
+    }
+
     func shutdown() {
         shared.withLock { $0.stopping = true }
         multi.wakeup()
@@ -194,9 +201,11 @@ final class EngineCore: Sendable {
                 entry.job.continuation.resume(returning: .failure(.cancelled))
             }
             if stopping && active.isEmpty { break }
+            var slotLeftFree = false
             for job in startable {
                 guard let transfer = Transfer(request: job.request) else {
                     job.continuation.resume(returning: .failure(.forbiddenScheme("libcurl refused the protocol limits")))
+                    slotLeftFree = true
                     continue
                 }
                 if let proxy = settings.proxy { transfer.setProxy(proxy) }
@@ -223,12 +232,11 @@ final class EngineCore: Sendable {
                     }
                     for job in held { job.continuation.resume(returning: .failure(.hostWaiting(until: wait))) }
                 }
-                shared.withLock { _ = $0.cancelled.remove(entry.job.id) }
                 entry.job.continuation.resume(returning: result)
             }
-            // Something finished: start what waited for it at once, instead of sleeping in poll (file://
-            // transfers, which have no socket to wake it, finish inside perform).
-            if !finished.isEmpty { continue }
+            // Something finished (or never started): start what waited for it at once, instead of sleeping in
+            // poll (file:// transfers, which have no socket to wake it, finish inside perform).
+            if !finished.isEmpty || slotLeftFree { continue }
             multi.poll(milliseconds: active.isEmpty ? 5000 : 1000)
         }
     }

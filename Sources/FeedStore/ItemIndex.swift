@@ -81,6 +81,7 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
 
     /// Adds an entry whose key no entry has (the caller knows): `upsert` without the search for it.
     public mutating func insertNew(_ entry: IndexEntry) {
+        assert(!contains(key: entry.key), "insertNew of a key the list holds")
         insertSorted(entry)
     }
 

@@ -141,6 +141,36 @@ struct FetchEngineTests {
         #expect(server.connections <= 2, "25 requests to one host over at most per_host connections")
     }
 
+    @Test func aJobQueuedBehindAHostAtItsLimitStartsAtOnce() async throws {
+        let slowArrivals = Locked<[String: ContinuousClock.Instant]>([:])
+        let slow = try TestHTTPServer { request in
+            slowArrivals.withLock { $0[request.path] = ContinuousClock.now }
+            usleep(300_000)
+            return .init(text: Self.feed)
+        }
+        let fastArrival = Locked<ContinuousClock.Instant?>(nil)
+        let fast = try TestHTTPServer { _ in
+            fastArrival.withLock { $0 = ContinuousClock.now }
+            return .init(text: Self.feed)
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 2, perHost: 1))
+        let first = Task { try await engine.fetch(Self.request(slow.url("/0"))).status }
+        while slowArrivals.value.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        // Queued in this order: two for the busy host, then one for another host.
+        let queued = [
+            Task { try await engine.fetch(Self.request(slow.url("/1"))).status },
+            Task { try await engine.fetch(Self.request(slow.url("/2"))).status },
+        ]
+        try await Task.sleep(for: .milliseconds(20))
+        let other = try await engine.fetch(Self.request(fast.url("/other")))
+        #expect(other.status == 200)
+        let otherServed = try #require(fastArrival.value)
+        #expect(try await first.value == 200)
+        for task in queued { #expect(try await task.value == 200) }
+        let second = try #require(slowArrivals.value["/1"])
+        #expect(otherServed < second, "the other host's job did not wait for the busy host's queue")
+    }
+
     @Test func retryAfterMakesThatHostWaitAndOnlyThatHost() async throws {
         let limited = try TestHTTPServer { request in
             request.path == "/seconds"
