@@ -11,7 +11,7 @@ public enum CanonicalURL {
     public static func key(_ text: String) -> String? {
         if let simple = simpleKey(text) { return simple }
         // Ids such as `tag:…`, `urn:…` or `f12-3` are no http(s) URL: no need to ask Foundation's parser.
-        guard text.utf8.drop(while: { $0 <= 0x20 || $0 >= 0x80 }).prefix(4).map({ $0 | 0x20 }).elementsEqual("http".utf8)
+        guard text.utf8.drop(while: { $0 <= 0x20 || $0 >= 0x80 }).prefix(4).elementsEqual("http".utf8, by: { $0 | 0x20 == $1 })
         else { return nil }
         return parsedKey(text)
     }

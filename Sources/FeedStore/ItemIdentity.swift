@@ -30,14 +30,15 @@ public enum ItemIdentity {
 
     /// Identities for the items of one document, in order.
     public static func identities(of items: [ParsedItem], byLinkAndTitle: Bool) -> [String] {
-        var seen: Set<String> = []
-        return items.enumerated().map { position, item in
-            let base = byLinkAndTitle ? linkAndTitle(item) : baseIdentity(item)
+        var seen = Set<String>(minimumCapacity: items.count)
+        return items.indices.map { position in
+            let base = byLinkAndTitle ? linkAndTitle(items[position]) : baseIdentity(items[position])
+            if seen.insert(base).inserted { return base }
             var identity = base
-            if seen.contains(identity), let link = item.link { identity = base + "|" + (CanonicalURL.key(link) ?? link) }
+            if let link = items[position].link { identity = base + "|" + (CanonicalURL.key(link) ?? link) }
             // Still repeated: told apart by what it says, not by where it stands (positions shift when items
             // are added above), and by position only among identical twins.
-            if seen.contains(identity) { identity = base + "|" + contentHash(item) }
+            if seen.contains(identity) { identity = base + "|" + contentHash(items[position]) }
             if seen.contains(identity) { identity = base + "|#\(position)" }
             seen.insert(identity)
             return identity

@@ -43,7 +43,8 @@ public struct IndexEntry: Codable, Sendable, Equatable {
 
     /// Newest first; ties broken by id so the order is stable.
     public static func newestFirst(_ a: IndexEntry, _ b: IndexEntry) -> Bool {
-        (a.sortDate, a.id) > (b.sortDate, b.id)
+        let (dateA, dateB) = (a.sortDate, b.sortDate)
+        return dateA != dateB ? dateA > dateB : a.id > b.id
     }
 }
 

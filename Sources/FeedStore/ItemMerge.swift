@@ -64,14 +64,15 @@ public enum ItemMerge {
         var present: Set<String> = []
         // A link can stand for one article only if no other item of this feed, now or before, uses it
         // (a feed whose every item links to its home page).
-        let linkKeys = document.map { $0.link.flatMap(CanonicalURL.key) }
+        let linkKeys = document.indices.map { document[$0].link.flatMap(CanonicalURL.key) }
         var uniqueLinks = ItemIdentity.uniqueKeys(linkKeys)
         var keyOwners: [String: String] = [:]
         for item in feed.items { keyOwners[item.key] = item.identity }
         for tombstone in feed.tombstones { keyOwners[tombstone.key] = tombstone.identity }
 
         let identities = ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)
-        for (position, item) in document.enumerated() {
+        for position in document.indices {
+            let item = document[position]
             let identity = identities[position]
             present.insert(identity)
             if let index = byIdentity[identity] {
@@ -129,8 +130,8 @@ public enum ItemMerge {
             outcome.removed.append(item)
             feed.tombstones.append(Tombstone(identity: item.identity, key: item.key, deleted: now, absentSince: now))
         }
-        feed.items = feed.items.indices.filter { keep[$0] }.map { feed.items[$0] }
-        feed.items.sort { ($0.sortDate, $0.id) > ($1.sortDate, $1.id) }
+        if !outcome.removed.isEmpty { feed.items = feed.items.indices.filter { keep[$0] }.map { feed.items[$0] } }
+        feed.items.sort(by: StoredItem.newestFirst)
 
         outcome.changed = !outcome.added.isEmpty || !outcome.updated.isEmpty || !outcome.removed.isEmpty
             || feed.items != stored.items || feed.tombstones != stored.tombstones

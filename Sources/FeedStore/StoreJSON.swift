@@ -55,7 +55,9 @@ struct StoreJSONWriter {
         separate()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        bytes.append(contentsOf: "\":".utf8)
+        // Byte by byte: appending a literal's `utf8` view costs three times as much.
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterValue = false
     }
 
@@ -105,7 +107,8 @@ struct StoreJSONWriter {
         appendDigits(civil.minute, count: 2)
         bytes.append(UInt8(ascii: ":"))
         appendDigits(civil.second, count: 2)
-        bytes.append(contentsOf: "Z\"".utf8)
+        bytes.append(UInt8(ascii: "Z"))
+        bytes.append(UInt8(ascii: "\""))
         afterValue = true
     }
 

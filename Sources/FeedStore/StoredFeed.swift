@@ -260,6 +260,12 @@ public struct StoredItem: Codable, Sendable, Equatable {
 
     /// The time the item sorts by: its publication date, else when feedd first saw it.
     public var sortDate: Date { published ?? firstSeen }
+
+    /// Newest first; ties broken by id so the order is stable.
+    public static func newestFirst(_ a: StoredItem, _ b: StoredItem) -> Bool {
+        let (dateA, dateB) = (a.sortDate, b.sortDate)
+        return dateA != dateB ? dateA > dateB : a.id > b.id
+    }
 }
 
 /// `read.json` as stores before schema 3 wrote it: read marks by per-feed item id. Read once, to carry the
