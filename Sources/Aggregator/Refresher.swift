@@ -405,8 +405,10 @@ public struct Refresher: Sendable {
             if changes.updatedBecomeUnread { try marks.markUnread(item.key) }
             changes.updated.append(IndexEntry(item, feed: key))
         }
-        let stillCarried = Set(merge.feed.items.map(\.key))
-        changes.removedKeys = merge.removed.map(\.key).filter { !stillCarried.contains($0) }
+        if !merge.removed.isEmpty {
+            let stillCarried = Set(merge.feed.items.map(\.key))
+            changes.removedKeys = merge.removed.map(\.key).filter { !stillCarried.contains($0) }
+        }
         return changes
     }
 

@@ -159,7 +159,7 @@ final class EngineCore: Sendable {
             var refused: [(Job, FetchError)] = []
             var abort: [ObjectIdentifier] = []
             let stopping = shared.withLock { state -> Bool in
-                if !state.hostWaits.isEmpty { state.hostWaits = state.hostWaits.filter { $0.value > now } }  // over: forgotten
+                if state.hostWaits.values.contains(where: { $0 <= now }) { state.hostWaits = state.hostWaits.filter { $0.value > now } }  // over: forgotten
                 if state.stopping {
                     refused = state.pending.map { ($0, .cancelled) }
                     state.pending = []

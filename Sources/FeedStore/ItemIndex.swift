@@ -91,7 +91,7 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
     public mutating func upsert(contentsOf entries: [IndexEntry]) {
         guard !entries.isEmpty else { return }
         var position: [String: Int] = Dictionary(minimumCapacity: items.count)
-        for (index, item) in items.enumerated() { position[item.key] = index }
+        for index in items.indices { position[items[index].key] = index }
         var replaced = [Bool](repeating: false, count: items.count)
         var incoming: [IndexEntry] = []
         incoming.reserveCapacity(entries.count)
