@@ -9,7 +9,8 @@ import Synchronization
 /// states, unread indexes) changes without a new file per change, and a group of changes costs one write
 /// and one `fdatasync`.
 ///
-/// The file starts with a header line, `feedd-records 1 ID` (ID is random, new at every rewrite), followed
+/// The file starts with a header line, `feedd-records 1 ID` (ID is random, new at every rewrite, so a reader
+/// that identifies the file by its header tells a rewrite from the file it read), followed
 /// by one line per change: `KEY JSON` (an object), or `KEY null` when the key's record goes. The last line
 /// of a key wins. A line without its newline (an append cut short by a crash) is not read; the next append
 /// ends it, and a line that is not `KEY` and a whole object (as such a line is not) is counted as damaged
@@ -17,21 +18,36 @@ import Synchronization
 /// an append rewrites it with the live records only (atomically, like every store file).
 ///
 /// Writers hold the store lock. Readers need not: they read whole lines only, and keep what they read
-/// (`Snapshot`), so the next read costs the lines appended since.
+/// (`Snapshot`) and the file open, so the next read costs one `stat` when nothing changed and the lines
+/// appended since otherwise. Holding the file open keeps its inode from being reused: while the path
+/// still names that inode, the file is the one read (a rewrite makes a new one), and, as it only grows,
+/// its size says what is new.
 final class RecordLog: Sendable {
     static let formatVersion = 1
     let path: String
     /// What was read last, to read only what was appended since.
     private let cache = Mutex<Snapshot?>(nil)
 
+    /// A file kept open for reading, closed when no snapshot holds it any more.
+    final class OpenFile: Sendable {
+        let descriptor: Int32
+
+        init(_ descriptor: Int32) {
+            self.descriptor = descriptor
+        }
+
+        deinit { close(descriptor) }
+    }
+
     /// The records as read from the file.
     struct Snapshot {
-        var header: [UInt8]
+        /// The file read, kept open.
+        var file: OpenFile
         var device: UInt64
         var inode: UInt64
-        /// When the file was last changed, as read with its size (zero while that was too recent to tell a
-        /// later change apart): unchanged size and time, nothing to read.
-        var modified: timespec = timespec()
+        /// When the file was last changed, as read with its size: a change of time at the same size (an edit
+        /// in place, which feedd never makes) has it read again from the top.
+        var modified: timespec
         /// Bytes read, up to the end of the last whole line.
         var size: Int
         var records: [String: Data] = [:]
@@ -40,10 +56,15 @@ final class RecordLog: Sendable {
         /// Lines that were neither a record nor a deletion.
         var damagedLines = 0
 
-        /// Whether `status` is of the file read, as it was then (modification time included).
-        func matches(_ status: stat) -> Bool {
-            device == UInt64(status.st_dev) && inode == UInt64(status.st_ino) && modified.tv_nsec == status.st_mtim.tv_nsec
-                && modified.tv_sec == status.st_mtim.tv_sec && (modified.tv_sec != 0 || modified.tv_nsec != 0)
+        /// Whether `status` is of the file read (its path still names it).
+        func isFile(_ status: stat) -> Bool {
+            device == UInt64(status.st_dev) && inode == UInt64(status.st_ino)
+        }
+
+        /// Whether `status` is of the file as it was read: same file, size and modification time.
+        func isUnchanged(_ status: stat) -> Bool {
+            isFile(status) && Int(status.st_size) == size && modified.tv_sec == status.st_mtim.tv_sec
+                && modified.tv_nsec == status.st_mtim.tv_nsec
         }
 
         mutating func apply(key: String, value: Data?) {
@@ -113,7 +134,8 @@ final class RecordLog: Sendable {
             try writeAll(bytes, to: descriptor)
             guard fdatasync(descriptor) == 0 else { throw failure("fdatasync") }
             snapshot.size = fileSize + bytes.count
-            if fstat(descriptor, &status) == 0 && Int(status.st_size) == snapshot.size { snapshot.modified = Self.settled(status.st_mtim) }
+            // Not taken as read unless the file is as this append left it (else the next read looks again).
+            snapshot.modified = fstat(descriptor, &status) == 0 && Int(status.st_size) == snapshot.size ? status.st_mtim : timespec()
             let damaged = snapshot.damagedLines
             let records = snapshot.records
             cached = snapshot
@@ -132,15 +154,6 @@ final class RecordLog: Sendable {
         try cache.withLock { cached throws(StoreError) in cached = try rewrite(records) }
     }
 
-    /// `time` if it is far enough in the past that any later change has another (file times are coarse:
-    /// a change in the same tick keeps them), else zero, which matches no file.
-    private static func settled(_ time: timespec) -> timespec {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let age = Double(now.tv_sec - time.tv_sec) + Double(now.tv_nsec - time.tv_nsec) / 1e9
-        return age > 0.05 ? time : timespec()
-    }
-
     /// Appended bytes a file may carry beyond twice its live records before it is rewritten.
     static let slack = 256 << 10
 
@@ -148,19 +161,24 @@ final class RecordLog: Sendable {
         let header = Array("feedd-records \(Self.formatVersion) \(String(UInt64.random(in: 0...UInt64.max), radix: 16))\n".utf8)
         var bytes = header
         bytes.reserveCapacity(records.reduce(header.count) { $0 + $1.key.utf8.count + $1.value.count + 2 })
-        var snapshot = Snapshot(header: header, device: 0, inode: 0, size: 0, liveBytes: header.count)
+        var lines: [(key: String, value: Data)] = []
         for key in records.keys.sorted() {
             guard let value = records[key] else { continue }
             try Self.appendLine(key: key, value: value, to: &bytes, path: path)
-            snapshot.apply(key: key, value: value)
+            lines.append((key, value))
         }
         try AtomicFile.write(Data(bytes), toPath: path)
+        // The caller holds the lock: what is at the path is what was just written.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open") }
+        let file = OpenFile(descriptor)
         var status = stat()
-        guard stat(path, &status) == 0 else { throw failure("stat") }
-        snapshot.device = UInt64(status.st_dev)
-        snapshot.inode = UInt64(status.st_ino)
-        snapshot.size = bytes.count
-        if Int(status.st_size) == bytes.count { snapshot.modified = Self.settled(status.st_mtim) }
+        guard fstat(descriptor, &status) == 0 else { throw failure("stat") }
+        var snapshot = Snapshot(
+            file: file, device: UInt64(status.st_dev), inode: UInt64(status.st_ino),
+            modified: Int(status.st_size) == bytes.count ? status.st_mtim : timespec(), size: bytes.count,
+            liveBytes: header.count)
+        for (key, value) in lines { snapshot.apply(key: key, value: value) }
         return snapshot
     }
 
@@ -187,8 +205,24 @@ final class RecordLog: Sendable {
     private func refresh(_ cached: inout Snapshot?) throws(StoreError) {
         // One system call when nothing changed, the usual case for a reader asking feed after feed.
         var current = stat()
-        if let snapshot = cached, stat(path, &current) == 0, snapshot.matches(current), Int(current.st_size) == snapshot.size {
+        guard stat(path, &current) == 0 else {
+            if errno != ENOENT { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+            cached = nil
             return
+        }
+        if var snapshot = cached, snapshot.isFile(current) {
+            if snapshot.isUnchanged(current) { return }
+            let size = Int(current.st_size)
+            if size > snapshot.size {
+                cached = nil  // unique storage: the lines apply without copying the records
+                let tail = try readBytes(snapshot.file.descriptor, at: snapshot.size, count: size - snapshot.size)
+                snapshot.size += parseLines(tail, into: &snapshot)
+                // Its time stands for its size only when no line is left half read.
+                snapshot.modified = snapshot.size == size ? current.st_mtim : timespec()
+                cached = snapshot
+                return
+            }
+            // The same file no longer than read but changed: not feedd's doing; read again from the top.
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -196,29 +230,15 @@ final class RecordLog: Sendable {
             cached = nil
             return
         }
-        defer { close(descriptor) }
+        let file = OpenFile(descriptor)
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
-        let size = Int(status.st_size)
-        if var snapshot = cached, snapshot.device == UInt64(status.st_dev), snapshot.inode == UInt64(status.st_ino),
-            size >= snapshot.size, try readBytes(descriptor, at: 0, count: snapshot.header.count) == snapshot.header
-        {
-            cached = nil  // unique storage: the lines apply without copying the records
-            if size > snapshot.size {
-                let tail = try readBytes(descriptor, at: snapshot.size, count: size - snapshot.size)
-                snapshot.size += parseLines(tail, into: &snapshot)
-            }
-            // Its time stands for its size only when no line is left half read.
-            snapshot.modified = snapshot.size == size ? Self.settled(status.st_mtim) : timespec()
-            cached = snapshot
-            return
-        }
-        cached = try readWhole(descriptor, status: status)
+        cached = try readWhole(file, status: status)
     }
 
-    private func readWhole(_ descriptor: Int32, status: stat) throws(StoreError) -> Snapshot {
+    private func readWhole(_ file: OpenFile, status: stat) throws(StoreError) -> Snapshot {
         let size = Int(status.st_size)
-        let bytes = try readBytes(descriptor, at: 0, count: size)
+        let bytes = try readBytes(file.descriptor, at: 0, count: size)
         guard let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
             throw .cannotRead(path: path, reason: "no header line")
         }
@@ -228,10 +248,10 @@ final class RecordLog: Sendable {
         else { throw .cannotRead(path: path, reason: "not a feedd record file") }
         guard version <= Self.formatVersion else { throw .newerSchema(path: path, found: version) }
         var snapshot = Snapshot(
-            header: header, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: header.count,
+            file: file, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), modified: timespec(), size: header.count,
             liveBytes: header.count)
         snapshot.size += parseLines(bytes[(newline + 1)...], into: &snapshot)
-        if snapshot.size == size { snapshot.modified = Self.settled(status.st_mtim) }
+        if snapshot.size == size { snapshot.modified = status.st_mtim }
         return snapshot
     }
 

@@ -58,13 +58,14 @@ struct RecordLogTests {
         #expect(try reader.snapshot()?.records == ["aa": record("1")])
         try writer.append([("bb", record("2"))], creatingWith: { [:] })
         #expect(try reader.snapshot()?.records == ["aa": record("1"), "bb": record("2")])
-        // A rewrite makes a new file, which may even get the old one's inode back: the header tells them apart.
+        // A rewrite makes a new file: the reader, holding the old one open (its inode cannot be reused), sees
+        // that the path names another.
         try writer.replace(with: ["cc": record("3")])
         try writer.append([("dd", record("4")), ("ee", record("5"))], creatingWith: { [:] })
         #expect(try reader.snapshot()?.records == ["cc": record("3"), "dd": record("4"), "ee": record("5")])
     }
 
-    /// Rewrites of the same size in quick succession (same size, maybe the same second): a reader that
+    /// Rewrites of the same size in quick succession (same size, maybe the same clock tick): a reader that
     /// checks the file by its status alone still sees each one.
     @Test func aReaderSeesEveryRewriteOfTheSameSize() throws {
         let directory = try temporaryDirectory()
@@ -76,7 +77,7 @@ struct RecordLogTests {
             try writer.replace(with: ["aa": record("\(round % 10)")])
             #expect(try reader.snapshot()?.records == ["aa": record("\(round % 10)")], "round \(round)")
         }
-        // Once the file has settled, the reader checks it by its status alone: still every change shows.
+        // With pauses between the changes, as between a daemon's commits: still every change shows.
         for round in 0..<3 {
             usleep(100_000)
             #expect(try reader.snapshot()?.records["aa"] != nil)
@@ -91,6 +92,25 @@ struct RecordLogTests {
             try writer.replace(with: ["aa": record("t\(round)"), "bb": record("\(round)")])  // the same size
             #expect(try reader.snapshot()?.records == ["aa": record("t\(round)"), "bb": record("\(round)")])
         }
+    }
+
+    @Test func anEditInPlaceOfTheSameSizeIsReadAgain() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("records.log").path
+        let writer = RecordLog(path: path)
+        try writer.append([("aa", record("1"))], creatingWith: { [:] })
+        let reader = RecordLog(path: path)
+        #expect(try reader.snapshot()?.records == ["aa": record("1")])
+        // Not feedd's doing (it only appends or replaces), but a person's editor may write in place.
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let text = try #require(String(data: handle.readDataToEndOfFile(), encoding: .utf8))
+        try handle.seek(toOffset: 0)
+        handle.write(Data(text.replacingOccurrences(of: "\"1\"", with: "\"2\"").utf8))
+        try handle.close()
+        var later = [timespec(tv_sec: time(nil) + 5, tv_nsec: 0), timespec(tv_sec: time(nil) + 5, tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &later, 0) == 0)
+        #expect(try reader.snapshot()?.records == ["aa": record("2")])
     }
 
     @Test func anAppendCutShortIsNotReadAndTheNextOneStaysWhole() throws {
