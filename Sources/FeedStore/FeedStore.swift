@@ -202,6 +202,10 @@ public final class FeedStore: Sendable {
         }
         guard let data = found else { return nil }
         if let known = decodedStates.withLock({ $0[key] }), known.bytes == data { return known.state }
+        if let state = StoreJSONReader.fetchStateFile(data) {
+            decodedStates.withLock { $0[key] = (data, state) }
+            return state
+        }
         switch try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema) {
         case .success(let state):
             decodedStates.withLock { $0[key] = (data, state) }

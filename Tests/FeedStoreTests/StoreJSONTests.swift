@@ -115,6 +115,97 @@ struct StoreJSONTests {
 }
 
 
+/// Fetch states read back without Foundation's decoder: what the writer writes reads back as Foundation
+/// reads it, and anything else is left to Foundation.
+struct StoreJSONReaderTests {
+    static func state(_ round: Int, generator: inout SeededGenerator) -> FeedStateFile {
+        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\u{7F}", "\"", "\\", "/", "a", "plain ", "é", "😀", "\u{2028}", "« »"]
+        func text() -> String? {
+            guard generator.next() % 3 != 0 else { return nil }
+            return (0..<Int(generator.next() % 12)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+        }
+        func date() -> Date? {
+            // Whole and fractional seconds, before 1583 and after 9999 included (Foundation writes those).
+            generator.next() % 3 == 0 ? nil : Date(timeIntervalSince1970: Double(Int64(generator.next() % 320_000_000_000) - 14_000_000_000) + Double(generator.next() % 4) / 4)
+        }
+        func integer() -> Int? { generator.next() % 3 == 0 ? nil : Int(Int64(bitPattern: generator.next()) >> Int64(generator.next() % 64)) }
+        var fetch = FetchState()
+        fetch.etag = text()
+        fetch.lastModified = text()
+        fetch.lastFetch = date()
+        fetch.lastSuccess = date()
+        fetch.lastResult = text()
+        fetch.consecutiveFailures = integer() ?? 0
+        fetch.nextFetch = date()
+        fetch.movedTo = text()
+        fetch.bodyHash = text()
+        if generator.next() % 2 == 0 {
+            var hints = PublisherHints()
+            hints.ttlMinutes = integer()
+            hints.updatePeriod = text()
+            hints.updateFrequency = integer()
+            hints.skipHours = (0..<Int(generator.next() % 4)).map { _ in Int(generator.next() % 24) }
+            hints.skipDays = (0..<Int(generator.next() % 3)).compactMap { _ in text() }
+            fetch.hints = hints
+        }
+        fetch.freshUntil = date()
+        fetch.itemCount = integer()
+        fetch.title = text()
+        fetch.link = text()
+        fetch.adaptiveSeconds = integer()
+        fetch.disabledFor = text()
+        return FeedStateFile(url: text() ?? "https://feeds.example.org/\(round)", fetch: fetch)
+    }
+
+    @Test func whatTheWriterWritesReadsBackAsFoundationReadsIt() throws {
+        var generator = SeededGenerator(seed: 29)
+        var readByFoundation = 0
+        for round in 0..<3000 {
+            let state = Self.state(round, generator: &generator)
+            for data in [state.jsonData, try StoreCoding.encoder.encode(state)] {
+                let foundation = try StoreCoding.decoder.decode(FeedStateFile.self, from: data)
+                if let mine = StoreJSONReader.fetchStateFile(data) {
+                    #expect(mine == foundation, "round \(round): \(String(decoding: data, as: UTF8.self))")
+                } else {
+                    readByFoundation += 1
+                }
+            }
+            // The writer's own form is always read without Foundation, but for dates it writes as Foundation.
+            let writerDates = [state.fetch.lastFetch, state.fetch.lastSuccess, state.fetch.nextFetch, state.fetch.freshUntil]
+                .compactMap { $0 }.allSatisfy { CivilTime(secondsSince1970: $0.timeIntervalSince1970.rounded(.down)) != nil }
+            if writerDates { #expect(StoreJSONReader.fetchStateFile(state.jsonData) != nil, "round \(round)") }
+        }
+        #expect(readByFoundation > 0, "some records (dates out of range) go to Foundation")
+    }
+
+    @Test func recordsInAnotherFormAreLeftToFoundation() throws {
+        let base = #"{"schema":1,"url":"https://a.example/feed","fetch":{"etag":"\"x\"","consecutive_failures":2}}"#
+        let read = try #require(StoreJSONReader.fetchStateFile(Data(base.utf8)))
+        #expect(read.fetch.etag == "\"x\"" && read.fetch.consecutiveFailures == 2)
+        // Escapes the writer does not write, white space and null: still JSON, read the same as Foundation.
+        let loose = #" { "schema" : 1 , "url" : "https:\/\/a.example\/caf\u00e9\ud83d\ude00" , "fetch" : { "title" : null , "hints" : null } } "#
+        let looseRead = try #require(StoreJSONReader.fetchStateFile(Data(loose.utf8)))
+        #expect(looseRead == (try StoreCoding.decoder.decode(FeedStateFile.self, from: Data(loose.utf8))))
+        for other in [
+            #"{"schema":2,"url":"u","fetch":{}}"#,  // a newer schema: Foundation's path reports it
+            #"{"schema":1,"url":"u","fetch":{"consecutive_failures":1.0}}"#,
+            #"{"schema":1,"url":"u","fetch":{"item_count":1e3}}"#,
+            #"{"schema":1,"url":"u","fetch":{"last_fetch":"2026-11-29T10:00:00.5Z"}}"#,
+            #"{"schema":1,"url":"u","fetch":{"last_fetch":"2026-02-30T10:00:00Z"}}"#,
+            #"{"schema":1,"url":"u","fetch":{"etag":"a","etag":"b"}}"#,
+            #"{"schema":1,"url":"u","fetch":{"future_field":true}}"#,
+            #"{"schema":1,"url":"u","fetch":{"title":"\ud83d"}}"#,
+            #"{"schema":1,"url":"u","fetch":{}} trailing"#,
+            #"{"schema":1,"url":"u","fetch":{"title":"cut"#,
+            "{\"schema\":1,\"url\":\"u\",\"fetch\":{\"title\":\"a\u{1}b\"}}",
+        ] {
+            #expect(StoreJSONReader.fetchStateFile(Data(other.utf8)) == nil, "\(other)")
+        }
+        let invalidUTF8 = Data(#"{"schema":1,"url":""#.utf8) + Data([0xC3, 0x28]) + Data(#"","fetch":{}}"#.utf8)
+        #expect(StoreJSONReader.fetchStateFile(invalidUTF8) == nil)
+    }
+}
+
 /// Index entries carry a snippet read from the start of a long body only: it must be the whole body's.
 struct SnippetTests {
     @Test func aLongBodyGivesTheSnippetOfTheWholeBody() {
