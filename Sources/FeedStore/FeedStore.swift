@@ -202,11 +202,14 @@ public final class FeedStore: Sendable {
         }
         guard let data = found else { return nil }
         if let known = decodedStates.withLock({ $0[key] }), known.bytes == data { return known.state }
+        // The store's own form by its own reader; anything else by Foundation's decoder, which decides.
+        let decoded: Result<FeedStateFile, DamagedRecord>
         if let state = StoreJSONReader.fetchStateFile(data) {
-            decodedStates.withLock { $0[key] = (data, state) }
-            return state
+            decoded = .success(state)
+        } else {
+            decoded = try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema)
         }
-        switch try decodeRecord(FeedStateFile.self, data, log: fetchStates, schema: \.schema, current: FeedStateFile.currentSchema) {
+        switch decoded {
         case .success(let state):
             decodedStates.withLock { $0[key] = (data, state) }
             return state

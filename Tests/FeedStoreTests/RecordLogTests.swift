@@ -4,13 +4,14 @@ import Testing
 
 @testable import FeedStore
 
-struct RecordLogTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-log-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+/// A new empty folder for one test (the test removes it).
+private func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-log-\(UUID())")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
 
+struct RecordLogTests {
     @Test func anAtomicWriteStepsOverTemporaryFilesACrashedProcessWithTheSamePidLeft() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -250,12 +251,6 @@ struct RecordLogTests {
 
 /// The store's use of its two logs: fetch states and unread items.
 struct StoreRecordTests {
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("feedd-store-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     func etagState(_ etag: String) -> FetchState {
         var state = FetchState()
         state.etag = etag
