@@ -56,7 +56,10 @@ public struct Refresher: Sendable {
     public init(
         store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
         logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = {
+            var random = ProcessRandom()
+            return Double.random(in: 0..<1, using: &random)
+        }
     ) {
         self.store = store
         self.engine = engine

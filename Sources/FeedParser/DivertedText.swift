@@ -1,3 +1,4 @@
+import FeedModel
 import Foundation
 
 /// Text the input repair takes out of the document on its way to libxml2 and hands to the SAX layer directly:
@@ -31,7 +32,7 @@ final class DivertedText {
     private var next = 0
 
     init() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = ProcessRandom()
         let digits = String(generator.next() as UInt64, radix: 16)
         let token = String(repeating: "0", count: 16 - digits.count) + digits  // 16 random hexadecimal digits
         markerPrefix = Array("<?\(Self.target) \(token) ".utf8)

@@ -10,6 +10,8 @@ import Synchronization
 public enum AtomicFile {
     /// Numbers the temporary files of this process (with its pid, a name no other writer uses).
     static let temporaryNumber = Atomic<UInt64>(0)
+    /// This process's id, asked once (glibc makes `getpid` a system call every time).
+    private static let processID = getpid()
 
     /// Replaces `url` with `data`; `mode` sets the new file's permissions (else 0644 less the umask). With
     /// `syncDirectory` false the caller makes the rename durable itself (`syncDirectory(_:)`), once for many files.
@@ -28,7 +30,7 @@ public enum AtomicFile {
         var descriptor: Int32 = -1
         // A name taken already is one a crashed process with the same pid left: the next number.
         for _ in 0..<100 {
-            temporary = "\(directory)/.\(name).tmp-\(getpid())-\(temporaryNumber.add(1, ordering: .relaxed).newValue)"
+            temporary = "\(directory)/.\(name).tmp-\(processID)-\(temporaryNumber.add(1, ordering: .relaxed).newValue)"
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if descriptor >= 0 || errno != EEXIST { break }
         }

@@ -1,5 +1,6 @@
 import Aggregator
 import FeedFetcher
+import FeedModel
 import Foundation
 import Testing
 
@@ -10,6 +11,25 @@ struct ScheduleTests {
     let policy = SchedulePolicy()
 
     func after(_ date: Date) -> TimeInterval { date.timeIntervalSince(now) }
+
+    /// The jitter's generator (one system seed, then a shared counter mixed): numbers drawn from four tasks
+    /// at once never repeat, and its doubles spread evenly over [0, 1).
+    @Test func processRandomNumbersDoNotRepeatAcrossTasksAndSpreadEvenly() async {
+        let draws = await withTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    var random = ProcessRandom()
+                    return (0..<10_000).map { _ in random.next() }
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(Set(draws).count == 40_000)
+        var random = ProcessRandom()
+        var buckets = [Int](repeating: 0, count: 10)
+        for _ in 0..<100_000 { buckets[Int(Double.random(in: 0..<1, using: &random) * 10)] += 1 }
+        #expect(buckets.allSatisfy { (9_400...10_600).contains($0) }, "\(buckets)")
+    }
 
     @Test func theIntervalIsClampedToThePolicy() {
         #expect(after(Schedule.nextFetch(now: now, interval: .seconds(60), failures: 0)) == 300)
