@@ -2,6 +2,7 @@
 #define FEEDD_CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <sys/eventfd.h>  /* wakes the engine thread's poll */
 
 /* curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call.
    Each value kind gets its own typed, non-variadic wrapper. */
@@ -56,5 +57,18 @@ static const long feedd_auth_basic = (long)CURLAUTH_BASIC;
 static inline CURLMcode feedd_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }
+
+/* The multi handle's socket and timer callbacks, each with the pointer it is given back. */
+static inline CURLMcode feedd_multi_set_callbacks(CURLM *multi, curl_socket_callback socket_callback,
+                                                  curl_multi_timer_callback timer_callback, void *userp) {
+    CURLMcode code = curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, socket_callback);
+    if (code == CURLM_OK) code = curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, userp);
+    if (code == CURLM_OK) code = curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, timer_callback);
+    if (code == CURLM_OK) code = curl_multi_setopt(multi, CURLMOPT_TIMERDATA, userp);
+    return code;
+}
+
+/* What curl_multi_socket_action takes for "a timer is due" rather than a socket. */
+static const curl_socket_t feedd_socket_timeout = CURL_SOCKET_TIMEOUT;
 
 #endif

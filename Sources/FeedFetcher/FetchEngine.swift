@@ -79,18 +79,20 @@ final class EngineCore: Sendable {
         var hostWaits: [String: Date] = [:]
         var nextID: UInt64 = 0
         var stopping = false
+        /// Set by a pass that filled every slot: until a transfer ends (after which the engine always makes
+        /// another pass), a new job has nothing to start, so `enqueue` need not wake the engine thread.
+        var slotsFull = false
     }
 
     private let settings: FetchSettings
     private let shared = Mutex(Shared())
-    private let multi: MultiHandle
+    private let waker = Waker()
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
     init(settings: FetchSettings) {
         Self.globalInit
         self.settings = settings
-        multi = MultiHandle(settings: settings)
     }
 
     func newID() -> UInt64 {
@@ -101,16 +103,15 @@ final class EngineCore: Sendable {
     }
 
     func enqueue(_ job: Job) {
-        let refusal = shared.withLock { state -> FetchError? in
-            if state.stopping || state.cancelled.remove(job.id) != nil { return .cancelled }
-            if let until = state.hostWaits[job.host], until > Date() { return .hostWaiting(until: until) }
+        let outcome = shared.withLock { state -> Result<Bool, FetchError> in
+            if state.stopping || state.cancelled.remove(job.id) != nil { return .failure(.cancelled) }
+            if let until = state.hostWaits[job.host], until > Date() { return .failure(.hostWaiting(until: until)) }
             state.pending.append(job)
-            return nil
+            return .success(!state.slotsFull)
         }
-        if let refusal {
-            job.continuation.resume(returning: .failure(refusal))
-        } else {
-            multi.wakeup()
+        switch outcome {
+        case .failure(let refusal): job.continuation.resume(returning: .failure(refusal))
+        case .success(let mayStart): if mayStart { waker.wake() }
         }
     }
 
@@ -123,7 +124,7 @@ final class EngineCore: Sendable {
         if let queued {
             queued.continuation.resume(returning: .failure(.cancelled))
         } else {
-            multi.wakeup()
+            waker.wake()
         }
     }
 
@@ -134,7 +135,7 @@ final class EngineCore: Sendable {
 
     func shutdown() {
         shared.withLock { $0.stopping = true }
-        multi.wakeup()
+        waker.wake()
     }
 
     func hostWaits() -> [String: Date] {
@@ -148,9 +149,10 @@ final class EngineCore: Sendable {
         var transfer: Transfer
     }
 
-    /// Starts what may start, lets curl work, hands back what finished; sleeps in `curl_multi_poll` until a
-    /// socket is ready, a timer is due or `wakeup` is called.
+    /// Starts what may start, lets curl work, hands back what finished; sleeps in `poll` until a socket
+    /// curl watches is ready, curl's timer is due or the waker is woken.
     func run() {
+        let multi = MultiHandle(settings: settings, waker: waker)
         var active: [ObjectIdentifier: Active] = [:]
         var perHost: [String: Int] = [:]
         while true {
@@ -179,6 +181,7 @@ final class EngineCore: Sendable {
                         index += 1
                     }
                     startable = taken.map { state.pending[$0] }
+                    state.slotsFull = active.count + startable.count >= settings.concurrency
                     if taken.last == taken.count - 1 {
                         state.pending.removeFirst(taken.count)
                     } else {
@@ -201,7 +204,8 @@ final class EngineCore: Sendable {
                 entry.job.continuation.resume(returning: .failure(.cancelled))
             }
             if stopping && active.isEmpty { break }
-            var slotLeftFree = false
+            // An aborted transfer's slot was counted as taken by this pass: the next one gives it away.
+            var slotLeftFree = !abort.isEmpty
             for job in startable {
                 guard let transfer = Transfer(request: job.request) else {
                     job.continuation.resume(returning: .failure(.forbiddenScheme("libcurl refused the protocol limits")))
@@ -242,29 +246,70 @@ final class EngineCore: Sendable {
     }
 }
 
-/// The libcurl multi handle. `wakeup` is the one call made from other threads: libcurl documents
-/// `curl_multi_wakeup` as safe to call from any thread; everything else runs on the engine thread.
-private final class MultiHandle: Sendable {
-    /// The CURLM pointer, kept as a number so the class stays Sendable; 0 if curl_multi_init failed.
-    private let address: UInt
+/// Wakes the engine thread from `poll`, from any thread: an eventfd the thread watches with its sockets.
+private final class Waker: Sendable {
+    let descriptor = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
 
-    private var pointer: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: address) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
 
-    init(settings: FetchSettings) {
-        let multi = curl_multi_init()
-        address = UInt(bitPattern: multi)
-        guard let multi else { return }
-        feedd_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, settings.perHost)
-        feedd_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, settings.concurrency * 2)
-        feedd_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+    func wake() {
+        if descriptor >= 0 { eventfd_write(descriptor, 1) }
+    }
+
+    /// Clears the wake-up count, so the next `poll` sleeps again.
+    func drain() {
+        var count: eventfd_t = 0
+        if descriptor >= 0 { eventfd_read(descriptor, &count) }
+    }
+}
+
+/// The libcurl multi handle, driven through its socket interface on the engine thread only: curl says
+/// which sockets and timer it needs (callbacks), one `poll` watches them with the waker, and only the
+/// transfers of the sockets that are ready, or whose timer is due, do any work. (`curl_multi_perform`
+/// looks at every transfer at every turn: a `poll` system call for each transfer's socket, twice per
+/// transfer that ends.)
+private final class MultiHandle {
+    private let pointer: UnsafeMutableRawPointer?
+    private let waker: Waker
+    /// The sockets curl wants watched, with their `poll` events; rebuilt into `watched` when it changes.
+    private var sockets: [curl_socket_t: Int16] = [:]
+    private var watched: [pollfd] = []
+    private var socketsChanged = true
+    /// When curl's timer is due (nil: no timer).
+    private var timerDue: ContinuousClock.Instant?
+
+    init(settings: FetchSettings, waker: Waker) {
+        self.waker = waker
+        pointer = curl_multi_init()
+        guard let pointer else { return }
+        feedd_multi_setopt_long(pointer, CURLMOPT_MAX_HOST_CONNECTIONS, settings.perHost)
+        feedd_multi_setopt_long(pointer, CURLMOPT_MAXCONNECTS, settings.concurrency * 2)
+        feedd_multi_setopt_long(pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        feedd_multi_set_callbacks(pointer, Self.socketCallback, Self.timerCallback, Unmanaged.passUnretained(self).toOpaque())
     }
 
     deinit {
         if let pointer { curl_multi_cleanup(pointer) }
     }
 
-    func wakeup() {
-        if let pointer { curl_multi_wakeup(pointer) }
+    private static let socketCallback: curl_socket_callback = { _, socket, what, owner, _ in
+        guard let owner else { return 0 }
+        let multi = Unmanaged<MultiHandle>.fromOpaque(owner).takeUnretainedValue()
+        switch what {
+        case CURL_POLL_REMOVE: multi.sockets[socket] = nil
+        case CURL_POLL_IN: multi.sockets[socket] = Int16(POLLIN)
+        case CURL_POLL_OUT: multi.sockets[socket] = Int16(POLLOUT)
+        default: multi.sockets[socket] = Int16(POLLIN | POLLOUT)
+        }
+        multi.socketsChanged = true
+        return 0
+    }
+
+    private static let timerCallback: curl_multi_timer_callback = { _, milliseconds, owner in
+        guard let owner else { return 0 }
+        let multi = Unmanaged<MultiHandle>.fromOpaque(owner).takeUnretainedValue()
+        multi.timerDue = milliseconds < 0 ? nil : ContinuousClock.now + .milliseconds(milliseconds)
+        return 0
     }
 
     func add(_ transfer: Transfer) {
@@ -275,11 +320,15 @@ private final class MultiHandle: Sendable {
         curl_multi_remove_handle(pointer, transfer.handle)
     }
 
-    /// Lets curl move every transfer forward, then returns those that finished, removed from the multi handle.
+    /// Runs curl's timer if it is due (a transfer just added starts there, a file:// one runs to its end,
+    /// timeouts fire), then returns the transfers that finished, removed from the multi handle.
     func performAndCollect() -> [(Transfer, CURLcode)] {
         guard let pointer else { return [] }
-        var running: Int32 = 0
-        curl_multi_perform(pointer, &running)
+        if let due = timerDue, due <= ContinuousClock.now {
+            timerDue = nil
+            var running: Int32 = 0
+            curl_multi_socket_action(pointer, feedd_socket_timeout, 0, &running)
+        }
         var finished: [(Transfer, CURLcode)] = []
         var left: Int32 = 0
         while let message = curl_multi_info_read(pointer, &left) {
@@ -295,11 +344,38 @@ private final class MultiHandle: Sendable {
         return finished
     }
 
+    /// Sleeps until a socket curl watches is ready, its timer is due, the waker is woken or `milliseconds`
+    /// pass; then lets curl work on the ready sockets only.
     func poll(milliseconds: Int32) {
         guard let pointer else {
             usleep(UInt32(milliseconds) * 1000)
             return
         }
-        curl_multi_poll(pointer, nil, 0, milliseconds, nil)
+        if socketsChanged {
+            watched = [pollfd(fd: waker.descriptor, events: Int16(POLLIN), revents: 0)]
+            for (socket, events) in sockets { watched.append(pollfd(fd: socket, events: events, revents: 0)) }
+            socketsChanged = false
+        }
+        var timeout = milliseconds
+        if let due = timerDue {
+            let left = (due - ContinuousClock.now).components
+            timeout = min(timeout, Int32(clamping: max(0, left.seconds * 1000 + (left.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)))
+        }
+        guard Glibc.poll(&watched, nfds_t(watched.count), timeout) > 0 else { return }
+        var ready: [(curl_socket_t, Int32)] = []
+        for entry in watched where entry.revents != 0 {
+            if entry.fd == waker.descriptor {
+                waker.drain()
+                continue
+            }
+            var mask: Int32 = 0
+            if entry.revents & Int16(POLLIN | POLLHUP) != 0 { mask |= CURL_CSELECT_IN }
+            if entry.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
+            if entry.revents & Int16(POLLERR | POLLNVAL) != 0 { mask |= CURL_CSELECT_ERR }
+            ready.append((entry.fd, mask))
+        }
+        // curl's callbacks may change `sockets` meanwhile: act on what this poll saw.
+        var running: Int32 = 0
+        for (socket, mask) in ready { curl_multi_socket_action(pointer, socket, mask, &running) }
     }
 }

@@ -128,6 +128,72 @@ struct FetchEngineTests {
         #expect(otherServed < slowArrivals[4], "the other host must not wait behind the slow one")
     }
 
+    /// While every slot is taken a queued job does not wake the engine thread: the transfer that ends makes
+    /// it look at the queue. Each wave of two must start as the one before ends, not after the engine's
+    /// one-second sleep.
+    @Test func jobsQueuedWhileEverySlotIsTakenStartAsSlotsFree() async throws {
+        let arrivals = Locked<[ContinuousClock.Instant]>([])
+        let server = try TestHTTPServer(keepAlive: true) { _ in
+            arrivals.withLock { $0.append(ContinuousClock.now) }
+            usleep(100_000)
+            return .init(text: Self.feed)
+        }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 2, perHost: 2))
+        let first = Task { try await engine.fetch(Self.request(server.url("/first"))).status }
+        while arrivals.value.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        let statuses = await withTaskGroup(of: Int?.self) { group in
+            for index in 0..<11 {
+                group.addTask { try? await engine.fetch(Self.request(server.url("/\(index)"))).status }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(try await first.value == 200)
+        #expect(statuses.count == 11 && statuses.allSatisfy { $0 == 200 })
+        let times = arrivals.value.sorted()
+        #expect(times.count == 12)
+        // Arrivals two apart are one 100 ms transfer apart; a missed wake-up would show as a second or more.
+        let gaps = zip(times, times.dropFirst(2)).map { $1 - $0 }
+        #expect(gaps.allSatisfy { $0 < .milliseconds(600) }, "gaps: \(gaps)")
+        // Slots free again: a new job wakes the idle engine (asleep for up to five seconds otherwise).
+        let late = ContinuousClock.now
+        #expect(try await engine.fetch(Self.request(server.url("/late"))).status == 200)
+        #expect(ContinuousClock.now - late < .seconds(1))
+    }
+
+    /// With the socket interface only ready sockets do work: a transfer that sleeps on a server that never
+    /// answers must not hold up others, and its own timeout still fires (curl's timer, not a socket).
+    @Test func aSilentServerTimesOutWithoutHoldingUpTheOthers() async throws {
+        let silent = try TestHTTPServer { _ in
+            usleep(1_500_000)
+            return .init(text: Self.feed)
+        }
+        let quick = try TestHTTPServer(keepAlive: true) { _ in .init(text: Self.feed) }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 4, perHost: 2))
+        let started = ContinuousClock.now
+        var stalled = Self.request(silent.url("/silent"))
+        stalled.timeout = .milliseconds(700)
+        let silentTask = Task { () async -> FetchError? in
+            do throws(FetchError) {
+                _ = try await engine.fetch(stalled)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        for index in 0..<10 {
+            #expect(try await engine.fetch(Self.request(quick.url("/\(index)"))).status == 200)
+        }
+        let quickDone = ContinuousClock.now - started
+        let error = await silentTask.value
+        let silentDone = ContinuousClock.now - started
+        #expect(quickDone < .milliseconds(700), "the quick host waited for the silent one: \(quickDone)")
+        guard case .timeout = error else {
+            Issue.record("expected a timeout, got \(String(describing: error))")
+            return
+        }
+        #expect(silentDone >= .milliseconds(650) && silentDone < .milliseconds(1000), "\(silentDone)")
+    }
+
     @Test func connectionsToAHostAreReusedWithinItsLimit() async throws {
         let server = try TestHTTPServer(keepAlive: true) { _ in .init(text: Self.feed) }
         let engine = FetchEngine(settings: FetchSettings(concurrency: 16, perHost: 2))
