@@ -70,7 +70,7 @@ public struct ItemCatalog {
                 byKey[item.key] = entry
             }
         }
-        let all = listed(byKey.values.sorted(by: IndexEntry.newestFirst)) { !unreadKeys.contains($0.key) }
+        let all = listed(byKey.values.sorted { IndexEntry.newestFirst($0, $1) }) { !unreadKeys.contains($0.key) }
         return limit.map { Array(all.prefix($0)) } ?? all
     }
 

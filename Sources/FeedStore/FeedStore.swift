@@ -366,7 +366,7 @@ public final class FeedStore: Sendable {
                 }
             }
         }
-        return UnreadView(items: byKey.values.sorted(by: IndexEntry.newestFirst), titles: titles)
+        return UnreadView(items: byKey.values.sorted { IndexEntry.newestFirst($0, $1) }, titles: titles)
     }
 
     /// The id, key and feeds of every unread item, one per logical item, in no particular order: what
@@ -478,7 +478,7 @@ public final class FeedStore: Sendable {
         for name in oldUnreadFiles { unlink(legacyUnreadPath + "/" + name) }
         if rmdir(legacyUnreadPath) == 0 { try AtomicFile.syncDirectory(directory) }
         try marks.save()
-        let newest = recent.values.sorted(by: IndexEntry.newestFirst).prefix(ItemIndexFile.recentCapacity)
+        let newest = recent.values.sorted { IndexEntry.newestFirst($0, $1) }.prefix(ItemIndexFile.recentCapacity)
         try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName)
         if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }

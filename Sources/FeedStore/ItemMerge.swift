@@ -131,7 +131,7 @@ public enum ItemMerge {
             feed.tombstones.append(Tombstone(identity: item.identity, key: item.key, deleted: now, absentSince: now))
         }
         if !outcome.removed.isEmpty { feed.items = feed.items.indices.filter { keep[$0] }.map { feed.items[$0] } }
-        feed.items.sort(by: StoredItem.newestFirst)
+        feed.items.sort { StoredItem.newestFirst($0, $1) }
 
         outcome.changed = !outcome.added.isEmpty || !outcome.updated.isEmpty || !outcome.removed.isEmpty
             || feed.items != stored.items || feed.tombstones != stored.tombstones

@@ -261,7 +261,9 @@ public struct StoredItem: Codable, Sendable, Equatable {
     /// The time the item sorts by: its publication date, else when feedd first saw it.
     public var sortDate: Date { published ?? firstSeen }
 
-    /// Newest first; ties broken by id so the order is stable.
+    /// Newest first; ties broken by id so the order is stable. Sort with a closure that calls it
+    /// (`sort { newestFirst($0, $1) }`): passed as a function value, it gets a copy of both arguments at
+    /// every comparison, which made sorting 20 items five times dearer.
     public static func newestFirst(_ a: StoredItem, _ b: StoredItem) -> Bool {
         let (dateA, dateB) = (a.sortDate, b.sortDate)
         return dateA != dateB ? dateA > dateB : a.id > b.id
