@@ -56,7 +56,7 @@ public struct ItemCatalog {
 
     /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
     public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
-        let unreadKeys = Set(try store.unreadReferences().map(\.key))
+        let unreadKeys = Set(try store.unreadReferences().map { $0.key })
         if let limit, limit <= ItemIndexFile.recentCapacity {
             let recent = listed(try store.loadIndex(ItemIndexFile.recentName).items) { !unreadKeys.contains($0.key) }
             if recent.count >= limit { return Array(recent.prefix(limit)) }

@@ -215,7 +215,10 @@ public struct Refresher: Sendable {
         var removedKeys: [String] = []
 
         func apply(toUnread unread: inout ItemIndexFile) {
-            unread.upsert(contentsOf: added.filter(\.unread).map(\.entry))
+            var newlyUnread: [IndexEntry] = []
+            newlyUnread.reserveCapacity(added.count)
+            for (entry, isUnread) in added where isUnread { newlyUnread.append(entry) }
+            unread.upsert(contentsOf: newlyUnread)
             for entry in updated where updatedBecomeUnread || unread.contains(key: entry.key) { unread.upsert(entry) }
             for key in removedKeys { unread.remove(key: key, feed: feed) }
         }
@@ -272,7 +275,7 @@ public struct Refresher: Sendable {
                     guard let recent else { return }
                     var newest = recent
                     // Keys `newest` may hold (more once entries fall off its end): a key not in it needs no search.
-                    var newestKeys = Set(newest.items.map(\.key))
+                    var newestKeys = Set(newest.items.map { $0.key })
                     for (index, work) in prepared {
                         guard let merge = work.merge, var unread = unreadFiles.removeValue(forKey: index) else { continue }
                         do {
@@ -372,7 +375,7 @@ public struct Refresher: Sendable {
                 fetchState.bodyHash = HTTPDecisions.bodyHash(response.body)
                 fetchState.hints = document.hints.isEmpty ? nil : document.hints
                 if feed.adaptive {
-                    let dates = updatedFeed.items.map(\.sortDate)
+                    let dates = updatedFeed.items.map { $0.sortDate }
                     let adaptive = Schedule.adaptiveInterval(itemDates: dates, now: now, policy: schedule)
                     fetchState.adaptiveSeconds = Int(adaptive.components.seconds)
                 }
@@ -409,8 +412,8 @@ public struct Refresher: Sendable {
             changes.updated.append(IndexEntry(item, feed: key))
         }
         if !merge.removed.isEmpty {
-            let stillCarried = Set(merge.feed.items.map(\.key))
-            changes.removedKeys = merge.removed.map(\.key).filter { !stillCarried.contains($0) }
+            let stillCarried = Set(merge.feed.items.map { $0.key })
+            changes.removedKeys = merge.removed.map { $0.key }.filter { !stillCarried.contains($0) }
         }
         return changes
     }
@@ -573,7 +576,7 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
                 state.waiting = later
                 return taken
             }
-            let outcomes = run(group.map(\.job))
+            let outcomes = run(group.map { $0.job })
             precondition(outcomes.count == group.count, "a commit must give one outcome per job")
             var mine: Outcome?
             for (entry, outcome) in zip(group, outcomes) {

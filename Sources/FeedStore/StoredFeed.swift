@@ -53,7 +53,7 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         identityByLinkAndTitle = try container.decodeIfPresent(Bool.self, forKey: .identityByLinkAndTitle) ?? false
         if schema < 3 {
             // Identities in today's form; ids from the logical key. The old id is kept for the read marks.
-            let uniqueLinks = ItemIdentity.uniqueLinkKeys(items.map(\.link))
+            let uniqueLinks = ItemIdentity.uniqueLinkKeys(items.map { $0.link })
             for index in items.indices {
                 let old = items[index]
                 let identity = ItemIdentity.migrate(old.identity)

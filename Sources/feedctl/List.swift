@@ -67,7 +67,7 @@ extension Feedctl {
                     feeds: feed, tags: tag, since: since.flatMap { ItemFilter.parseSince($0, now: now) }, search: search)
                 let unfiltered = everything ? try catalog.allItems(limit: filter.isEmpty && !read ? limit : nil) : try catalog.unreadItems()
                 var items = filter.apply(unfiltered, configuration: catalog.configuration)
-                if read { items = items.filter(\.isRead) }
+                if read { items = items.filter { $0.isRead } }
                 if let limit { items = Array(items.prefix(limit)) }
                 let environment = ProcessInfo.processInfo.environment
                 if json {
@@ -80,7 +80,7 @@ extension Feedctl {
                         colour: TerminalLayout.wantsColour(environment: environment))
                     Pager.show(layout.render(items, now: now, includeRead: everything))
                 }
-                if markRead { try catalog.markRead(items.filter { !$0.isRead }.map(\.entry.id)) }
+                if markRead { try catalog.markRead(items.filter { !$0.isRead }.map { $0.entry.id }) }
                 reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)

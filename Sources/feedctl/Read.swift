@@ -46,7 +46,7 @@ extension Feedctl {
                     let cutoff = before.flatMap { ItemFilter.parseSince($0, now: now) }
                     let selected = ItemFilter(feeds: feed).apply(try catalog.unreadItems(), configuration: catalog.configuration)
                         .filter { item in cutoff.map { item.entry.sortDate < $0 } ?? true }
-                    count = try catalog.markRead(selected.map(\.entry.id))
+                    count = try catalog.markRead(selected.map { $0.entry.id })
                 } else {
                     count = try catalog.markRead(prefixes: ids)
                 }
