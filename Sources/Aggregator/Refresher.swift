@@ -501,6 +501,44 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
         var nextID: UInt64 = 0
         /// Jobs announced by `begin` and not submitted yet.
         var coming = 0
+        /// The committer's wait for its group, while it gathers.
+        var gathering: GatherWait?
+
+        /// Nothing more to wait for: no job announced, or a full group waiting.
+        func groupIsReady(fullGroup: Int) -> Bool { coming == 0 || waiting.count >= fullGroup }
+
+        /// The gathering wait to end now that the group is ready, taken out of the state.
+        mutating func takeGatheringIfReady(fullGroup: Int) -> GatherWait? {
+            guard gathering != nil, groupIsReady(fullGroup: fullGroup) else { return nil }
+            defer { gathering = nil }
+            return gathering
+        }
+    }
+
+    /// A committer's wait for its group to fill, ended once by whichever comes first: the group is ready,
+    /// the gathering time is over, or the committer's task is cancelled.
+    private final class GatherWait: Sendable {
+        private let state = Mutex<(ended: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+
+        func wait() async {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let endedAlready = state.withLock { state -> Bool in
+                    if !state.ended { state.continuation = continuation }
+                    return state.ended
+                }
+                if endedAlready { continuation.resume() }
+            }
+        }
+
+        func end() {
+            let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                guard !state.ended else { return nil }
+                state.ended = true
+                defer { state.continuation = nil }
+                return state.continuation
+            }
+            continuation?.resume()
+        }
     }
 
     private let state = Mutex(State())
@@ -527,21 +565,27 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
 
     /// Withdraws an announced job that will not be submitted after all.
     func abandon() {
-        state.withLock { $0.coming = max(0, $0.coming - 1) }
+        let ready = state.withLock { state in
+            state.coming = max(0, state.coming - 1)
+            return state.takeGatheringIfReady(fullGroup: fullGroup)
+        }
+        ready?.end()
     }
 
     func submit(_ job: Job, key: String, run: ([Job]) -> [Outcome]) async -> Outcome {
         var id: UInt64 = 0
         let wake = await withCheckedContinuation { (continuation: CheckedContinuation<Wake, Never>) in
-            let leads = state.withLock { state in
+            let (leads, ready) = state.withLock { state in
                 id = state.nextID
                 state.nextID += 1
                 state.coming = max(0, state.coming - 1)
                 state.waiting.append(Waiting(id: id, job: job, key: key, continuation: continuation))
-                guard !state.running else { return false }
+                let ready = state.takeGatheringIfReady(fullGroup: fullGroup)
+                guard !state.running else { return (false, ready) }
                 state.running = true
-                return true
+                return (true, ready)
             }
+            ready?.end()
             if leads { continuation.resume(returning: .commit) }
         }
         switch wake {
@@ -553,14 +597,24 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
     }
 
     /// Lets announced jobs join the group about to be recorded: returns when none is announced any more, a
-    /// full group waits, or `gathering` has passed.
+    /// full group waits, or `gathering` has passed. Sleeps once: `submit` and `abandon` end the wait when
+    /// the group is ready.
     private func gather() async {
-        let deadline = ContinuousClock.now + gathering
-        while ContinuousClock.now < deadline && !Task.isCancelled {
-            let (waiting, coming) = state.withLock { ($0.waiting.count, $0.coming) }
-            if coming == 0 || waiting >= fullGroup { return }
-            try? await Task.sleep(for: .milliseconds(2))
+        guard gathering > .zero else { return }
+        let wait = GatherWait()
+        let ready = state.withLock { state in
+            if state.groupIsReady(fullGroup: fullGroup) { return true }
+            state.gathering = wait
+            return false
         }
+        guard !ready else { return }
+        let timer = Task { [gathering] in
+            try? await Task.sleep(for: gathering)
+            wait.end()
+        }
+        await withTaskCancellationHandler { await wait.wait() } onCancel: { wait.end() }
+        timer.cancel()
+        state.withLock { if $0.gathering === wait { $0.gathering = nil } }
     }
 
     /// Records groups until the job `own` is recorded, then hands over to the next waiter (if any).

@@ -1,6 +1,7 @@
 @testable import Aggregator
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// Group commit: jobs submitted while a commit runs are recorded together in the next group (by the next
@@ -54,6 +55,7 @@ struct CommitQueueTests {
         #expect(ContinuousClock.now - started < .seconds(1))
         // Four fetches under way: the first result waits for the others, and all four make one group.
         for _ in 1...4 { queue.begin() }
+        let gathered = ContinuousClock.now
         let tasks = (1...4).map { number in
             Task {
                 try? await Task.sleep(for: .milliseconds(30 * number))
@@ -62,11 +64,38 @@ struct CommitQueueTests {
         }
         for task in tasks { _ = await task.value }
         #expect(groups.withLock { $0 } == [[0], [1, 2, 3, 4]])
+        #expect(ContinuousClock.now - gathered < .seconds(2), "the fourth job ends the gathering, not its five seconds")
         // One announced job that never comes (cancelled): withdrawn, it keeps nobody waiting.
         queue.begin()
         queue.abandon()
         let alone = ContinuousClock.now
         _ = await queue.submit(5, key: "k5", run: record)
         #expect(ContinuousClock.now - alone < .seconds(1))
+    }
+
+    /// A committer gathering for jobs still announced stops when the last of them is withdrawn, or when its
+    /// own task is cancelled (the daemon stopping), not when its gathering time is over.
+    @Test func aWithdrawalOrACancellationEndsTheGathering() async throws {
+        let queue = CommitQueue<Int, Int>(gathering: .seconds(5), fullGroup: 8)
+        let record: @Sendable ([Int]) -> [Int] = { $0 }
+        queue.begin()
+        queue.begin()
+        let started = ContinuousClock.now
+        let first = Task { await queue.submit(1, key: "k1", run: record) }
+        try await Task.sleep(for: .milliseconds(100))
+        queue.abandon()
+        #expect(await first.value == 1)
+        #expect(ContinuousClock.now - started < .seconds(2))
+
+        queue.begin()
+        queue.begin()
+        let cancelledAt = Locked<ContinuousClock.Instant?>(nil)
+        let second = Task { await queue.submit(2, key: "k2", run: record) }
+        try await Task.sleep(for: .milliseconds(100))
+        cancelledAt.withLock { $0 = ContinuousClock.now }
+        second.cancel()
+        #expect(await second.value == 2)
+        let cancelled = try #require(cancelledAt.value)
+        #expect(ContinuousClock.now - cancelled < .seconds(2))
     }
 }
