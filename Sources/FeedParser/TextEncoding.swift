@@ -75,14 +75,27 @@ enum SourceEncoding: Equatable {
 
     /// The `encoding` pseudo-attribute of an `<?xml …?>` declaration at the very start, if any.
     static func xmlDeclarationEncoding(_ prefix: [UInt8]) -> String? {
-        guard prefix.starts(with: Array("<?xml".utf8)) else { return nil }
-        let end = prefix.firstRange(of: Array("?>".utf8))?.lowerBound ?? prefix.count
+        guard prefix.starts(with: "<?xml".utf8) else { return nil }
+        let end = firstIndex(of: "?>", in: prefix[...]) ?? prefix.count
         let declaration = prefix[..<end]
-        guard let keyRange = declaration.firstRange(of: Array("encoding".utf8)) else { return nil }
-        var rest = declaration[keyRange.upperBound...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\t") }
+        let keyword: StaticString = "encoding"
+        guard let key = firstIndex(of: keyword, in: declaration) else { return nil }
+        var rest = declaration[(key + keyword.utf8CodeUnitCount)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\t") }
         guard let quote = rest.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
         rest = rest.dropFirst()
         return rest.firstIndex(of: quote).map { String(decoding: rest[..<$0], as: UTF8.self) }
+    }
+
+    /// Where the ASCII `literal` first occurs in `bytes` (the standard library's `firstRange(of:)`
+    /// allocated at every position it tried).
+    private static func firstIndex(of literal: StaticString, in bytes: ArraySlice<UInt8>) -> Int? {
+        let pattern = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        guard bytes.count >= pattern.count else { return nil }
+        for position in bytes.startIndex...(bytes.endIndex - pattern.count)
+        where bytes[position..<position + pattern.count].elementsEqual(pattern) {
+            return position
+        }
+        return nil
     }
 }
 

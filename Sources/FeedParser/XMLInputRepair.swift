@@ -52,7 +52,7 @@ struct XMLInputRepair {
     /// Whether the document ended inside a CDATA section.
     private(set) var endsInCDATA = false
     /// Names of the elements open at this point of the document, outermost first.
-    private var openElements: [[UInt8]] = []
+    private var openElements = OpenElementNames()
 
     /// The longest entity name considered: a `&` with no `;` within this many bytes is bare.
     private static let maxReferenceLength = 40
@@ -304,7 +304,7 @@ struct XMLInputRepair {
         }
         var nameEnd = nameStart
         while nameEnd < close, Self.isNameByte(bytes[nameEnd]) { nameEnd += 1 }
-        let name = Array(bytes[nameStart..<nameEnd])
+        let name = UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd])
         let consumed = close + 1 - index
         let tag = UnsafeBufferPointer(rebasing: bytes[index...close])
         if isEnd {
@@ -313,13 +313,15 @@ struct XMLInputRepair {
                 startPiece(at: output.count)
                 return consumed
             }
-            for unclosed in openElements[(depth + 1)...].reversed() {
-                output.append(contentsOf: Array("</".utf8) + unclosed + [UInt8(ascii: ">")])
+            for unclosed in ((depth + 1)..<openElements.count).reversed() {
+                output.append(contentsOf: "</".utf8)
+                output.append(contentsOf: openElements.name(at: unclosed))
+                output.append(UInt8(ascii: ">"))
                 unclosedTags += 1
             }
-            openElements.removeSubrange(depth...)
+            openElements.remove(from: depth)
         } else if bytes[close - 1] != UInt8(ascii: "/"), openElements.count < Self.maxTrackedDepth {
-            openElements.append(name)
+            openElements.push(name)
         }
         output.append(contentsOf: tag)
         startPiece(at: output.count)
@@ -575,4 +577,44 @@ struct XMLInputRepair {
         guard let description = htmlEntityLookup(terminated) else { return nil }
         return description.pointee.value
     }
+}
+
+/// The names of the open elements, outermost first, in one byte buffer: a start tag and its end tag
+/// allocate nothing once the buffers have grown (an array per name was most of the repair pass's
+/// allocations).
+private struct OpenElementNames {
+    private var bytes: [UInt8] = []
+    /// Where each name ends in `bytes`.
+    private var ends: [Int] = []
+
+    var count: Int { ends.count }
+    var isEmpty: Bool { ends.isEmpty }
+
+    mutating func push(_ name: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: name)
+        ends.append(bytes.count)
+    }
+
+    func name(at depth: Int) -> ArraySlice<UInt8> {
+        bytes[start(of: depth)..<ends[depth]]
+    }
+
+    /// The depth of the innermost open element called `name`.
+    func lastIndex(of name: UnsafeBufferPointer<UInt8>) -> Int? {
+        var depth = ends.count - 1
+        while depth >= 0 {
+            let start = start(of: depth)
+            if ends[depth] - start == name.count && bytes[start..<ends[depth]].elementsEqual(name) { return depth }
+            depth -= 1
+        }
+        return nil
+    }
+
+    /// Closes the element at `depth` and every one inside it.
+    mutating func remove(from depth: Int) {
+        bytes.removeSubrange(start(of: depth)...)
+        ends.removeSubrange(depth...)
+    }
+
+    private func start(of depth: Int) -> Int { depth == 0 ? 0 : ends[depth - 1] }
 }
