@@ -127,11 +127,11 @@ public final class FeedStore: Sendable {
         URL(fileURLWithPath: feedFilePath(forFeedURL: url), isDirectory: false)
     }
 
-    private func feedFilePath(forFeedURL url: String) -> String { feedsPath + "/" + Self.key(forFeedURL: url) + ".json" }
+    private func feedFilePath(forFeedURL url: String) -> String { "\(feedsPath)/\(Self.key(forFeedURL: url)).json" }
 
     /// Where stores before the fetch-state log kept a feed's fetch state.
     private func legacyStateFilePath(forFeedURL url: String) -> String {
-        feedsPath + "/" + Self.key(forFeedURL: url) + ".state.json"
+        "\(feedsPath)/\(Self.key(forFeedURL: url)).state.json"
     }
 
     public var fetchStateLogURL: URL { URL(fileURLWithPath: fetchStates.path, isDirectory: false) }

@@ -121,8 +121,14 @@ public enum ItemIdentity {
 /// FNV-1a, 64 bits, as 16 hex digits: stable across runs and platforms (unlike `Hasher`), for file names and ids.
 public enum StableHash {
     public static func hex(_ text: String) -> String {
-        let digits = String(value(text), radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        let hash = value(text)
+        return String(unsafeUninitializedCapacity: 16) { digits in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: hash >> (60 - 4 * UInt64(index))) & 0xF
+                digits[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 
     /// The hash as a number: `hex` is its 16 digits.
