@@ -213,7 +213,11 @@ final class EngineCore: Sendable {
                     continue
                 }
                 if let proxy = settings.proxy { transfer.setProxy(proxy) }
-                multi.add(transfer)
+                guard multi.add(transfer) else {
+                    job.continuation.resume(returning: .failure(.network("libcurl's multi handle could not be set up")))
+                    slotLeftFree = true
+                    continue
+                }
                 active[ObjectIdentifier(transfer)] = Active(job: job, transfer: transfer)
                 perHost[job.host, default: 0] += 1
             }
@@ -239,7 +243,7 @@ final class EngineCore: Sendable {
                 entry.job.continuation.resume(returning: result)
             }
             // Something finished (or never started): start what waited for it at once, instead of sleeping in
-            // poll (file:// transfers, which have no socket to wake it, finish inside perform).
+            // poll (file:// transfers, which have no socket to wake it, finish inside curl's timer action).
             if !finished.isEmpty || slotLeftFree { continue }
             multi.poll(milliseconds: active.isEmpty ? 5000 : 1000)
         }
@@ -278,6 +282,10 @@ private final class MultiHandle {
     /// When curl's timer is due (nil: no timer).
     private var timerDue: ContinuousClock.Instant?
 
+    /// Without a multi handle, its callbacks or the waker, no transfer could ever make progress: `add`
+    /// refuses every one (their fetches fail) rather than let them wait for ever.
+    private var usable = false
+
     init(settings: FetchSettings, waker: Waker) {
         self.waker = waker
         pointer = curl_multi_init()
@@ -285,7 +293,9 @@ private final class MultiHandle {
         feedd_multi_setopt_long(pointer, CURLMOPT_MAX_HOST_CONNECTIONS, settings.perHost)
         feedd_multi_setopt_long(pointer, CURLMOPT_MAXCONNECTS, settings.concurrency * 2)
         feedd_multi_setopt_long(pointer, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        feedd_multi_set_callbacks(pointer, Self.socketCallback, Self.timerCallback, Unmanaged.passUnretained(self).toOpaque())
+        let callbacks = feedd_multi_set_callbacks(
+            pointer, Self.socketCallback, Self.timerCallback, Unmanaged.passUnretained(self).toOpaque())
+        usable = callbacks == CURLM_OK && waker.descriptor >= 0
     }
 
     deinit {
@@ -297,6 +307,7 @@ private final class MultiHandle {
         let multi = Unmanaged<MultiHandle>.fromOpaque(owner).takeUnretainedValue()
         switch what {
         case CURL_POLL_REMOVE: multi.sockets[socket] = nil
+        case CURL_POLL_NONE: multi.sockets[socket] = 0  // kept, watched for errors only
         case CURL_POLL_IN: multi.sockets[socket] = Int16(POLLIN)
         case CURL_POLL_OUT: multi.sockets[socket] = Int16(POLLOUT)
         default: multi.sockets[socket] = Int16(POLLIN | POLLOUT)
@@ -312,8 +323,8 @@ private final class MultiHandle {
         return 0
     }
 
-    func add(_ transfer: Transfer) {
-        curl_multi_add_handle(pointer, transfer.handle)
+    func add(_ transfer: Transfer) -> Bool {
+        usable && curl_multi_add_handle(pointer, transfer.handle) == CURLM_OK
     }
 
     func remove(_ transfer: Transfer) {
@@ -356,11 +367,7 @@ private final class MultiHandle {
             for (socket, events) in sockets { watched.append(pollfd(fd: socket, events: events, revents: 0)) }
             socketsChanged = false
         }
-        var timeout = milliseconds
-        if let due = timerDue {
-            let left = (due - ContinuousClock.now).components
-            timeout = min(timeout, Int32(clamping: max(0, left.seconds * 1000 + (left.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)))
-        }
+        let timeout = timerDue.map { min(milliseconds, Self.milliseconds(until: $0)) } ?? milliseconds
         guard Glibc.poll(&watched, nfds_t(watched.count), timeout) > 0 else { return }
         var ready: [(curl_socket_t, Int32)] = []
         for entry in watched where entry.revents != 0 {
@@ -372,10 +379,28 @@ private final class MultiHandle {
             if entry.revents & Int16(POLLIN | POLLHUP) != 0 { mask |= CURL_CSELECT_IN }
             if entry.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
             if entry.revents & Int16(POLLERR | POLLNVAL) != 0 { mask |= CURL_CSELECT_ERR }
+            if entry.revents & Int16(POLLNVAL) != 0 {
+                // Not an open descriptor: watching it again would make every poll return at once.
+                sockets[entry.fd] = nil
+                socketsChanged = true
+            }
             ready.append((entry.fd, mask))
         }
-        // curl's callbacks may change `sockets` meanwhile: act on what this poll saw.
         var running: Int32 = 0
-        for (socket, mask) in ready { curl_multi_socket_action(pointer, socket, mask, &running) }
+        for (socket, mask) in ready {
+            // An action before this one may have closed the socket (curl's callback then removed it), or it
+            // was not open at all (POLLNVAL, above).
+            guard sockets[socket] != nil else { continue }
+            curl_multi_socket_action(pointer, socket, mask, &running)
+        }
+    }
+
+    /// Whole milliseconds from now until `instant`, rounded up (0 if it has passed).
+    private static func milliseconds(until instant: ContinuousClock.Instant) -> Int32 {
+        let now = ContinuousClock.now
+        guard instant > now else { return 0 }
+        let left = (instant - now).components
+        let fraction = (left.attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return Int32(clamping: left.seconds * 1000 + fraction)
     }
 }

@@ -89,13 +89,14 @@ enum SourceEncoding: Equatable {
     /// Where the ASCII `literal` first occurs in `bytes` (the standard library's `firstRange(of:)`
     /// allocated at every position it tried).
     private static func firstIndex(of literal: StaticString, in bytes: ArraySlice<UInt8>) -> Int? {
-        let pattern = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        guard bytes.count >= pattern.count else { return nil }
-        for position in bytes.startIndex...(bytes.endIndex - pattern.count)
-        where bytes[position..<position + pattern.count].elementsEqual(pattern) {
-            return position
+        literal.withUTF8Buffer { pattern -> Int? in
+            guard bytes.count >= pattern.count else { return nil }
+            for position in bytes.startIndex...(bytes.endIndex - pattern.count)
+            where bytes[position..<position + pattern.count].elementsEqual(pattern) {
+                return position
+            }
+            return nil
         }
-        return nil
     }
 }
 

@@ -82,7 +82,7 @@ struct CommitQueueTests {
         queue.begin()
         let started = ContinuousClock.now
         let first = Task { await queue.submit(1, key: "k1", run: record) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitUntilSubmitted(queue)
         queue.abandon()
         #expect(await first.value == 1)
         #expect(ContinuousClock.now - started < .seconds(2))
@@ -91,11 +91,20 @@ struct CommitQueueTests {
         queue.begin()
         let cancelledAt = Locked<ContinuousClock.Instant?>(nil)
         let second = Task { await queue.submit(2, key: "k2", run: record) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.waitUntilSubmitted(queue)
         cancelledAt.withLock { $0 = ContinuousClock.now }
         second.cancel()
         #expect(await second.value == 2)
         let cancelled = try #require(cancelledAt.value)
         #expect(ContinuousClock.now - cancelled < .seconds(2))
+    }
+
+    /// Until a job waits in the queue (its submitter is then gathering), then 50 ms more for the gathering
+    /// to begin.
+    static func waitUntilSubmitted(_ queue: CommitQueue<Int, Int>) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while queue.waitingCount == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(queue.waitingCount == 1)
+        try await Task.sleep(for: .milliseconds(50))
     }
 }
