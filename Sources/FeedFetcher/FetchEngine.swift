@@ -375,21 +375,21 @@ private final class MultiHandle {
                 waker.drain()
                 continue
             }
-            var mask: Int32 = 0
-            if entry.revents & Int16(POLLIN | POLLHUP) != 0 { mask |= CURL_CSELECT_IN }
-            if entry.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
-            if entry.revents & Int16(POLLERR | POLLNVAL) != 0 { mask |= CURL_CSELECT_ERR }
             if entry.revents & Int16(POLLNVAL) != 0 {
                 // Not an open descriptor: watching it again would make every poll return at once.
                 sockets[entry.fd] = nil
                 socketsChanged = true
+                continue
             }
+            var mask: Int32 = 0
+            if entry.revents & Int16(POLLIN | POLLHUP) != 0 { mask |= CURL_CSELECT_IN }
+            if entry.revents & Int16(POLLOUT) != 0 { mask |= CURL_CSELECT_OUT }
+            if entry.revents & Int16(POLLERR) != 0 { mask |= CURL_CSELECT_ERR }
             ready.append((entry.fd, mask))
         }
         var running: Int32 = 0
         for (socket, mask) in ready {
-            // An action before this one may have closed the socket (curl's callback then removed it), or it
-            // was not open at all (POLLNVAL, above).
+            // An action before this one may have closed the socket (curl's callback then removed it).
             guard sockets[socket] != nil else { continue }
             curl_multi_socket_action(pointer, socket, mask, &running)
         }

@@ -211,10 +211,10 @@ public final class StreamingFeedParser {
             while true {
                 while index < head.endIndex, let length = whitespaceLength(head, at: index) { index += length }
                 let rest = head[index...]
-                if rest.starts(with: "<?".utf8), let end = firstRange(of: "?>", in: rest) {
-                    index = end
-                } else if rest.starts(with: "<!--".utf8), let end = firstRange(of: "-->", in: rest) {
-                    index = end
+                if rest.starts(with: "<?".utf8), let end = rest.range(ofASCII: "?>") {
+                    index = end.upperBound
+                } else if rest.starts(with: "<!--".utf8), let end = rest.range(ofASCII: "-->") {
+                    index = end.upperBound
                 } else {
                     break
                 }
@@ -243,17 +243,6 @@ public final class StreamingFeedParser {
             return 3
         default: return nil
         }
-    }
-
-    /// The index just after the first occurrence of `literal` in `bytes`.
-    private static func firstRange(of literal: String, in bytes: ArraySlice<UInt8>) -> Int? {
-        let pattern = Array(literal.utf8)
-        guard bytes.count >= pattern.count else { return nil }
-        for position in bytes.startIndex...(bytes.endIndex - pattern.count)
-        where bytes[position..<position + pattern.count].elementsEqual(pattern) {
-            return position + pattern.count
-        }
-        return nil
     }
 
     /// Whether `bytes` starts with the lower-case ASCII `prefix`, in any case.

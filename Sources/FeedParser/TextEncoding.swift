@@ -76,27 +76,13 @@ enum SourceEncoding: Equatable {
     /// The `encoding` pseudo-attribute of an `<?xml …?>` declaration at the very start, if any.
     static func xmlDeclarationEncoding(_ prefix: [UInt8]) -> String? {
         guard prefix.starts(with: "<?xml".utf8) else { return nil }
-        let end = firstIndex(of: "?>", in: prefix[...]) ?? prefix.count
+        let end = prefix[...].range(ofASCII: "?>")?.lowerBound ?? prefix.count
         let declaration = prefix[..<end]
-        let keyword: StaticString = "encoding"
-        guard let key = firstIndex(of: keyword, in: declaration) else { return nil }
-        var rest = declaration[(key + keyword.utf8CodeUnitCount)...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\t") }
+        guard let key = declaration.range(ofASCII: "encoding") else { return nil }
+        var rest = declaration[key.upperBound...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "\t") }
         guard let quote = rest.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
         rest = rest.dropFirst()
         return rest.firstIndex(of: quote).map { String(decoding: rest[..<$0], as: UTF8.self) }
-    }
-
-    /// Where the ASCII `literal` first occurs in `bytes` (the standard library's `firstRange(of:)`
-    /// allocated at every position it tried).
-    private static func firstIndex(of literal: StaticString, in bytes: ArraySlice<UInt8>) -> Int? {
-        literal.withUTF8Buffer { pattern -> Int? in
-            guard bytes.count >= pattern.count else { return nil }
-            for position in bytes.startIndex...(bytes.endIndex - pattern.count)
-            where bytes[position..<position + pattern.count].elementsEqual(pattern) {
-                return position
-            }
-            return nil
-        }
     }
 }
 
@@ -257,6 +243,21 @@ final class IconvDecoder {
                     break
                 }
             }
+        }
+    }
+}
+
+extension ArraySlice<UInt8> {
+    /// Where the ASCII `literal` first occurs, as indices of this slice. (The standard library's
+    /// `firstRange(of:)` allocated at every position it tried.)
+    func range(ofASCII literal: StaticString) -> Range<Int>? {
+        literal.withUTF8Buffer { pattern -> Range<Int>? in
+            guard count >= pattern.count else { return nil }
+            for position in startIndex...(endIndex - pattern.count)
+            where self[position..<position + pattern.count].elementsEqual(pattern) {
+                return position..<position + pattern.count
+            }
+            return nil
         }
     }
 }
