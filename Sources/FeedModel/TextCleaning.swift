@@ -52,7 +52,8 @@ public enum TextCleaning {
         }
     }
 
-    /// Removes `<tag …>`, `</tag>` and `<!-- … -->`; a `<` that does not open a tag is kept.
+    /// Removes `<tag …>`, `</tag>` and `<!-- … -->`, leaving a space for a block element's tag; a `<` that does
+    /// not open a tag is kept.
     public static func stripTags(_ text: String) -> String {
         var scanned = text
         let hasTag = scanned.withUTF8 { bytes in
@@ -72,8 +73,9 @@ public enum TextCleaning {
                 rest = after
                 continue
             }
-            // Tags separate words: "a<br>b" reads as "a b".
-            result += " "
+            // Block tags separate words ("a<br>b" reads as "a b"), inline ones do not ("1930ft<sup>2</sup>").
+            let name = after.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber }).lowercased()
+            if HTMLElements.block.contains(name) { result += " " }
             rest = after[after.index(after: close)...]
         }
         return result + rest

@@ -10,8 +10,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var target: Target
         var depth: Int
         var base: URL?
-        /// Atom `type="text"`: plain text to be escaped when it lands in an HTML field.
-        var isPlainText: Bool
+        /// How the text is written (Atom `type` and 0.3 `mode`).
+        var construct: TextConstruct
+        /// The depth of the `div` that wraps XHTML content, which is not part of it.
+        var xhtmlWrapperDepth: Int?
         var isPermaLink = true
     }
 
@@ -81,7 +83,14 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         let parent = stack.last
         stack.append(name)
 
-        if capture != nil {
+        if let current = capture {
+            if captureIsMarkup, current.xhtmlWrapperDepth == nil, stack.count == current.depth + 1,
+                name.local == "div", name.namespace == Namespace.xhtml,
+                captureBytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            {
+                capture?.xhtmlWrapperDepth = stack.count
+                return
+            }
             appendStartTag(name, attributes: attributes)
             return
         }
@@ -116,7 +125,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         if let current = capture {
             if stack.count > current.depth {
-                appendText("</\(name.local)>")
+                if stack.count != current.xhtmlWrapperDepth { appendText("</\(name.local)>") }
                 return
             }
             capture = nil
@@ -312,13 +321,17 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     // MARK: - Capture
 
     private func beginCapture(_ target: Capture.Target, attributes: SAXAttributes) {
-        let type = attributes.isEmpty ? "" : (attributes.value("type") ?? "").lowercased()
-        let mode = attributes.isEmpty ? "" : (attributes.value("mode") ?? "").lowercased()
-        let isAtomText = format == .atom10 || format == .atom03
-        capture = Capture(
-            target: target, depth: stack.count, base: base,
-            isPlainText: isAtomText && (type == "" || type == "text" || type == "text/plain") && mode != "escaped")
-        captureIsMarkup = type == "xhtml" || (format == .atom03 && mode == "xml" && type.contains("html"))
+        let construct: TextConstruct
+        let attribute = { (name: StaticString) in attributes.isEmpty ? "" : (attributes.value(name) ?? "").lowercased() }
+        switch (format, stack.last?.vocabulary) {
+        case (.atom10, .atom10?): construct = .atom10(type: attribute("type"))
+        case (.atom03, .atom03?): construct = .atom03(type: attribute("type"), mode: attribute("mode"))
+        // Media RSS says `type="plain"` or `"html"`.
+        case (_, .media?) where attribute("type") == "plain": construct = TextConstruct(kind: .text)
+        default: construct = .html
+        }
+        capture = Capture(target: target, depth: stack.count, base: base, construct: construct)
+        captureIsMarkup = construct.kind == .xhtml && !construct.isBase64
         captureBytes.removeAll(keepingCapacity: true)
         captureTruncated = false
         captureIsValidated = true
@@ -363,14 +376,25 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     }
 
     private func finishCapture(_ finished: Capture) {
-        let raw = Self.trimmedText(captureBytes, isValidated: captureIsValidated)
+        var raw = Self.trimmedText(captureBytes, isValidated: captureIsValidated)
+        if finished.construct.isBase64 {
+            raw = Data(base64Encoded: raw, options: .ignoreUnknownCharacters).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+        /// The text of a title, a name or a category by the text rules.
+        func plainText() -> String {
+            switch finished.construct.kind {
+            case .text: PlainText.fromText(raw)
+            case .html: PlainText.fromHTML(raw)
+            case .xhtml: PlainText.fromXHTML(raw)
+            }
+        }
         switch finished.target {
         case .atomAuthorName:
-            item?.offer(.author, rank: 0, PlainText.collapsingWhitespace(raw))
+            item?.offer(.author, rank: 0, PlainText.fromText(raw))
         case .channel(let field, let rank):
             let text = PlainText.collapsingWhitespace(raw)
             switch field {
-            case .title: offerChannel(.title, rank: rank, PlainText.fromHTML(raw))
+            case .title: offerChannel(.title, rank: rank, plainText())
             case .link, .image: offerChannel(field, rank: rank, resolve(text, base: finished.base))
             case .description, .language, .updated: offerChannel(field, rank: rank, text)
             case .ttl: feed.hints.ttlMinutes = Int(text)
@@ -386,8 +410,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         case .item(let rule):
             switch rule.field {
             case .title:
-                let title = finished.isPlainText ? PlainText.collapsingWhitespace(raw) : PlainText.fromHTML(raw)
-                item?.offer(.title, rank: rule.rank, title)
+                item?.offer(.title, rank: rule.rank, plainText())
             case .link:
                 item?.offerLink(resolve(PlainText.collapsingWhitespace(raw), base: finished.base), rank: rule.rank)
             case .id:
@@ -397,11 +420,11 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                     item?.offerLink(resolve(id, base: finished.base), rank: 2)
                 }
             case .author:
-                item?.offer(.author, rank: rule.rank, Self.authorName(PlainText.fromHTML(raw)))
+                item?.offer(.author, rank: rule.rank, Self.authorName(plainText()))
             case .category:
-                item?.addCategory(PlainText.fromHTML(raw))
+                item?.addCategory(plainText())
             case .summary, .content:
-                let html = finished.isPlainText ? Self.escapeHTML(raw) : raw
+                let html = finished.construct.kind == .text ? Self.escapeHTML(raw) : raw
                 item?.offer(rule.field, rank: rule.rank, html)
             case .published, .updated:
                 item?.offerDate(rule.field, rank: rule.rank, raw)

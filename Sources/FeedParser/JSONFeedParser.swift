@@ -17,7 +17,7 @@ enum JSONFeedParser {
             throw .notAFeed(detail: "JSON document without a JSON Feed \"version\"")
         }
         var feed = ParsedFeed(format: .jsonFeed)
-        feed.title = (root["title"] as? String).map(PlainText.collapsingWhitespace)
+        feed.title = (root["title"] as? String).map(PlainText.fromText)
         feed.link = absoluteLink(root["home_page_url"] as? String, base: url)
         feed.description = root["description"] as? String
         feed.language = root["language"] as? String
@@ -25,15 +25,16 @@ enum JSONFeedParser {
         for case let entry as [String: Any] in root["items"] as? [Any] ?? [] {
             var item = ParsedItem()
             item.id = (entry["id"] as? String) ?? (entry["id"] as? NSNumber)?.stringValue
-            item.title = (entry["title"] as? String).map(PlainText.fromHTML)
+            item.title = (entry["title"] as? String).map(PlainText.fromText)
             item.link = absoluteLink(entry["url"] as? String, base: url) ?? absoluteLink(entry["external_url"] as? String, base: url)
             item.published = (entry["date_published"] as? String).flatMap(FeedDate.parse)
             item.updated = (entry["date_modified"] as? String).flatMap(FeedDate.parse)
             if item.published == nil { item.published = item.updated }
             let itemAuthors = authors(in: entry)
             item.authors = itemAuthors.isEmpty ? feedAuthors : itemAuthors
-            item.categories = (entry["tags"] as? [Any])?.compactMap { $0 as? String } ?? []
-            item.summary = entry["summary"] as? String
+            item.categories = (entry["tags"] as? [Any])?.compactMap { ($0 as? String).map(PlainText.fromText) } ?? []
+            // Plain text by the spec, as `content_text` is.
+            item.summary = (entry["summary"] as? String).map(FeedDocumentBuilder.escapeHTML)
             item.content = (entry["content_html"] as? String)
                 ?? (entry["content_text"] as? String).map(FeedDocumentBuilder.escapeHTML)
             for case let attachment as [String: Any] in entry["attachments"] as? [Any] ?? [] {
@@ -51,9 +52,9 @@ enum JSONFeedParser {
     /// 1.1 `authors` array, or 1.0 `author` object.
     private static func authors(in object: [String: Any]) -> [String] {
         if let list = object["authors"] as? [Any] {
-            return list.compactMap { ($0 as? [String: Any])?["name"] as? String }
+            return list.compactMap { (($0 as? [String: Any])?["name"] as? String).map(PlainText.fromText) }
         }
-        if let single = (object["author"] as? [String: Any])?["name"] as? String { return [single] }
+        if let single = (object["author"] as? [String: Any])?["name"] as? String { return [PlainText.fromText(single)] }
         return []
     }
 

@@ -13,6 +13,7 @@ enum Namespace {
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
     static let xml = "http://www.w3.org/XML/1998/namespace"
     static let syndication = "http://purl.org/rss/1.0/modules/syndication/"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
 }
 
 /// The vocabulary of an element, from its namespace URI: what the field tables switch on.

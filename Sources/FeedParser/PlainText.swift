@@ -1,20 +1,30 @@
 import FeedModel
 internal import CLibXML2
 
-/// Turns the HTML-ish text feeds put in titles and author names into plain text.
+/// The plain text of the short fields (titles, names, categories), by the text rules in README.
+///
+/// A field that may hold HTML is read as HTML only where it is HTML: the tag of a known element closed by its
+/// end tag (`<em>…</em>`), a void element (`<br>`, `<img src=…>`), a comment or a character reference. Any
+/// other `<…>` (`<T>`, an unclosed `<dialog>`, `<int>`) and any `&` that starts no reference are text. Tags of
+/// inline elements vanish without a trace (`1930ft<sup>2</sup>` is "1930ft2"), those of blocks leave a space.
+/// References are decoded once: `&amp;lt;` in the XML is the text `&lt;` to HTML, so the title shows `<`.
 enum PlainText {
-    /// Decodes entities and strips tags, repeatedly, because publishers escape titles once, twice, or not at
-    /// all (`&amp;lt;b&amp;gt;` arrives as `&lt;b&gt;` after XML decoding); then collapses whitespace.
+    /// The text of a field that may carry escaped HTML (RSS titles, Atom `type="html"`).
     static func fromHTML(_ text: String) -> String {
-        var current = text
-        for _ in 0..<3 {
-            guard current.utf8.contains(UInt8(ascii: "<")) || current.utf8.contains(UInt8(ascii: "&")) else { break }
-            let next = decodeEntities(TextCleaning.stripTags(current))
-            if next == current { break }
-            current = next
+        let utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "<")) || utf8.contains(UInt8(ascii: "&")) else {
+            return collapsingWhitespace(text)
         }
-        return collapsingWhitespace(current)
+        return collapsingWhitespace(InlineMarkup(text).plainText())
     }
+
+    /// The text of inline XHTML serialised by the builder (text escaped, so every tag is markup).
+    static func fromXHTML(_ text: String) -> String {
+        collapsingWhitespace(InlineMarkup(text, everyTagIsMarkup: true).plainText())
+    }
+
+    /// The text of a plain-text field (Atom `type="text"`, JSON Feed): as written, whitespace collapsed.
+    static func fromText(_ text: String) -> String { collapsingWhitespace(text) }
 
     static func collapsingWhitespace(_ text: String) -> String { TextCleaning.collapsingWhitespace(text) }
 
@@ -28,34 +38,8 @@ enum PlainText {
         return String(text[first...last])
     }
 
-    /// Decodes `&name;` (HTML 4 names, from libxml2's table), `&#N;` and `&#xH;`. Unknown names stay as written.
-    static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        var result = String.UnicodeScalarView()
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard scalar == "&", let semicolon = scalars[(index + 1)..<min(scalars.count, index + 34)].firstIndex(of: ";"),
-                semicolon > index + 1
-            else {
-                result.append(scalar)
-                index += 1
-                continue
-            }
-            let name = String(String.UnicodeScalarView(scalars[(index + 1)..<semicolon]))
-            if let decoded = decodeReference(name) {
-                result.append(decoded)
-                index = semicolon + 1
-            } else {
-                result.append(scalar)
-                index += 1
-            }
-        }
-        return String(result)
-    }
-
-    private static func decodeReference(_ name: String) -> Unicode.Scalar? {
+    /// What `&name;` stands for (`name` without `&` and `;`), or nil.
+    static func decodeReference(_ name: String) -> Unicode.Scalar? {
         if name.hasPrefix("#") {
             let digits = name.dropFirst()
             let value = digits.first == "x" || digits.first == "X"

@@ -208,6 +208,11 @@ struct StoreJSONReaderTests {
 
 /// Index entries carry a snippet read from the start of a long body only: it must be the whole body's.
 struct SnippetTests {
+    @Test func inlineTagsJoinTheirWordsAndBlockTagsSeparateThem() {
+        #expect(TextCleaning.snippet("<p>A 1930ft<sup>2</sup> <em>loft</em>,</p><p>next<br>line</p><ul><li>one</li><li>two</li></ul>")
+            == "A 1930ft2 loft, next line one two")
+    }
+
     @Test func aLongBodyGivesTheSnippetOfTheWholeBody() {
         var generator = SeededGenerator(seed: 21)
         let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
