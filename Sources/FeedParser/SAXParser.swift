@@ -11,11 +11,12 @@ final class ElementName {
     /// The item field an element of this name fills, per `FieldTable`.
     let itemRule: FieldRule?
 
-    init(namespace: String, local: String) {
+    /// `aliases`: namespaces the document's root says are to be read as a feed vocabulary.
+    init(namespace: String, local: String, aliases: [String: Vocabulary] = [:]) {
         self.namespace = namespace
-        self.local = local
-        vocabulary = Vocabulary(uri: namespace)
-        itemRule = FieldTable.itemRule(vocabulary, local)
+        vocabulary = aliases[namespace] ?? Vocabulary(uri: namespace)
+        self.local = vocabulary == .other ? local : ElementNames.canonical(local)
+        itemRule = FieldTable.itemRule(vocabulary, self.local)
     }
 }
 
@@ -97,6 +98,8 @@ final class SAXParser {
     /// Text taken out of the document before it reached libxml2, delivered at its markers.
     private let divertedText: DivertedText?
     private var names: [NameKey: ElementName] = [:]
+    /// How the root says namespaces are to be read (`Vocabulary.rootAliases`).
+    private var aliases: [String: Vocabulary] = [:]
     /// The elements open at this point, outermost first, with the libxml2 name pointers they were seen with.
     private var openElements: [(key: NameKey, name: ElementName)] = []
     private var characterBytes = 0
@@ -118,13 +121,13 @@ final class SAXParser {
         self.divertedText = divertedText
         var handler = xmlSAXHandler()
         xmlSAXVersion(&handler, 2)
-        handler.startElementNs = { context, localName, _, uri, _, _, attributeCount, _, attributes in
+        handler.startElementNs = { context, localName, prefix, uri, _, _, attributeCount, _, attributes in
             guard let parser = SAXParser.from(context), let localName else { return }
-            parser.startElement(localName, uri, attributes, Int(attributeCount))
+            parser.startElement(localName, prefix, uri, attributes, Int(attributeCount))
         }
-        handler.endElementNs = { context, localName, _, uri in
+        handler.endElementNs = { context, localName, prefix, uri in
             guard let parser = SAXParser.from(context), let localName else { return }
-            parser.endElement(localName, uri)
+            parser.endElement(localName, prefix, uri)
         }
         handler.characters = { context, text, length in
             guard let parser = SAXParser.from(context), let text else { return }
@@ -193,33 +196,53 @@ final class SAXParser {
     private struct NameKey: Hashable {
         let namespace: UnsafeRawPointer?
         let local: UnsafeRawPointer
+        /// The prefix of a name whose prefix no declaration binds (`content:encoded` without `xmlns:content`).
+        var undeclaredPrefix: UnsafeRawPointer?
+
+        init(_ local: UnsafePointer<xmlChar>, prefix: UnsafePointer<xmlChar>?, uri: UnsafePointer<xmlChar>?) {
+            self.local = UnsafeRawPointer(local)
+            namespace = uri.map(UnsafeRawPointer.init)
+            undeclaredPrefix = uri == nil ? prefix.map(UnsafeRawPointer.init) : nil
+        }
     }
 
     private func internedName(_ key: NameKey) -> ElementName {
         if let known = names[key] { return known }
+        let namespace = key.namespace.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) }
+            ?? key.undeclaredPrefix.flatMap { Vocabulary.undeclaredPrefix(String(cString: $0.assumingMemoryBound(to: CChar.self))) }
+            ?? ""
         let name = ElementName(
-            namespace: key.namespace.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? "",
-            local: String(cString: key.local.assumingMemoryBound(to: CChar.self)))
+            namespace: namespace, local: String(cString: key.local.assumingMemoryBound(to: CChar.self)), aliases: aliases)
         names[key] = name
         return name
     }
 
     private func startElement(
-        _ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?,
+        _ localName: UnsafePointer<xmlChar>, _ prefix: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?,
         _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, _ count: Int
     ) {
         if openElements.count >= ParserLimits.maxDepth {
             stop(.limitExceeded(detail: "elements nested deeper than \(ParserLimits.maxDepth) levels"))
             return
         }
-        let key = NameKey(namespace: uri.map(UnsafeRawPointer.init), local: UnsafeRawPointer(localName))
+        let attributes = SAXAttributes(raw: attributes, count: count)
+        if names.isEmpty {
+            // The root: it may say how the namespaces below it are to be read.
+            aliases = Vocabulary.rootAliases(
+                namespace: uri.map { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? "",
+                local: String(cString: UnsafeRawPointer(localName).assumingMemoryBound(to: CChar.self)),
+                hasPrefix: prefix != nil, version: attributes.value("version"))
+        }
+        let key = NameKey(localName, prefix: prefix, uri: uri)
         let name = internedName(key)
         openElements.append((key, name))
-        delegate.startElement(name, attributes: SAXAttributes(raw: attributes, count: count))
+        delegate.startElement(name, attributes: attributes)
     }
 
-    private func endElement(_ localName: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) {
-        let key = NameKey(namespace: uri.map(UnsafeRawPointer.init), local: UnsafeRawPointer(localName))
+    private func endElement(
+        _ localName: UnsafePointer<xmlChar>, _ prefix: UnsafePointer<xmlChar>?, _ uri: UnsafePointer<xmlChar>?
+    ) {
+        let key = NameKey(localName, prefix: prefix, uri: uri)
         // libxml2 closes elements in the order it opened them, so the name is the innermost open one's.
         let name = openElements.last.flatMap { $0.key == key ? $0.name : nil } ?? internedName(key)
         if !openElements.isEmpty { openElements.removeLast() }
