@@ -14,6 +14,14 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var construct: TextConstruct
         /// The depth of the `div` that wraps XHTML content, which is not part of it.
         var xhtmlWrapperDepth: Int?
+        /// An RSS `author` written as elements: whether it has any, and where the text of its `name` lies.
+        var hasChildElements = false
+        var nameStart: Int?
+        var nameEnd: Int?
+
+        var isAuthor: Bool {
+            if case .item(let rule) = target { rule.field == .author } else { false }
+        }
         var isPermaLink = true
     }
 
@@ -91,6 +99,15 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                 capture?.xhtmlWrapperDepth = stack.count
                 return
             }
+            if current.isAuthor, stack.count == current.depth + 1 {
+                capture?.hasChildElements = true
+                if name.local == "name", current.nameStart == nil {
+                    capture?.nameStart = captureBytes.count
+                    return
+                }
+                // Without a name, the children's texts are words of their own.
+                appendText(" ")
+            }
             appendStartTag(name, attributes: attributes)
             return
         }
@@ -125,7 +142,13 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         if let current = capture {
             if stack.count > current.depth {
-                if stack.count != current.xhtmlWrapperDepth { appendText("</\(name.local)>") }
+                if current.isAuthor, stack.count == current.depth + 1, name.local == "name", current.nameStart != nil,
+                    current.nameEnd == nil
+                {
+                    capture?.nameEnd = captureBytes.count
+                } else if stack.count != current.xhtmlWrapperDepth {
+                    appendText("</\(name.local)>")
+                }
                 return
             }
             capture = nil
@@ -219,6 +242,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             return
         case (.itunes, "image"):
             item?.offerImage(attributes.value("href").flatMap { resolve($0, base: base) })
+            return
+        case (.itunes, "category"):
+            // Also the subcategory nested in a category.
+            if let text = attributes.value("text") { item?.addCategory(PlainText.fromText(text)) }
             return
         case (.none, "enclosure"):
             if let url = attributes.value("url") {
@@ -420,7 +447,16 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                     item?.offerLink(resolve(id, base: finished.base), rank: 2)
                 }
             case .author:
-                item?.offer(.author, rank: rule.rank, Self.authorName(plainText()))
+                let name: String
+                if let start = finished.nameStart {
+                    let end = max(start, finished.nameEnd ?? captureBytes.count)
+                    name = PlainText.fromHTML(Self.trimmedText(Array(captureBytes[start..<end]), isValidated: captureIsValidated))
+                } else if finished.hasChildElements {
+                    name = PlainText.fromXHTML(raw)
+                } else {
+                    name = plainText()
+                }
+                item?.offer(.author, rank: rule.rank, Self.authorName(name))
             case .category:
                 item?.addCategory(plainText())
             case .summary, .content:
@@ -516,11 +552,16 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         return utf8.dropFirst(prefixLength).first != UInt8(ascii: "/")
     }
 
-    /// RSS `author` is an e-mail address, often as `jane@example.org (Jane Doe)`: keep the name when given.
+    /// RSS `author` is an e-mail address, often with the name: `jane@example.org (Jane Doe)`,
+    /// `Jane Doe (jane@example.org)`, `Jane Doe <jane@example.org>`. Keeps the name when one is given.
     static func authorName(_ text: String) -> String {
-        if let open = text.firstIndex(of: "("), text.hasSuffix(")"), text[..<open].utf8.contains(UInt8(ascii: "@")) {
-            let name = text[text.index(after: open)..<text.index(before: text.endIndex)]
-            if !name.isEmpty { return String(name) }
+        for (open, close) in [("(", ")"), ("<", ">")] as [(Character, Character)] where text.last == close {
+            guard let openIndex = text.lastIndex(of: open) else { continue }
+            let inner = PlainText.trimmingASCIIWhitespace(String(text[text.index(after: openIndex)..<text.index(before: text.endIndex)]))
+            let outer = PlainText.trimmingASCIIWhitespace(String(text[..<openIndex]))
+            let innerIsAddress = inner.contains("@"), outerIsAddress = outer.contains("@")
+            if outerIsAddress, !innerIsAddress, !inner.isEmpty { return inner }
+            if innerIsAddress, !outerIsAddress, !outer.isEmpty { return outer }
         }
         return text
     }

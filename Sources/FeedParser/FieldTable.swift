@@ -1,7 +1,7 @@
 /// Which element fills which field, and which wins when several are present: the lower rank wins;
 /// values of equal rank accumulate for the list fields (authors) or keep the first (single fields).
 ///
-/// | field      | rank 0                                            | rank 1                          | rank 2–3 |
+/// | field      | rank 0                                            | rank 1                          | rank 2–4 |
 /// |------------|---------------------------------------------------|---------------------------------|----------|
 /// | title      | `title` (RSS, Atom)                               | `dc:title`                      | `media:title` |
 /// | link       | `link` (RSS), Atom `link rel="alternate"`         | `atom:link rel="alternate"` in RSS | `guid isPermaLink`, `rdf:about` |
@@ -9,10 +9,11 @@
 /// | published  | `pubDate`, Atom `published`, Atom 0.3 `issued`    | `dc:date`, `dcterms:issued`     | `dcterms:created`, Atom `updated`/`modified` |
 /// | updated    | Atom `updated`, Atom 0.3 `modified`               | `dcterms:modified`              | |
 /// | authors    | `dc:creator`, `author` (RSS), Atom `author/name`  | `itunes:author`                 | |
-/// | summary    | `description`, Atom `summary`                     | `itunes:summary`                | `media:description`, `itunes:subtitle` |
+/// | summary    | `description`, Atom `summary`                     | `dc:description`                | `itunes:summary`, `itunes:subtitle`, `media:description` |
 /// | content    | `content:encoded`, Atom `content`                 |                                 | |
 ///
-/// Categories (`category`, Atom `category@term`, `dc:subject`) and enclosures (`enclosure`,
+/// Categories (`category`, Atom `category@term`, `dc:subject`, `media:category`, `itunes:category@text`
+/// and the ones nested in it) and enclosures (`enclosure`,
 /// Atom `link rel="enclosure"`, `media:content`) are all kept, without duplicates. Podcast and media
 /// fields: `itunes:duration`, `itunes:explicit`, `itunes:image`, and the first `media:thumbnail`
 /// (in the item, its `media:group` or a `media:content`).
@@ -64,14 +65,15 @@ enum FieldTable {
         case (.none, "description"), (.rss10, "description"), (.rss090, "description"),
             (.atom10, "summary"), (.atom03, "summary"):
             return FieldRule(field: .summary, rank: 0)
-        case (.itunes, "summary"): return FieldRule(field: .summary, rank: 1)
-        case (.media, "description"): return FieldRule(field: .summary, rank: 2)
+        case (.dublinCore, "description"): return FieldRule(field: .summary, rank: 1)
+        case (.itunes, "summary"): return FieldRule(field: .summary, rank: 2)
         case (.itunes, "subtitle"): return FieldRule(field: .summary, rank: 3)
+        case (.media, "description"): return FieldRule(field: .summary, rank: 4)
 
         case (.content, "encoded"), (.atom10, "content"), (.atom03, "content"):
             return FieldRule(field: .content, rank: 0)
 
-        case (.none, "category"), (.dublinCore, "subject"):
+        case (.none, "category"), (.dublinCore, "subject"), (.media, "category"):
             return FieldRule(field: .category, rank: 0)
         case (.itunes, "duration"): return FieldRule(field: .duration, rank: 0)
         case (.itunes, "explicit"): return FieldRule(field: .explicit, rank: 0)

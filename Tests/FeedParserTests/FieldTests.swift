@@ -142,3 +142,63 @@ struct FieldTests {
         #expect(feed.warnings.contains("the document ends inside an item: that item was dropped"))
     }
 }
+
+/// Fields that come from elsewhere than the element the format names: Dublin Core, iTunes, Media RSS,
+/// and authors written in the ways RSS feeds write them.
+struct FieldFallbackTests {
+    static let authors: [(xml: String, expected: String)] = [
+        ("jane@example.org (Jane Doe)", "Jane Doe"),
+        ("Jane Doe (jane@example.org)", "Jane Doe"),
+        ("Jane Doe &lt;jane@example.org&gt;", "Jane Doe"),
+        ("jane@example.org", "jane@example.org"),
+        ("Jean (le Grand)", "Jean (le Grand)"),
+        ("<name>Ana Lima</name><title>Rédactrice en chef</title>", "Ana Lima"),
+        ("<name>  Ana &amp; Bo </name><email>ana@example.org</email>", "Ana & Bo"),
+        ("<email>ana@example.org</email><title>Editor</title>", "ana@example.org Editor"),
+    ]
+
+    @Test(arguments: authors) func rssAuthor(_ example: (xml: String, expected: String)) throws {
+        let feed = try FieldTests.parse("<rss version=\"2.0\"><channel><item><author>\(example.xml)</author></item></channel></rss>")
+        #expect(feed.items.first?.authors == [example.expected])
+    }
+
+    @Test func summaryFallsBackInOrder() throws {
+        let elements = [
+            "<description>d</description>", "<dc:description>dc</dc:description>", "<itunes:summary>is</itunes:summary>",
+            "<itunes:subtitle>st</itunes:subtitle>", "<media:description>md</media:description>",
+        ]
+        let expected = ["d", "dc", "is", "st", "md"]
+        for first in elements.indices {
+            // Written last to first: the order in the document does not matter.
+            let item = elements[first...].reversed().joined()
+            let feed = try FieldTests.parse("<rss version=\"2.0\" \(FieldTests.namespaces)><channel><item>\(item)</item></channel></rss>")
+            #expect(feed.items.first?.summary == expected[first])
+        }
+    }
+
+    @Test func rss10ItemsTakeDublinCoreTitleAndDescription() throws {
+        let feed = try FieldTests.parse("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+              xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">
+            <channel rdf:about="https://example.org/"><title>c</title></channel>
+            <item rdf:about="https://example.org/1"><dc:title>Titre DC</dc:title><dc:description>Résumé DC</dc:description>
+            <dcterms:created>2026-10-01T08:00:00Z</dcterms:created><dcterms:modified>2026-10-02T08:00:00Z</dcterms:modified></item>
+            </rdf:RDF>
+            """)
+        let item = try #require(feed.items.first)
+        #expect(item.title == "Titre DC")
+        #expect(item.summary == "Résumé DC")
+        #expect(item.published.map(UTCTimestamp.format) == "2026-10-01T08:00:00Z")
+        #expect(item.updated.map(UTCTimestamp.format) == "2026-10-02T08:00:00Z")
+    }
+
+    @Test func categoriesFromITunesAndMediaRSS() throws {
+        let feed = try FieldTests.parse("""
+            <rss version="2.0" \(FieldTests.namespaces)><channel><item>
+            <itunes:category text="Technology"><itunes:category text="Tech News"/></itunes:category>
+            <media:category scheme="urn:example">Arts/Photography</media:category><category>Technology</category>
+            </item></channel></rss>
+            """)
+        #expect(feed.items.first?.categories == ["Technology", "Tech News", "Arts/Photography"])
+    }
+}
