@@ -83,7 +83,7 @@ public final class StreamingFeedParser {
                 throw .limitExceeded(detail: "JSON Feed larger than \(ParserLimits.maxJSONBytes >> 20) MiB")
             }
             var feed = try JSONFeedParser.parse(Data(pending), url: url)
-            feed.warnings = warnings + feed.warnings
+            feed.warnings = warnings + (decoder?.fallbackWarning.map { [$0] } ?? []) + feed.warnings
             return feed
         case .html:
             throw .htmlPage(alternates: HTMLFeedLinks.find(in: pending, base: url))
@@ -96,7 +96,7 @@ public final class StreamingFeedParser {
                 throw .malformed(detail: parser.errors.first ?? "no root element")
             }
             var feed = builder.feed
-            feed.warnings = warnings + repairWarnings() + parser.errors.map { "XML: " + $0 } + builder.warnings
+            feed.warnings = warnings + (decoder?.fallbackWarning.map { [$0] } ?? []) + repairWarnings() + parser.errors.map { "XML: " + $0 } + builder.warnings
             if parser.errorCount > parser.errors.count {
                 feed.warnings.append("\(parser.errorCount - parser.errors.count) more XML error(s)")
             }
@@ -154,7 +154,7 @@ public final class StreamingFeedParser {
     }
 
     private func consumeSlice(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) {
-        if case .xml = mode, decoder?.passesThrough == true {
+        if case .xml = mode, decoder?.passesThrough(bytes) == true {
             feedRepaired(bytes, final: final)  // already UTF-8: no copy
             return
         }

@@ -26,6 +26,19 @@ enum UTF8Text {
         return count
     }
 
+    /// How many leading bytes of `bytes` are ASCII, eight at a time.
+    static func asciiPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let high = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+            if high != 0 { return index + high.trailingZeroBitCount >> 3 }
+            index += 8
+        }
+        while index < bytes.count, bytes[index] < 0x80 { index += 1 }
+        return index
+    }
+
     /// A string of `bytes`, validated once by `validPrefixLength`; ill-formed input is repaired with U+FFFD
     /// by the standard library, as `String(decoding:as:)` would.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
