@@ -26,6 +26,38 @@ struct FeedDateTests {
         ("2026-11-20", "2026-11-20T00:00:00Z"),  // W3C-DTF partial dates
         ("2026-11", "2026-11-01T00:00:00Z"),
         ("2026", "2026-01-01T00:00:00Z"),
+        // 12-hour clocks
+        ("Mon, 21 Jan 2008 8:56 am PST", "2008-01-21T16:56:00Z"),
+        ("Mon, 21 Jan 2008 8:56 PM PST", "2008-01-22T04:56:00Z"),
+        ("Mon, 21 Jan 2008 12:05 am GMT", "2008-01-21T00:05:00Z"),
+        ("Mon, 21 Jan 2008 12:05 p.m. GMT", "2008-01-21T12:05:00Z"),
+        ("Jan 21, 2008 8:56pm", "2008-01-21T20:56:00Z"),
+        // numeric dates
+        ("2020/1/10 14:33:00", "2020-01-10T14:33:00Z"),
+        ("2020-1-10 14:33", "2020-01-10T14:33:00Z"),
+        ("05.11.2024 14:33 MEZ", "2024-11-05T13:33:00Z"),
+        ("25/12/2024 10:00", "2024-12-25T10:00:00Z"),  // the day cannot be a month
+        ("12/25/2024 10:00", "2024-12-25T10:00:00Z"),
+        // French
+        ("mar., 05 nov. 2024 14:33:00 +0100", "2024-11-05T13:33:00Z"),
+        ("mardi 5 novembre 2024 14h33", "2024-11-05T14:33:00Z"),
+        ("jeu., 1er févr. 2024 09:00 +0100", "2024-02-01T08:00:00Z"),
+        ("ven, 15 août 2025 08:00:00 CEST", "2025-08-15T06:00:00Z"),
+        ("LUN., 02 DÉC. 2024 10:00 GMT", "2024-12-02T10:00:00Z"),
+        ("sam., 08 mars 2025 10:00 GMT", "2025-03-08T10:00:00Z"),
+        // German
+        ("Di, 05 Nov 2024 14:33:00 MEZ", "2024-11-05T13:33:00Z"),
+        ("Mi, 07 Mai 2025 09:15:00 MESZ", "2025-05-07T07:15:00Z"),
+        ("Dienstag, 05. März 2024 14:33 Uhr", "2024-03-05T14:33:00Z"),
+        ("Do, 03 Okt 2024 10:00 +0200", "2024-10-03T08:00:00Z"),
+        ("So, 22 Dez 2024 18:00 MEZ", "2024-12-22T17:00:00Z"),
+        // Spanish
+        ("mar, 05 nov 2024 14:33:00 +0100", "2024-11-05T13:33:00Z"),
+        ("miércoles, 6 de noviembre de 2024 10:00", "2024-11-06T10:00:00Z"),
+        ("sáb, 04 ene 2025 12:00 GMT", "2025-01-04T12:00:00Z"),
+        // `mar` alone is March
+        ("Tue, 05 Mar 2024 10:00 GMT", "2024-03-05T10:00:00Z"),
+        ("Mar 5, 2024 10:00", "2024-03-05T10:00:00Z"),
     ])
     func parses(_ text: String, _ expected: String) {
         #expect(FeedDate.parse(text).map(UTCTimestamp.format) == expected)
@@ -35,6 +67,9 @@ struct FeedDateTests {
         "", "sometime last week", "Tue, 31 Feb 2026 10:00:00 GMT", "2026-13-01", "32 Jan 2026", "yesterday 10:00",
         "Tue, 10 Jun 2003 04:00:00:00 GMT", "Tue, 10 Jun 2003 04:00:00 +5", "Tue, 10 Jun 2003 04:00:00 GMTX",
         "Tue, 10 Jun 2003 04:00:00 +05:3a",
+        "03/04/2024 10:00",  // day and month cannot be told apart
+        "Mon, 21 Jan 2008 13:56 pm PST", "Mon, 21 Jan 2008 pm 8:56", "Mon, 21 Jan 2008 8:56 am pm",
+        "mar., 05 nov. déc. 2024", "2020/1/10/3", "1/10/20 10:00", "5xx Jan 2024",
     ])
     func rejects(_ text: String) {
         #expect(FeedDate.parse(text) == nil)
