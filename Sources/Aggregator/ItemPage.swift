@@ -10,7 +10,7 @@ public enum ItemPage {
         var lines: [String] = [safe(item.title ?? "(untitled)"), ""]
         lines.append("Feed:       " + safe(feedNames.joined(separator: ", ")))
         if !item.authors.isEmpty { lines.append("Author:     " + safe(item.authors.joined(separator: ", "))) }
-        let date = item.published ?? item.firstSeen
+        let date = item.shownDate
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         lines.append(String(format: "Date:       %04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
             + (item.changed ? " (updated)" : ""))

@@ -35,7 +35,7 @@ public enum OutputFormatting {
         var output = ""
         for listed in items {
             let entry = listed.entry
-            let date = UTCTimestamp.format(entry.sortDate).prefix(16).replacingOccurrences(of: "T", with: " ")
+            let date = UTCTimestamp.format(entry.shownDate).prefix(16).replacingOccurrences(of: "T", with: " ")
             let feeds = TerminalSafe.text(listed.feedNames.joined(separator: ", "))
             var line = "\(date)  \(feeds)  \(TerminalSafe.text(entry.title ?? "(untitled)"))"
             if entry.changed { line += " (updated)" }

@@ -30,7 +30,7 @@ public struct TerminalLayout: Sendable {
     public func render(_ items: [ListedItem], now: Date, includeRead: Bool) -> String {
         var output = ""
         for item in items {
-            let date = pad(Self.describe(item.entry.sortDate, now: now, calendar: calendar), Self.dateColumn)
+            let date = pad(Self.describe(item.entry.shownDate, now: now, calendar: calendar), Self.dateColumn)
             let feed = pad(truncate(TerminalSafe.text(item.feedNames.joined(separator: ", ")), feedColumn), feedColumn)
             var title = TerminalSafe.text(item.entry.title ?? "(untitled)")
             if item.entry.changed { title += " (updated)" }
@@ -147,7 +147,7 @@ extension OutputFormatting {
         }
         return items.map { item in
             [
-                item.entry.id, UTCTimestamp.format(item.entry.sortDate), field(item.feedNames.joined(separator: ", ")),
+                item.entry.id, UTCTimestamp.format(item.entry.shownDate), field(item.feedNames.joined(separator: ", ")),
                 field(item.entry.title ?? ""), item.entry.link.flatMap(TerminalSafe.link).map(field) ?? "",
             ].joined(separator: "\t") + "\n"
         }.joined()

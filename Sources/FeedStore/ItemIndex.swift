@@ -39,7 +39,12 @@ public struct IndexEntry: Codable, Sendable, Equatable {
         snippet = TextCleaning.snippet(item.summary ?? item.content)
     }
 
-    public var sortDate: Date { published ?? firstSeen }
+    /// The time the item sorts by (`ItemDates.sortDate`): its publication date, else when feedd first saw
+    /// it, which is also what a date more than a day past that sighting is replaced by.
+    public var sortDate: Date { ItemDates.sortDate(published: published, firstSeen: firstSeen) }
+
+    /// The date printed beside it: the publisher's, else the first sighting.
+    public var shownDate: Date { ItemDates.shownDate(published: published, firstSeen: firstSeen) }
 
     /// Newest first; ties broken by id so the order is stable. Sort with a closure that calls it
     /// (`sort { newestFirst($0, $1) }`): passed as a function value, it gets a copy of both arguments at

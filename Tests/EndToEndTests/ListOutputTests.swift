@@ -159,4 +159,36 @@ extension ListOutputTests {
         #expect(try await Subprocess.run("feedctl", ["read", "--feed", "ニュース", "--config", config]).stdout == "1 item(s) marked read\n")
         #expect(try await Subprocess.run("feedctl", ["read", "abc", "--all", "--config", config]).status == 2)
     }
+
+    @Test func anItemDatedFarAheadSortsByWhenItWasFirstSeenAndKeepsItsDate() async throws {
+        // The first fetch finds an item dated 2099; the second, a new one dated at that moment.
+        let fetches = Locked(0)
+        let server = try TestHTTPServer { _ in
+            let round = fetches.withLock { count in
+                count += 1
+                return count
+            }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            var items = "<item><guid>future</guid><title>Dated 2099</title><pubDate>Thu, 01 Jan 2099 00:00:00 GMT</pubDate></item>"
+            if round > 1 {
+                items = "<item><guid>now</guid><title>Published now</title><pubDate>\(formatter.string(from: Date()))</pubDate></item>" + items
+            }
+            return .init(text: "<rss version=\"2.0\"><channel><title>T</title>\(items)</channel></rss>")
+        }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/f"))\n")
+        _ = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        try await Task.sleep(for: .seconds(1.1))  // a publication date later than the first sighting, to the second
+        _ = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        let tsv = try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", config]).stdout
+        let rows = tsv.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(rows.map { $0[3] } == ["Published now", "Dated 2099"])
+        #expect(rows.last?[1] == "2099-01-01T00:00:00Z")
+        let json = try await Subprocess.run("feedctl", ["list", "--json", "--config", config]).stdout
+        #expect(json.contains("\"published\": \"2099-01-01T00:00:00Z\""))
+        withExtendedLifetime((server, directory)) {}
+    }
 }

@@ -206,4 +206,23 @@ extension FeedStoreTests {
         #expect(try store.allUnread().items.compactMap(\.title) == ["kept"])
         #expect(store.warnings.drain().contains { $0.contains("moved aside") })
     }
+
+    @Test func aDateMoreThanADayPastTheFirstSightingDoesNotOrderTheItem() {
+        let seen = Date(timeIntervalSince1970: 1_800_000_000)
+        let aDay = ItemDates.futureTolerance
+        #expect(ItemDates.sortDate(published: nil, firstSeen: seen) == seen)
+        #expect(ItemDates.sortDate(published: seen - 5 * aDay, firstSeen: seen) == seen - 5 * aDay)
+        #expect(ItemDates.sortDate(published: seen + aDay, firstSeen: seen) == seen + aDay)  // a zone off, at most
+        #expect(ItemDates.sortDate(published: seen + aDay + 1, firstSeen: seen) == seen)
+        let far = UTCTimestamp.date(year: 2099, month: 1, day: 1)
+        #expect(ItemDates.sortDate(published: far, firstSeen: seen) == seen)
+        #expect(ItemDates.shownDate(published: far, firstSeen: seen) == far)
+
+        let future = StoredItem(identity: "a", key: "a", item: ParsedItem(title: "2099", published: far), firstSeen: seen)
+        let later = StoredItem(
+            identity: "b", key: "b", item: ParsedItem(title: "later", published: seen + 60), firstSeen: seen + 120)
+        #expect([future, later].sorted { StoredItem.newestFirst($0, $1) }.map(\.title) == ["later", "2099"])
+        let entries = [IndexEntry(future, feed: "f"), IndexEntry(later, feed: "f")]
+        #expect(entries.sorted { IndexEntry.newestFirst($0, $1) }.map(\.title) == ["later", "2099"])
+    }
 }
