@@ -10,6 +10,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         var target: Target
         var depth: Int
         var base: URL?
+        /// The `xml:base` in scope, if any (`base` falls back to the feed's URL).
+        var xmlBase: URL?
         /// How the text is written (Atom `type` and 0.3 `mode`).
         var construct: TextConstruct
         /// The depth of the `div` that wraps XHTML content, which is not part of it.
@@ -28,6 +30,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     enum ChannelField { case title, link, description, language, updated, image, ttl, updatePeriod, updateFrequency, skipHour, skipDay }
 
     private let feedURL: URL?
+    /// The feed's URL when it is an http(s) one.
+    private let webFeedURL: URL?
+    /// The channel's link (the site's page), once read.
+    private var siteURL: URL?
     private(set) var format: FeedFormat?
     private(set) var rootName: ElementName?
     /// The open elements, outermost first.
@@ -58,6 +64,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     init(feedURL: URL?) {
         self.feedURL = feedURL
+        webFeedURL = feedURL.flatMap { ["http", "https"].contains($0.scheme?.lowercased()) ? $0 : nil }
     }
 
     /// Warnings from the builder itself (the XML layer adds its own).
@@ -80,8 +87,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     // MARK: - SAXParserDelegate
 
-    /// The base for relative links at this point of the document.
-    private var base: URL? { bases.last?.url ?? feedURL }
+    /// The base for relative links at this point of the document: the `xml:base` in scope, else the feed's
+    /// URL, except that a `file:` feed's links resolve against the site link it gives.
+    private var base: URL? { bases.last?.url ?? webFeedURL ?? siteURL ?? feedURL }
 
     func startElement(_ name: ElementName, attributes: SAXAttributes) {
         if let xmlBase = attributes.xmlBase {
@@ -157,7 +165,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         if inAtomAuthor, name.local == "author", name.vocabulary.isAtom { inAtomAuthor = false }
         if stack.count == itemDepth, let finished = item.take() {
-            feed.items.append(finished.build())
+            feed.items.append(finished.build(fallbackBase: webFeedURL ?? siteURL))
         }
     }
 
@@ -357,7 +365,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         case (_, .media?) where attribute("type") == "plain": construct = TextConstruct(kind: .text)
         default: construct = .html
         }
-        capture = Capture(target: target, depth: stack.count, base: base, construct: construct)
+        capture = Capture(target: target, depth: stack.count, base: base, xmlBase: bases.last?.url, construct: construct)
         captureIsMarkup = construct.kind == .xhtml && !construct.isBase64
         captureBytes.removeAll(keepingCapacity: true)
         captureTruncated = false
@@ -461,7 +469,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
                 item?.addCategory(plainText())
             case .summary, .content:
                 let html = finished.construct.kind == .text ? Self.escapeHTML(raw) : raw
-                item?.offer(rule.field, rank: rule.rank, html)
+                item?.offerBody(rule.field, rank: rule.rank, html, xmlBase: finished.xmlBase)
             case .published, .updated:
                 item?.offerDate(rule.field, rank: rule.rank, raw)
             case .duration:
@@ -477,7 +485,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         channelRanks[field] = rank
         switch field {
         case .title: feed.title = value
-        case .link: feed.link = value
+        case .link:
+            feed.link = value
+            siteURL = URL(string: value)
         case .description: feed.description = value
         case .language: feed.language = value
         case .updated: feed.updated = FeedDate.parse(value)
@@ -492,10 +502,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         guard !trimmed.isEmpty else { return nil }
         // Most links are already absolute and plain: no need for Foundation's URL parser.
         if Self.isPlainAbsoluteWebLink(trimmed) { return trimmed }
-        let url = URL(string: trimmed, relativeTo: base)
-            ?? trimmed.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed))
-            .flatMap { URL(string: $0, relativeTo: base) }
-        guard let absolute = url?.absoluteURL, let scheme = absolute.scheme?.lowercased() else {
+        guard let absolute = RelativeLinks.absoluteURL(trimmed, base: base), let scheme = absolute.scheme?.lowercased() else {
             // No base to resolve against: keep an already absolute http(s) link only.
             return nil
         }

@@ -13,6 +13,8 @@ struct ItemBuilder {
     private static let linearSearchLimit = 16
     private var seenCategories: Set<String> = []
     private var seenEnclosures: Set<String> = []
+    /// The `xml:base` in scope where the summary and the content kept were written, if any.
+    private var summaryBase: URL?, contentBase: URL?
 
     mutating func offer(_ field: ItemField, rank: Int, _ value: String) {
         guard !value.isEmpty else { return }
@@ -30,6 +32,17 @@ struct ItemBuilder {
         case .id where rank < idRank: (idRank, item.id) = (rank, value)
         case .summary where rank < summaryRank: (summaryRank, item.summary) = (rank, value)
         case .content where rank < contentRank: (contentRank, item.content) = (rank, value)
+        default: break
+        }
+    }
+
+    /// A summary or content (HTML) and the `xml:base` in scope where it was written: its relative links are
+    /// resolved when the item is built, once its link is known.
+    mutating func offerBody(_ field: ItemField, rank: Int, _ html: String, xmlBase: URL?) {
+        guard !html.isEmpty else { return }
+        switch field {
+        case .summary where rank < summaryRank: (summaryRank, item.summary, summaryBase) = (rank, html, xmlBase)
+        case .content where rank < contentRank: (contentRank, item.content, contentBase) = (rank, html, xmlBase)
         default: break
         }
     }
@@ -109,8 +122,13 @@ struct ItemBuilder {
     }
 
     /// The finished item. Atom's `updated` stands in for a missing publication date (rank 3 in `FieldTable`).
-    consuming func build() -> ParsedItem {
+    /// Relative links in the summary and content resolve against the `xml:base` they were written under,
+    /// else the item's link (the page they come from), else `fallbackBase`.
+    consuming func build(fallbackBase: URL?) -> ParsedItem {
         if item.published == nil, let updated = item.updated { item.published = updated }
+        let pageBase = item.link.flatMap { URL(string: $0) } ?? fallbackBase
+        if let summary = item.summary { item.summary = RelativeLinks.resolvingLinks(inHTML: summary, base: summaryBase ?? pageBase) }
+        if let content = item.content { item.content = RelativeLinks.resolvingLinks(inHTML: content, base: contentBase ?? pageBase) }
         return item
     }
 }
