@@ -4,10 +4,12 @@ import Foundation
 /// How items are recognised, within a feed and across feeds.
 ///
 /// Within a feed an item is its guid/id; a guid that is a URL, or else the link, counts in its canonical
-/// form (`CanonicalURL`), so an http→https move or a new tracking parameter does not make a new item; with
-/// neither, a hash of title and content. A feed whose guids are mostly missing or repeated (over 5 % of a
-/// document's items) is known by link and title instead, for good. Repeated identities in one document are
-/// told apart by link, then position, the first occurrence keeping the plain identity.
+/// form (`CanonicalURL`), so an http→https move or a new tracking parameter does not make a new item. A feed
+/// whose guids are often missing or repeated (over 5 % of a document's items) has them ignored, for good.
+/// An item known by its link is the link alone when no other item of the document shares it, so a fixed
+/// title or a fixed typo is an update; where links repeat (a feed whose items all link to its home page),
+/// link and title. With no link either, a hash of title and content. Repeated identities in one document
+/// are told apart by link, then content, then position, the first occurrence keeping the plain identity.
 ///
 /// Across feeds, an item with its own link (or a URL-shaped guid) is one logical item wherever it appears:
 /// its `logicalKey` is that URL, so two feeds carrying the same article share its id and its read mark.
@@ -28,30 +30,59 @@ public enum ItemIdentity {
         return Double(bad) / Double(items.count) > unreliableGuidShare
     }
 
-    /// Identities for the items of one document, in order.
-    public static func identities(of items: [ParsedItem], byLinkAndTitle: Bool) -> [String] {
+    /// Identities for the items of one document, in order; `ignoringGuids` for a feed whose guids are not
+    /// trusted (`guidsAreUnreliable`).
+    public static func identities(of items: [ParsedItem], byLinkAndTitle ignoringGuids: Bool) -> [String] {
+        // Each link's canonical form, or the link as written when it has none (not http(s)).
+        let links = items.map { item -> (key: String, isURL: Bool)? in
+            guard let link = item.link, !link.isEmpty else { return nil }
+            return CanonicalURL.key(link).map { ($0, true) } ?? (link, false)
+        }
+        var linkCounts: [String: Int] = Dictionary(minimumCapacity: items.count)
+        for link in links { if let link { linkCounts[link.key, default: 0] += 1 } }
         var seen = Set<String>(minimumCapacity: items.count)
         return items.indices.map { position in
-            let base = byLinkAndTitle ? linkAndTitle(items[position]) : baseIdentity(items[position])
+            let item = items[position]
+            let base: String
+            if !ignoringGuids, let guid = guidIdentity(item) {
+                base = guid
+            } else if let link = links[position] {
+                base = linkCounts[link.key] != 1 ? linkAndTitle(link.key, item.title) : (link.isURL ? "url:" : "link:") + link.key
+            } else {
+                base = contentHash(item)
+            }
             if seen.insert(base).inserted { return base }
             var identity = base
-            if let link = items[position].link { identity = base + "|" + (CanonicalURL.key(link) ?? link) }
+            if let link = links[position] { identity = base + "|" + link.key }
             // Still repeated: told apart by what it says, not by where it stands (positions shift when items
             // are added above), and by position only among identical twins.
-            if seen.contains(identity) { identity = base + "|" + contentHash(items[position]) }
+            if seen.contains(identity) { identity = base + "|" + contentHash(item) }
             if seen.contains(identity) { identity = base + "|#\(position)" }
             seen.insert(identity)
             return identity
         }
     }
 
-    static func baseIdentity(_ item: ParsedItem) -> String {
-        if let id = item.id.map(trimmed), !id.isEmpty {
-            return CanonicalURL.key(id).map { "url:" + $0 } ?? "id:" + id
+    /// The identity a guid gives, nil for none.
+    static func guidIdentity(_ item: ParsedItem) -> String? {
+        guard let id = item.id.map(trimmed), !id.isEmpty else { return nil }
+        return CanonicalURL.key(id).map { "url:" + $0 } ?? "id:" + id
+    }
+
+    /// An item known by a link other items share, and its title.
+    static func linkAndTitle(_ linkKey: String, _ title: String?) -> String {
+        "lt:" + linkKey + "|" + (title ?? "")
+    }
+
+    /// The link key (`CanonicalURL.key`, or the link itself) in an identity made from a link alone or from
+    /// a link and a title; nil for one made from a guid or the content, or told apart from a twin.
+    static func linkKey(ofLinkIdentity identity: String) -> String? {
+        if identity.hasPrefix("url:"), !identity.contains("|") { return String(identity.dropFirst(4)) }
+        if identity.hasPrefix("link:"), !identity.contains("|") { return String(identity.dropFirst(5)) }
+        if identity.hasPrefix("lt:"), let bar = identity.firstIndex(of: "|") {
+            return String(identity[identity.index(identity.startIndex, offsetBy: 3)..<bar])
         }
-        if let link = item.link, let key = CanonicalURL.key(link) { return "url:" + key }
-        if let link = item.link, !link.isEmpty { return "link:" + link }
-        return contentHash(item)
+        return nil
     }
 
     /// The text without white space at its ends. Most ids start and end with a visible ASCII character and
@@ -60,11 +91,6 @@ public enum ItemIdentity {
         guard let first = text.utf8.first, let last = text.utf8.last else { return text }
         func isPlain(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
         return isPlain(first) && isPlain(last) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    static func linkAndTitle(_ item: ParsedItem) -> String {
-        guard let link = item.link else { return contentHash(item) }
-        return "lt:" + (CanonicalURL.key(link) ?? link) + "|" + (item.title ?? "")
     }
 
     static func contentHash(_ item: ParsedItem) -> String {

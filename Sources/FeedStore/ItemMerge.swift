@@ -51,16 +51,19 @@ public enum ItemMerge {
             feed.identityByLinkAndTitle = true
             // The stored items take their new identities too (same key, id and first-seen time), or every
             // one of them would come back as new.
-            for index in feed.items.indices {
-                let item = feed.items[index]
-                feed.items[index].identity = ItemIdentity.identities(
-                    of: [ParsedItem(title: item.title, link: item.link, content: item.content)], byLinkAndTitle: true)[0]
-            }
+            let renamed = ItemIdentity.identities(
+                of: feed.items.map { ParsedItem(title: $0.title, link: $0.link, summary: $0.summary, content: $0.content) },
+                byLinkAndTitle: true)
+            for index in feed.items.indices { feed.items[index].identity = renamed[index] }
         }
         var byIdentity: [String: Int] = [:]
         for (index, item) in feed.items.enumerated() { byIdentity[item.identity] = index }
         var tombstoneIndex: [String: Int] = [:]
         for (index, tombstone) in feed.tombstones.enumerated() { tombstoneIndex[tombstone.identity] = index }
+        // An item known by its link alone (`url:` identity) is the article its tombstone's key names, whatever
+        // identity it was deleted under.
+        var tombstoneOfArticle: [String: String] = [:]
+        for tombstone in feed.tombstones where tombstone.key.hasPrefix("url:") { tombstoneOfArticle[tombstone.key] = tombstone.identity }
         var present: Set<String> = []
         // A link can stand for one article only if no other item of this feed, now or before, uses it
         // (a feed whose every item links to its home page).
@@ -71,11 +74,17 @@ public enum ItemMerge {
         for tombstone in feed.tombstones { keyOwners[tombstone.key] = tombstone.identity }
 
         let identities = ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)
+        var relinks = LinkIdentityMatcher(items: feed.items, claimed: Set(identities))
         for position in document.indices {
             let item = document[position]
             let identity = identities[position]
             present.insert(identity)
-            if let index = byIdentity[identity] {
+            if let index = byIdentity[identity] ?? relinks.match(identity, title: item.title) {
+                if feed.items[index].identity != identity {
+                    byIdentity[feed.items[index].identity] = nil
+                    byIdentity[identity] = index
+                    keyOwners[feed.items[index].key] = identity
+                }
                 let existing = feed.items[index]
                 var replacement = StoredItem(identity: identity, key: existing.key, item: item, firstSeen: existing.firstSeen)
                 replacement.published = existing.published ?? item.published
@@ -88,7 +97,7 @@ public enum ItemMerge {
                     outcome.updated.append(replacement)
                 }
                 feed.items[index] = replacement
-            } else if let index = tombstoneIndex[identity] {
+            } else if let index = tombstoneIndex[identity] ?? tombstoneOfArticle[identity].flatMap({ tombstoneIndex[$0] }) {
                 feed.tombstones[index].absentSince = nil  // still carried: still not new
             } else {
                 let linkKey = linkKeys[position]
@@ -144,3 +153,33 @@ public enum ItemMerge {
         Double(duration.components.seconds)
     }
 }
+
+/// Finds the stored item a link-derived identity stood for under the other form: `url:K` (its link was the
+/// only one of its kind) and `lt:K|title` (other items shared it), as links start or stop repeating, and
+/// as stores from before link-alone identities are read. An item found is claimed, so it matches once.
+struct LinkIdentityMatcher {
+    /// Stored items by the link key of their link-derived identity, except those the document names as
+    /// they are.
+    private var byLink: [String: [Int]] = [:]
+    private let titles: [String?]
+
+    init(items: [StoredItem], claimed: Set<String>) {
+        titles = items.map(\.title)
+        for (index, item) in items.enumerated() where !claimed.contains(item.identity) {
+            if let key = ItemIdentity.linkKey(ofLinkIdentity: item.identity) { byLink[key, default: []].append(index) }
+        }
+    }
+
+    /// The index of the stored item `identity` (of a document item titled `title`) stands for, if any: one
+    /// with the same link and title, else, for a link no longer shared, the only one with that link.
+    mutating func match(_ identity: String, title: String?) -> Int? {
+        guard let key = ItemIdentity.linkKey(ofLinkIdentity: identity), let candidates = byLink[key] else { return nil }
+        let chosen = candidates.firstIndex { titles[$0] == title }
+            ?? (candidates.count == 1 && !identity.hasPrefix("lt:") ? 0 : nil)
+        guard let chosen else { return nil }
+        let index = candidates[chosen]
+        byLink[key]?.remove(at: chosen)
+        return index
+    }
+}
+

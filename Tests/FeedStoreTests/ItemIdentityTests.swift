@@ -52,6 +52,24 @@ struct ItemIdentityTests {
         #expect(Array(shifted.dropFirst()) == identities)
     }
 
+    @Test func ignoringGuidsALinkAloneIsTheItemUnlessOtherItemsShareIt() {
+        let items = [
+            ParsedItem(id: "same", title: "a", link: "https://x.example/a"),
+            ParsedItem(id: "same", title: "b", link: "https://x.example/"),
+            ParsedItem(id: "same", title: "c", link: "https://x.example/"),
+            ParsedItem(title: "d", link: "tag:x.example,2026:d"),
+            ParsedItem(title: "e", content: "<p>e</p>"),
+        ]
+        let identities = ItemIdentity.identities(of: items, byLinkAndTitle: true)
+        #expect(identities[0] == "url:x.example/a")
+        #expect(identities[1] == "lt:x.example|b" && identities[2] == "lt:x.example|c", "every sharer, the first too")
+        #expect(identities[3] == "link:tag:x.example,2026:d")
+        #expect(identities[4].hasPrefix("hash:"))
+        // Guid-less items of a feed whose guids are trusted follow the same rule.
+        let trusted = ItemIdentity.identities(of: [items[0]] + items.dropFirst().map { ParsedItem(title: $0.title, link: $0.link) }, byLinkAndTitle: false)
+        #expect(Array(trusted.prefix(3)) == ["id:same", "lt:x.example|b", "lt:x.example|c"])
+    }
+
     @Test func unreliableGuidsAreDetectedAboveFivePercent() {
         let good = (0..<40).map { ParsedItem(id: "g\($0)", link: "https://x.example/\($0)") }
         #expect(!ItemIdentity.guidsAreUnreliable(good))

@@ -75,7 +75,7 @@ struct ItemMergeTests {
         let first = merge(StoredFeed(url: url), items)
         #expect(first.feed.identityByLinkAndTitle)
         #expect(first.newCount == 10)
-        #expect(first.feed.items.allSatisfy { $0.identity.hasPrefix("lt:") })
+        #expect(first.feed.items.allSatisfy { $0.identity.hasPrefix("url:") }, "each link is unique: it alone is the item")
         let second = merge(first.feed, Array(items.prefix(2)), at: 60)  // a later document with good-looking guids
         #expect(second.feed.identityByLinkAndTitle && second.newCount == 0)
     }
@@ -126,5 +126,54 @@ struct ItemMergeTests {
         #expect(second.newCount == 0)
         #expect(second.feed.items.count == 10)
         #expect(Set(second.feed.items.map(\.id)) == Set(first.feed.items.map(\.id)))
+    }
+
+    /// A feed without guids, as many hand-made and old CMS feeds are: three articles, then two notes that
+    /// both link to the home page.
+    func guidless(titles: [String] = ["Teh release notes", "Caching, part 2", "Road map"],
+                  secondContent: String = "<p>We recieve many questions.</p>", thirdDate: Date) -> [ParsedItem] {
+        [
+            ParsedItem(title: titles[0], link: "https://x.example/notes", content: "<p>Notes.</p>"),
+            ParsedItem(title: titles[1], link: "https://x.example/caching-2", content: secondContent),
+            ParsedItem(title: titles[2], link: "https://x.example/road-map", published: thirdDate),
+            ParsedItem(title: "Short note one", link: "https://x.example/"),
+            ParsedItem(title: "Short note two", link: "https://x.example/"),
+        ]
+    }
+
+    @Test func withoutGuidsAFixedTitleTypoOrDateIsAnUpdateNotANewItem() {
+        let first = merge(StoredFeed(url: url), guidless(thirdDate: now))
+        #expect(first.newCount == 5)
+        #expect(first.feed.items.filter { $0.identity.hasPrefix("url:") }.count == 3)
+        #expect(first.feed.items.filter { $0.identity.hasPrefix("lt:") }.count == 2, "links that repeat add the title")
+        let fixed = guidless(
+            titles: ["The release notes", "Caching, part 2", "Road map"], secondContent: "<p>We receive many questions.</p>",
+            thirdDate: now.addingTimeInterval(86_400))
+        let second = merge(first.feed, fixed, at: 3600)
+        #expect(second.newCount == 0)
+        #expect(Set(second.updated.map(\.title)) == ["The release notes", "Caching, part 2"])
+        #expect(Set(second.feed.items.map(\.id)) == Set(first.feed.items.map(\.id)))
+        let roadMap = second.feed.items.first { $0.title == "Road map" }
+        #expect(roadMap?.published == now && roadMap?.changed == false, "a re-dated item keeps its first date")
+    }
+
+    @Test func anItemKnownByLinkAndTitleIsStillKnownOnceItsLinkIsItsOwn() {
+        // A store written when guid-less items were always link and title, and a tombstone from then.
+        let article = ParsedItem(title: "Teh title", link: "https://x.example/a")
+        var stored = StoredFeed(url: url)
+        stored.identityByLinkAndTitle = true
+        stored.items = [StoredItem(identity: "lt:x.example/a|Teh title", key: "url:x.example/a", item: article, firstSeen: now)]
+        stored.tombstones = [Tombstone(identity: "lt:x.example/gone|Old", key: "url:x.example/gone", deleted: now, absentSince: nil)]
+        let next = merge(stored, [ParsedItem(title: "The title", link: "https://x.example/a"),
+                                  ParsedItem(title: "Old", link: "https://x.example/gone")], at: 60)
+        #expect(next.newCount == 0 && next.updatedCount == 1)
+        #expect(next.feed.items.map(\.identity) == ["url:x.example/a"])
+        #expect(next.feed.items.first?.id == ItemIdentity.itemID(logicalKey: "url:x.example/a"))
+
+        // The link starts to repeat: the stored item is found by its title, the newcomer is new.
+        let shared = merge(next.feed, [ParsedItem(title: "The title", link: "https://x.example/a"),
+                                       ParsedItem(title: "Another", link: "https://x.example/a")], at: 120)
+        #expect(shared.newCount == 1 && shared.updatedCount == 0)
+        #expect(shared.feed.items.contains { $0.identity == "lt:x.example/a|The title" && $0.firstSeen == now })
     }
 }
