@@ -68,14 +68,33 @@ public final class Daemon: Sendable {
             environment: environment)
     }
 
-    /// Fetches the given feeds (all by default) once, concurrently, skipping those disabled by 410 Gone;
-    /// returns the outcomes in config order.
-    @discardableResult
-    /// `feedd --once`: every feed once, unless `.stop` (SIGINT, SIGTERM) comes first: then the transfers in
-    /// flight are aborted at once and what was recorded before stays. `stopped` says which happened.
-    public func refreshAll(stoppingOn events: DaemonEvents) async -> (outcomes: [RefreshOutcome], stopped: Bool) {
-        await withTaskGroup(of: [RefreshOutcome]?.self) { group in
-            group.addTask { await self.refreshAll() }
+    /// What a one-shot run did: the outcomes of the feeds it fetched, in config order, and the feeds it
+    /// left alone, with why.
+    public struct OneShotResult: Sendable {
+        public var outcomes: [RefreshOutcome]
+        public var skipped: [(feed: FeedConfig, reason: OneShotPlan.Skip)]
+        /// A stop (SIGINT, SIGTERM) ended it early.
+        public var stopped: Bool
+    }
+
+    /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,
+    /// except those `OneShotPlan` leaves alone unless `force` (each logged), and unless `.stop` (SIGINT,
+    /// SIGTERM) comes first: then the transfers in flight are aborted at once and what was recorded before
+    /// stays.
+    public func refreshOnce(_ selection: [FeedConfig]? = nil, force: Bool, stoppingOn events: DaemonEvents? = nil) async -> OneShotResult {
+        let feeds = selection ?? initialConfiguration.feeds
+        var states: [String: FetchState] = [:]
+        for feed in feeds { states[feed.url.absoluteString] = try? store.loadFetchState(url: feed.url.absoluteString) }
+        let plan = OneShotPlan.plan(feeds, states: states, now: Date(), force: force)
+        var skipped: [(feed: FeedConfig, reason: OneShotPlan.Skip)] = []
+        for case let (feed, reason?) in plan {
+            logger.notice("not fetched: \(reason); --force fetches it anyway", metadata: ["feed_url": "\(feed.url.absoluteString)"])
+            skipped.append((feed, reason))
+        }
+        let wanted = plan.filter { $0.skip == nil }.map(\.feed)
+        guard let events else { return OneShotResult(outcomes: await refreshAll(wanted), skipped: skipped, stopped: false) }
+        return await withTaskGroup(of: [RefreshOutcome]?.self) { group in
+            group.addTask { await self.refreshAll(wanted) }
             group.addTask {
                 for await event in events.stream {
                     if case .stop = event { return nil }
@@ -84,17 +103,17 @@ public final class Daemon: Sendable {
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            if let outcomes = first { return (outcomes, false) }
+            if let outcomes = first { return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: false) }
             // Stopped: the refreshes end, cancelled, and say what they recorded.
             while let next = await group.next() {
-                if let outcomes = next { return (outcomes, true) }
+                if let outcomes = next { return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: true) }
             }
-            return ([], true)
+            return OneShotResult(outcomes: [], skipped: skipped, stopped: true)
         }
     }
 
-    public func refreshAll(_ selection: [FeedConfig]? = nil) async -> [RefreshOutcome] {
-        let feeds = (selection ?? initialConfiguration.feeds).filter { !isDisabled($0) }
+    /// Fetches the given feeds once, concurrently; returns the outcomes in their order.
+    func refreshAll(_ feeds: [FeedConfig]) async -> [RefreshOutcome] {
         let refresher = refresher(for: initialConfiguration)
         return await withTaskGroup(of: (Int, RefreshOutcome).self) { group in
             var outcomes = [RefreshOutcome?](repeating: nil, count: feeds.count)
@@ -129,6 +148,8 @@ public final class Daemon: Sendable {
         var failing: Set<String> = []
         var disabled: Set<String> = []
         var inFlight: Set<String> = []
+        /// `Retry-After` waits recorded by an earlier run and still in force, by `host:port`.
+        var recordedHostWaits: [String: Date] = [:]
 
         /// Schedules feeds the book does not know yet from their stored state; those never fetched are spread
         /// over `window` from `now`.
@@ -140,6 +161,10 @@ public final class Daemon: Sendable {
                 if let next = state?.nextFetch { nextFetch[key] = next } else { newcomers.append(key) }
                 if (state?.consecutiveFailures ?? 0) > 0 { failing.insert(key) }
                 if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { disabled.insert(key) }
+                if let until = state?.retryAfter, until > now {
+                    let host = HTTPDecisions.hostKey(state?.movedTo.flatMap(URL.init(string:)) ?? feed.url)
+                    recordedHostWaits[host] = max(until, recordedHostWaits[host] ?? until)
+                }
             }
             for (index, key) in newcomers.enumerated() {
                 let delay = Schedule.initialDelay(index: index, count: newcomers.count, window: window)
@@ -165,6 +190,8 @@ public final class Daemon: Sendable {
         // Spreading first fetches over more than the shortest allowed interval would only delay them.
         let window = min(Self.firstStartWindow, book.configuration.schedule.minInterval)
         book.adopt(book.configuration.feeds, store: store, now: started, window: window)
+        // A host that asked the last run to wait is left alone by this one too, for all its feeds.
+        for (host, until) in book.recordedHostWaits { engine.hold(host: host, until: until) }
         var refresher = refresher(for: book.configuration)
         logger.info("started", metadata: ["feeds": "\(book.configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
         for warning in store.warnings.drain() { logger.error("\(warning)") }

@@ -27,6 +27,9 @@ public struct ItemCatalog {
         self.configuration = configuration
     }
 
+    /// Display name of a configured feed: the config's name, else the feed's own title, else its URL.
+    public func displayName(_ feed: FeedConfig) -> String { name(feed, known: [:]) }
+
     /// Display name of a configured feed: the config's name, else the feed's own title (from `known`, else
     /// its state file), else its URL.
     private func name(_ feed: FeedConfig, known: [String: String]) -> String {

@@ -5,6 +5,31 @@ import Foundation
 /// Renders items and feeds for people and for scripts. Every string from a feed passes through
 /// `TerminalSafe.text` (text output) or `JSONValue` (which escapes all control characters) on its way out.
 public enum OutputFormatting {
+    /// `feedctl fetch` run without a daemon: a line with the counts, then one per feed that failed or was
+    /// not fetched, with why. `names` gives feeds' display names by configured URL.
+    public static func fetchReport(_ run: Daemon.OneShotResult, names: [String: String]) -> String {
+        var new = 0, updated = 0, unchanged = 0
+        var failures: [(String, String)] = []
+        for outcome in run.outcomes {
+            switch outcome.result {
+            case .updated(let added, let changed): (new, updated) = (new + added, updated + changed)
+            case .notModified: unchanged += 1
+            case .failed(let message), .storeFailed(let message): failures.append((outcome.feedURL, message))
+            case .cancelled: failures.append((outcome.feedURL, "interrupted"))
+            }
+        }
+        let total = run.outcomes.count + run.skipped.count
+        let fetched = run.skipped.isEmpty ? "\(total)" : "\(run.outcomes.count) of \(total)"
+        var text = "fetched \(fetched) feed(s): \(new) new item(s), \(updated) updated, \(unchanged) not modified, "
+            + "\(failures.count) failed\n"
+        func name(_ url: String) -> String { TerminalSafe.text(names[url] ?? url) }
+        for (url, message) in failures { text += "failed   \(name(url)): \(TerminalSafe.text(message))\n" }
+        for (feed, reason) in run.skipped {
+            text += "skipped  \(name(feed.url.absoluteString)): \(reason); --force fetches it anyway\n"
+        }
+        return text
+    }
+
     /// `feedctl list --json`: an array of items.
     public static func itemsJSON(_ items: [ListedItem]) -> String {
         JSONValue.array(

@@ -343,6 +343,8 @@ public struct Refresher: Sendable {
         case .failure(let failure):
             if failure.countsAsFailure { fetchState.consecutiveFailures += 1 }
             if failure.gone { fetchState.disabledFor = feed.fingerprint }
+            // The server's own answer; a wait another feed's answer imposed is the host's, not recorded here.
+            if failure.countsAsFailure, let until = failure.notBefore { fetchState.retryAfter = until }
             fetchState.lastResult = failure.gone ? "gone (HTTP 410): disabled until its config entry changes" : failure.message
             notBefore = failure.notBefore
             result = .failed(failure.message)
@@ -354,6 +356,7 @@ public struct Refresher: Sendable {
             fetchState.consecutiveFailures = 0
             fetchState.lastSuccess = now
             fetchState.disabledFor = nil
+            fetchState.retryAfter = nil
             if let document {
                 // The state was read above: only the items file now.
                 let stored = try store.loadItems(url: key, quarantine: true) ?? StoredFeed(url: key)

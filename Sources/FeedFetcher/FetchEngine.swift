@@ -58,6 +58,12 @@ public final class FetchEngine: Sendable {
 
     /// The `Retry-After` waits in force, by `host:port`.
     public var hostWaits: [String: Date] { core.hostWaits() }
+
+    /// Holds requests to `host` (a `host:port` key, `FetchRequest.hostKey`) until `until`, as a `Retry-After`
+    /// answer would: for a wait an earlier process was told of.
+    public func hold(host: String, until: Date) {
+        core.hold(host: host, until: until)
+    }
 }
 
 /// The state shared between callers and the engine thread, and the engine thread's loop.
@@ -140,6 +146,10 @@ final class EngineCore: Sendable {
 
     func hostWaits() -> [String: Date] {
         shared.withLock { $0.hostWaits }
+    }
+
+    func hold(host: String, until: Date) {
+        shared.withLock { state in state.hostWaits[host] = max(until, state.hostWaits[host] ?? until) }
     }
 
     // MARK: - The engine thread

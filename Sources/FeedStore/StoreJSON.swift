@@ -352,6 +352,7 @@ extension FetchState: StoreJSONEncodable {
             json.field("link", link)
             json.field("adaptive_seconds", adaptiveSeconds)
             json.field("disabled_for", disabledFor)
+            json.field("retry_after", retryAfter)
         }
     }
 }

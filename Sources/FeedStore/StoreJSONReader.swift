@@ -70,6 +70,7 @@ struct StoreJSONReader {
             case "link": return reader.string(into: &state.link)
             case "adaptive_seconds": return reader.integer(into: &state.adaptiveSeconds)
             case "disabled_for": return reader.string(into: &state.disabledFor)
+            case "retry_after": return reader.date(into: &state.retryAfter)
             default: return false
             }
         }

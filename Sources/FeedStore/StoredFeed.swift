@@ -144,6 +144,9 @@ public struct FetchState: Codable, Sendable, Equatable {
     /// Set when the server answered 410 Gone: the feed is not fetched again while its configuration entry
     /// keeps this fingerprint.
     public var disabledFor: String?
+    /// The time a 429 or 503 answer's `Retry-After` asked feedd not to come back before; cleared by the
+    /// next success. Kept so that a later run (`feedd --once` from cron) honours it too.
+    public var retryAfter: Date?
 
     public init() {
         consecutiveFailures = 0
@@ -154,6 +157,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
         case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
         case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count", title, link
+        case retryAfter = "retry_after"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -174,6 +178,7 @@ public struct FetchState: Codable, Sendable, Equatable {
         itemCount = try container.decodeIfPresent(Int.self, forKey: .itemCount)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         link = try container.decodeIfPresent(String.self, forKey: .link)
+        retryAfter = try container.decodeIfPresent(Date.self, forKey: .retryAfter)
     }
 }
 

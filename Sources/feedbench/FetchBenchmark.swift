@@ -150,7 +150,7 @@ struct FetchBenchmark: AsyncParsableCommand {
                 let inodesBefore = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
                 let cpuBefore = cpuSeconds()
                 let started = ContinuousClock.now
-                let outcomes = await daemon.refreshAll()
+                let outcomes = await daemon.refreshOnce(force: true).outcomes
                 let wall = ContinuousClock.now - started
                 let cpu = cpuSeconds() - cpuBefore
                 if cycle == "cold" {

@@ -10,7 +10,9 @@ extension Feedctl {
         static let configuration = CommandConfiguration(
             abstract: "Fetch now: asks the running feedd, or fetches itself when no daemon runs.",
             discussion: """
-                The request goes to the daemon through STATE_DIR/requests/ and SIGUSR1 (see README).
+                The request goes to the daemon through STATE_DIR/requests/ and SIGUSR1 (see README). With no
+                daemon, feedctl fetches the feeds itself, as `feedd --once` does: feeds the last run was told to
+                leave alone (a Retry-After still in force, 410 Gone) are skipped, and said so, unless --force.
 
                 Examples:
                   feedctl fetch              (every feed)
@@ -21,6 +23,9 @@ extension Feedctl {
 
         @Argument(help: "Feed names or URLs (default: every feed).")
         var feeds: [String] = []
+
+        @Flag(name: .long, help: "With no daemon running: also fetch feeds an earlier run was told to leave alone (Retry-After, 410 Gone).")
+        var force = false
 
         func run() async throws {
             do {
@@ -41,16 +46,10 @@ extension Feedctl {
                 let daemon = try Daemon(
                     configuration: catalog.configuration, stateDirectory: catalog.store.directory, logger: logger,
                     environment: environment)
-                var new = 0
-                var failed = 0
-                for outcome in await daemon.refreshAll(selected) {
-                    switch outcome.result {
-                    case .updated(let count, _): new += count
-                    case .failed, .storeFailed: failed += 1
-                    case .notModified, .cancelled: break
-                    }
-                }
-                write("fetched \(selected.count) feed(s): \(new) new item(s), \(failed) failed\n")
+                let run = await daemon.refreshOnce(selected, force: force)
+                var names: [String: String] = [:]
+                for feed in selected { names[feed.url.absoluteString] = catalog.displayName(feed) }
+                write(OutputFormatting.fetchReport(run, names: names))
             } catch {
                 throw fail(error)
             }

@@ -25,8 +25,11 @@ struct Feedd: AsyncParsableCommand {
     @Option(name: .long, help: "Configuration file (default: $FEEDD_CONFIG, ~/.config/feedd/config.yaml, /etc/feedd/config.yaml).")
     var config: String?
 
-    @Flag(name: .long, help: "Fetch every feed once, store the results and exit.")
+    @Flag(name: .long, help: "Fetch every feed once, store the results and exit (see README: what --once skips).")
     var once = false
+
+    @Flag(name: .long, help: "With --once: also fetch feeds an earlier run was told to leave alone (Retry-After, 410 Gone).")
+    var force = false
 
     @Option(name: .long, help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
@@ -48,8 +51,13 @@ struct Feedd: AsyncParsableCommand {
             logger.critical("\(error)")
             throw ExitCode.failure
         }
+        if force && !once {
+            logger.critical("--force applies to --once only")
+            throw ExitCode.validationFailure
+        }
         if once {
-            let (outcomes, stopped) = await daemon.refreshAll(stoppingOn: events)
+            let run = await daemon.refreshOnce(force: force, stoppingOn: events)
+            let (outcomes, stopped) = (run.outcomes, run.stopped)
             withExtendedLifetime(signals) {}
             if stopped {
                 logger.notice("stopped by a signal: the feeds fetched before it stay recorded")

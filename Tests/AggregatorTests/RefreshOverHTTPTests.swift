@@ -135,7 +135,7 @@ struct RefreshOverHTTPTests {
             """
         let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
         let daemon = try Daemon(configuration: config, stateDirectory: directory.url, logger: Logger(label: "test"))
-        let outcomes = await daemon.refreshAll()
+        let outcomes = await daemon.refreshOnce(force: false).outcomes
         #expect(outcomes.map(\.result) == [
             .failed("HTTP 404"),
             .failed("not a feed: looks like an HTML page; it advertises \(server.url("/good"))"),

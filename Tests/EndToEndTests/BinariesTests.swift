@@ -165,4 +165,52 @@ extension BinariesTests {
         let broken = try await Subprocess.run("feedctl", ["config", "check", "--config", try directory.write("bad.yaml", "feeds:\n  - url: ftp://x\n")])
         #expect(broken.status == 1 && broken.stderr.contains("bad.yaml:2: bad URL"))
     }
+
+    @Test func onceHonoursWhatAnEarlierRunWasToldAndForceOverrides() async throws {
+        // Two hosts: one answers 429 for one feed (its other feed must wait too), the other 410 for one feed.
+        let rss = "<rss version=\"2.0\"><channel><title>T</title><item><guid>1</guid><title>one</title></item></channel></rss>"
+        let first = try TestHTTPServer { request in
+            request.path == "/busy" ? .init(status: 429, headers: [("Retry-After", "3600")]) : .init(text: rss)
+        }
+        let second = try TestHTTPServer { request in request.path == "/gone" ? .init(status: 410) : .init(text: rss) }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("c.yaml", """
+            state_dir: s
+            feeds:
+              - url: \(first.url("/busy"))
+                name: Busy
+              - url: \(first.url("/sibling"))
+                name: Sibling
+              - url: \(second.url("/gone"))
+                name: Gone
+              - url: \(second.url("/ok"))
+                name: Fine
+            """)
+        func requested() -> [String] { (first.requests + second.requests).map(\.path).sorted() }
+
+        _ = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(requested() == ["/busy", "/gone", "/ok", "/sibling"])
+
+        let again = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(again.status == 0)
+        #expect(requested() == ["/busy", "/gone", "/ok", "/ok", "/sibling"], "only the feed nobody asked to wait")
+        let notices = again.stderr.split(separator: "\n").filter { $0.contains("not fetched") }
+        #expect(notices.count == 3, "\(again.stderr)")
+        #expect(notices.contains { $0.contains("/busy") && $0.contains("Retry-After") && $0.contains("--force") })
+        #expect(notices.contains { $0.contains("/sibling") && $0.contains("127.0.0.1:\(first.port)") })
+        #expect(notices.contains { $0.contains("/gone") && $0.contains("410 Gone") })
+
+        // feedctl fetch with no daemon running says what it fetched and what it skipped.
+        let fetch = try await Subprocess.run("feedctl", ["fetch", "--config", config])
+        #expect(fetch.status == 0)
+        let lines = fetch.stdout.split(separator: "\n")
+        #expect(lines.first == "fetched 1 of 4 feed(s): 0 new item(s), 0 updated, 1 not modified, 0 failed", "\(fetch.stdout)")
+        #expect(lines.filter { $0.hasPrefix("skipped") }.map { $0.split(separator: ":")[0] } == ["skipped  Busy", "skipped  Sibling", "skipped  Gone"])
+
+        let forced = try await Subprocess.run("feedd", ["--config", config, "--once", "--force"])
+        #expect(forced.status == 0)
+        #expect(requested().filter { $0 != "/ok" } == ["/busy", "/busy", "/gone", "/gone", "/sibling", "/sibling"])
+        #expect(try await Subprocess.run("feedd", ["--config", config, "--force"]).status != 0, "--force without --once")
+    }
 }
+

@@ -1,0 +1,54 @@
+import FeedFetcher
+import FeedModel
+import FeedStore
+import Foundation
+
+/// Which feeds a one-shot run (`feedd --once`, `feedctl fetch` with no daemon running) fetches, and why it
+/// leaves the others alone: what an earlier run was told, and recorded, still holds. A feed that answered
+/// 410 Gone stays disabled while its configuration entry is unchanged; a `Retry-After` still in force keeps
+/// the feed, and every other feed on the same `host:port`, from being contacted. `force` fetches them all.
+public enum OneShotPlan {
+    /// Why a feed is not fetched.
+    public enum Skip: Sendable, Equatable, CustomStringConvertible {
+        /// The server answered 410 Gone, and the feed's entry has not changed since.
+        case gone
+        /// The feed's server asked (429 or 503 with `Retry-After`) not to come back before this time.
+        case retryAfter(until: Date)
+        /// Another feed's answer from the same `host:port` asked so.
+        case hostRetryAfter(host: String, until: Date)
+
+        public var description: String {
+            switch self {
+            case .gone:
+                return "disabled: the server answered 410 Gone, and its config entry has not changed since"
+            case .retryAfter(let until):
+                return "the server asked to wait until \(UTCTimestamp.format(until)) (Retry-After)"
+            case .hostRetryAfter(let host, let until):
+                return "\(host) asked to wait until \(UTCTimestamp.format(until)) (Retry-After to another feed)"
+            }
+        }
+    }
+
+    /// Each feed, in order, with the reason it is skipped (nil: it is fetched). `states` are the feeds'
+    /// recorded fetch states by configured URL.
+    public static func plan(_ feeds: [FeedConfig], states: [String: FetchState], now: Date, force: Bool) -> [(feed: FeedConfig, skip: Skip?)] {
+        guard !force else { return feeds.map { ($0, nil) } }
+        func host(_ feed: FeedConfig, _ state: FetchState?) -> String {
+            HTTPDecisions.hostKey(state?.movedTo.flatMap(URL.init(string:)) ?? feed.url)
+        }
+        var hostWaits: [String: Date] = [:]
+        for feed in feeds {
+            let state = states[feed.url.absoluteString]
+            guard let until = state?.retryAfter, until > now else { continue }
+            hostWaits[host(feed, state)] = max(until, hostWaits[host(feed, state)] ?? until)
+        }
+        return feeds.map { feed in
+            let state = states[feed.url.absoluteString]
+            if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { return (feed, .gone) }
+            if let until = state?.retryAfter, until > now { return (feed, .retryAfter(until: until)) }
+            let key = host(feed, state)
+            if let until = hostWaits[key] { return (feed, .hostRetryAfter(host: key, until: until)) }
+            return (feed, nil)
+        }
+    }
+}
