@@ -28,8 +28,9 @@ public struct FeeddLogHandler: LogHandler {
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             line += " \(key)=" + Self.quoted("\(value)")
         }
-        // One event, one line: a newline in a message (an error from a feed) must not forge another entry.
-        let safe = line.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        // One event, one line: a newline in a message (an error from a feed) must not forge another entry, and
+        // a control character in a file name or URL must not reach the terminal of whoever reads the log.
+        let safe = TerminalSafe.escaped(line)
         FileHandle.standardError.write(Data((safe + "\n").utf8))
     }
 

@@ -35,7 +35,7 @@ extension Feedctl {
             func run() throws {
                 do {
                     let (path, _, stateDirectory) = try options.resolved()
-                    write("config: \(path)\nstate_dir: \(stateDirectory.path)\n")
+                    write("config: \(TerminalSafe.escaped(path))\nstate_dir: \(TerminalSafe.escaped(stateDirectory.path))\n")
                 } catch {
                     throw fail(error)
                 }

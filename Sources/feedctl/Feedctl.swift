@@ -29,7 +29,7 @@ struct Feedctl: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            FileHandle.standardError.write(Data((TerminalSafe.escaped(fullMessage(for: error), keepingNewlines: true) + "\n").utf8))
             Foundation.exit(2)
         }
     }
@@ -55,13 +55,13 @@ struct StoreOptions: ParsableArguments {
 /// Reports, one line each on stderr, store files that could not be read (and were moved aside).
 func reportStoreWarnings(_ catalog: ItemCatalog) {
     for warning in catalog.store.warnings.drain() {
-        FileHandle.standardError.write(Data("feedctl: \(warning)\n".utf8))
+        FileHandle.standardError.write(Data("feedctl: \(TerminalSafe.escaped(warning))\n".utf8))
     }
 }
 
 /// Prints a one-line error and exits 1: what every command does on failure.
 func fail(_ error: any Error) -> ExitCode {
-    FileHandle.standardError.write(Data("feedctl: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("feedctl: \(TerminalSafe.escaped("\(error)"))\n".utf8))
     return .failure
 }
 

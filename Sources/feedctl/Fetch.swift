@@ -71,7 +71,7 @@ extension Feedctl {
                 let catalog = try options.catalog()
                 let now = Date()
                 guard let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName) else {
-                    write("feedd has not run with \(catalog.store.directory.path)\n")
+                    write("feedd has not run with \(TerminalSafe.escaped(catalog.store.directory.path))\n")
                     return
                 }
                 if status.isRunning {

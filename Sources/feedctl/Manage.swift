@@ -186,7 +186,7 @@ extension Feedctl {
                     let document = try OPML.read(data)
                     feeds = document.feeds
                     for warning in document.warnings {
-                        FileHandle.standardError.write(Data("feedctl: \(file): \(TerminalSafe.text(warning)); some feeds may be missing\n".utf8))
+                        FileHandle.standardError.write(Data("feedctl: \(TerminalSafe.escaped(file)): \(TerminalSafe.text(warning)); some feeds may be missing\n".utf8))
                     }
                 } catch {
                     throw CatalogError(message: "\(file): \(error)")

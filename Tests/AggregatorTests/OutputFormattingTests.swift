@@ -13,6 +13,18 @@ struct OutputFormattingTests {
         #expect(safe == "red [31m bell back csi 2J del osc ]52;c;Zm9v cr end")
     }
 
+    @Test(arguments: [
+        ("/tmp/\u{1B}]0;pwned\u{07}.yaml", "/tmp/\\e]0;pwned\\x07.yaml"),
+        ("a\nb\rc\td", "a\\nb\\rc\\td"),
+        ("\u{9B}2J and \u{7F}", "\\u{9B}2J and \\x7f"),
+        ("invoice\u{202E}fdp.exe", "invoice\\u{202E}fdp.exe"),
+        ("Élan « vital » 東京 😀", "Élan « vital » 東京 😀"),
+    ])
+    func namesAreEscapedNotStripped(_ raw: String, _ expected: String) {
+        #expect(TerminalSafe.escaped(raw) == expected)
+        #expect(TerminalSafe.escaped("line one\nline \u{1B}two", keepingNewlines: true) == "line one\nline \\etwo")
+    }
+
     @Test func onlyWebAndMailLinksArePrinted() {
         #expect(TerminalSafe.link("https://example.org/a") == "https://example.org/a")
         #expect(TerminalSafe.link("mailto:a@example.org") == "mailto:a@example.org")

@@ -212,5 +212,24 @@ extension BinariesTests {
         #expect(requested().filter { $0 != "/ok" } == ["/busy", "/busy", "/gone", "/gone", "/sibling", "/sibling"])
         #expect(try await Subprocess.run("feedd", ["--config", config, "--force"]).status != 0, "--force without --once")
     }
+
+    @Test func aFileNameWithEscapeSequencesIsPrintedEscaped() async throws {
+        let directory = try TemporaryDirectory()
+        let hostile = "feeds\u{1B}]0;owned\u{07}\u{1B}[2J.yaml"
+        let missing = directory.url.appendingPathComponent(hostile).path
+        let broken = try directory.write("broken\u{1B}[31m.yaml", "feeds:\n  - url: [unclosed\n")
+        for (tool, arguments) in [
+            ("feedctl", ["list", "--config", missing]), ("feedctl", ["list", "--config", broken]),
+            ("feedd", ["--once", "--config", missing]), ("feedd", ["--once", "--config", broken]),
+            ("feedctl", ["import", directory.url.appendingPathComponent("in\u{1B}[1m.opml").path, "--config", broken]),
+        ] {
+            let result = try await Subprocess.run(tool, arguments)
+            #expect(result.status != 0)
+            #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(tool) \(arguments)")
+            #expect(result.stderr.contains("\\e["), "\(tool) \(arguments): \(result.stderr)")
+        }
+        let named = try await Subprocess.run("feedctl", ["list", "--config", missing])
+        #expect(named.stderr.contains("feeds\\e]0;owned\\x07\\e[2J.yaml"), "\(named.stderr)")
+    }
 }
 
