@@ -108,53 +108,58 @@ public enum OutputFormatting {
         ).serialized() + "\n"
     }
 
-    /// `feedctl parse --json`: the document as parsed, every key present.
-    public static func parsedFeedJSON(_ feed: ParsedFeed) -> String {
-        JSONValue.object([
-            ("format", .string(feed.format.rawValue)),
-            ("title", .string(feed.title)),
-            ("link", .string(feed.link)),
-            ("description", .string(feed.description)),
-            ("language", .string(feed.language)),
-            ("updated", .timestamp(feed.updated)),
-            ("image", .string(feed.image)),
-            ("ttl", feed.hints.ttlMinutes.map { .number(Double($0)) } ?? .null),
-            ("update_period", .string(feed.hints.updatePeriod)),
-            ("update_frequency", feed.hints.updateFrequency.map { .number(Double($0)) } ?? .null),
-            ("skip_hours", .array(feed.hints.skipHours.map { .number(Double($0)) })),
-            ("skip_days", .array(feed.hints.skipDays.map(JSONValue.string))),
-            ("items", .array(feed.items.map(parsedItemJSON))),
-            ("warnings", .array(feed.warnings.map(JSONValue.string))),
-        ]).serialized() + "\n"
+    /// `feedctl parse --json`: the document as parsed, every key present, indented, handed to `sink` in
+    /// pieces of about 64 KiB as the items are written (a 50 MB feed never has its whole JSON in memory).
+    public static func writeParsedFeedJSON(_ feed: ParsedFeed, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var json = JSONWriter(indent: 2, terminalSafe: true)
+        json.object { json in
+            json.field("format", feed.format.rawValue)
+            json.fieldOrNull("title", feed.title)
+            json.fieldOrNull("link", feed.link)
+            json.fieldOrNull("description", feed.description)
+            json.fieldOrNull("language", feed.language)
+            json.fieldOrNull("updated", feed.updated)
+            json.fieldOrNull("image", feed.image)
+            json.fieldOrNull("ttl", feed.hints.ttlMinutes)
+            json.fieldOrNull("update_period", feed.hints.updatePeriod)
+            json.fieldOrNull("update_frequency", feed.hints.updateFrequency)
+            json.field("skip_hours", feed.hints.skipHours)
+            json.field("skip_days", feed.hints.skipDays)
+            json.key("items")
+            json.array(feed.items) { json, item in
+                writeParsedItem(item, to: &json)
+                if json.count >= 1 << 16 { json.drain(sink) }
+            }
+            json.field("warnings", feed.warnings)
+        }
+        json.drain(sink)
+        [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)
     }
 
-    static func parsedItemJSON(_ item: ParsedItem) -> JSONValue {
-        .object([
-            ("id", .string(item.id)),
-            ("title", .string(item.title)),
-            ("link", .string(item.link)),
-            ("published", .timestamp(item.published)),
-            ("updated", .timestamp(item.updated)),
-            ("authors", .array(item.authors.map(JSONValue.string))),
-            ("categories", .array(item.categories.map(JSONValue.string))),
-            ("summary", .string(item.summary)),
-            ("content", .string(item.content)),
-            (
-                "enclosures",
-                .array(
-                    item.enclosures.map { enclosure in
-                        .object([
-                            ("url", .string(enclosure.url)),
-                            ("type", .string(enclosure.type)),
-                            ("length", enclosure.length.map { .number(Double($0)) } ?? .null),
-                        ])
-                    })
-            ),
-            ("thumbnail", .string(item.thumbnail)),
-            ("image", .string(item.image)),
-            ("duration", item.durationSeconds.map { .number(Double($0)) } ?? .null),
-            ("explicit", item.explicit.map(JSONValue.bool) ?? .null),
-        ])
+    private static func writeParsedItem(_ item: ParsedItem, to json: inout JSONWriter) {
+        json.object { json in
+            json.fieldOrNull("id", item.id)
+            json.fieldOrNull("title", item.title)
+            json.fieldOrNull("link", item.link)
+            json.fieldOrNull("published", item.published)
+            json.fieldOrNull("updated", item.updated)
+            json.field("authors", item.authors)
+            json.field("categories", item.categories)
+            json.fieldOrNull("summary", item.summary)
+            json.fieldOrNull("content", item.content)
+            json.key("enclosures")
+            json.array(item.enclosures) { json, enclosure in
+                json.object { json in
+                    json.field("url", enclosure.url)
+                    json.fieldOrNull("type", enclosure.type)
+                    json.fieldOrNull("length", enclosure.length)
+                }
+            }
+            json.fieldOrNull("thumbnail", item.thumbnail)
+            json.fieldOrNull("image", item.image)
+            json.fieldOrNull("duration", item.durationSeconds)
+            json.fieldOrNull("explicit", item.explicit)
+        }
     }
 }
 

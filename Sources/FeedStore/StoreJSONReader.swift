@@ -1,7 +1,7 @@
 import FeedModel
 import Foundation
 
-/// Reads back the fetch-state records `StoreJSONWriter` writes, without Foundation's `JSONDecoder`: 16 µs a
+/// Reads back the fetch-state records `JSONWriter` writes, without Foundation's `JSONDecoder`: 16 µs a
 /// record in a release build against 6 for this reader, on generated records full of escapes. A daemon
 /// reads every feed's record once a cycle (each changed in the last), `feedctl feeds` all of them.
 ///

@@ -42,6 +42,7 @@ struct ParseBenchmark: ParsableCommand {
         }
         let sets: [(String, [URL])] = [("50 MB feed", [big]), ("\(feeds) feeds", small)]
         let me = CommandLine.arguments[0]
+        let feedctl = URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("feedctl").path
 
         print("engine       set            MB      items   wall s   cpu s   MB/s   items/s   peak RSS MB")
         for (label, files) in sets {
@@ -52,6 +53,11 @@ struct ParseBenchmark: ParsableCommand {
             })
             let items = Int((try? String(contentsOf: report, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
             row("feedd", label, megabytes, items, ours)
+            // What a person runs: whole `feedctl parse --json` processes, one per file, output thrown away.
+            let printing = median((0..<max(1, runs)).map { _ in
+                measureProcess("/bin/sh", ["-c", "for file in \"$@\"; do \"$0\" parse \"$file\" --json > /dev/null || exit 1; done", feedctl] + files.map(\.path))
+            })
+            row("feedctl", label, megabytes, items, printing)
             guard !noPeers else { continue }
             // One sfeed process per file, as it reads one document from stdin; the shell's children are
             // measured together (per process, GNU time's centiseconds would round their CPU time away).
@@ -62,6 +68,12 @@ struct ParseBenchmark: ParsableCommand {
             row("sfeed", label, megabytes, items, sfeed)
             let script = "import sys, feedparser\nfor path in sys.argv[1:]:\n    feedparser.parse(open(path, 'rb').read())"
             row("feedparser", label, megabytes, items, measureProcess("python3", ["-c", script] + files.map(\.path)))
+        }
+        // One feed of about 2 MB, as `feedctl parse URL --json` is used to debug one: wall time per process.
+        if let largest = small.max(by: { size($0) < size($1) }) {
+            let walls = (0..<9).map { _ in measureProcess(feedctl, ["parse", largest.path, "--json"]).wallSeconds }
+            print("\nfeedctl parse --json, one \(formatted(Double(size(largest)) / 1e6)) MB feed: "
+                + "\(formatted(walls.sorted()[walls.count / 2] * 1000, 1)) ms (median of 9, whole process)")
         }
         if hostile {
             print("\nhostile document        wall s   peak RSS MB   result")
@@ -76,6 +88,8 @@ struct ParseBenchmark: ParsableCommand {
             }
         }
     }
+
+    private func size(_ file: URL) -> Int { (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0 }
 
     /// The run with the median wall time.
     private func median(_ costs: [RunCost]) -> RunCost {

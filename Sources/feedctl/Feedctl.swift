@@ -68,3 +68,14 @@ func fail(_ error: any Error) -> ExitCode {
 func write(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
+
+/// Writes all of `bytes` to standard output, as they come (no copy into a `Data` first).
+func writeStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var offset = 0
+    while offset < bytes.count, let base = bytes.baseAddress {
+        let written = Glibc.write(STDOUT_FILENO, base + offset, bytes.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return }
+        offset += written
+    }
+}

@@ -1,5 +1,6 @@
 import Aggregator
 import ArgumentParser
+import Foundation
 
 extension Feedctl {
     struct Parse: AsyncParsableCommand {
@@ -19,7 +20,8 @@ extension Feedctl {
 
         func run() async throws {
             do {
-                write(OutputFormatting.parsedFeedJSON(try await SingleFeedParse.parse(source: source)))
+                let feed = try await SingleFeedParse.parse(source: source)
+                OutputFormatting.writeParsedFeedJSON(feed) { writeStandardOutput($0) }
             } catch {
                 throw fail(error)
             }

@@ -122,6 +122,16 @@ struct BinariesTests {
         let keys: Set<String> = ["id", "title", "link", "published", "updated", "authors", "categories", "summary", "content", "enclosures"]
         #expect(items.allSatisfy { keys.isSubset(of: Set($0.keys)) })
         #expect(items.contains { ($0["enclosures"] as? [Any])?.count == 2 })
+
+        // Feed text with C1 controls and line separators comes out as escapes, never raw (the titles have
+        // their controls removed already; the summary is kept as written).
+        let directory = try TemporaryDirectory()
+        let hostile = try directory.write("h.xml", "<rss version=\"2.0\"><channel><title>T\u{9B}2J</title><item><title>a\u{2028}b</title>"
+            + "<description>x\u{7F}y\u{85}z</description></item></channel></rss>")
+        let escaped = try await Subprocess.run("feedctl", ["parse", hostile, "--json"])
+        #expect(escaped.stdout.contains("\"T2J\"") && escaped.stdout.contains("\"a\\u2028b\""), "\(escaped.stdout)")
+        #expect(escaped.stdout.contains("\"x\\u007fy\\u0085z\""))
+        #expect(!escaped.stdout.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) || $0.value == 0x2028 })
     }
 }
 

@@ -93,7 +93,7 @@ struct StoreJSONTests {
         for _ in 0..<3000 {
             var text = ""
             for _ in 0..<Int(generator.next() % 24) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
-            var json = StoreJSONWriter()
+            var json = JSONWriter()
             json.string(text)
             let mine = String(decoding: json.data, as: UTF8.self)
             let foundation = String(decoding: try StoreCoding.encoder.encode(text), as: UTF8.self)
@@ -107,7 +107,7 @@ struct StoreJSONTests {
         for _ in 0..<5000 {
             let seconds = Double(Int64(generator.next() % 320_000_000_000) - 14_000_000_000) + Double(generator.next() % 4) / 4
             let date = Date(timeIntervalSince1970: seconds)
-            var json = StoreJSONWriter()
+            var json = JSONWriter()
             json.date(date)
             #expect(String(decoding: json.data, as: UTF8.self) == String(decoding: try StoreCoding.encoder.encode(date), as: UTF8.self))
         }
@@ -154,6 +154,7 @@ struct StoreJSONReaderTests {
         fetch.link = text()
         fetch.adaptiveSeconds = integer()
         fetch.disabledFor = text()
+        fetch.retryAfter = date()
         return FeedStateFile(url: text() ?? "https://feeds.example.org/\(round)", fetch: fetch)
     }
 
@@ -171,7 +172,7 @@ struct StoreJSONReaderTests {
                 }
             }
             // The writer's own form is always read without Foundation, but for dates it writes as Foundation.
-            let writerDates = [state.fetch.lastFetch, state.fetch.lastSuccess, state.fetch.nextFetch, state.fetch.freshUntil]
+            let writerDates = [state.fetch.lastFetch, state.fetch.lastSuccess, state.fetch.nextFetch, state.fetch.freshUntil, state.fetch.retryAfter]
                 .compactMap { $0 }.allSatisfy { CivilTime(secondsSince1970: $0.timeIntervalSince1970.rounded(.down)) != nil }
             if writerDates { #expect(StoreJSONReader.fetchStateFile(state.jsonData) != nil, "round \(round)") }
         }
