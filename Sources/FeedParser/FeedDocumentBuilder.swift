@@ -61,6 +61,7 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     /// How many bytes the capture in progress may hold (`ParserLimits`).
     private var captureLimit = ParserLimits.maxFieldBytes
     private var droppedLinks = 0
+    private var originCache: (base: URL, origin: String?)?
 
     init(feedURL: URL?) {
         self.feedURL = feedURL
@@ -500,8 +501,15 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     private func resolve(_ link: String, base: URL?) -> String? {
         let trimmed = PlainText.trimmingASCIIWhitespace(link)
         guard !trimmed.isEmpty else { return nil }
-        // Most links are already absolute and plain: no need for Foundation's URL parser.
+        // Most links are already absolute and plain, or plain paths from the root (`/releases/1`): no need for
+        // Foundation's URL parser.
         if Self.isPlainAbsoluteWebLink(trimmed) { return trimmed }
+        if trimmed.utf8.first == UInt8(ascii: "/"), trimmed.utf8.dropFirst().first != UInt8(ascii: "/"),
+            let origin = origin(of: base)
+        {
+            let candidate = origin + trimmed
+            if Self.isPlainAbsoluteWebLink(candidate) { return candidate }
+        }
         guard let absolute = RelativeLinks.absoluteURL(trimmed, base: base), let scheme = absolute.scheme?.lowercased() else {
             // No base to resolve against: keep an already absolute http(s) link only.
             return nil
@@ -511,6 +519,22 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             return nil
         }
         return absolute.absoluteString
+    }
+
+    /// `scheme://host[:port]` of an http(s) base whose host is plain lower-case ASCII and that carries no
+    /// user: what a path from the root is appended to. Kept for the last base asked about.
+    private func origin(of base: URL?) -> String? {
+        guard let base else { return nil }
+        if let cached = originCache, cached.base == base { return cached.origin }
+        var origin: String?
+        if let scheme = base.scheme?.lowercased(), scheme == "http" || scheme == "https", base.user == nil,
+            let host = base.host, !host.isEmpty,
+            host.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D || $0 == 0x2E })
+        {
+            origin = scheme + "://" + host + (base.port.map { ":\($0)" } ?? "")
+        }
+        originCache = (base, origin)
+        return origin
     }
 
     /// The captured bytes as text without leading and trailing ASCII whitespace. Done on the bytes: Foundation's

@@ -126,9 +126,14 @@ struct ItemBuilder {
     /// else the item's link (the page they come from), else `fallbackBase`.
     consuming func build(fallbackBase: URL?) -> ParsedItem {
         if item.published == nil, let updated = item.updated { item.published = updated }
-        let pageBase = item.link.flatMap { URL(string: $0) } ?? fallbackBase
-        if let summary = item.summary { item.summary = RelativeLinks.resolvingLinks(inHTML: summary, base: summaryBase ?? pageBase) }
-        if let content = item.content { item.content = RelativeLinks.resolvingLinks(inHTML: content, base: contentBase ?? pageBase) }
+        let link = item.link
+        let pageBase = { link.flatMap { URL(string: $0) } ?? fallbackBase }
+        if let summary = item.summary {
+            item.summary = RelativeLinks.resolvingLinks(inHTML: summary, base: { [summaryBase] in summaryBase ?? pageBase() })
+        }
+        if let content = item.content {
+            item.content = RelativeLinks.resolvingLinks(inHTML: content, base: { [contentBase] in contentBase ?? pageBase() })
+        }
         return item
     }
 }

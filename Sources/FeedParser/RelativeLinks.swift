@@ -17,28 +17,45 @@ enum RelativeLinks {
     /// `html` with every relative link attribute resolved against `base` (http and https bases only: a
     /// `file:` base would make links no browser should follow from a feed). Links with a scheme, and
     /// everything else in the markup, stay byte for byte; a body without relative links is returned as is.
-    static func resolvingLinks(inHTML html: String, base: URL?) -> String {
-        guard let base, let scheme = base.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return html }
+    /// `base` is asked for only when a relative link is met (most bodies have none).
+    static func resolvingLinks(inHTML html: String, base: () -> URL?) -> String {
         var html = html
-        return html.withUTF8 { bytes in
-            var rewriter = Rewriter(bytes: bytes, base: base)
-            rewriter.run()
-            return rewriter.output.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: bytes, as: UTF8.self)
+        let rewritten = withoutActuallyEscaping(base) { base in
+            html.withUTF8 { bytes in
+                var rewriter = Rewriter(bytes: bytes, base: base)
+                rewriter.run()
+                return rewriter.output.map { String(decoding: $0, as: UTF8.self) }
+            }
         }
+        return rewritten ?? html
+    }
+
+    static func resolvingLinks(inHTML html: String, base: URL?) -> String {
+        resolvingLinks(inHTML: html, base: { base })
     }
 
     /// Walks the tags of the markup; copies the bytes into `output` from the first rewritten value on.
     private struct Rewriter {
         let bytes: UnsafeBufferPointer<UInt8>
-        let base: URL
+        let baseProvider: () -> URL?
+        /// The base, once asked for: nil inside when it is not an http(s) URL (nothing is rewritten then).
+        private var base: URL??
         /// The markup so far, once a value has been rewritten; nil while nothing has.
         var output: [UInt8]?
         /// Where the bytes not yet copied to `output` start.
         var copied = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>, base: URL) {
+        init(bytes: UnsafeBufferPointer<UInt8>, base: @escaping () -> URL?) {
             self.bytes = bytes
-            self.base = base
+            baseProvider = base
+        }
+
+        /// The http(s) base, asked for once.
+        private mutating func webBase() -> URL? {
+            if let base { return base }
+            let provided = baseProvider().flatMap { ["http", "https"].contains($0.scheme?.lowercased()) ? $0 : nil }
+            base = .some(provided)
+            return provided
         }
 
         mutating func run() {
@@ -51,9 +68,13 @@ enum RelativeLinks {
 
         /// The `<` of the next start tag (a letter follows it).
         private func nextTagStart(from position: Int) -> Int? {
+            guard let base = bytes.baseAddress else { return nil }
             var index = position
             while index + 1 < bytes.count {
-                if bytes[index] == 0x3C, isLetter(bytes[index + 1]) { return index }
+                // memchr finds the next `<` far faster than a loop over the text between tags.
+                guard let found = memchr(base + index, 0x3C, bytes.count - index - 1) else { return nil }
+                index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if isLetter(bytes[index + 1]) { return index }
                 index += 1
             }
             return nil
@@ -113,17 +134,23 @@ enum RelativeLinks {
 
         /// Replaces the attribute (`name=value`, as written) by `name="absolute"` when its value is relative.
         private mutating func rewrite(_ kind: LinkAttribute, attribute: Range<Int>, value: Range<Int>) {
+            // Most links are absolute: seen on the bytes, without making a string.
+            if kind == .single {
+                let start = bytes[value].firstIndex { !isSpace($0) } ?? value.upperBound
+                if start == value.upperBound || hasScheme(bytes[start..<value.upperBound]) { return }
+            }
+            guard let base = webBase() else { return }
             let written = decodedValue(value)
             let resolved: String?
             switch kind {
-            case .single: resolved = resolve(written)
+            case .single: resolved = resolve(written, base: base)
             case .sourceSet:
                 // `a.jpg 1x, b.jpg 2x`: each candidate is a URL and an optional descriptor.
                 var changed = false
                 let candidates = written.split(separator: ",", omittingEmptySubsequences: false).map { candidate -> String in
                     let trimmed = candidate.drop(while: { $0 == " " || $0 == "\n" || $0 == "\t" })
                     let url = trimmed.prefix(while: { $0 != " " && $0 != "\n" && $0 != "\t" })
-                    guard let absolute = resolve(String(url)) else { return String(candidate) }
+                    guard let absolute = resolve(String(url), base: base) else { return String(candidate) }
                     changed = true
                     return (candidate.startIndex == trimmed.startIndex ? "" : " ") + absolute + trimmed.dropFirst(url.count)
                 }
@@ -146,9 +173,9 @@ enum RelativeLinks {
         }
 
         /// The absolute form of a relative link, nil for one that has a scheme, is empty or does not resolve.
-        private func resolve(_ link: String) -> String? {
+        private func resolve(_ link: String, base: URL) -> String? {
             let trimmed = PlainText.trimmingASCIIWhitespace(link)
-            guard !trimmed.isEmpty, !hasScheme(trimmed.utf8) else { return nil }
+            guard !trimmed.isEmpty, !hasScheme(trimmed.utf8[...]) else { return nil }
             return RelativeLinks.absoluteURL(trimmed, base: base)?.absoluteString
         }
 
@@ -175,7 +202,7 @@ enum RelativeLinks {
         }
 
         /// `scheme:` at the start: a letter, then letters, digits, `+`, `-` or `.`, then `:`.
-        private func hasScheme(_ link: String.UTF8View) -> Bool {
+        private func hasScheme<Bytes: Collection<UInt8>>(_ link: Bytes) -> Bool {
             guard let first = link.first, isLetter(first) else { return false }
             for byte in link.dropFirst() {
                 if byte == 0x3A { return true }

@@ -88,4 +88,22 @@ struct RelativeLinkTests {
         let feed = try StreamingFeedParser.parse(Data(json.utf8), url: URL(string: "https://j.example/feed.json"))
         #expect(feed.items.map(\.content) == ["<img src=\"https://j.example/notes/fig.svg\">", "<a href=\"https://j.example/tags/swift\">swift</a>"])
     }
+
+    /// Paths from the root are joined to the base's origin without Foundation's parser: the result is what
+    /// Foundation's resolution gives.
+    @Test func pathsFromTheRootResolveAsFoundationResolvesThem() throws {
+        let bases = ["https://code.example.org/", "http://a.example:8080/x/y", "https://b.example/feeds/rss?x=1", "https://Mixed.Example/",
+                     "https://user@c.example/"]
+        let paths = ["/releases/1", "/a/./b", "/a/../b", "/q?x=1&y=2#f", "/%41b", "/é", "/", "/a b", "/~me/", "/a:b"]
+        for base in bases {
+            for path in paths {
+                let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"\(base)\"><title>A</title>"
+                    + "<entry><title>E</title><link href=\"\(path.replacingOccurrences(of: "&", with: "&amp;"))\"/></entry></feed>"
+                let parsed = try StreamingFeedParser.parse(Data(atom.utf8), url: URL(string: "https://feeds.example/atom"))
+                let foundation = RelativeLinks.absoluteURL(path, base: URL(string: base))?.absoluteString
+                #expect(parsed.items.first?.link == foundation, "\(base) + \(path)")
+            }
+        }
+    }
 }
+
