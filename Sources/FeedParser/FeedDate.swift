@@ -63,8 +63,8 @@ public enum FeedDate {
 
     /// `[Weekday,] DD Mon YYYY HH:MM[:SS] [zone]` and what publishers make of it: a missing or wrong
     /// weekday, no seconds, two-digit years, full month names, 12-hour clocks (`8:56 am`), named zones,
-    /// numeric offsets with or without a colon, month and day names in English, French, German and
-    /// Spanish (`mar., 05 nov. 2024`, `Di, 05 Nov 2024 14:33 MEZ`, `5 de noviembre de 2024`), and numeric
+    /// numeric offsets with or without a colon, month and day names in English, French, German, Spanish
+    /// and Catalan (`mar., 05 nov. 2024`, `Di, 05 Nov 2024 14:33 MEZ`, `5 de noviembre de 2024`), and numeric
     /// dates (`2020/1/10`, `05.11.2024`). A day/month order that cannot be told (`03/04/2024`) is not
     /// guessed: the date is unread.
     static func rfc822(_ bytes: [UInt8]) -> Date? {
@@ -359,21 +359,22 @@ private struct DateFields {
         case filler
     }
 
-    /// Month and day names, full and abbreviated, in English, French, German and Spanish, accented and not.
+    /// Month and day names, full and abbreviated, in English, French, German, Spanish and Catalan, accented
+    /// and not.
     static let words: [UInt64: Word] = {
         let months = [
-            "jan january januar jän jänner janv janvier ene enero",
-            "feb february februar févr fevr fév fev février fevrier febrero",
-            "march märz mär mrz maerz mars marzo",
+            "jan january januar jän jänner janv janvier ene enero gen gener",
+            "feb february februar févr fevr fév fev février fevrier febrero febr febrer",
+            "march märz mär mrz maerz mars marzo març marc",
             "apr april avr avril abr abril",
-            "may mai mayo",
-            "jun june juni juin junio",
-            "jul july juli juil juillet julio",
-            "aug august août aout ago agosto",
-            "sep sept september septembre septiembre setiembre",
+            "may mai mayo maig",
+            "jun june juni juin junio juny",
+            "jul july juli juil juillet julio juliol",
+            "aug august août aout ago agosto ag agost",
+            "sep sept september septembre septiembre setiembre set setembre",
             "oct october okt oktober octobre octubre",
             "nov november novembre noviembre",
-            "dec december dez dezember déc décembre decembre dic diciembre",
+            "dec december dez dezember déc décembre decembre dic diciembre des desembre",
         ]
         var table: [UInt64: Word] = [:]
         func add(_ names: String, _ word: Word) {
@@ -386,7 +387,8 @@ private struct DateFields {
             mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday fri friday sat saturday sun sunday \
             mo montag di dienstag mi mittwoch do donnerstag fr freitag sa samstag sonnabend so sonntag \
             lun lundi mardi mer mercredi jeu jeudi ven vendredi sam samedi dim dimanche \
-            lunes martes mié mie miércoles miercoles jue jueves vie viernes sáb sab sábado sabado dom domingo
+            lunes martes mié mie miércoles miercoles jue jueves vie viernes sáb sab sábado sabado dom domingo \
+            dl dt dc dj dv ds dg dilluns dimarts dimecres dijous divendres dissabte diumenge
             """, .weekday)
         add("am", .meridiem(false))
         add("pm", .meridiem(true))
