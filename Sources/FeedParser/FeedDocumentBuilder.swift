@@ -53,6 +53,8 @@ final class FeedDocumentBuilder: SAXParserDelegate {
     private var item: ItemBuilder?
     private var itemDepth = 0
     private var inAtomAuthor = false
+    /// The Atom feed's own authors, which its entries without one inherit.
+    private var feedAuthors: [String] = []
 
     private(set) var feed = ParsedFeed(format: .rss20)
     private var channelRanks: [ChannelField: Int] = [:]
@@ -166,7 +168,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         if inAtomAuthor, name.local == "author", name.vocabulary.isAtom { inAtomAuthor = false }
         if stack.count == itemDepth, let finished = item.take() {
-            feed.items.append(finished.build(fallbackBase: webFeedURL ?? siteURL))
+            var built = finished.build(fallbackBase: webFeedURL ?? siteURL)
+            // An Atom entry without an author has the feed's (RFC 4287, 4.2.1).
+            if built.authors.isEmpty { built.authors = feedAuthors }
+            feed.items.append(built)
         }
     }
 
@@ -322,6 +327,10 @@ final class FeedDocumentBuilder: SAXParserDelegate {
 
     /// Elements two levels below the channel: `image/url`, `skipHours/hour`, `skipDays/day`.
     private func startChannelGrandchild(_ name: ElementName, parent: ElementName) {
+        if name.vocabulary.isAtom, parent.vocabulary.isAtom, parent.local == "author", name.local == "name" {
+            beginCapture(.atomAuthorName, attributes: SAXAttributes.none)
+            return
+        }
         guard name.vocabulary.isRSS, parent.vocabulary.isRSS else { return }
         let field: ChannelField
         switch (parent.local, name.local) {
@@ -426,7 +435,12 @@ final class FeedDocumentBuilder: SAXParserDelegate {
         }
         switch finished.target {
         case .atomAuthorName:
-            item?.offer(.author, rank: 0, PlainText.fromText(raw))
+            let name = PlainText.fromText(raw)
+            if item != nil {
+                item?.offer(.author, rank: 0, name)
+            } else if !name.isEmpty, !feedAuthors.contains(name) {
+                feedAuthors.append(name)
+            }
         case .channel(let field, let rank):
             let text = PlainText.collapsingWhitespace(raw)
             switch field {
@@ -591,7 +605,9 @@ final class FeedDocumentBuilder: SAXParserDelegate {
             let inner = PlainText.trimmingASCIIWhitespace(String(text[text.index(after: openIndex)..<text.index(before: text.endIndex)]))
             let outer = PlainText.trimmingASCIIWhitespace(String(text[..<openIndex]))
             let innerIsAddress = inner.contains("@"), outerIsAddress = outer.contains("@")
-            if outerIsAddress, !innerIsAddress, !inner.isEmpty { return inner }
+            // Some sites quote the name: `nobody@photos.example ("Saanvi K.")`.
+            let unquoted = inner.count >= 2 && inner.first == "\"" && inner.last == "\"" ? String(inner.dropFirst().dropLast()) : inner
+            if outerIsAddress, !innerIsAddress, !unquoted.isEmpty { return unquoted }
             if innerIsAddress, !outerIsAddress, !outer.isEmpty { return outer }
         }
         return text

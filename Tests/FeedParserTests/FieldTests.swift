@@ -155,11 +155,25 @@ struct FieldFallbackTests {
         ("<name>Ana Lima</name><title>Rédactrice en chef</title>", "Ana Lima"),
         ("<name>  Ana &amp; Bo </name><email>ana@example.org</email>", "Ana & Bo"),
         ("<email>ana@example.org</email><title>Editor</title>", "ana@example.org Editor"),
+        ("nobody@photos.example.com (\"Saanvi K.\")", "Saanvi K."),
+        ("\"Quoted\" Writer (q@example.org)", "\"Quoted\" Writer"),
     ]
 
     @Test(arguments: authors) func rssAuthor(_ example: (xml: String, expected: String)) throws {
         let feed = try FieldTests.parse("<rss version=\"2.0\"><channel><item><author>\(example.xml)</author></item></channel></rss>")
         #expect(feed.items.first?.authors == [example.expected])
+    }
+
+    @Test func atomEntriesWithoutAnAuthorHaveTheFeeds() throws {
+        let feed = try FieldTests.parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+            <author><name>Maren Aalto</name><email>maren@example.org</email></author>
+            <author><name>Tomás Ibarra</name></author>
+            <entry><title>a</title><id>a</id></entry>
+            <entry><title>b</title><id>b</id><author><name>Guest Writer</name></author></entry>
+            </feed>
+            """)
+        #expect(feed.items.map(\.authors) == [["Maren Aalto", "Tomás Ibarra"], ["Guest Writer"]])
     }
 
     @Test func summaryFallsBackInOrder() throws {
