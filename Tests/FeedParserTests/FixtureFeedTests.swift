@@ -67,6 +67,38 @@ struct FixtureFeedTests {
         #expect(!everything.contains("root:"), "no file content may leak into a feed")
     }
 
+    /// What MANIFEST.md says of the text, encoding and date fixtures beyond the fields every fixture has.
+    @Test func textEncodingAndDateFixturesInDetail() throws {
+        func parse(_ name: String) throws -> ParsedFeed {
+            try StreamingFeedParser.parse(try Data(contentsOf: Self.fixtureURL(name)), url: URL(string: "https://feeds.example.org/\(name)"))
+        }
+        let rust = try parse("rust-blog-generics.atom")
+        #expect(rust.items[0].summary?.contains("<a href=\"https://blog.ferrum.example/2026/11/21/slices/\">") == true)
+        #expect(rust.items[1].content?.contains("<img src=\"https://blog.ferrum.example/images/blanket.svg\"") == true)
+        #expect(rust.items[0].summary?.contains("<code>Vec&lt;T&gt;</code>") == true, "markup in a summary stays markup")
+
+        let css = try parse("css-news-element-names.xml")
+        #expect(css.items[3].content?.contains("href=\"https://cascade-weekly.example.com/demos/cq/\"") == true)
+
+        for name in ["spanish-windows-1252-undeclared.xml", "catalan-windows-1252-undeclared.xml"] {
+            #expect(try parse(name).warnings == ["no encoding declared and the bytes are not UTF-8: read as windows-1252"], "\(name)")
+        }
+        let spanish = try parse("spanish-windows-1252-undeclared.xml")
+        #expect(spanish.items[0].summary == "Los agricultores miran al cielo… y al mercado. “Será un año difícil”, dice la cooperativa.")
+        #expect(try parse("catalan-windows-1252-undeclared.xml").items[0].summary?.contains("Col·laboració de l’Ajuntament") == true)
+
+        let photos = try parse("media-rss-photo-uploads.xml")
+        #expect(photos.items.map(\.thumbnail) == [
+            "https://live.static.lumen-photos.example.com/65535/5310021_s.jpg", "https://live.static.lumen-photos.example.com/65535/5298770_s.jpg",
+        ])
+        #expect(photos.items[0].summary?.contains("<a href=\"https://www.lumen-photos.example.com/photos/saanvik/5310021/\">") == true)
+
+        let podcast = try parse("old-itunes-podcast.xml")
+        #expect(podcast.items.map(\.durationSeconds) == [3478, 3125, 3931])
+        #expect(podcast.items[1].summary == "What really goes in the heap", "itunes:subtitle stands in")
+        #expect(podcast.items.allSatisfy { $0.explicit == nil })
+    }
+
     /// Streaming: the result is the same wherever curl happens to cut the body, including inside UTF-8 sequences.
     @Test(arguments: ["carnet-du-libriste.xml", "utf16-bom.xml", "windows-1252-labelled-iso-8859-1.xml",
                       "rss2-undeclared-html-entities.xml", "atom-github-releases.atom", "rss2-unescaped-ampersand.xml"])
