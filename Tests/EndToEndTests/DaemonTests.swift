@@ -94,7 +94,7 @@ struct DaemonTests {
         // No daemon: feedctl fetches itself, and status says feedd never ran here.
         #expect(try await Subprocess.run("feedctl", ["status", "--config", config]).stdout.hasPrefix("feedd has not run"))
         let alone = try await Subprocess.run("feedctl", ["fetch", "One", "--config", config])
-        #expect(alone.stdout == "fetched 1 feed(s): 1 new item(s), 0 failed\n", "\(alone.stderr)")
+        #expect(alone.stdout == "fetched 1 feed(s): 1 new item(s), 0 updated, 0 not modified, 0 failed\n", "\(alone.stderr)")
         #expect(Self.count(server, "/one") == 1 && Self.count(server, "/two") == 0)
 
         let daemon = try Self.launch(config)
