@@ -39,42 +39,53 @@ public enum FeedProbe {
     /// Fetches (or reads) `url` and parses it as feedd would, through the configuration's proxy, with its
     /// user agent and size limit.
     public static func probe(_ url: URL, fetch: FetchConfig = FetchConfig()) async throws -> Outcome {
-        let data: Data
-        var location = url
-        var contentType: String?
-        if url.isFileURL {
-            guard let contents = FileManager.default.contents(atPath: url.path) else {
-                throw CatalogError(message: "\(url.path): cannot read the file")
-            }
-            data = contents
-        } else {
-            let engine = FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1, proxy: fetch.proxy))
-            let response: FetchResponse
-            do {
-                response = try await engine.fetch(FetchRequest(url: url, userAgent: fetch.userAgent, maxBodyBytes: fetch.maxBytes))
-            } catch {
-                throw CatalogError(message: "\(url.absoluteString): \(error)")
-            }
-            guard (200..<300).contains(response.status) else {
-                throw CatalogError(message: "\(url.absoluteString): HTTP \(response.status)")
-            }
-            location = response.permanentRedirect ?? url
-            contentType = response.contentType
-            data = response.body
-            // Relative links resolve against where the body really came from.
-            return try outcome(data, base: response.finalURL, location: location, contentType: contentType)
+        if url.isFileURL { return try outcome(of: try parsedFile(url), location: url) }
+        let engine = FetchEngine(settings: FetchSettings(concurrency: 1, perHost: 1, proxy: fetch.proxy))
+        let response: FetchResponse
+        do {
+            response = try await engine.fetch(FetchRequest(url: url, userAgent: fetch.userAgent, maxBodyBytes: fetch.maxBytes))
+        } catch {
+            throw CatalogError(message: "\(url.absoluteString): \(error)")
         }
-        return try outcome(data, base: url, location: location, contentType: contentType)
+        guard (200..<300).contains(response.status) else {
+            throw CatalogError(message: "\(url.absoluteString): HTTP \(response.status)")
+        }
+        // Relative links resolve against where the body really came from.
+        let parse = Result { () throws(FeedParseError) in
+            try StreamingFeedParser.parse(response.body, url: response.finalURL, contentType: response.contentType)
+        }
+        return try outcome(of: parse, location: response.permanentRedirect ?? url)
     }
 
-    private static func outcome(_ data: Data, base: URL, location: URL, contentType: String?) throws -> Outcome {
-        do {
-            return .feed(url: location, feed: try StreamingFeedParser.parse(data, url: base, contentType: contentType))
-        } catch FeedParseError.htmlPage(let alternates) {
-            return .page(url: location, alternates: alternates)
-        } catch {
+    private static func outcome(of parse: Result<ParsedFeed, FeedParseError>, location: URL) throws(CatalogError) -> Outcome {
+        switch parse {
+        case .success(let feed): return .feed(url: location, feed: feed)
+        case .failure(.htmlPage(let alternates)): return .page(url: location, alternates: alternates)
+        case .failure(let error):
             throw CatalogError(message: "\(location.isFileURL ? location.path : location.absoluteString): \(error)")
         }
+    }
+
+    /// A file read through the parser 64 KiB at a time, as a body arrives from the network: a 50 MB file is
+    /// never in memory whole.
+    private static func parsedFile(_ url: URL) throws(CatalogError) -> Result<ParsedFeed, FeedParseError> {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CatalogError(message: "\(url.path): cannot read the file (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        let parser = StreamingFeedParser(url: url)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else {
+                throw CatalogError(message: "\(url.path): cannot read the file (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        return Result { () throws(FeedParseError) in try parser.finish() }
     }
 }
 

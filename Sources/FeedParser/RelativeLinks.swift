@@ -120,16 +120,26 @@ enum RelativeLinks {
 
         enum LinkAttribute { case single, sourceSet }
 
+        /// Whether the attribute named by `range` holds a link, told by its length and first letter before
+        /// any comparison (most attributes are not links).
         private func linkAttribute(_ range: Range<Int>) -> LinkAttribute? {
             func named(_ name: StaticString) -> Bool {
                 guard range.count == name.utf8CodeUnitCount else { return false }
-                return zip(bytes[range], UnsafeBufferPointer(start: name.utf8Start, count: range.count)).allSatisfy {
-                    $0 | 0x20 == $1
+                var offset = 0
+                for index in range {
+                    guard bytes[index] | 0x20 == name.utf8Start[offset] else { return false }
+                    offset += 1
                 }
+                return true
             }
-            if named("href") || named("src") || named("poster") || named("cite") { return .single }
-            if named("srcset") { return .sourceSet }
-            return nil
+            guard range.count >= 3, range.count <= 6 else { return nil }
+            switch bytes[range.lowerBound] | 0x20 {
+            case UInt8(ascii: "h"): return named("href") ? .single : nil
+            case UInt8(ascii: "s"): return named("src") ? .single : named("srcset") ? .sourceSet : nil
+            case UInt8(ascii: "p"): return named("poster") ? .single : nil
+            case UInt8(ascii: "c"): return named("cite") ? .single : nil
+            default: return nil
+            }
         }
 
         /// Replaces the attribute (`name=value`, as written) by `name="absolute"` when its value is relative.
