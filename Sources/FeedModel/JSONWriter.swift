@@ -181,29 +181,19 @@ public struct JSONWriter {
     }
 
     /// The member with `null` for nil, for output that names every key.
-    public mutating func fieldOrNull(_ name: StaticString, _ value: String?) {
-        key(name)
-        if let value { string(value) } else { null() }
-    }
+    public mutating func fieldOrNull(_ name: StaticString, _ value: String?) { fieldOrNull(name, value) { $0.string($1) } }
 
-    public mutating func fieldOrNull(_ name: StaticString, _ value: Date?) {
-        key(name)
-        if let value { date(value) } else { null() }
-    }
+    public mutating func fieldOrNull(_ name: StaticString, _ value: Date?) { fieldOrNull(name, value) { $0.date($1) } }
 
-    public mutating func fieldOrNull(_ name: StaticString, _ value: Int?) {
-        key(name)
-        if let value { integer(value) } else { null() }
-    }
+    public mutating func fieldOrNull(_ name: StaticString, _ value: Int?) { fieldOrNull(name, value) { $0.integer($1) } }
 
-    public mutating func fieldOrNull(_ name: StaticString, _ value: Int64?) {
-        key(name)
-        if let value { integer(value) } else { null() }
-    }
+    public mutating func fieldOrNull(_ name: StaticString, _ value: Int64?) { fieldOrNull(name, value) { $0.integer($1) } }
 
-    public mutating func fieldOrNull(_ name: StaticString, _ value: Bool?) {
+    public mutating func fieldOrNull(_ name: StaticString, _ value: Bool?) { fieldOrNull(name, value) { $0.bool($1) } }
+
+    private mutating func fieldOrNull<Value>(_ name: StaticString, _ value: Value?, _ write: (inout JSONWriter, Value) -> Void) {
         key(name)
-        if let value { bool(value) } else { null() }
+        if let value { write(&self, value) } else { null() }
     }
 
     // MARK: Bytes
