@@ -3,7 +3,8 @@ import FeedStore
 import Foundation
 
 /// Renders items and feeds for people and for scripts. Every string from a feed passes through
-/// `TerminalSafe.text` (text output) or `JSONValue` (which escapes all control characters) on its way out.
+/// `TerminalSafe.text` (text output), `JSONValue` or a terminal-safe `JSONWriter` (which escape all control
+/// characters) on its way out.
 public enum OutputFormatting {
     /// `feedctl fetch` run without a daemon: a line with the counts, then one per feed that failed or was
     /// not fetched, with why. `names` gives feeds' display names by configured URL.
