@@ -133,20 +133,25 @@ extension HostileFeedTests {
         let pieces = [
             "plain", " ", "é", "😀", "&lt;p&gt;", "&amp;amp;", "&#233;", "&#x1F600;", "&#X41;", "&quot;q&apos;",
             "&eacute;", "&rsquo;", "&nbsp;", "&unknown;", " & ", "a<b", "\r\n", "\r", "\n", "\t", "&#13;", "« »",
-            "&#x2028;", "]]>", ">", "&#0000000065;", "&#x00000000041;", "&#x0000000000000000000000000000E9;",
+            "&#x2028;", ">", "&#0000000065;", "&#x00000000041;", "&#x0000000000000000000000000000E9;",
         ]
         var generator = SeededGenerator(seed: 0xFEED)
         for _ in 0..<400 {
             let text = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
                 .joined()
-            // `&e;` expands to nothing, and makes the repair pass leave the text to libxml2.
-            let head = "<!DOCTYPE rss [<!ENTITY e \"\">]><rss version=\"2.0\"><channel><item><title>t</title><description>"
+            // A DOCTYPE turns the diversion off for the whole document (its entities may hold markup), so
+            // libxml2 reads that text; the same text without one is decoded by feedd. `&e;` expands to nothing.
+            let body = "<rss version=\"2.0\"><channel><item><title>t</title><description>"
             let tail = "</description></item></channel></rss>"
-            let byLibxml2 = try Self.description(of: head + "x" + text + "&e;" + "x" + tail)
-            let byFeedd = try Self.description(of: head + "x" + text + "x" + tail)
+            let byLibxml2 = try Self.description(of: "<!DOCTYPE rss [<!ENTITY e \"\">]>" + body + "x" + text + "&e;" + "x" + tail)
+            let byFeedd = try Self.description(of: body + "x" + text + "x" + tail)
             #expect(byFeedd == byLibxml2, "\(text.debugDescription)")
             #expect(byFeedd?.contains("\r") == text.contains("&#13;"))
         }
+        // Where the two differ on purpose: `]]>` in text (not allowed there) makes libxml2 drop a bracket and
+        // what came before it; feedd keeps what the publisher wrote.
+        let body = "<rss version=\"2.0\"><channel><item><title>t</title><description>"
+        #expect(try Self.description(of: body + "a ]]> b é</description></item></channel></rss>") == "a ]]> b é")
     }
 
     @Test func lineEndsAreNormalisedWhereverChunksEnd() throws {
