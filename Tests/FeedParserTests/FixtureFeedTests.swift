@@ -25,8 +25,16 @@ struct FixtureFeedTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func everyFixtureHasAnExpectation() {
-        #expect(Self.fixtures.count >= 19)
+    /// Both ways: a fixture (or bundled sample) without an expectation would never be parsed by the tests,
+    /// and an expectation without its fixture would fail as unreadable.
+    @Test func everyFixtureHasAnExpectation() throws {
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: Self.testsDirectory.appendingPathComponent("Fixtures").path)
+            .filter { $0 != "MANIFEST.md" }
+        let samples = try FileManager.default.contentsOfDirectory(atPath: Self.repositoryRoot.appendingPathComponent("config/examples").path)
+        let expected = Set(Self.fixtures)
+        for name in fixtures + samples { #expect(expected.contains(name), "\(name) has no Expected/\(name).json") }
+        for name in expected { #expect(FileManager.default.fileExists(atPath: Self.fixtureURL(name).path), "no fixture for \(name)") }
+        #expect(fixtures.count >= 26)
     }
 
     @Test(arguments: fixtures)
