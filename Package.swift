@@ -73,6 +73,7 @@ let package = Package(
             dependencies: ["FeedParser", "FeedModel", "TestSupport"],
             exclude: ["Fixtures", "Expected"]
         ),
+        .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel", "TestSupport"]),
         .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "TestSupport"]),
         .testTarget(

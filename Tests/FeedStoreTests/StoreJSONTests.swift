@@ -76,40 +76,13 @@ struct StoreJSONTests {
             fetch.title = round % 3 == 0 ? nil : "Le « blog »"
             fetch.adaptiveSeconds = round % 2 == 0 ? 3600 : nil
             fetch.disabledFor = round % 7 == 0 ? "fingerprint" : nil
+            fetch.retryAfter = round % 6 == 0 ? Date(timeIntervalSince1970: 1.8e9 + 120) : nil
             let state = FeedStateFile(url: "https://feeds.example.org/\(round)", fetch: fetch)
             #expect(try Self.sameJSON(state), "round \(round)")
 
             let entries = (0..<(round % 5)).map { IndexEntry(Self.item($0, generator: &generator), feed: "https://f/\($0)") }
             let index = ItemIndexFile(items: entries, title: round % 2 == 0 ? nil : "Titre")
             #expect(try Self.sameJSON(index), "round \(round)")
-        }
-    }
-
-    /// Strings escaped eight bytes at a time where they can be: every character that needs escaping, at
-    /// every offset in a word, next to non-ASCII bytes.
-    @Test func stringsAreEscapedAsFoundationEscapesThem() throws {
-        var generator = SeededGenerator(seed: 8)
-        let pieces = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\u{7F}", "\"", "\\", "/", "a", "plain text ", "é", "😀", "\u{80}", "\u{2028}", "~"]
-        for _ in 0..<3000 {
-            var text = ""
-            for _ in 0..<Int(generator.next() % 24) { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
-            var json = JSONWriter()
-            json.string(text)
-            let mine = String(decoding: json.data, as: UTF8.self)
-            let foundation = String(decoding: try StoreCoding.encoder.encode(text), as: UTF8.self)
-            #expect(mine == foundation, "\(Array(text.utf8))")
-        }
-    }
-
-    @Test func datesAreWrittenAsFoundationWritesThem() throws {
-        var generator = SeededGenerator(seed: 3)
-        // Whole and fractional seconds from 1500 (Foundation's Julian years included) to 10500.
-        for _ in 0..<5000 {
-            let seconds = Double(Int64(generator.next() % 320_000_000_000) - 14_000_000_000) + Double(generator.next() % 4) / 4
-            let date = Date(timeIntervalSince1970: seconds)
-            var json = JSONWriter()
-            json.date(date)
-            #expect(String(decoding: json.data, as: UTF8.self) == String(decoding: try StoreCoding.encoder.encode(date), as: UTF8.self))
         }
     }
 }
