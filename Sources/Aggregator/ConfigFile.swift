@@ -1,0 +1,97 @@
+import FeedFetcher
+import FeedModel
+import FeedParser
+import FeedStore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Edits of the configuration file: each reads the file, edits its text with `ConfigEditor`, validates the
+/// result and only then atomically replaces the file.
+public enum ConfigFile {
+    /// Appends `feeds`, which must read back as `urls`; returns the configuration as written.
+    @discardableResult
+    public static func append(_ feeds: [ConfigEditor.NewFeed], urls: [URL], path: String) throws -> Configuration {
+        try edit(path) { text, configuration in
+            var editor = ConfigEditor(text: text, path: path)
+            try editor.append(feeds)
+            return (editor.text, configuration.feeds, urls)
+        }
+    }
+
+    /// Removes the entry of the feed configured as `url`; returns the configuration as written.
+    @discardableResult
+    public static func remove(_ url: URL, path: String) throws -> Configuration {
+        try edit(path) { text, configuration in
+            guard let index = configuration.feeds.firstIndex(where: { $0.url.absoluteString == url.absoluteString }) else {
+                throw CatalogError(message: "\(path): no feed \(url.absoluteString)")
+            }
+            var editor = ConfigEditor(text: text, path: path)
+            try editor.remove(at: index)
+            var kept = configuration.feeds
+            kept.remove(at: index)
+            return (editor.text, kept, [])
+        }
+    }
+
+    /// Runs `change` on the file's text and configuration while holding a lock on the file's folder (so two
+    /// feedctl edits cannot lose each other's change), then checks and writes its result. `change` returns
+    /// the new text, the feeds that must be there unchanged and in order, and the URLs of the feeds added
+    /// after them.
+    private static func edit(
+        _ path: String, _ change: (String, Configuration) throws -> (text: String, kept: [FeedConfig], added: [URL])
+    ) throws -> Configuration {
+        // A symbolic link (a dotfiles checkout, say) is followed: the file it points to is replaced.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let folder = open(target.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw CatalogError(message: "\(path): cannot open its folder: \(String(cString: strerror(errno)))") }
+        defer { close(folder) }
+        while flock(folder, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CatalogError(message: "\(path): cannot lock its folder: \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(folder, LOCK_UN) }
+
+        guard let data = FileManager.default.contents(atPath: target.path) else {
+            throw CatalogError(message: "\(path): cannot read the file")
+        }
+        let byteOrderMark = data.starts(with: [0xEF, 0xBB, 0xBF])
+        guard let text = String(data: byteOrderMark ? data.dropFirst(3) : data, encoding: .utf8) else {
+            throw CatalogError(message: "\(path): not UTF-8 text; feedctl edits only UTF-8 files")
+        }
+        let original = try Configuration.parse(text, path: path)
+        let (newText, kept, added) = try change(text, original)
+        let edited: Configuration
+        do {
+            edited = try Configuration.parse(newText, path: path)
+        } catch {
+            throw CatalogError(message: "\(path): the edit would not validate (\(error.message)); the file is unchanged")
+        }
+        guard sameSettings(edited, original), edited.feeds.count == kept.count + added.count,
+            zip(edited.feeds, kept).allSatisfy({ sameEntry($0, $1) }),
+            edited.feeds.dropFirst(kept.count).map(\.url.absoluteString) == added.map(\.absoluteString)
+        else {
+            throw CatalogError(message: "\(path): the edit would change other settings than the feed's; the file is unchanged")
+        }
+        var information = stat()
+        let known = stat(target.path, &information) == 0
+        var bytes = byteOrderMark ? Data([0xEF, 0xBB, 0xBF]) : Data()
+        bytes.append(Data(newText.utf8))
+        try AtomicFile.write(bytes, to: target, mode: known ? information.st_mode & 0o7777 : 0o644)
+        if known && geteuid() == 0 && (information.st_uid != 0 || information.st_gid != 0) {
+            _ = chown(target.path, information.st_uid, information.st_gid)  // root editing a person's file leaves it theirs
+        }
+        return edited
+    }
+
+    private static func sameEntry(_ a: FeedConfig, _ b: FeedConfig) -> Bool {
+        var (a, b) = (a, b)
+        (a.line, b.line) = (0, 0)
+        return a == b
+    }
+
+    private static func sameSettings(_ a: Configuration, _ b: Configuration) -> Bool {
+        a.stateDirectory == b.stateDirectory && a.fetch == b.fetch && a.schedule == b.schedule
+    }
+}

@@ -1,0 +1,56 @@
+import FeedModel
+import Foundation
+
+/// One item as the indexes list it: what `feedctl list` prints, without the bodies.
+public struct IndexEntry: Codable, Sendable, Equatable {
+    public var id: String
+    public var key: String
+    /// URLs of the feeds that carry it, as configured: one logical item, shown once.
+    public var feeds: [String]
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var authors: [String]
+    public var categories: [String]
+    /// Its title or content changed since it was first stored.
+    public var changed: Bool
+    /// The start of its summary (or content) as plain text, for `feedctl list --search`.
+    public var snippet: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, key, feeds, title, link, published, updated, authors, categories, changed, snippet
+        case firstSeen = "first_seen"
+    }
+
+    public init(_ item: StoredItem, feed: String) {
+        id = item.id
+        key = item.key
+        feeds = [feed]
+        title = item.title
+        link = item.link
+        published = item.published
+        updated = item.updated
+        firstSeen = item.firstSeen
+        authors = item.authors
+        categories = item.categories
+        changed = item.changed
+        snippet = TextCleaning.snippet(item.summary ?? item.content)
+    }
+
+    /// The time the item sorts by (`ItemDates.sortDate`): its publication date, else when feedd first saw
+    /// it, which is also what a date more than a day past that sighting is replaced by.
+    public var sortDate: Date { ItemDates.sortDate(published: published, firstSeen: firstSeen) }
+
+    /// The date printed beside it: the publisher's, else the first sighting.
+    public var shownDate: Date { ItemDates.shownDate(published: published, firstSeen: firstSeen) }
+
+    /// Newest first; ties broken by id so the order is stable. Sort with a closure that calls it
+    /// (`sort { newestFirst($0, $1) }`): passed as a function value, it gets a copy of both arguments at
+    /// every comparison, which made sorting 20 items five times dearer.
+    public static func newestFirst(_ a: IndexEntry, _ b: IndexEntry) -> Bool {
+        let (dateA, dateB) = (a.sortDate, b.sortDate)
+        return dateA != dateB ? dateA > dateB : a.id > b.id
+    }
+}
