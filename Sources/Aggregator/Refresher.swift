@@ -548,11 +548,14 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
     /// How long a committer waits for announced jobs to join its group, and how many it waits for at most.
     private let gathering: Duration
     private let fullGroup: Int
+    /// What the gathering time is measured on: the continuous clock, or a test's manual one.
+    private let clock: any Clock<Duration>
 
     /// - Parameter gathering: see `begin`; zero commits at once.
-    init(gathering: Duration = .milliseconds(20), fullGroup: Int = 32) {
+    init(gathering: Duration = .milliseconds(20), fullGroup: Int = 32, clock: any Clock<Duration> = ContinuousClock()) {
         self.gathering = gathering
         self.fullGroup = fullGroup
+        self.clock = clock
     }
 
     /// Jobs submitted and not yet taken into a group.
@@ -611,8 +614,8 @@ final class CommitQueue<Job: Sendable, Outcome: Sendable>: Sendable {
             return false
         }
         guard !ready else { return }
-        let timer = Task { [gathering] in
-            try? await Task.sleep(for: gathering)
+        let timer = Task { [gathering, clock] in
+            try? await clock.sleep(for: gathering)
             wait.end()
         }
         await withTaskCancellationHandler { await wait.wait() } onCancel: { wait.end() }
