@@ -1,0 +1,22 @@
+import FeedModel
+import Foundation
+
+/// The store's hand-written fast paths beside what each replaces, for `feedbench fastpaths` only (not API):
+/// the measure of whether each still earns its place (docs/PERFORMANCE.md).
+@_spi(Benchmarks) public enum StoreFastPaths {
+    /// `CanonicalURL.key` (its byte reader, Foundation for the URLs that reader leaves), and Foundation's
+    /// `URLComponents` reading alone.
+    public static func canonicalKey(_ url: String) -> String? { CanonicalURL.key(url) }
+    public static func canonicalKeyByFoundation(_ url: String) -> String? { CanonicalURL.parsedKey(url) }
+
+    /// An items file by `JSONWriter`, and by Foundation's `JSONEncoder`.
+    public static func encode(_ feed: StoredFeed) -> Data { feed.jsonData }
+    public static func encodeByFoundation(_ feed: StoredFeed) throws -> Data { try StoreCoding.encoder.encode(feed) }
+
+    /// A fetch-state record by `StoreJSONReader`, and by Foundation's `JSONDecoder`.
+    public static func encodeState(_ state: FeedStateFile) -> Data { state.jsonData }
+    public static func decodeState(_ data: Data) -> FeedStateFile? { StoreJSONReader.fetchStateFile(data) }
+    public static func decodeStateByFoundation(_ data: Data) throws -> FeedStateFile {
+        try StoreCoding.decoder.decode(FeedStateFile.self, from: data)
+    }
+}
