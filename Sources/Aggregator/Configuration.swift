@@ -40,6 +40,11 @@ extension FeedConfig {
         parts.append(insecure ? "insecure" : "")
         return StableHash.hex(parts.joined(separator: "\u{1F}"))
     }
+
+    /// Where the feed is fetched from: where a recorded permanent redirect sent it, else its URL.
+    public func currentURL(_ state: FetchState?) -> URL {
+        state?.movedTo.flatMap(URL.init(string:)) ?? url
+    }
 }
 
 /// `on_update`: what a change to a stored item's title or content does to its read mark.

@@ -148,28 +148,27 @@ public final class Daemon: Sendable {
         var failing: Set<String> = []
         var disabled: Set<String> = []
         var inFlight: Set<String> = []
-        /// `Retry-After` waits recorded by an earlier run and still in force, by `host:port`.
-        var recordedHostWaits: [String: Date] = [:]
 
         /// Schedules feeds the book does not know yet from their stored state; those never fetched are spread
-        /// over `window` from `now`.
-        mutating func adopt(_ feeds: [FeedConfig], store: FeedStore, now: Date, window: Duration) {
+        /// over `window` from `now`. Returns the `Retry-After` waits an earlier run recorded for them and
+        /// still in force, by `host:port`.
+        @discardableResult
+        mutating func adopt(_ feeds: [FeedConfig], store: FeedStore, now: Date, window: Duration) -> [String: Date] {
             var newcomers: [String] = []
+            var states: [String: FetchState] = [:]
             for feed in feeds {
                 let key = feed.url.absoluteString
                 let state = try? store.loadFetchState(url: key)
                 if let next = state?.nextFetch { nextFetch[key] = next } else { newcomers.append(key) }
                 if (state?.consecutiveFailures ?? 0) > 0 { failing.insert(key) }
                 if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { disabled.insert(key) }
-                if let until = state?.retryAfter, until > now {
-                    let host = HTTPDecisions.hostKey(state?.movedTo.flatMap(URL.init(string:)) ?? feed.url)
-                    recordedHostWaits[host] = max(until, recordedHostWaits[host] ?? until)
-                }
+                states[key] = state
             }
             for (index, key) in newcomers.enumerated() {
                 let delay = Schedule.initialDelay(index: index, count: newcomers.count, window: window)
                 nextFetch[key] = now.addingTimeInterval(Schedule.seconds(delay))
             }
+            return OneShotPlan.recordedHostWaits(feeds, states: states, now: now)
         }
 
         func status(started: Date, now: Date) -> DaemonStatus {
@@ -189,9 +188,9 @@ public final class Daemon: Sendable {
         var book = Book(configuration: initialConfiguration)
         // Spreading first fetches over more than the shortest allowed interval would only delay them.
         let window = min(Self.firstStartWindow, book.configuration.schedule.minInterval)
-        book.adopt(book.configuration.feeds, store: store, now: started, window: window)
         // A host that asked the last run to wait is left alone by this one too, for all its feeds.
-        for (host, until) in book.recordedHostWaits { engine.hold(host: host, until: until) }
+        let recordedWaits = book.adopt(book.configuration.feeds, store: store, now: started, window: window)
+        for (host, until) in recordedWaits { engine.hold(host: host, until: until) }
         var refresher = refresher(for: book.configuration)
         logger.info("started", metadata: ["feeds": "\(book.configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
         for warning in store.warnings.drain() { logger.error("\(warning)") }

@@ -33,22 +33,27 @@ public enum OneShotPlan {
     /// recorded fetch states by configured URL.
     public static func plan(_ feeds: [FeedConfig], states: [String: FetchState], now: Date, force: Bool) -> [(feed: FeedConfig, skip: Skip?)] {
         guard !force else { return feeds.map { ($0, nil) } }
-        func host(_ feed: FeedConfig, _ state: FetchState?) -> String {
-            HTTPDecisions.hostKey(state?.movedTo.flatMap(URL.init(string:)) ?? feed.url)
-        }
-        var hostWaits: [String: Date] = [:]
-        for feed in feeds {
-            let state = states[feed.url.absoluteString]
-            guard let until = state?.retryAfter, until > now else { continue }
-            hostWaits[host(feed, state)] = max(until, hostWaits[host(feed, state)] ?? until)
-        }
+        let hostWaits = recordedHostWaits(feeds, states: states, now: now)
         return feeds.map { feed in
             let state = states[feed.url.absoluteString]
             if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { return (feed, .gone) }
             if let until = state?.retryAfter, until > now { return (feed, .retryAfter(until: until)) }
-            let key = host(feed, state)
+            let key = HTTPDecisions.hostKey(feed.currentURL(state))
             if let until = hostWaits[key] { return (feed, .hostRetryAfter(host: key, until: until)) }
             return (feed, nil)
         }
+    }
+
+    /// The `Retry-After` waits recorded with the feeds and still in force at `now`, by the `host:port` each
+    /// feed is fetched from (the latest wait where several feeds share a host).
+    public static func recordedHostWaits(_ feeds: [FeedConfig], states: [String: FetchState], now: Date) -> [String: Date] {
+        var waits: [String: Date] = [:]
+        for feed in feeds {
+            let state = states[feed.url.absoluteString]
+            guard let until = state?.retryAfter, until > now else { continue }
+            let host = HTTPDecisions.hostKey(feed.currentURL(state))
+            waits[host] = max(until, waits[host] ?? until)
+        }
+        return waits
     }
 }

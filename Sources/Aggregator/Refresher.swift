@@ -130,7 +130,7 @@ public struct Refresher: Sendable {
     /// The request for this feed: its current URL (after a recorded permanent redirect), validators, identity,
     /// headers and credentials.
     func makeRequest(_ feed: FeedConfig, state: FetchState) throws(ConfigError) -> FetchRequest {
-        let url = state.movedTo.flatMap(URL.init(string:)) ?? feed.url
+        let url = feed.currentURL(state)
         // Credentials are for the host the configuration names; a permanent move elsewhere does not get them.
         let sameHost = HTTPDecisions.hostKey(url) == HTTPDecisions.hostKey(feed.url)
         let auth = try feed.auth.flatMap { auth throws(ConfigError) in
