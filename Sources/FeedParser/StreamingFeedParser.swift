@@ -83,7 +83,7 @@ public final class StreamingFeedParser {
                 throw .limitExceeded(detail: "JSON Feed larger than \(ParserLimits.maxJSONBytes >> 20) MiB")
             }
             var feed = try JSONFeedParser.parse(Data(pending), url: url)
-            feed.warnings = warnings + (decoder?.fallbackWarning.map { [$0] } ?? []) + feed.warnings
+            feed.warnings = encodingWarnings + feed.warnings
             return feed
         case .html:
             throw .htmlPage(alternates: HTMLFeedLinks.find(in: pending, base: url))
@@ -96,7 +96,7 @@ public final class StreamingFeedParser {
                 throw .malformed(detail: parser.errors.first ?? "no root element")
             }
             var feed = builder.feed
-            feed.warnings = warnings + (decoder?.fallbackWarning.map { [$0] } ?? []) + repairWarnings() + parser.errors.map { "XML: " + $0 } + builder.warnings
+            feed.warnings = encodingWarnings + repairWarnings() + parser.errors.map { "XML: " + $0 } + builder.warnings
             if parser.errorCount > parser.errors.count {
                 feed.warnings.append("\(parser.errorCount - parser.errors.count) more XML error(s)")
             }
@@ -104,6 +104,10 @@ public final class StreamingFeedParser {
             return feed
         }
     }
+
+    /// What was said of the encoding: a label that could not be honoured, an undeclared one read as
+    /// windows-1252.
+    private var encodingWarnings: [String] { warnings + (decoder?.fallbackWarning.map { [$0] } ?? []) }
 
     /// Parses a whole document held in memory.
     public static func parse(_ data: Data, url: URL?, contentType: String? = nil) throws(FeedParseError) -> ParsedFeed {
