@@ -30,9 +30,7 @@ struct ItemBuilder {
         switch field {
         case .title where rank < titleRank: (titleRank, item.title) = (rank, value)
         case .id where rank < idRank: (idRank, item.id) = (rank, value)
-        case .summary where rank < summaryRank: (summaryRank, item.summary) = (rank, value)
-        case .content where rank < contentRank: (contentRank, item.content) = (rank, value)
-        default: break
+        default: break  // summaries and contents come through `offerBody`
         }
     }
 

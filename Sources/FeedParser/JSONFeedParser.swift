@@ -36,8 +36,10 @@ enum JSONFeedParser {
             // Plain text by the spec, as `content_text` is.
             item.summary = (entry["summary"] as? String).map(FeedDocumentBuilder.escapeHTML)
             // Relative links in the HTML resolve against the item's page, else the site's, else the feed's URL.
-            let pageBase = item.link.flatMap { URL(string: $0) } ?? feed.link.flatMap { URL(string: $0) } ?? url
-            item.content = (entry["content_html"] as? String).map { RelativeLinks.resolvingLinks(inHTML: $0, base: pageBase) }
+            let (itemLink, siteLink) = (item.link, feed.link)
+            item.content = (entry["content_html"] as? String).map { html in
+                RelativeLinks.resolvingLinks(inHTML: html) { itemLink.flatMap(URL.init(string:)) ?? siteLink.flatMap(URL.init(string:)) ?? url }
+            }
                 ?? (entry["content_text"] as? String).map(FeedDocumentBuilder.escapeHTML)
             for case let attachment as [String: Any] in entry["attachments"] as? [Any] ?? [] {
                 guard let link = absoluteLink(attachment["url"] as? String, base: url) else { continue }

@@ -30,9 +30,6 @@ enum RelativeLinks {
         return rewritten ?? html
     }
 
-    static func resolvingLinks(inHTML html: String, base: URL?) -> String {
-        resolvingLinks(inHTML: html, base: { base })
-    }
 
     /// Walks the tags of the markup; copies the bytes into `output` from the first rewritten value on.
     private struct Rewriter {

@@ -31,13 +31,13 @@ struct RelativeLinkTests {
         ("<a href=\"/unclosed", "<a href=\"https://blog.example/unclosed\""),
     ])
     func attributesResolveAgainstThePage(_ html: String, _ expected: String) {
-        #expect(RelativeLinks.resolvingLinks(inHTML: html, base: Self.page) == expected)
+        #expect(RelativeLinks.resolvingLinks(inHTML: html) { Self.page } == expected)
     }
 
     @Test func aFileBaseChangesNothing() {
         let html = "<a href=\"/about\">me</a>"
-        #expect(RelativeLinks.resolvingLinks(inHTML: html, base: URL(string: "file:///home/me/feed.xml")) == html)
-        #expect(RelativeLinks.resolvingLinks(inHTML: html, base: nil) == html)
+        #expect(RelativeLinks.resolvingLinks(inHTML: html) { URL(string: "file:///home/me/feed.xml") } == html)
+        #expect(RelativeLinks.resolvingLinks(inHTML: html) { nil } == html)
     }
 
     @Test func bodiesResolveAgainstXMLBaseThenTheItemLinkThenTheFeed() throws {
