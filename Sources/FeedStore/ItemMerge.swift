@@ -74,12 +74,18 @@ public enum ItemMerge {
         for tombstone in feed.tombstones { keyOwners[tombstone.key] = tombstone.identity }
 
         let identities = ItemIdentity.identities(of: document, byLinkAndTitle: feed.identityByLinkAndTitle)
-        var relinks = LinkIdentityMatcher(items: feed.items, claimed: Set(identities))
+        // Made at the first link-derived identity not found as it is (most merges never need it).
+        var relinks: LinkIdentityMatcher?
         for position in document.indices {
             let item = document[position]
             let identity = identities[position]
             present.insert(identity)
-            if let index = byIdentity[identity] ?? relinks.match(identity, title: item.title) {
+            var index = byIdentity[identity]
+            if index == nil, ItemIdentity.linkKey(ofLinkIdentity: identity) != nil {
+                if relinks == nil { relinks = LinkIdentityMatcher(items: feed.items, claimed: Set(identities)) }
+                index = relinks?.match(identity, title: item.title)
+            }
+            if let index {
                 if feed.items[index].identity != identity {
                     byIdentity[feed.items[index].identity] = nil
                     byIdentity[identity] = index
