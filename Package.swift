@@ -29,15 +29,17 @@ let package = Package(
         ),
 
         .target(name: "FeedModel"),
+        // The decisions: pure functions of values and a given time, no I/O.
+        .target(name: "FeedCore", dependencies: ["FeedModel"]),
         .target(
             name: "FeedParser", dependencies: ["FeedModel", "CLibXML2"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .target(name: "FeedFetcher", dependencies: ["CCurl"]),
-        .target(name: "FeedStore", dependencies: ["FeedModel"]),
+        .target(name: "FeedFetcher", dependencies: ["FeedCore", "CCurl"]),
+        .target(name: "FeedStore", dependencies: ["FeedCore", "FeedModel"]),
         .target(
             name: "Aggregator",
             dependencies: [
-                "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+                "FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "feedctl",
             dependencies: [
-                "Aggregator", "FeedModel", "FeedParser", "FeedStore",
+                "Aggregator", "FeedCore", "FeedModel", "FeedParser", "FeedStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -61,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "feedbench",
             dependencies: [
-                "FeedParser", "FeedModel", "Aggregator", "FeedStore", "FeedFetcher", "TestSupport",
+                "FeedParser", "FeedModel", "FeedCore", "Aggregator", "FeedStore", "FeedFetcher", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -74,15 +76,16 @@ let package = Package(
             exclude: ["Fixtures", "Expected"]
         ),
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
-        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedModel", "TestSupport"]),
-        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "TestSupport"]),
+        .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
+        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport"]),
+        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "FeedCore", "TestSupport"]),
         .testTarget(
             name: "AggregatorTests",
-            dependencies: ["Aggregator", "FeedFetcher", "FeedStore", "FeedModel", "TestSupport"]
+            dependencies: ["Aggregator", "FeedCore", "FeedFetcher", "FeedStore", "FeedModel", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Aggregator", "FeedStore", "FeedModel", "TestSupport"]
+            dependencies: ["Aggregator", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
         ),
     ]
 )

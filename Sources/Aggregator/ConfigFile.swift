@@ -1,3 +1,4 @@
+import FeedCore
 import FeedFetcher
 import FeedModel
 import FeedParser

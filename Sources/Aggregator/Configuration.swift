@@ -1,3 +1,4 @@
+import FeedCore
 import FeedFetcher
 import FeedModel
 import FeedStore
@@ -42,17 +43,14 @@ extension FeedConfig {
     }
 
     /// Where the feed is fetched from: where a recorded permanent redirect sent it, else its URL.
-    public func currentURL(_ state: FetchState?) -> URL {
-        state?.movedTo.flatMap(URL.init(string:)) ?? url
-    }
-}
+    public func currentURL(_ state: FetchState?) -> URL { terms.currentURL(state) }
 
-/// `on_update`: what a change to a stored item's title or content does to its read mark.
-public enum UpdatePolicy: String, Sendable, Equatable {
-    /// It stays as it was (the item is marked changed in `feedctl list`).
-    case keep
-    /// It becomes unread again.
-    case unread
+    /// What the core's decisions need of this entry.
+    public var terms: FeedTerms {
+        FeedTerms(
+            url: url, fingerprint: fingerprint, interval: interval, adaptive: adaptive, retention: retention,
+            onUpdate: onUpdate)
+    }
 }
 
 /// A request header from the configuration.

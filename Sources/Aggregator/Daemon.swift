@@ -1,3 +1,4 @@
+import FeedCore
 import FeedFetcher
 import FeedModel
 import FeedStore
@@ -39,6 +40,8 @@ public final class Daemon: Sendable {
     private let logger: Logger
     private let environment: [String: String]
     private let notifier: SystemdNotifier
+    /// Records refreshes in groups, across reloads of the configuration.
+    private let committer: RefreshCommitter
     /// Feeds being refreshed at once: their transfers queue in the fetch engine, which enforces
     /// `fetch.concurrency` and `fetch.per_host`; this only bounds the memory of bodies waiting to be parsed.
     static let refreshesInFlight = 64
@@ -60,12 +63,13 @@ public final class Daemon: Sendable {
         self.environment = environment
         notifier = SystemdNotifier(environment: environment)
         engine = FetchEngine(settings: configuration.fetch.engineSettings)
+        committer = RefreshCommitter(store: store)
     }
 
     private func refresher(for configuration: Configuration) -> Refresher {
         Refresher(
             store: store, engine: engine, fetch: configuration.fetch, schedule: configuration.schedule, logger: logger,
-            environment: environment)
+            environment: environment, committer: committer)
     }
 
     /// What a one-shot run did: the outcomes of the feeds it fetched, in config order, and the feeds it
@@ -85,16 +89,21 @@ public final class Daemon: Sendable {
         let feeds = selection ?? initialConfiguration.feeds
         var states: [String: FetchState] = [:]
         for feed in feeds { states[feed.url.absoluteString] = try? store.loadFetchState(url: feed.url.absoluteString) }
-        let plan = OneShotPlan.plan(feeds, states: states, now: Date(), force: force)
+        let plan = OneShotPlan.plan(feeds.map(\.terms), states: states, now: Date(), force: force)
         var skipped: [(feed: FeedConfig, reason: OneShotPlan.Skip)] = []
-        for case let (feed, reason?) in plan {
+        var wanted: [FeedConfig] = []
+        for (feed, skip) in zip(feeds, plan) {
+            guard let reason = skip else {
+                wanted.append(feed)
+                continue
+            }
             logger.notice("not fetched: \(reason); --force fetches it anyway", metadata: ["feed_url": "\(feed.url.absoluteString)"])
             skipped.append((feed, reason))
         }
-        let wanted = plan.filter { $0.skip == nil }.map(\.feed)
-        guard let events else { return OneShotResult(outcomes: await refreshAll(wanted), skipped: skipped, stopped: false) }
+        let selected = wanted
+        guard let events else { return OneShotResult(outcomes: await refreshAll(selected), skipped: skipped, stopped: false) }
         return await withTaskGroup(of: [RefreshOutcome]?.self) { group in
-            group.addTask { await self.refreshAll(wanted) }
+            group.addTask { await self.refreshAll(selected) }
             group.addTask {
                 for await event in events.stream {
                     if case .stop = event { return nil }
@@ -168,7 +177,7 @@ public final class Daemon: Sendable {
                 let delay = Schedule.initialDelay(index: index, count: newcomers.count, window: window)
                 nextFetch[key] = now.addingTimeInterval(Schedule.seconds(delay))
             }
-            return OneShotPlan.recordedHostWaits(feeds, states: states, now: now)
+            return OneShotPlan.recordedHostWaits(feeds.map(\.terms), states: states, now: now)
         }
 
         func status(started: Date, now: Date) -> DaemonStatus {

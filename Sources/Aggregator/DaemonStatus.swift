@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import FeedStore
 import Foundation

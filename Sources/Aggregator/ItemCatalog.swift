@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import FeedStore
 import Foundation
@@ -61,7 +62,7 @@ public struct ItemCatalog {
     public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
         let unreadKeys = Set(try store.unreadReferences().map { $0.key })
         if let limit, limit <= ItemIndexFile.recentCapacity {
-            let recent = listed(try store.loadIndex(ItemIndexFile.recentName).items) { !unreadKeys.contains($0.key) }
+            let recent = listed(try store.recentItems().items) { !unreadKeys.contains($0.key) }
             if recent.count >= limit { return Array(recent.prefix(limit)) }
         }
         var byKey: [String: IndexEntry] = [:]
@@ -81,43 +82,7 @@ public struct ItemCatalog {
     @discardableResult
     public func markRead(_ ids: some Sequence<String>, now: Date = Date()) throws -> Int {
         let wanted = Set(ids)
-        return try store.withWriteLock { () throws(StoreError) -> Int in
-            let hits = try store.unreadReferences(lockHeld: true).filter { wanted.contains($0.id) }
-            try markRead(hits, now: now)
-            return hits.count
-        }
-    }
-
-    /// Marks these unread entries read: their marks, and their entries out of every feed's unread file.
-    /// The caller holds the lock.
-    private func markRead(_ entries: [UnreadReference], now: Date) throws(StoreError) {
-        guard !entries.isEmpty else { return }
-        var marks = ReadMarks(store: store)
-        var byFeed: [String: Set<String>] = [:]
-        for entry in entries {
-            try marks.markRead(entry.key, at: now)
-            for feed in entry.feeds { byFeed[feed, default: []].insert(entry.key) }
-        }
-        try marks.save()
-        // Every feed's new unread record in one append.
-        try writingTogether { () throws(StoreError) in
-            for (feed, keys) in byFeed {
-                var unread = try store.loadUnread(feedURL: feed, lockHeld: true)
-                unread.items.removeAll { keys.contains($0.key) }
-                try store.saveUnread(unread, feedURL: feed)
-            }
-        }
-    }
-
-    /// `FeedStore.syncingTogether` for a body that throws store errors only.
-    private func writingTogether(_ body: () throws(StoreError) -> Void) throws(StoreError) {
-        do {
-            try store.syncingTogether(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .cannotWrite(path: store.directory.path, reason: "\(error)")
-        }
+        return try store.markRead(now: now) { unread in unread.filter { wanted.contains($0.id) } }
     }
 
     /// `feedctl read ID…`: resolves the prefixes against the unread items and marks them read, reading
@@ -126,18 +91,21 @@ public struct ItemCatalog {
     @discardableResult
     public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
         var missing: [String] = []
-        let count = try store.withWriteLock { () throws -> Int in
-            let unread = try store.unreadReferences(lockHeld: true)
+        var ambiguous: String?
+        let count = try store.markRead(now: now) { unread in
             var hits: [UnreadReference] = []
             for prefix in prefixes {
                 let needle = prefix.lowercased()
                 let matches = unread.filter { $0.id.hasPrefix(needle) }
-                if matches.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
+                if matches.count > 1 {
+                    ambiguous = prefix
+                    return []
+                }
                 if let entry = matches.first { hits.append(entry) } else { missing.append(prefix) }
             }
-            try markRead(hits, now: now)
-            return hits.count
+            return hits
         }
+        if let ambiguous { throw CatalogError(message: "id prefix \(ambiguous) is ambiguous") }
         // Not unread: make sure they exist at all, for a clear error.
         _ = try resolve(missing)
         return count
@@ -153,27 +121,7 @@ public struct ItemCatalog {
             guard let stored = try store.loadFeed(url: feed.url.absoluteString) else { continue }
             for item in stored.items where wanted.contains(item.id) { entries.append(IndexEntry(item, feed: stored.url)) }
         }
-        return try store.withWriteLock { () throws(StoreError) -> Int in
-            var marks = ReadMarks(store: store)
-            var count = Set<String>()
-            for entry in entries where try marks.isRead(entry.key) || count.contains(entry.key) {
-                try marks.markUnread(entry.key)
-                count.insert(entry.key)
-            }
-            // The marks first: a crash between the two leaves the item unread but unlisted until the next
-            // rebuild, never listed while marked read.
-            try marks.save()
-            try writingTogether { () throws(StoreError) in
-                for entry in entries where count.contains(entry.key) {
-                    var unread = try store.loadUnread(feedURL: entry.feeds[0], lockHeld: true)
-                    if !unread.contains(key: entry.key) {
-                        unread.upsert(entry)
-                        try store.saveUnread(unread, feedURL: entry.feeds[0])
-                    }
-                }
-            }
-            return count.count
-        }
+        return try store.markUnread(entries)
     }
 
     /// Marks every unread item read; returns how many.
@@ -187,7 +135,7 @@ public struct ItemCatalog {
     public func resolve(_ prefixes: [String]) throws -> [String] {
         let sources: [() throws -> [String]] = [
             { try unreadItems().map(\.entry.id) },
-            { try store.loadIndex(ItemIndexFile.recentName).items.map(\.id) },
+            { try store.recentItems().items.map(\.id) },
             { try allItems(limit: nil).map(\.entry.id) },
         ]
         return try prefixes.map { prefix in

@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import FeedParser
 import FeedStore

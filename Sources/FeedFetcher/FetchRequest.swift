@@ -1,3 +1,4 @@
+import FeedCore
 import Foundation
 
 /// One GET of a feed, with the validators saved from the last response and the feed's own settings.

@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import Foundation
 import Synchronization
@@ -26,7 +27,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// What the writes inside one `syncingTogether` leave to its end: the record changes, appended
+/// What the writes inside one `StoreTransaction.durableTogether` step leave to its end: the record changes, appended
 /// then in one write per log, and the folders whose renames need an fsync.
 final class PendingWrites: Sendable {
     private struct Staged {
@@ -76,7 +77,7 @@ final class PendingWrites: Sendable {
 ///     STATE_DIR/requests/             fetch requests from feedctl to the daemon
 ///
 /// Every file write goes to a temporary file that is fsynced and renamed over the old one, and the
-/// directory is fsynced (at once, or once per folder at the end of `syncingTogether`): a reader sees
+/// directory is fsynced (at once, or once per folder at the end of a `durableTogether` step): a reader sees
 /// the old file or the new one, never half of either, and a crash loses nothing committed. The two logs
 /// take their changes as appended lines instead (one write and one `fdatasync` per group of changes).
 public final class FeedStore: Sendable {
@@ -88,14 +89,12 @@ public final class FeedStore: Sendable {
     /// Fetch states as last decoded, by feed key, with their bytes: a refresh reads its feed's state when
     /// it starts and again under the lock.
     private let decodedStates = Mutex<[String: (bytes: Data, state: FeedStateFile)]>([:])
-    /// Inside `syncingTogether`, for the task running it: the writes left to its end.
-    @TaskLocal private static var pendingWrites: PendingWrites?
     /// Every feed's fetch state (`FeedStateFile`), by feed key.
     let fetchStates: RecordLog
     /// Every feed's unread items (`ItemIndexFile`), by feed key; no record for a feed with none.
     let unreadIndexes: RecordLog
 
-    public var feedsDirectory: URL { URL(fileURLWithPath: feedsPath, isDirectory: true) }
+    var feedsDirectory: URL { URL(fileURLWithPath: feedsPath, isDirectory: true) }
     /// Where stores before schema 3 kept read marks.
     var readStateURL: URL { directory.appendingPathComponent("read.json") }
     /// The paths as strings: files are opened by path, and Foundation's URL path operations cost more than
@@ -134,38 +133,43 @@ public final class FeedStore: Sendable {
         "\(feedsPath)/\(Self.key(forFeedURL: url)).state.json"
     }
 
-    public var fetchStateLogURL: URL { URL(fileURLWithPath: fetchStates.path, isDirectory: false) }
+    var fetchStateLogURL: URL { URL(fileURLWithPath: fetchStates.path, isDirectory: false) }
 
-    public var unreadLogURL: URL { URL(fileURLWithPath: unreadIndexes.path, isDirectory: false) }
+    var unreadLogURL: URL { URL(fileURLWithPath: unreadIndexes.path, isDirectory: false) }
 
     // MARK: - Locking
 
     /// Runs `body` holding the store's exclusive advisory lock (`flock`), which feedd and feedctl both take
-    /// around every read-modify-write.
-    public func withWriteLock<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
+    /// around every read-modify-write. Every write goes through the transaction `body` is given, which is
+    /// valid only inside it; `flock` is not re-entrant, so `body` must not start another.
+    public func transaction<T>(_ body: (StoreTransaction) throws(StoreError) -> T) throws(StoreError) -> T {
         let path = directoryPath + "/lock"
         // Read-only is enough for flock, and works whoever created the file (root running feedctl before the
         // service's first start, say).
         let descriptor = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError.cannotLock(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .cannotLock(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw StoreError.cannotLock(path: path, reason: String(cString: strerror(errno))) }
+            guard errno == EINTR else { throw .cannotLock(path: path, reason: String(cString: strerror(errno))) }
         }
         defer { flock(descriptor, LOCK_UN) }
-        return try body()
+        let held = StoreTransaction(store: self)
+        defer { held.close() }
+        return try body(held)
     }
 
     // MARK: - Feeds
 
     /// The stored feed for this configured URL, or nil when there is none yet. A file that cannot be decoded
     /// is moved aside as `NAME.corrupt-TIMESTAMP-PID-N` (reported in `warnings`) so the feed starts afresh:
-    /// directly when the caller holds the write lock and says so with `quarantine`, else after taking it.
-    public func loadFeed(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
+    /// at once when the lock is `held`, else after taking it. The same holds for every load below.
+    public func loadFeed(url: String) throws(StoreError) -> StoredFeed? { try loadFeed(url: url, held: nil) }
+
+    func loadFeed(url: String, held: StoreTransaction?) throws(StoreError) -> StoredFeed? {
         let items = try load(
             StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
-            quarantine: quarantine)
-        let state = try loadStateFile(url: url, quarantine: quarantine)
+            held: held)
+        let state = try loadStateFile(url: url, held: held)
         guard items != nil || state != nil else { return nil }
         var feed = items ?? StoredFeed(url: url)
         if let state { feed.fetch = state.fetch }  // else: schema 1 kept it in the items file, or there is none
@@ -174,31 +178,33 @@ public final class FeedStore: Sendable {
 
     /// Only the items file (its `fetch` empty, or a schema 1 store's): for a caller that has read the fetch
     /// state already. nil when there is none.
-    public func loadItems(url: String, quarantine: Bool = false) throws(StoreError) -> StoredFeed? {
+    func loadItems(url: String, held: StoreTransaction?) throws(StoreError) -> StoredFeed? {
         try load(
             StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
-            quarantine: quarantine)
+            held: held)
     }
 
     /// Only the fetch state: what the scheduler and a conditional request need, without reading any item
     /// (but from the items file of a schema 1 store, which kept it there).
-    public func loadFetchState(url: String, quarantine: Bool = false) throws(StoreError) -> FetchState? {
-        if let state = try loadStateFile(url: url, quarantine: quarantine) { return state.fetch }
+    public func loadFetchState(url: String) throws(StoreError) -> FetchState? { try loadFetchState(url: url, held: nil) }
+
+    func loadFetchState(url: String, held: StoreTransaction?) throws(StoreError) -> FetchState? {
+        if let state = try loadStateFile(url: url, held: held) { return state.fetch }
         guard Self.exists(feedFilePath(forFeedURL: url)) else { return nil }
         return try load(
             StoredFeed.self, from: feedFilePath(forFeedURL: url), schema: \.schema, current: StoredFeed.currentSchema,
-            quarantine: quarantine)?.fetch
+            held: held)?.fetch
     }
 
     /// The feed's record in the fetch-state log (or its state file, in a store from before the log). A record
-    /// that does not decode is reported and, when the caller holds the lock (`quarantine`), removed: the feed
+    /// that does not decode is reported and, when the lock is `held`, removed: the feed
     /// is then fetched afresh.
-    private func loadStateFile(url: String, quarantine: Bool) throws(StoreError) -> FeedStateFile? {
+    private func loadStateFile(url: String, held: StoreTransaction?) throws(StoreError) -> FeedStateFile? {
         let key = Self.key(forFeedURL: url)
-        guard let found = try record(key, in: fetchStates) else {
+        guard let found = try record(key, in: fetchStates, held: held) else {
             return try load(
                 FeedStateFile.self, from: legacyStateFilePath(forFeedURL: url), schema: \.schema,
-                current: FeedStateFile.currentSchema, quarantine: quarantine)
+                current: FeedStateFile.currentSchema, held: held)
         }
         guard let data = found else { return nil }
         if let known = decodedStates.withLock({ $0[key] }), known.bytes == data { return known.state }
@@ -215,7 +221,7 @@ public final class FeedStore: Sendable {
             return state
         case .failure(let reason):
             warnings.add("\(fetchStates.path): the fetch state of \(url) is unreadable (\(reason.message)); fetching it afresh")
-            if quarantine { try setRecord(nil, key: key, in: fetchStates) }
+            if let held { try setRecord(nil, key: key, in: fetchStates, held: held) }
             return nil
         }
     }
@@ -228,30 +234,26 @@ public final class FeedStore: Sendable {
 
     private static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    /// Writes the feed's items file and its state file.
-    public func saveFeed(_ feed: StoredFeed) throws(StoreError) {
-        try saveItems(feed)
-        try saveFetchState(url: feed.url, fetch: feed.fetch)
-    }
-
-    /// Writes only the feed's items file (its `fetch` goes to the state file, written by `saveFetchState`).
-    public func saveItems(_ feed: StoredFeed) throws(StoreError) {
-        try write(feed, to: feedFilePath(forFeedURL: feed.url))
+    /// Writes only the feed's items file (its `fetch` goes to the fetch-state log, `saveFetchState`).
+    func saveItems(_ feed: StoredFeed, held: StoreTransaction) throws(StoreError) {
+        try write(feed, to: feedFilePath(forFeedURL: feed.url), held: held)
     }
 
     /// Writes only the fetch state: what a fetch that changed no item costs (one appended line).
-    public func saveFetchState(url: String, fetch: FetchState) throws(StoreError) {
-        try setRecord(FeedStateFile(url: url, fetch: fetch).jsonData, key: Self.key(forFeedURL: url), in: fetchStates)
+    func saveFetchState(url: String, fetch: FetchState, held: StoreTransaction) throws(StoreError) {
+        try setRecord(FeedStateFile(url: url, fetch: fetch).jsonData, key: Self.key(forFeedURL: url), in: fetchStates, held: held)
     }
 
-    /// Every stored feed, in file-name order. `lockHeld`: see `loadIndex`.
-    public func allFeeds(lockHeld: Bool = false) throws(StoreError) -> [StoredFeed] {
+    /// Every stored feed, in file-name order.
+    public func allFeeds() throws(StoreError) -> [StoredFeed] { try allFeeds(held: nil) }
+
+    func allFeeds(held: StoreTransaction?) throws(StoreError) -> [StoredFeed] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: feedsPath)) ?? []
         var feeds: [StoredFeed] = []
         for name in names.sorted() where name.hasSuffix(".json") && !name.hasSuffix(".state.json") {
-            guard var feed = try load(StoredFeed.self, from: feedsPath + "/" + name, schema: \.schema, current: StoredFeed.currentSchema, quarantine: lockHeld)
+            guard var feed = try load(StoredFeed.self, from: feedsPath + "/" + name, schema: \.schema, current: StoredFeed.currentSchema, held: held)
             else { continue }
-            if let state = try loadStateFile(url: feed.url, quarantine: lockHeld) { feed.fetch = state.fetch }
+            if let state = try loadStateFile(url: feed.url, held: held) { feed.fetch = state.fetch }
             feeds.append(feed)
         }
         return feeds
@@ -259,11 +261,11 @@ public final class FeedStore: Sendable {
 
     // MARK: - Read marks and indexes
 
-    /// One shard of the read marks (empty when it does not exist yet). `lockHeld`: see `loadIndex`.
-    public func loadReadShard(_ index: Int, lockHeld: Bool = false) throws(StoreError) -> ReadShard {
+    /// One shard of the read marks (empty when it does not exist yet).
+    func loadReadShard(_ index: Int, held: StoreTransaction?) throws(StoreError) -> ReadShard {
         try load(
             ReadShard.self, from: directoryPath + "/" + ReadShard.fileName(index), schema: \.schema,
-            current: ReadShard.currentSchema, quarantine: lockHeld) ?? ReadShard()
+            current: ReadShard.currentSchema, held: held) ?? ReadShard()
     }
 
     /// The read shards that exist: the numbers of the `read/xx.json` files (none without `read/`).
@@ -286,51 +288,53 @@ public final class FeedStore: Sendable {
     /// Builds the indexes now if they are missing, carrying over the read marks of an older store before any
     /// of its feed files is rewritten. The daemon does this when it starts.
     public func prepareIndexes() throws(StoreError) {
-        _ = try loadIndex(ItemIndexFile.recentName)
+        _ = try loadIndex(ItemIndexFile.recentName, held: nil)
         if fetchStates.exists { try removeLegacyStateFiles() }
     }
 
     /// `recent.json`, with every index rebuilt from the feeds first if one is missing (a store written by an
     /// older feedd, or an index set aside as corrupt). `recent.json` is written last by a rebuild, so it also
-    /// says `unread.log` is complete.
-    /// `lockHeld` says the caller holds the write lock (a rebuild then runs without taking it again).
-    public func loadIndex(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        try ensureIndexes(lockHeld: lockHeld)
+    /// says `unread.log` is complete. With the lock `held`, a rebuild runs in it.
+    func loadIndex(_ name: String, held: StoreTransaction?) throws(StoreError) -> ItemIndexFile {
+        try ensureIndexes(held: held)
         let path = directoryPath + "/" + name
         if let data = try Self.contents(of: path) {
             // The same bytes as last time: reading is cheap, decoding is what costs (a daemon committing feed
             // after feed reads recent.json each time).
             if let cached = indexCache.withLock({ $0[name] }), cached.bytes == data { return cached.index }
             let index = try load(
-                ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, quarantine: lockHeld,
+                ItemIndexFile.self, from: path, schema: \.schema, current: ItemIndexFile.currentSchema, held: held,
                 data: data)
             if let index {
                 indexCache.withLock { $0[name] = (data, index) }
                 return index
             }
         }
-        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in try loadIndexFile(name, lockHeld: true) == nil }
-        return try loadIndexFile(name, lockHeld: true) ?? ItemIndexFile()
+        return try rebuild(held: held) { held throws(StoreError) in
+            try loadIndexFile(name, held: held) == nil
+        } then: { held throws(StoreError) in
+            try loadIndexFile(name, held: held) ?? ItemIndexFile()
+        }
     }
 
-    public func saveIndex(_ index: ItemIndexFile, named name: String) throws(StoreError) {
-        let data = try write(index, to: directoryPath + "/" + name)
+    func saveIndex(_ index: ItemIndexFile, named name: String, held: StoreTransaction) throws(StoreError) {
+        let data = try write(index, to: directoryPath + "/" + name, held: held)
         indexCache.withLock { $0[name] = (data, index) }
     }
 
     /// The unread items of one feed (its record in `unread.log`): what a refresh of that feed reads and
     /// rewrites, whatever the size of the rest of the store. A record that does not decode has every index
     /// rebuilt from the feeds.
-    public func loadUnread(feedURL: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile {
-        try ensureIndexes(lockHeld: lockHeld)
+    func loadUnread(feedURL: String, held: StoreTransaction?) throws(StoreError) -> ItemIndexFile {
+        try ensureIndexes(held: held)
         let key = Self.key(forFeedURL: feedURL)
         for attempt in 0..<2 {
-            guard let data = try record(key, in: unreadIndexes) ?? nil else { return ItemIndexFile() }
+            guard let data = try record(key, in: unreadIndexes, held: held) ?? nil else { return ItemIndexFile() }
             switch try decodeRecord(ItemIndexFile.self, data, log: unreadIndexes, schema: \.schema, current: ItemIndexFile.currentSchema) {
             case .success(let index): return index
             case .failure(let reason) where attempt == 0:
                 warnings.add("\(unreadIndexes.path): the unread items of \(feedURL) are unreadable (\(reason.message)); rebuilding the indexes")
-                try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
+                try rebuild(held: held) { _ throws(StoreError) in true }
             case .failure(let reason):
                 throw .cannotRead(path: unreadIndexes.path, reason: "the unread items of \(feedURL): \(reason.message)")
             }
@@ -339,22 +343,25 @@ public final class FeedStore: Sendable {
     }
 
     /// Writes one feed's unread items; its record goes when there are none.
-    public func saveUnread(_ index: ItemIndexFile, feedURL: String) throws(StoreError) {
+    func saveUnread(_ index: ItemIndexFile, feedURL: String, held: StoreTransaction) throws(StoreError) {
         let key = Self.key(forFeedURL: feedURL)
         // The append that follows never starts unread.log (only a rebuild does: its existence says the indexes
         // are complete); callers have read the feed's record, which builds the indexes when they are missing.
         if index.items.isEmpty {
-            if try record(key, in: unreadIndexes) ?? nil != nil { try setRecord(nil, key: key, in: unreadIndexes) }
+            if try record(key, in: unreadIndexes, held: held) ?? nil != nil {
+                try setRecord(nil, key: key, in: unreadIndexes, held: held)
+            }
         } else {
-            try setRecord(index.jsonData, key: key, in: unreadIndexes)
+            try setRecord(index.jsonData, key: key, in: unreadIndexes, held: held)
         }
     }
 
     /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
-    public func allUnread(lockHeld: Bool = false) throws(StoreError) -> UnreadView {
+    public func allUnread() throws(StoreError) -> UnreadView {
+        let held: StoreTransaction? = nil
         var byKey: [String: IndexEntry] = [:]
         var titles: [String: String] = [:]
-        for index in try unreadRecords(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
+        for index in try unreadRecords(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, held: held) {
             if let title = index.title, let feed = index.items.first?.feeds.first { titles[feed] = title }
             for entry in index.items {
                 if var known = byKey[entry.key] {
@@ -369,11 +376,9 @@ public final class FeedStore: Sendable {
         return UnreadView(items: byKey.values.sorted { IndexEntry.newestFirst($0, $1) }, titles: titles)
     }
 
-    /// The id, key and feeds of every unread item, one per logical item, in no particular order: what
-    /// marking read and counting need, read at a fraction of the cost of whole entries.
-    public func unreadReferences(lockHeld: Bool = false) throws(StoreError) -> [UnreadReference] {
+    func unreadReferences(held: StoreTransaction?) throws(StoreError) -> [UnreadReference] {
         var byKey: [String: UnreadReference] = [:]
-        for file in try unreadRecords(UnreadReferenceFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, lockHeld: lockHeld) {
+        for file in try unreadRecords(UnreadReferenceFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, held: held) {
             for entry in file.items {
                 if var known = byKey[entry.key] {
                     known.feeds += entry.feeds.filter { !known.feeds.contains($0) }
@@ -389,9 +394,9 @@ public final class FeedStore: Sendable {
     /// Every record of `unread.log`, decoded as `T`. A record that does not decode has every index rebuilt,
     /// then the log is read again.
     private func unreadRecords<T: Decodable>(
-        _ type: T.Type, schema: KeyPath<T, Int>, current: Int, lockHeld: Bool
+        _ type: T.Type, schema: KeyPath<T, Int>, current: Int, held: StoreTransaction?
     ) throws(StoreError) -> [T] {
-        try ensureIndexes(lockHeld: lockHeld)
+        try ensureIndexes(held: held)
         for attempt in 0..<2 {
             var decoded: [T] = []
             var damage: String?
@@ -405,57 +410,58 @@ public final class FeedStore: Sendable {
             guard let damage else { return decoded }
             guard attempt == 0 else { throw .cannotRead(path: unreadIndexes.path, reason: damage) }
             warnings.add("\(unreadIndexes.path): \(damage); rebuilding the indexes")
-            try rebuild(lockHeld: lockHeld) { () throws(StoreError) in true }
+            try rebuild(held: held) { _ throws(StoreError) in true }
         }
         return []
     }
 
     /// Rebuilds every index if `recent.json` (written last by a rebuild) or `unread.log` is missing, or if
     /// `unread/` is there (an older feedd, still running while this one rebuilt, wrote there since).
-    private func ensureIndexes(lockHeld: Bool) throws(StoreError) {
+    private func ensureIndexes(held: StoreTransaction?) throws(StoreError) {
         let marker = directoryPath + "/" + ItemIndexFile.recentName
         func missing() -> Bool { !Self.exists(marker) || !unreadIndexes.exists || Self.exists(legacyUnreadPath) }
         guard missing() else { return }
-        try rebuild(lockHeld: lockHeld) { () throws(StoreError) in missing() }
+        try rebuild(held: held) { _ throws(StoreError) in missing() }
     }
 
-    /// Runs a rebuild under the lock if `needed` still says so once the lock is held.
-    private func rebuild(lockHeld: Bool, needed: () throws(StoreError) -> Bool) throws(StoreError) {
-        if lockHeld {
-            if try needed() { try rebuildIndexes() }
-            return
+    /// Rebuilds the indexes if `needed` still says so once the lock is held (in `held`, or taken for it).
+    private func rebuild(held: StoreTransaction?, needed: (StoreTransaction) throws(StoreError) -> Bool) throws(StoreError) {
+        try rebuild(held: held, needed: needed) { _ throws(StoreError) in }
+    }
+
+    /// The same, then `then` under the same hold of the lock.
+    private func rebuild<T>(
+        held: StoreTransaction?, needed: (StoreTransaction) throws(StoreError) -> Bool,
+        then: (StoreTransaction) throws(StoreError) -> T
+    ) throws(StoreError) -> T {
+        func run(_ held: StoreTransaction) throws(StoreError) -> T {
+            if try needed(held) { try rebuildIndexes(held) }
+            return try then(held)
         }
-        do {
-            try withWriteLock { () throws(StoreError) in
-                if try needed() { try rebuildIndexes() }
-            }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .cannotLock(path: directory.path, reason: "\(error)")
-        }
+        if let held { return try run(held) }
+        return try transaction(run)
     }
 
     /// A corrupt index is set aside (by whoever holds the lock) and then rebuilt.
-    private func loadIndexFile(_ name: String, lockHeld: Bool = false) throws(StoreError) -> ItemIndexFile? {
+    private func loadIndexFile(_ name: String, held: StoreTransaction?) throws(StoreError) -> ItemIndexFile? {
         try load(
             ItemIndexFile.self, from: directoryPath + "/" + name, schema: \.schema,
-            current: ItemIndexFile.currentSchema, quarantine: lockHeld)
+            current: ItemIndexFile.currentSchema, held: held)
     }
 
     /// Builds `unread.log` and `recent.json` from every feed and the read marks; carries the read marks of a
     /// schema 1 `read.json` (by old item id) over to the shards first, and deletes the unread files of a
-    /// store from before `unread.log`. The caller holds the lock.
-    private func rebuildIndexes() throws(StoreError) {
+    /// store from before `unread.log`.
+    private func rebuildIndexes(_ held: StoreTransaction) throws(StoreError) {
         // recent.json says "the indexes are complete": it goes first and comes back last, so a crash in
         // between leaves a store that rebuilds again.
         let marker = directory.appendingPathComponent(ItemIndexFile.recentName)
         if unlink(marker.path) == 0 { try AtomicFile.syncDirectory(directory) }
-        let feeds = try allFeeds(lockHeld: true)
-        var marks = ReadMarks(store: self, lockHeld: true)
+        let feeds = try allFeeds(held: held)
+        var marks = held.readMarks()
         let legacy = try load(
             LegacyReadState.self, from: readStateURL.path, schema: \.schema, current: LegacyReadState.currentSchema,
-            quarantine: true)
+            held: held)
         var unreadRecords: [String: Data] = [:]
         var recent: [String: IndexEntry] = [:]
         for feed in feeds {
@@ -479,7 +485,7 @@ public final class FeedStore: Sendable {
         if rmdir(legacyUnreadPath) == 0 { try AtomicFile.syncDirectory(directory) }
         try marks.save()
         let newest = recent.values.sorted { IndexEntry.newestFirst($0, $1) }.prefix(ItemIndexFile.recentCapacity)
-        try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName)
+        try saveIndex(ItemIndexFile(items: Array(newest)), named: ItemIndexFile.recentName, held: held)
         if legacy != nil { rename(readStateURL.path, readStateURL.path + ".migrated") }
     }
 
@@ -487,34 +493,28 @@ public final class FeedStore: Sendable {
     /// stay: another feed may carry the same items. Returns whether there was anything to delete.
     @discardableResult
     public func removeFeed(url: String) throws(StoreError) -> Bool {
-        do {
-            return try withWriteLock { () throws(StoreError) -> Bool in
-                let key = Self.key(forFeedURL: url)
-                var removed = false
-                for path in [feedFilePath(forFeedURL: url), legacyStateFilePath(forFeedURL: url)] where unlink(path) == 0 {
-                    removed = true
-                }
-                if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
-                if try record(key, in: fetchStates) ?? nil != nil {
-                    try setRecord(nil, key: key, in: fetchStates)
-                    removed = true
-                }
-                // Its unread record goes with the rebuild below.
-                if try record(key, in: unreadIndexes) ?? nil != nil { removed = true }
-                guard removed else { return false }
-                try rebuildIndexes()
-                return true
+        try transaction { held throws(StoreError) -> Bool in
+            let key = Self.key(forFeedURL: url)
+            var removed = false
+            for path in [feedFilePath(forFeedURL: url), legacyStateFilePath(forFeedURL: url)] where unlink(path) == 0 {
+                removed = true
             }
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .cannotLock(path: directory.path, reason: "\(error)")
+            if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
+            if try record(key, in: fetchStates, held: held) ?? nil != nil {
+                try setRecord(nil, key: key, in: fetchStates, held: held)
+                removed = true
+            }
+            // Its unread record goes with the rebuild below.
+            if try record(key, in: unreadIndexes, held: held) ?? nil != nil { removed = true }
+            guard removed else { return false }
+            try rebuildIndexes(held)
+            return true
         }
     }
 
     /// Fails unless the store can be locked and written: checked once when the daemon starts.
-    public func checkWritable() throws {
-        try withWriteLock { () throws(StoreError) in
+    public func checkWritable() throws(StoreError) {
+        try transaction { _ throws(StoreError) in
             let probe = directory.appendingPathComponent(".write-probe")
             try AtomicFile.write(Data(), to: probe)
             unlink(probe.path)
@@ -524,15 +524,20 @@ public final class FeedStore: Sendable {
 
     // MARK: - Other files
 
-    /// Writes an auxiliary JSON file of the state directory (`status.json`, a request), atomically.
+    /// Writes an auxiliary JSON file of the state directory (`status.json`, a request), atomically; what
+    /// only the daemon writes, or is read only when complete, needs no lock.
     public func saveFile<T: Encodable>(_ value: T, named name: String) throws(StoreError) {
+        try saveFile(value, named: name, held: nil)
+    }
+
+    func saveFile<T: Encodable>(_ value: T, named name: String, held: StoreTransaction?) throws(StoreError) {
         let url = directory.appendingPathComponent(name)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
             throw .cannotCreate(path: url.deletingLastPathComponent().path, reason: Self.reason(error))
         }
-        try write(value, to: url.path)
+        try write(value, to: url.path, held: held)
     }
 
     /// Reads an auxiliary JSON file; nil when missing or undecodable (they are rewritten, never merged).
@@ -545,7 +550,7 @@ public final class FeedStore: Sendable {
 
     /// `data`: the file's bytes when the caller has read them already.
     private func load<T: Decodable>(
-        _ type: T.Type, from path: String, schema: KeyPath<T, Int>, current: Int, quarantine: Bool, data known: Data? = nil
+        _ type: T.Type, from path: String, schema: KeyPath<T, Int>, current: Int, held: StoreTransaction?, data known: Data? = nil
     ) throws(StoreError) -> T? {
         let read: Data?
         if let known { read = known } else { read = try Self.contents(of: path) }
@@ -557,17 +562,11 @@ public final class FeedStore: Sendable {
         } catch let error as StoreError {
             throw error
         } catch {
-            guard quarantine else {
+            guard held != nil else {
                 // Move it aside under the lock, after reading it again there: a writer may have replaced it
                 // since, and only the lock holder may rename store files.
-                do {
-                    return try withWriteLock { () throws(StoreError) -> T? in
-                        try load(type, from: path, schema: schema, current: current, quarantine: true)
-                    }
-                } catch let error as StoreError {
-                    throw error
-                } catch {
-                    throw .cannotLock(path: path, reason: "\(error)")
+                return try transaction { held throws(StoreError) -> T? in
+                    try load(type, from: path, schema: schema, current: current, held: held)
                 }
             }
             let aside = path + ".corrupt-" + UTCTimestamp.format(Date()).replacingOccurrences(of: ":", with: "")
@@ -603,7 +602,7 @@ public final class FeedStore: Sendable {
     }
 
     @discardableResult
-    private func write<T: Encodable>(_ value: T, to path: String) throws(StoreError) -> Data {
+    private func write<T: Encodable>(_ value: T, to path: String, held: StoreTransaction?) throws(StoreError) -> Data {
         let data: Data
         if let direct = value as? any StoreJSONEncodable {
             data = direct.jsonData
@@ -614,7 +613,7 @@ public final class FeedStore: Sendable {
                 throw .cannotWrite(path: path, reason: Self.reason(error))
             }
         }
-        if let pending = Self.pendingWrites {
+        if let pending = held?.batch {
             try AtomicFile.write(data, toPath: path, syncDirectory: false)
             pending.add(AtomicFile.split(path).folder)
         } else {
@@ -623,53 +622,38 @@ public final class FeedStore: Sendable {
         return data
     }
 
-    /// Runs `body`, whose writes become durable together at its end: its files are each fsynced but their
-    /// renames made durable with one fsync per folder, and its record changes are appended then, one write
-    /// and one `fdatasync` per log (reads inside `body` see them already). What `body` wrote is durable when
-    /// this returns; a crash inside may keep any mix of its writes old or new, so callers order their steps
-    /// (indexes before items before fetch states).
-    public func syncingTogether<T, E: Error>(_ body: () throws(E) -> T) throws -> T {
-        // Task-local, so a write by another task meanwhile (status.json, say) keeps its own durability.
-        let pending = PendingWrites()
-        let result = Result { () throws -> T in try Self.$pendingWrites.withValue(pending) { try body() } }
-        // After a failure, its error is the one to report; what was written is still made durable.
-        func finish(_ step: () throws(StoreError) -> Void) throws(StoreError) {
-            if case .failure = result { try? step() } else { try step() }
-        }
-        // The renames first: a record may speak of a file renamed in the same block (a fetch state of its
+    /// Makes the writes `pending` gathered durable: the renames (one fsync per folder), then the record
+    /// changes (one write and one `fdatasync` per log). See `StoreTransaction.durableTogether`.
+    func makeDurable(_ pending: PendingWrites, held: StoreTransaction) throws(StoreError) {
+        // The renames first: a record may speak of a file renamed in the same step (a fetch state of its
         // items file).
-        for folder in pending.folders {
-            try finish { () throws(StoreError) in try AtomicFile.syncDirectory(atPath: folder) }
-        }
-        for (log, changes) in pending.takeRecords() {
-            try finish { () throws(StoreError) in try append(changes, to: log) }
-        }
-        return try result.get()
+        for folder in pending.folders { try AtomicFile.syncDirectory(atPath: folder) }
+        for (log, changes) in pending.takeRecords() { try append(changes, to: log, held: held) }
     }
 
-    /// A key's record as this task sees it: staged inside `syncingTogether`, else in the file. nil when there
-    /// is no file (and nothing staged), `.some(nil)` when the key has no record.
-    private func record(_ key: String, in log: RecordLog) throws(StoreError) -> Data?? {
-        if let staged = Self.pendingWrites?.staged(key, in: log) { return staged }
+    /// A key's record as the transaction sees it: staged in its current step, else in the file. nil when
+    /// there is no file (and nothing staged), `.some(nil)` when the key has no record.
+    private func record(_ key: String, in log: RecordLog, held: StoreTransaction?) throws(StoreError) -> Data?? {
+        if let staged = held?.batch?.staged(key, in: log) { return staged }
         guard let snapshot = try log.snapshot() else { return nil }
         return .some(snapshot.records[key])
     }
 
-    /// Sets (or with nil removes) a record: staged until the end of `syncingTogether`, else appended now.
-    private func setRecord(_ value: Data?, key: String, in log: RecordLog) throws(StoreError) {
-        if let pending = Self.pendingWrites {
+    /// Sets (or with nil removes) a record: staged until the end of the current step, else appended now.
+    private func setRecord(_ value: Data?, key: String, in log: RecordLog, held: StoreTransaction) throws(StoreError) {
+        if let pending = held.batch {
             pending.stage(value, key: key, in: log)
         } else {
-            try append([(key, value)], to: log)
+            try append([(key, value)], to: log, held: held)
         }
     }
 
     /// `unread.log` is never created here (only a rebuild does, with every record); `fetch-state.log` is,
     /// with the state files of a store from before it, which then go.
-    private func append(_ changes: [(key: String, value: Data?)], to log: RecordLog) throws(StoreError) {
+    private func append(_ changes: [(key: String, value: Data?)], to log: RecordLog, held: StoreTransaction) throws(StoreError) {
         let note: String?
         if log === fetchStates && !log.exists {
-            note = try log.append(changes) { [self] () throws(StoreError) in legacyStateRecords() }
+            note = try log.append(changes) { [self] () throws(StoreError) in legacyStateRecords(held: held) }
             try removeLegacyStateFiles()
         } else {
             note = try log.append(changes, creatingWith: nil)
@@ -679,13 +663,13 @@ public final class FeedStore: Sendable {
 
     /// The state files of a store from before `fetch-state.log`, as its first records. One that cannot be
     /// read is reported and left out: its feed starts afresh.
-    private func legacyStateRecords() -> [String: Data] {
+    private func legacyStateRecords(held: StoreTransaction) -> [String: Data] {
         var records: [String: Data] = [:]
         for name in legacyStateFileNames() {
             do {
                 guard let state = try load(
                     FeedStateFile.self, from: feedsPath + "/" + name, schema: \.schema, current: FeedStateFile.currentSchema,
-                    quarantine: true)
+                    held: held)
                 else { continue }
                 records[Self.key(forFeedURL: state.url)] = state.jsonData
             } catch {

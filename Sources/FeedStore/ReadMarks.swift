@@ -1,10 +1,11 @@
+import FeedCore
 import FeedModel
 import Foundation
 
 /// Read marks, by logical key, in 256 shards (`read/00.json` … `read/ff.json`, by the first two hex digits
 /// of the item id) so marking one item read rewrites a 256th of them. A mark outlives its item: retention leaves a tombstone, and the mark keeps
 /// the item read should it come back.
-public struct ReadShard: Codable, Sendable, Equatable {
+struct ReadShard: Codable, Sendable, Equatable {
     public static let currentSchema = 1
 
     public var schema: Int
@@ -27,21 +28,26 @@ public struct ReadShard: Codable, Sendable, Equatable {
     }
 }
 
-/// The read marks a writer works with: shards loaded on first use, written back only if changed.
+/// The read marks as a reader or a writer works with them: shards loaded on first use, written back only if
+/// changed. A writer's come from `StoreTransaction.readMarks()`; `ReadMarks(reading:)` only reads.
 public struct ReadMarks {
     private let store: FeedStore
+    /// The transaction that writes them; nil for marks that are only read.
+    private let held: StoreTransaction?
     private var shards: [Int: ReadShard] = [:]
     private var dirty: Set<Int> = []
     /// With the lock held, the shards that exist, listed once: a missing one is not looked for (a cold
     /// start asks about every shard and has none).
     private var existing: Set<Int>?
 
-    private let lockHeld: Bool
-
-    /// `lockHeld`: the caller holds the store's write lock (every writer does).
-    public init(store: FeedStore, lockHeld: Bool = true) {
+    init(store: FeedStore, held: StoreTransaction?) {
         self.store = store
-        self.lockHeld = lockHeld
+        self.held = held
+    }
+
+    /// Marks to read without the lock: what `feedctl list` needs.
+    public init(reading store: FeedStore) {
+        self.init(store: store, held: nil)
     }
 
     public mutating func isRead(_ key: String) throws(StoreError) -> Bool {
@@ -65,10 +71,12 @@ public struct ReadMarks {
         dirty.insert(index)
     }
 
-    /// Writes the shards that changed.
+    /// Writes the shards that changed, in the transaction they came from.
     public mutating func save() throws(StoreError) {
+        guard !dirty.isEmpty else { return }
+        guard let held else { preconditionFailure("read marks from ReadMarks(reading:) cannot be saved") }
         for index in dirty.sorted() {
-            if let shard = shards[index] { try store.saveFile(shard, named: ReadShard.fileName(index)) }
+            if let shard = shards[index] { try held.saveReadShard(shard, index: index) }
         }
         dirty.removeAll()
     }
@@ -76,12 +84,12 @@ public struct ReadMarks {
     private mutating func shard(for key: String) throws(StoreError) -> ReadShard {
         let index = ReadShard.index(for: key)
         if let loaded = shards[index] { return loaded }
-        if lockHeld && existing == nil { existing = try store.existingReadShards() }
+        if held != nil && existing == nil { existing = try store.existingReadShards() }
         if let existing, !existing.contains(index) {
             shards[index] = ReadShard()
             return ReadShard()
         }
-        let loaded = try store.loadReadShard(index, lockHeld: lockHeld)
+        let loaded = try store.loadReadShard(index, held: held)
         shards[index] = loaded
         return loaded
     }

@@ -1,3 +1,4 @@
+@_spi(Benchmarks) import FeedCore
 import FeedModel
 import Foundation
 
@@ -13,10 +14,11 @@ import Foundation
     public static func encode(_ feed: StoredFeed) -> Data { feed.jsonData }
     public static func encodeByFoundation(_ feed: StoredFeed) throws -> Data { try StoreCoding.encoder.encode(feed) }
 
-    /// A fetch-state record by `StoreJSONReader`, and by Foundation's `JSONDecoder`.
-    public static func encodeState(_ state: FeedStateFile) -> Data { state.jsonData }
-    public static func decodeState(_ data: Data) -> FeedStateFile? { StoreJSONReader.fetchStateFile(data) }
-    public static func decodeStateByFoundation(_ data: Data) throws -> FeedStateFile {
-        try StoreCoding.decoder.decode(FeedStateFile.self, from: data)
+    /// A fetch-state record as the store writes it; read back by `StoreJSONReader`, and by Foundation's
+    /// `JSONDecoder`.
+    public static func encodeState(url: String, fetch: FetchState) -> Data { FeedStateFile(url: url, fetch: fetch).jsonData }
+    public static func decodeState(_ data: Data) -> FetchState? { StoreJSONReader.fetchStateFile(data)?.fetch }
+    public static func decodeStateByFoundation(_ data: Data) throws -> FetchState {
+        try StoreCoding.decoder.decode(FeedStateFile.self, from: data).fetch
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 @_spi(Benchmarks) import FeedParser
 @_spi(Benchmarks) import FeedStore
+import FeedCore
 import FeedModel
 import Foundation
 import TestSupport
@@ -27,7 +28,7 @@ struct FastPathBenchmark: ParsableCommand {
         }
         let feed = Self.storedFeed(&generator)
         let states = (0..<500).map { Self.state($0) }
-        let stateRecords = states.map(StoreFastPaths.encodeState)
+        let stateRecords = states.map { StoreFastPaths.encodeState(url: $0.url, fetch: $0.fetch) }
 
         print("fast path vs what it replaces".padding(toLength: 62, withPad: " ", startingAt: 0), "fast".leftPadded(10),
               "replaced".leftPadded(12), "speed-up".leftPadded(8))
@@ -47,8 +48,8 @@ struct FastPathBenchmark: ParsableCommand {
                 { StoreFastPaths.encode(feed).count },
                 { (try? StoreFastPaths.encodeByFoundation(feed))?.count ?? 0 })
         compare("fetch state by StoreJSONReader", "JSONDecoder", count: stateRecords.count,
-                { stateRecords.reduce(0) { $0 + (StoreFastPaths.decodeState($1)?.fetch.consecutiveFailures ?? 0) + 1 } },
-                { stateRecords.reduce(0) { $0 + ((try? StoreFastPaths.decodeStateByFoundation($1))?.fetch.consecutiveFailures ?? 0) + 1 } })
+                { stateRecords.reduce(0) { $0 + (StoreFastPaths.decodeState($1)?.consecutiveFailures ?? 0) + 1 } },
+                { stateRecords.reduce(0) { $0 + ((try? StoreFastPaths.decodeStateByFoundation($1))?.consecutiveFailures ?? 0) + 1 } })
     }
 
     /// Times both sides (the best of `rounds`), checks they agree on the result, prints a row.
@@ -105,7 +106,7 @@ struct FastPathBenchmark: ParsableCommand {
         return feed
     }
 
-    static func state(_ index: Int) -> FeedStateFile {
+    static func state(_ index: Int) -> (url: String, fetch: FetchState) {
         var fetch = FetchState()
         fetch.etag = "\"\(index)-5f3a\""
         fetch.lastModified = "Mon, 02 Nov 2026 10:00:00 GMT"
@@ -118,6 +119,6 @@ struct FastPathBenchmark: ParsableCommand {
         fetch.itemCount = 200
         fetch.title = "Flux n° \(index) « test »"
         fetch.link = "https://blog.example.org/\(index)/"
-        return FeedStateFile(url: "https://blog.example.org/\(index)/feed/", fetch: fetch)
+        return ("https://blog.example.org/\(index)/feed/", fetch)
     }
 }

@@ -1,3 +1,4 @@
+import FeedCore
 import Aggregator
 import ArgumentParser
 import FeedFetcher
@@ -73,15 +74,16 @@ struct StoreBenchmark: AsyncParsableCommand {
             stored.title = "Flux \(feed)"
             stored.fetch.itemCount = stored.items.count
             stored.fetch.nextFetch = Date().addingTimeInterval(3600)
-            try store.saveFeed(stored)
-            allKeys.append(contentsOf: stored.items.map(\.key))
             stored.fetch.bodyHash = HTTPDecisions.bodyHash(Data(text.utf8))
-            try store.saveFetchState(url: stored.url, fetch: stored.fetch)
+            try store.transaction { held throws(StoreError) in try held.saveFeed(stored) }
+            allKeys.append(contentsOf: stored.items.map(\.key))
         }
         // All read but the newest `unread`.
-        var marks = ReadMarks(store: store)
-        for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
-        try marks.save()
+        try store.transaction { held throws(StoreError) in
+            var marks = held.readMarks()
+            for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
+            try marks.save()
+        }
         try store.prepareIndexes()  // builds the unread files and recent.json
         let configPath = directory.appendingPathComponent("c.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: configPath))
@@ -153,7 +155,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         for feed in configuration.feeds {
             var fetch = try store.loadFetchState(url: feed.url.absoluteString) ?? FetchState()
             fetch.nextFetch = nil
-            try store.saveFetchState(url: feed.url.absoluteString, fetch: fetch)
+            try store.transaction { held throws(StoreError) in try held.saveFetchState(url: feed.url.absoluteString, fetch: fetch) }
             stateFiles += 1
         }
         let cost = measureProcess(Subprocess.path("feedd"), ["--config", configPath, "--once", "--log-level", "error"])

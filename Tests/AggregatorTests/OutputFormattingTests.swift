@@ -1,3 +1,4 @@
+import FeedCore
 import Aggregator
 import FeedModel
 import FeedStore

@@ -1,3 +1,4 @@
+import FeedCore
 import Aggregator
 import FeedFetcher
 import FeedStore
@@ -142,33 +143,6 @@ struct PoliteFetchingTests {
         let later = Refresher(store: setup.store, engine: FetchEngine(), logger: Logger(label: "test"))
         #expect(await later.refresh(feed).result == .updated(new: 1, changed: 0))
         #expect(try setup.store.loadFetchState(url: feed.url.absoluteString)?.retryAfter == nil)
-    }
-
-    @Test func aOneShotRunLeavesAloneWhatAnEarlierRunWasTold() throws {
-        let setup = try Setup()
-        let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let gone = setup.feed(URL(string: "https://a.example/gone")!)
-        let busy = setup.feed(URL(string: "https://b.example/busy")!)
-        let sibling = setup.feed(URL(string: "https://b.example/other")!)
-        let elsewhere = setup.feed(URL(string: "https://b.example:8443/feed")!)
-        let moved = setup.feed(URL(string: "https://c.example/old")!)
-        let plain = setup.feed(URL(string: "https://d.example/feed")!)
-        var states: [String: FetchState] = [:]
-        states[gone.url.absoluteString] = { var state = FetchState(); state.disabledFor = gone.fingerprint; return state }()
-        states[busy.url.absoluteString] = { var state = FetchState(); state.retryAfter = now + 600; return state }()
-        states[moved.url.absoluteString] = { var state = FetchState(); state.movedTo = "https://b.example/new"; return state }()
-        let feeds = [gone, busy, sibling, elsewhere, moved, plain]
-        let plan = OneShotPlan.plan(feeds, states: states, now: now, force: false)
-        #expect(plan.map(\.skip) == [
-            .gone, .retryAfter(until: now + 600), .hostRetryAfter(host: "b.example:443", until: now + 600), nil,
-            .hostRetryAfter(host: "b.example:443", until: now + 600), nil,
-        ])
-        // Once the wait is over, or with a changed entry, or forced, the feeds are fetched.
-        #expect(OneShotPlan.plan(feeds, states: states, now: now + 601, force: false).map(\.skip) == [.gone, nil, nil, nil, nil, nil])
-        var edited = gone
-        edited.interval = .seconds(7200)
-        #expect(OneShotPlan.plan([edited], states: states, now: now, force: false).map(\.skip) == [nil])
-        #expect(OneShotPlan.plan(feeds, states: states, now: now, force: true).allSatisfy { $0.skip == nil })
     }
 
     @Test func basicAuthPasswordsComeFromAFileTheEnvironmentOrACredential() async throws {

@@ -1,3 +1,4 @@
+import FeedCore
 import Aggregator
 import FeedModel
 import FeedStore
@@ -104,7 +105,7 @@ struct CrashSafetyTests {
         #expect(await daemon.termination() == .exited(0))
         let remaining = Set(try catalog.unreadItems().map(\.entry.id))
         #expect(remaining.isDisjoint(with: ids), "no mark was lost to a concurrent writer")
-        var marks = ReadMarks(store: store, lockHeld: false)
+        var marks = ReadMarks(reading: store)
         for item in unread.prefix(30) { #expect(try marks.isRead(item.entry.key)) }
         #expect(store.warnings.drain().isEmpty)
     }

@@ -1,5 +1,6 @@
+import FeedCore
 import FeedModel
-import FeedStore
+@testable import FeedStore
 import Foundation
 import TestSupport
 import Testing
@@ -21,14 +22,16 @@ struct FeedStoreTests {
             now: Date(timeIntervalSince1970: 1_800_000_100)) { _ in false }
         var feed = merge.feed
         feed.fetch.etag = "\"abc\""
-        try store.saveFeed(feed)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(feed) }
         #expect(try store.loadFeed(url: feed.url) == feed)
         #expect(try store.allFeeds() == [feed])
 
-        var marks = ReadMarks(store: store)
-        try marks.markRead(feed.items[0].key, at: Date(timeIntervalSince1970: 1_800_000_200))
-        try marks.save()
-        var again = ReadMarks(store: store, lockHeld: false)
+        try store.transaction { held throws(StoreError) in
+            var marks = held.readMarks()
+            try marks.markRead(feed.items[0].key, at: Date(timeIntervalSince1970: 1_800_000_200))
+            try marks.save()
+        }
+        var again = ReadMarks(reading: store)
         #expect(try again.isRead(feed.items[0].key))
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(ReadShard.fileName(ReadShard.index(for: feed.items[0].key))).path))
 
@@ -106,7 +109,7 @@ struct FeedStoreTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         let good = StoredFeed(url: "https://good.example/feed", title: "Good")
-        try store.saveFeed(good)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(good) }
         let badURL = store.feedFileURL(forFeedURL: "https://bad.example/feed")
         try Data("{\"schema\":3,\"url\":\"https://bad.example/feed\",\"items\":[{\"id\":".utf8).write(to: badURL)
 
@@ -130,7 +133,7 @@ struct FeedStoreTests {
         // A directory where a shard should be: open succeeds, read fails (permissions would not stop root).
         try FileManager.default.createDirectory(at: directory.appendingPathComponent(ReadShard.fileName(0)), withIntermediateDirectories: true)
         #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent(ReadShard.fileName(0)).path, reason: "Is a directory")) {
-            try store.loadReadShard(0)
+            try store.loadReadShard(0, held: nil)
         }
     }
 
@@ -154,9 +157,9 @@ struct FeedStoreTests {
         #expect(loaded.items.map(\.identity) == ["url:old.example/p/1", "id:tag:old,2"])
         let unread = try store.allUnread()
         #expect(unread.items.map(\.title) == ["unread one"])
-        #expect(try store.loadIndex(ItemIndexFile.recentName).items.count == 2)
+        #expect(try store.recentItems().items.count == 2)
         #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("read.json.migrated").path))
-        try store.saveFeed(loaded)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(loaded) }
         let reloaded = try #require(try store.loadFeed(url: url))
         #expect(reloaded.schema == 3)
         #expect(reloaded.fetch == loaded.fetch && reloaded.items.map(\.id) == loaded.items.map(\.id))
@@ -169,7 +172,7 @@ struct FeedStoreTests {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("read"), withIntermediateDirectories: true)
         try Data("{\"schema\":99,\"read\":{}}".utf8).write(to: directory.appendingPathComponent(ReadShard.fileName(3)))
         #expect(throws: StoreError.newerSchema(path: directory.appendingPathComponent(ReadShard.fileName(3)).path, found: 99)) {
-            try store.loadReadShard(3)
+            try store.loadReadShard(3, held: nil)
         }
     }
 }
@@ -182,7 +185,7 @@ extension FeedStoreTests {
         let merge = ItemMerge.merge(
             StoredFeed(url: "https://x.example/feed", title: "X"), document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")],
             now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
-        try store.saveFeed(merge.feed)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(merge.feed) }
         try store.prepareIndexes()
         #expect(try store.allUnread().items.count == 2)
         let log = try FileHandle(forWritingTo: store.unreadLogURL)
@@ -191,7 +194,7 @@ extension FeedStoreTests {
         try log.close()
         #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one", "two"])
         #expect(store.warnings.drain().first?.contains("rebuilding the indexes") == true)
-        #expect(try store.loadUnread(feedURL: merge.feed.url).items.count == 2)
+        #expect(try store.loadUnread(feedURL: merge.feed.url, held: nil).items.count == 2)
     }
 
     @Test func rebuildingWithACorruptFeedFileSetsItAsideInsteadOfWaitingOnItsOwnLock() throws {
@@ -200,7 +203,7 @@ extension FeedStoreTests {
         let store = try FeedStore(directory: directory)
         let good = ItemMerge.merge(StoredFeed(url: "https://good.example/feed"), document: [ParsedItem(id: "1", title: "kept")],
                                    now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }.feed
-        try store.saveFeed(good)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(good) }
         try Data("{\"schema\":3,\"url\":".utf8).write(to: store.feedFileURL(forFeedURL: "https://bad.example/feed"))
         try store.prepareIndexes()  // no recent.json yet: a rebuild, under the lock, meets the bad file
         #expect(try store.allUnread().items.compactMap(\.title) == ["kept"])

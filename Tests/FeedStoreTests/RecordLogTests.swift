@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import Foundation
 import Testing
@@ -265,18 +266,20 @@ struct StoreRecordTests {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
-        try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a0\""))
+        try store.transaction { held throws(StoreError) in try held.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a0\"")) }
         let files = fileCount(directory)
         let before = try Data(contentsOf: store.fetchStateLogURL)
-        try store.syncingTogether { () throws in
-            for index in 0..<50 {
-                try store.saveFetchState(url: "https://\(index).example/feed", fetch: etagState("\"\(index)\""))
+        try store.transaction { held throws(StoreError) in
+            try held.durableTogether { () throws(StoreError) in
+                for index in 0..<50 {
+                    try held.saveFetchState(url: "https://\(index).example/feed", fetch: etagState("\"\(index)\""))
+                }
+                try held.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a1\""))
+                // Staged: read back here, not in the file yet.
+                #expect(try held.loadFetchState(url: "https://7.example/feed")?.etag == "\"7\"")
+                #expect(try held.loadFetchState(url: "https://a.example/feed")?.etag == "\"a1\"")
+                #expect((try? Data(contentsOf: store.fetchStateLogURL)) == before)
             }
-            try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a1\""))
-            // Staged: read back here, not in the file yet.
-            #expect(try store.loadFetchState(url: "https://7.example/feed")?.etag == "\"7\"")
-            #expect(try store.loadFetchState(url: "https://a.example/feed")?.etag == "\"a1\"")
-            #expect(try Data(contentsOf: store.fetchStateLogURL) == before)
         }
         #expect(fileCount(directory) == files, "no file per feed")
         let reopened = try FeedStore(directory: directory)
@@ -290,13 +293,13 @@ struct StoreRecordTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         let url = "https://a.example/feed"
-        try store.saveFetchState(url: url, fetch: etagState("\"a\""))
-        try store.saveFetchState(url: "https://b.example/feed", fetch: etagState("\"b\""))
+        try store.transaction { held throws(StoreError) in try held.saveFetchState(url: url, fetch: etagState("\"a\"")) }
+        try store.transaction { held throws(StoreError) in try held.saveFetchState(url: "https://b.example/feed", fetch: etagState("\"b\"")) }
         let handle = try FileHandle(forWritingTo: store.fetchStateLogURL)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data((FeedStore.key(forFeedURL: url) + " {\"schema\":1,\"url\":3}\n").utf8))
         try handle.close()
-        #expect(try store.loadFetchState(url: url, quarantine: true) == nil)
+        #expect(try store.transaction { held throws(StoreError) in try held.loadFetchState(url: url) } == nil)
         #expect(store.warnings.drain().first?.contains("the fetch state of \(url) is unreadable") == true)
         #expect(try store.loadFetchState(url: url) == nil)
         #expect(store.warnings.drain().isEmpty, "removed once, not reported at every read")
@@ -332,7 +335,7 @@ struct StoreRecordTests {
         #expect(!FileManager.default.fileExists(atPath: unread.path), "the unread files are gone")
         #expect(try store.allUnread().items.compactMap(\.title).sorted() == ["one of https://a.example/feed", "one of https://b.example/feed"])
 
-        try store.saveFetchState(url: urls[0], fetch: etagState("\"new\""))
+        try store.transaction { held throws(StoreError) in try held.saveFetchState(url: urls[0], fetch: etagState("\"new\"")) }
         let names = try FileManager.default.contentsOfDirectory(atPath: feeds.path)
         #expect(!names.contains { $0.hasSuffix(".state.json") }, "gathered into fetch-state.log, then deleted")
         let reopened = try FeedStore(directory: directory)
@@ -347,15 +350,17 @@ struct StoreRecordTests {
         let merge = ItemMerge.merge(
             StoredFeed(url: "https://a.example/feed"), document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")],
             now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
-        try store.saveFeed(merge.feed)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(merge.feed) }
         try store.prepareIndexes()
-        let entry = try #require(try store.loadUnread(feedURL: merge.feed.url).items.first)
+        let entry = try #require(try store.loadUnread(feedURL: merge.feed.url, held: nil).items.first)
         // Deleted by hand while a group was being written: the group fails rather than start a log with its
         // records alone (which would pass for complete indexes).
         #expect(throws: StoreError.self) {
-            try store.syncingTogether { () throws in
-                try store.saveUnread(ItemIndexFile(items: [entry]), feedURL: merge.feed.url)
-                try FileManager.default.removeItem(at: store.unreadLogURL)
+            try store.transaction { held throws(StoreError) in
+                try held.durableTogether { () throws(StoreError) in
+                    try held.saveUnread(ItemIndexFile(items: [entry]), feedURL: merge.feed.url)
+                    unlink(store.unreadLogURL.path)
+                }
             }
         }
         #expect(!FileManager.default.fileExists(atPath: store.unreadLogURL.path))
@@ -368,11 +373,11 @@ struct StoreRecordTests {
         let store = try FeedStore(directory: directory)
         let url = "https://a.example/feed"
         let first = ItemMerge.merge(StoredFeed(url: url), document: [ParsedItem(id: "1", title: "one")], now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
-        try store.saveFeed(first.feed)
+        try store.transaction { held throws(StoreError) in try held.saveFeed(first.feed) }
         try store.prepareIndexes()
         // An older feedd, still running, stores a new item and writes its unread file.
         let second = ItemMerge.merge(first.feed, document: [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")], now: Date(timeIntervalSince1970: 1_800_000_100)) { _ in false }
-        try store.saveItems(second.feed)
+        try store.transaction { held throws(StoreError) in try held.saveItems(second.feed) }
         let unread = directory.appendingPathComponent("unread")
         try FileManager.default.createDirectory(at: unread, withIntermediateDirectories: true)
         try Data("{\"schema\":1,\"items\":[]}".utf8).write(to: unread.appendingPathComponent(FeedStore.key(forFeedURL: url) + ".json"))
@@ -389,7 +394,7 @@ struct StoreRecordTests {
         try Data("{\"schema\":99,\"url\":\"https://newer.example/feed\",\"fetch\":{\"consecutive_failures\":0}}".utf8)
             .write(to: feeds.appendingPathComponent(newer))
         let store = try FeedStore(directory: directory)
-        try store.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a\""))
+        try store.transaction { held throws(StoreError) in try held.saveFetchState(url: "https://a.example/feed", fetch: etagState("\"a\"")) }
         #expect(try store.loadFetchState(url: "https://a.example/feed")?.etag == "\"a\"")
         #expect(store.warnings.drain().contains { $0.contains(newer) && $0.contains("left out of fetch-state.log") })
         #expect(FileManager.default.fileExists(atPath: feeds.appendingPathComponent(newer).path), "kept, not deleted unread")
@@ -400,9 +405,12 @@ struct StoreRecordTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try FeedStore(directory: directory)
         try Data().write(to: directory.appendingPathComponent("read"))  // not a folder
-        var marks = ReadMarks(store: store)
-        #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read").path, reason: "Not a directory")) {
-            try marks.isRead("url:example.org/p")
+        // A writer lists the shards that exist once, and must not take an unlistable folder for none.
+        try store.transaction { held throws(StoreError) in
+            var marks = held.readMarks()
+            #expect(throws: StoreError.cannotRead(path: directory.appendingPathComponent("read").path, reason: "Not a directory")) {
+                try marks.isRead("url:example.org/p")
+            }
         }
     }
 
@@ -416,7 +424,7 @@ struct StoreRecordTests {
             ) { _ in false }
             var feed = merge.feed
             feed.fetch.etag = "\"x\""
-            try store.saveFeed(feed)
+            try store.transaction { held throws(StoreError) in try held.saveFeed(feed) }
         }
         #expect(try store.allUnread().items.count == 2)
         #expect(try store.removeFeed(url: "https://a.example/feed"))

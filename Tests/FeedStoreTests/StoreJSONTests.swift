@@ -1,3 +1,4 @@
+import FeedCore
 @testable import FeedModel
 @testable import FeedStore
 import Foundation

@@ -1,5 +1,5 @@
 import FeedModel
-@testable import FeedStore
+@_spi(Benchmarks) @testable import FeedCore
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
+import FeedCore
 import FeedModel
-import FeedStore
 import Foundation
 import Testing
 

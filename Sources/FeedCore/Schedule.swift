@@ -1,40 +1,5 @@
 import Foundation
 
-/// The bounds every feed's schedule stays within (config `schedule.min_interval` / `schedule.max_interval`).
-public struct SchedulePolicy: Sendable, Equatable {
-    public var minInterval: Duration
-    public var maxInterval: Duration
-
-    public init(minInterval: Duration = .seconds(300), maxInterval: Duration = .seconds(86_400)) {
-        self.minInterval = minInterval
-        self.maxInterval = max(minInterval, maxInterval)
-    }
-}
-
-/// What the publisher asked about polling, from the feed itself and from the last response.
-public struct PollingAdvice: Sendable, Equatable {
-    /// RSS `ttl`, or the syndication module's period: the feed's own idea of how often it changes.
-    public var feedInterval: Duration?
-    /// Until when the last response is fresh (`Cache-Control: max-age`, else `Expires`).
-    public var freshUntil: Date?
-    /// `Retry-After` on a 429 or 503.
-    public var retryAfter: Date?
-    /// UTC hours (0–23) and weekdays (1 = Sunday … 7 = Saturday) in which no fetch should happen.
-    public var skipHours: Set<Int>
-    public var skipDays: Set<Int>
-
-    public init(
-        feedInterval: Duration? = nil, freshUntil: Date? = nil, retryAfter: Date? = nil, skipHours: Set<Int> = [],
-        skipDays: Set<Int> = []
-    ) {
-        self.feedInterval = feedInterval
-        self.freshUntil = freshUntil
-        self.retryAfter = retryAfter
-        self.skipHours = skipHours
-        self.skipDays = skipDays
-    }
-}
-
 /// When to fetch a feed next: pure decisions over a given `now`, tested with a manual clock.
 public enum Schedule {
     /// The next fetch after one that succeeded (`failures` 0) or failed `failures` times in a row.

@@ -1,5 +1,4 @@
-import Aggregator
-import FeedFetcher
+import FeedCore
 import FeedModel
 import Foundation
 import Testing

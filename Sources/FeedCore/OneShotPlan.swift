@@ -1,6 +1,4 @@
-import FeedFetcher
 import FeedModel
-import FeedStore
 import Foundation
 
 /// Which feeds a one-shot run (`feedd --once`, `feedctl fetch` with no daemon running) fetches, and why it
@@ -29,27 +27,27 @@ public enum OneShotPlan {
         }
     }
 
-    /// Each feed, in order, with the reason it is skipped (nil: it is fetched). `states` are the feeds'
+    /// For each feed, in order, the reason it is skipped (nil: it is fetched). `states` are the feeds'
     /// recorded fetch states by configured URL.
-    public static func plan(_ feeds: [FeedConfig], states: [String: FetchState], now: Date, force: Bool) -> [(feed: FeedConfig, skip: Skip?)] {
-        guard !force else { return feeds.map { ($0, nil) } }
+    public static func plan(_ feeds: [FeedTerms], states: [String: FetchState], now: Date, force: Bool) -> [Skip?] {
+        guard !force else { return feeds.map { _ in nil } }
         let hostWaits = recordedHostWaits(feeds, states: states, now: now)
         return feeds.map { feed in
-            let state = states[feed.url.absoluteString]
-            if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { return (feed, .gone) }
-            if let until = state?.retryAfter, until > now { return (feed, .retryAfter(until: until)) }
+            let state = states[feed.key]
+            if feed.isDisabled(by: state) { return .gone }
+            if let until = state?.retryAfter, until > now { return .retryAfter(until: until) }
             let key = HTTPDecisions.hostKey(feed.currentURL(state))
-            if let until = hostWaits[key] { return (feed, .hostRetryAfter(host: key, until: until)) }
-            return (feed, nil)
+            if let until = hostWaits[key] { return .hostRetryAfter(host: key, until: until) }
+            return nil
         }
     }
 
     /// The `Retry-After` waits recorded with the feeds and still in force at `now`, by the `host:port` each
     /// feed is fetched from (the latest wait where several feeds share a host).
-    public static func recordedHostWaits(_ feeds: [FeedConfig], states: [String: FetchState], now: Date) -> [String: Date] {
+    public static func recordedHostWaits(_ feeds: [FeedTerms], states: [String: FetchState], now: Date) -> [String: Date] {
         var waits: [String: Date] = [:]
         for feed in feeds {
-            let state = states[feed.url.absoluteString]
+            let state = states[feed.key]
             guard let until = state?.retryAfter, until > now else { continue }
             let host = HTTPDecisions.hostKey(feed.currentURL(state))
             waits[host] = max(until, waits[host] ?? until)

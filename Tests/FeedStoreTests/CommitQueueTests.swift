@@ -1,4 +1,5 @@
-@testable import Aggregator
+import FeedCore
+@testable import FeedStore
 import Foundation
 import Synchronization
 import TestSupport

@@ -17,7 +17,7 @@ public enum CanonicalURL {
     }
 
     /// The key by Foundation's URL parser: every URL, however unusual.
-    static func parsedKey(_ text: String) -> String? {
+    @_spi(Benchmarks) public static func parsedKey(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", var host = components.host?.lowercased(), !host.isEmpty

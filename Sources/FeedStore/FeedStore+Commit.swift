@@ -1,0 +1,140 @@
+import FeedCore
+import FeedModel
+import Foundation
+
+extension FeedStore {
+    /// Records a group of refreshes under one hold of the lock: re-reads each feed's files (another process
+    /// may have written them), merges its document, works out its fetch state (`FetchTransition`), then
+    /// writes in durable steps: (1) the indexes — the group's unread records, one append to `unread.log`,
+    /// then `recent.json` once; (2) the feeds' items files; (3) their fetch states, one append to
+    /// `fetch-state.log`; (4) the read marks. A crash between steps leaves index entries for items whose feed
+    /// file is the old one (the next fetch merges them again; an entry is added once, by key), never a feed
+    /// file or a fetch state ahead of what the steps before it record. Every index the group needs is read
+    /// before anything is written, so a rebuild of a damaged one cannot undo this group's first writes.
+    ///
+    /// One result per record, in order; a record that fails does not keep the others from being recorded.
+    public func commit(_ group: [RefreshRecord]) -> [Result<RecordedRefresh, StoreError>] {
+        var failures: [Int: StoreError] = [:]
+        var done: [Int: RecordedRefresh] = [:]
+        do throws(StoreError) {
+            try transaction { held throws(StoreError) in
+                var marks = held.readMarks()
+                var prepared: [(index: Int, work: PreparedRefresh)] = []
+                for (index, record) in group.enumerated() {
+                    do throws(StoreError) {
+                        prepared.append((index, try PreparedRefresh(record, held: held, marks: &marks)))
+                    } catch {
+                        failures[index] = error
+                    }
+                }
+                // Read first: a damaged index is rebuilt here, before this group has written anything.
+                var unreadFiles: [Int: ItemIndexFile] = [:]
+                var recent: ItemIndexFile?
+                for (index, work) in prepared where work.merge?.touchesIndexes == true {
+                    do throws(StoreError) {
+                        unreadFiles[index] = try held.loadUnread(feedURL: work.record.terms.key)
+                    } catch {
+                        failures[index] = error
+                    }
+                }
+                if !unreadFiles.isEmpty { recent = try held.loadIndex(ItemIndexFile.recentName) }
+                prepared.removeAll { failures[$0.index] != nil }
+
+                try held.durableTogether { () throws(StoreError) in
+                    guard let recent else { return }
+                    var newest = recent
+                    // Keys `newest` may hold (more once entries fall off its end): a key not in it needs no search.
+                    var newestKeys = Set(newest.items.map { $0.key })
+                    for (index, work) in prepared {
+                        guard let merge = work.merge, var unread = unreadFiles.removeValue(forKey: index) else { continue }
+                        do throws(StoreError) {
+                            let changes = try IndexChanges(
+                                merge, feed: work.record.terms.key, onUpdate: work.record.terms.onUpdate, marks: &marks)
+                            unread.title = work.state.title
+                            changes.apply(toUnread: &unread)
+                            try held.saveUnread(unread, feedURL: work.record.terms.key)
+                            changes.apply(toRecent: &newest, keys: &newestKeys)
+                        } catch {
+                            failures[index] = error
+                        }
+                    }
+                    if newest != recent { try held.saveIndex(newest, named: ItemIndexFile.recentName) }
+                }
+                prepared.removeAll { failures[$0.index] != nil }
+                try held.durableTogether { () throws(StoreError) in
+                    for (index, work) in prepared {
+                        guard var changedFeed = work.changedFeed else { continue }
+                        changedFeed.fetch = work.state
+                        do throws(StoreError) {
+                            try held.saveItems(changedFeed)
+                        } catch {
+                            failures[index] = error
+                        }
+                    }
+                }
+                prepared.removeAll { failures[$0.index] != nil }
+                try held.durableTogether { () throws(StoreError) in
+                    for (index, work) in prepared {
+                        do throws(StoreError) {
+                            try held.saveFetchState(url: work.record.terms.key, fetch: work.state)
+                        } catch {
+                            failures[index] = error
+                        }
+                    }
+                }
+                try held.durableTogether { () throws(StoreError) in try marks.save() }
+                for (index, work) in prepared {
+                    done[index] = RecordedRefresh(
+                        state: work.state, newItems: work.merge?.newCount ?? 0, changedItems: work.merge?.updatedCount ?? 0)
+                }
+            }
+        } catch {
+            for index in group.indices where failures[index] == nil { failures[index] = error }
+        }
+        return group.indices.map { index in
+            if let recorded = done[index], failures[index] == nil { return .success(recorded) }
+            return .failure(failures[index] ?? .cannotWrite(path: directory.path, reason: "not recorded"))
+        }
+    }
+}
+
+/// One feed's part of a group commit, worked out under the lock before anything is written.
+private struct PreparedRefresh {
+    var record: RefreshRecord
+    var state: FetchState
+    /// Set when the items file must be rewritten (items, title or link changed, or an older schema).
+    var changedFeed: StoredFeed?
+    var merge: ItemMerge.Outcome?
+
+    init(_ record: RefreshRecord, held: StoreTransaction, marks: inout ReadMarks) throws(StoreError) {
+        self.record = record
+        let key = record.terms.key
+        // Only the small state file is read unless there are items to merge.
+        let previous = try held.loadFetchState(url: key) ?? FetchState()
+        var merged: StoredFeed?
+        if case .document(_, let document) = record.verdict {
+            let stored = try held.loadItems(url: key) ?? StoredFeed(url: key)
+            let merge = try ItemMerge.merge(
+                stored, document: document.items, now: record.now, retention: record.terms.retention,
+                isRead: { key throws(StoreError) in try marks.isRead(key) })
+            var updated = merge.feed
+            updated.title = document.title ?? stored.title
+            updated.link = document.link ?? stored.link
+            if merge.changed || updated.title != stored.title || updated.link != stored.link
+                || stored.schema < StoredFeed.currentSchema
+            {
+                changedFeed = updated
+            }
+            self.merge = merge
+            merged = updated
+        }
+        state = FetchTransition.next(
+            after: previous, verdict: record.verdict, merged: merged, terms: record.terms, now: record.now,
+            schedule: record.schedule, jitter: record.jitter)
+    }
+}
+
+extension ItemMerge.Outcome {
+    /// Whether the merge adds, changes or removes an item the indexes list.
+    fileprivate var touchesIndexes: Bool { !added.isEmpty || !updated.isEmpty || !removed.isEmpty }
+}

@@ -1,0 +1,28 @@
+import FeedCore
+import Foundation
+
+/// One refresh of one feed, for the store to record: what the fetch came to and what deciding its
+/// consequences needs (the feed's terms, the time, the schedule and its jitter).
+public struct RefreshRecord: Sendable {
+    public var terms: FeedTerms
+    public var verdict: FetchVerdict
+    public var now: Date
+    public var schedule: SchedulePolicy
+    /// 0..<1, spreading the backoff of failing feeds.
+    public var jitter: Double
+
+    public init(terms: FeedTerms, verdict: FetchVerdict, now: Date, schedule: SchedulePolicy, jitter: Double) {
+        self.terms = terms
+        self.verdict = verdict
+        self.now = now
+        self.schedule = schedule
+        self.jitter = jitter
+    }
+}
+
+/// What recording one refresh did: the feed's fetch state now, and how many items were new or changed.
+public struct RecordedRefresh: Sendable, Equatable {
+    public var state: FetchState
+    public var newItems: Int
+    public var changedItems: Int
+}
