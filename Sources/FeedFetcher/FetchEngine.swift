@@ -29,8 +29,14 @@ public final class FetchEngine: Sendable {
 
     private let core: EngineCore
 
-    public init(settings: FetchSettings = FetchSettings()) {
-        core = EngineCore(settings: settings)
+    public convenience init(settings: FetchSettings = FetchSettings()) {
+        self.init(settings: settings, pollLimit: .seconds(1))
+    }
+
+    /// `pollLimit`: the longest the engine thread sleeps with transfers in flight (five times that when
+    /// idle) before looking at its queue unwoken; tests make it long, so a missed wake-up shows plainly.
+    init(settings: FetchSettings, pollLimit: Duration) {
+        core = EngineCore(settings: settings, pollLimit: pollLimit)
         let core = self.core
         let thread = Thread { core.run() }
         thread.name = "feedd-fetch"
@@ -78,28 +84,30 @@ final class EngineCore: Sendable {
     }
 
     private struct Shared {
-        /// Jobs not started yet, oldest first. A job for a host told to wait never joins it (or leaves it
-        /// when the host is told), nor does a cancelled one: a pass of the engine looks only at what it starts.
-        var pending: [Job] = []
+        /// Jobs not started yet, those running, and the hosts told to wait. A job for a host told to wait
+        /// never joins the queue (or leaves it when the host is told), nor does a cancelled one: a pass of the
+        /// engine looks only at what it starts.
+        var admission: FetchAdmission<Job>
         /// Jobs cancelled in flight (or before they were queued), for the engine thread to abort.
         var cancelled: Set<UInt64> = []
-        var hostWaits: [String: Date] = [:]
         var nextID: UInt64 = 0
         var stopping = false
-        /// Set by a pass that filled every slot: until a transfer ends (after which the engine always makes
-        /// another pass), a new job has nothing to start, so `enqueue` need not wake the engine thread.
-        var slotsFull = false
     }
 
     private let settings: FetchSettings
-    private let shared = Mutex(Shared())
+    private let shared: Mutex<Shared>
     private let waker = Waker()
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
-    init(settings: FetchSettings) {
+    /// See `FetchEngine.init(settings:pollLimit:)`, in milliseconds.
+    private let pollMilliseconds: Int32
+
+    init(settings: FetchSettings, pollLimit: Duration) {
         Self.globalInit
         self.settings = settings
+        pollMilliseconds = Int32(clamping: pollLimit.components.seconds * 1000 + pollLimit.components.attoseconds / 1_000_000_000_000_000)
+        shared = Mutex(Shared(admission: FetchAdmission(concurrency: settings.concurrency, perHost: settings.perHost)))
     }
 
     func newID() -> UInt64 {
@@ -112,9 +120,11 @@ final class EngineCore: Sendable {
     func enqueue(_ job: Job) {
         let outcome = shared.withLock { state -> Result<Bool, FetchError> in
             if state.stopping || state.cancelled.remove(job.id) != nil { return .failure(.cancelled) }
-            if let until = state.hostWaits[job.host], until > Date() { return .failure(.hostWaiting(until: until)) }
-            state.pending.append(job)
-            return .success(!state.slotsFull)
+            switch state.admission.offer(job, id: job.id, host: job.host, now: Date()) {
+            case .refused(let until): return .failure(.hostWaiting(until: until))
+            // A job that cannot start yet need not wake the engine thread: the transfer that ends will.
+            case .queued(let startsNow): return .success(startsNow)
+            }
         }
         switch outcome {
         case .failure(let refusal): job.continuation.resume(returning: .failure(refusal))
@@ -124,7 +134,7 @@ final class EngineCore: Sendable {
 
     func cancel(_ id: UInt64) {
         let queued = shared.withLock { state -> Job? in
-            if let index = state.pending.firstIndex(where: { $0.id == id }) { return state.pending.remove(at: index) }
+            if let job = state.admission.withdraw(id: id) { return job }
             state.cancelled.insert(id)
             return nil
         }
@@ -146,11 +156,12 @@ final class EngineCore: Sendable {
     }
 
     func hostWaits() -> [String: Date] {
-        shared.withLock { $0.hostWaits }
+        shared.withLock { $0.admission.hostWaits }
     }
 
     func hold(host: String, until: Date) {
-        shared.withLock { state in state.hostWaits[host] = max(until, state.hostWaits[host] ?? until) }
+        let (refused, wait) = shared.withLock { $0.admission.hold(host: host, until: until) }
+        for job in refused { job.continuation.resume(returning: .failure(.hostWaiting(until: wait))) }
     }
 
     // MARK: - The engine thread
@@ -165,39 +176,15 @@ final class EngineCore: Sendable {
     func run() {
         let multi = MultiHandle(settings: settings, waker: waker)
         var active: [ObjectIdentifier: Active] = [:]
-        var perHost: [String: Int] = [:]
         while true {
-            let now = Date()
             var startable: [Job] = []
-            var refused: [(Job, FetchError)] = []
+            var refused: [Job] = []
             var abort: [ObjectIdentifier] = []
             let stopping = shared.withLock { state -> Bool in
-                if state.hostWaits.values.contains(where: { $0 <= now }) { state.hostWaits = state.hostWaits.filter { $0.value > now } }  // over: forgotten
                 if state.stopping {
-                    refused = state.pending.map { ($0, .cancelled) }
-                    state.pending = []
+                    refused = state.admission.withdrawAll()
                 } else {
-                    // Oldest first, past the jobs of hosts at their limit, until every slot is taken.
-                    var free = settings.concurrency - active.count
-                    var starting: [String: Int] = [:]
-                    var taken: [Int] = []
-                    var index = 0
-                    while free > 0 && index < state.pending.count {
-                        let host = state.pending[index].host
-                        if perHost[host, default: 0] + starting[host, default: 0] < settings.perHost {
-                            starting[host, default: 0] += 1
-                            taken.append(index)
-                            free -= 1
-                        }
-                        index += 1
-                    }
-                    startable = taken.map { state.pending[$0] }
-                    state.slotsFull = active.count + startable.count >= settings.concurrency
-                    if taken.last == taken.count - 1 {
-                        state.pending.removeFirst(taken.count)
-                    } else {
-                        for index in taken.reversed() { state.pending.remove(at: index) }
-                    }
+                    startable = state.admission.admit(now: Date()).map(\.job)
                 }
                 if state.stopping || !state.cancelled.isEmpty {
                     for (key, entry) in active where state.stopping || state.cancelled.contains(entry.job.id) {
@@ -207,11 +194,11 @@ final class EngineCore: Sendable {
                 }
                 return state.stopping
             }
-            for (job, error) in refused { job.continuation.resume(returning: .failure(error)) }
+            for job in refused { job.continuation.resume(returning: .failure(.cancelled)) }
             for key in abort {
                 guard let entry = active.removeValue(forKey: key) else { continue }
                 multi.remove(entry.transfer)
-                perHost[entry.job.host, default: 1] -= 1
+                ended(entry.job)
                 entry.job.continuation.resume(returning: .failure(.cancelled))
             }
             if stopping && active.isEmpty { break }
@@ -219,45 +206,43 @@ final class EngineCore: Sendable {
             var slotLeftFree = !abort.isEmpty
             for job in startable {
                 guard let transfer = Transfer(request: job.request) else {
+                    ended(job)
                     job.continuation.resume(returning: .failure(.forbiddenScheme("libcurl refused the protocol limits")))
                     slotLeftFree = true
                     continue
                 }
                 if let proxy = settings.proxy { transfer.setProxy(proxy) }
                 guard multi.add(transfer) else {
+                    ended(job)
                     job.continuation.resume(returning: .failure(.network("libcurl's multi handle could not be set up")))
                     slotLeftFree = true
                     continue
                 }
                 active[ObjectIdentifier(transfer)] = Active(job: job, transfer: transfer)
-                perHost[job.host, default: 0] += 1
             }
             let finished = multi.performAndCollect()
             for (transfer, code) in finished {
                 guard let entry = active.removeValue(forKey: ObjectIdentifier(transfer)) else { continue }
-                let host = entry.job.host
-                perHost[host, default: 1] -= 1
+                ended(entry.job)
                 let result = transfer.finish(code)
                 if case .success(let response) = result,
                     let until = HTTPDecisions.retryAfter(status: response.status, headers: response.headers, now: Date())
                 {
                     // The host's queued jobs are refused now; later ones when they come (`enqueue`).
-                    let (held, wait) = shared.withLock { state in
-                        let wait = max(until, state.hostWaits[host] ?? until)
-                        state.hostWaits[host] = wait
-                        let held = state.pending.filter { $0.host == host }
-                        if !held.isEmpty { state.pending.removeAll { $0.host == host } }
-                        return (held, wait)
-                    }
-                    for job in held { job.continuation.resume(returning: .failure(.hostWaiting(until: wait))) }
+                    hold(host: entry.job.host, until: until)
                 }
                 entry.job.continuation.resume(returning: result)
             }
             // Something finished (or never started): start what waited for it at once, instead of sleeping in
             // poll (file:// transfers, which have no socket to wake it, finish inside curl's timer action).
             if !finished.isEmpty || slotLeftFree { continue }
-            multi.poll(milliseconds: active.isEmpty ? 5000 : 1000)
+            multi.poll(milliseconds: active.isEmpty ? pollMilliseconds * 5 : pollMilliseconds)
         }
+    }
+
+    /// Frees the slot of a job that started.
+    private func ended(_ job: Job) {
+        shared.withLock { $0.admission.ended(host: job.host) }
     }
 }
 
