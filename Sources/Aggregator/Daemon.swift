@@ -143,75 +143,37 @@ public final class Daemon: Sendable {
         }
     }
 
-    private func isDisabled(_ feed: FeedConfig) -> Bool {
-        guard let fingerprint = (try? store.loadFetchState(url: feed.url.absoluteString))?.disabledFor else { return false }
-        return fingerprint == feed.fingerprint
-    }
-
     // MARK: - The loop
 
-    /// What the loop knows about the feeds: kept in memory, loaded from the state files once.
-    private struct Book {
-        var configuration: Configuration
-        var nextFetch: [String: Date] = [:]
-        var failing: Set<String> = []
-        var disabled: Set<String> = []
-        var inFlight: Set<String> = []
-
-        /// Schedules feeds the book does not know yet from their stored state; those never fetched are spread
-        /// over `window` from `now`. Returns the `Retry-After` waits an earlier run recorded for them and
-        /// still in force, by `host:port`.
-        @discardableResult
-        mutating func adopt(_ feeds: [FeedConfig], store: FeedStore, now: Date, window: Duration) -> [String: Date] {
-            var newcomers: [String] = []
-            var states: [String: FetchState] = [:]
-            for feed in feeds {
-                let key = feed.url.absoluteString
-                let state = try? store.loadFetchState(url: key)
-                if let next = state?.nextFetch { nextFetch[key] = next } else { newcomers.append(key) }
-                if (state?.consecutiveFailures ?? 0) > 0 { failing.insert(key) }
-                if let fingerprint = state?.disabledFor, fingerprint == feed.fingerprint { disabled.insert(key) }
-                states[key] = state
-            }
-            for (index, key) in newcomers.enumerated() {
-                let delay = Schedule.initialDelay(index: index, count: newcomers.count, window: window)
-                nextFetch[key] = now.addingTimeInterval(Schedule.seconds(delay))
-            }
-            return OneShotPlan.recordedHostWaits(feeds.map(\.terms), states: states, now: now)
-        }
-
-        func status(started: Date, now: Date) -> DaemonStatus {
-            let keys = Set(configuration.feeds.map { $0.url.absoluteString })
-            let upcoming = nextFetch.filter { keys.contains($0.key) && !disabled.contains($0.key) }.values.min()
-            return DaemonStatus(
-                pid: getpid(), started: started, updated: now, version: FeeddVersion.current, feeds: keys.count,
-                failing: failing.intersection(keys).count, disabled: disabled.intersection(keys).count,
-                inFlight: inFlight.count, nextFetch: upcoming)
-        }
+    /// The stored fetch states of these feeds, by key (a feed whose state cannot be read has none).
+    private func states(of feeds: [FeedConfig]) -> [String: FetchState] {
+        var states: [String: FetchState] = [:]
+        for feed in feeds { states[feed.url.absoluteString] = try? store.loadFetchState(url: feed.url.absoluteString) }
+        return states
     }
 
     /// Runs until a `.stop` event: fetches each feed when due, reloads on `.reload`, fetches on request,
     /// reports to systemd, and on stop lets transfers in flight finish for `shutdownGrace` before aborting them.
+    /// What to do when is `DaemonSchedule`'s and `DaemonTimers`' to say; this loop does it.
     public func run(events: DaemonEvents) async {
         let started = Date()
-        var book = Book(configuration: initialConfiguration)
+        var configuration = initialConfiguration
+        var schedule = DaemonSchedule(feeds: configuration.feeds.map(\.terms), inFlightLimit: Self.refreshesInFlight)
         // Spreading first fetches over more than the shortest allowed interval would only delay them.
-        let window = min(Self.firstStartWindow, book.configuration.schedule.minInterval)
+        let window = min(Self.firstStartWindow, configuration.schedule.minInterval)
         // A host that asked the last run to wait is left alone by this one too, for all its feeds.
-        let recordedWaits = book.adopt(book.configuration.feeds, store: store, now: started, window: window)
+        let recordedWaits = schedule.adopt(schedule.feeds, states: states(of: configuration.feeds), now: started, window: window)
         for (host, until) in recordedWaits { engine.hold(host: host, until: until) }
-        var refresher = refresher(for: book.configuration)
-        logger.info("started", metadata: ["feeds": "\(book.configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
+        var refresher = refresher(for: configuration)
+        logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         var lastStatus: DaemonStatus?
-        publish(book.status(started: started, now: Date()), last: &lastStatus, ready: true)
+        publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: true)
 
-        let tick = min(notifier.watchdogInterval ?? .seconds(1), .seconds(1))
-        var lastWatchdog = ContinuousClock.now
-        var stopDeadline: ContinuousClock.Instant?
+        var timers = DaemonTimers(watchdogInterval: notifier.watchdogInterval, shutdownGrace: Self.shutdownGrace, now: ContinuousClock.now)
         events.send(.tick)  // start what is due now, without waiting for the first timer
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
+            group.addTask { [tick = timers.tick] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tick)
                     events.send(.tick)
@@ -223,100 +185,72 @@ public final class Daemon: Sendable {
                 case .tick:
                     break
                 case .finished(let outcome):
-                    book.inFlight.remove(outcome.feedURL)
-                    record(outcome, in: &book)
+                    schedule.finished(outcome.feedURL, Self.ending(of: outcome))
                 case .reload:
                     notifier.reloading()
-                    if reload(into: &book, now: now) { refresher = self.refresher(for: book.configuration) }
-                    publish(book.status(started: started, now: now), last: &lastStatus, ready: true)
+                    if let fresh = reload(&schedule, now: now) {
+                        configuration = fresh
+                        refresher = self.refresher(for: configuration)
+                    }
+                    publish(DaemonStatus(schedule, started: started, now: now), last: &lastStatus, ready: true)
                 case .fetchRequested:
                     for request in FetchRequestFile.takeAll(from: store) {
-                        let wanted = request.feeds.isEmpty ? book.configuration.feeds.map(\.url.absoluteString) : request.feeds
-                        for key in wanted where book.nextFetch[key] != nil {
-                            book.nextFetch[key] = .distantPast
-                            book.disabled.remove(key)  // a person asked for it
-                        }
-                        logger.info("fetch requested", metadata: ["feeds": "\(request.feeds.isEmpty ? "all" : "\(wanted.count)")"])
+                        let count = schedule.request(request.feeds.isEmpty ? nil : request.feeds)
+                        logger.info("fetch requested", metadata: ["feeds": "\(request.feeds.isEmpty ? "all" : "\(count)")"])
                     }
                 case .stop:
-                    if stopDeadline == nil {
-                        logger.info("stopping", metadata: ["in_flight": "\(book.inFlight.count)"])
+                    if timers.stop(now: ContinuousClock.now) {
+                        logger.info("stopping", metadata: ["in_flight": "\(schedule.inFlight.count)"])
                         notifier.stopping()
-                        stopDeadline = ContinuousClock.now + Self.shutdownGrace
                     }
                 }
-                if let interval = notifier.watchdogInterval, ContinuousClock.now - lastWatchdog >= interval {
-                    // From the loop itself: a scheduler that hangs stops these, and systemd restarts it.
-                    notifier.watchdog()
-                    lastWatchdog = ContinuousClock.now
-                }
-                if let deadline = stopDeadline {
-                    if book.inFlight.isEmpty { break eventLoop }
-                    if ContinuousClock.now >= deadline { group.cancelAll() }
+                let actions = timers.actions(now: ContinuousClock.now)
+                if actions.pingWatchdog { notifier.watchdog() }
+                if actions.stopping {
+                    if schedule.inFlight.isEmpty { break eventLoop }
+                    if actions.abortTransfers { group.cancelAll() }
                     continue
                 }
-                for feed in book.configuration.feeds where book.inFlight.count < Self.refreshesInFlight {
-                    let key = feed.url.absoluteString
-                    guard !book.inFlight.contains(key), !book.disabled.contains(key),
-                        Schedule.isDue(nextFetch: book.nextFetch[key], now: now)
-                    else { continue }
-                    book.inFlight.insert(key)
+                let byKey = Dictionary(configuration.feeds.map { ($0.url.absoluteString, $0) }) { first, _ in first }
+                for terms in schedule.startDue(now: now) {
+                    guard let feed = byKey[terms.key] else { continue }
                     let current = refresher
                     group.addTask { events.send(.finished(await current.refresh(feed))) }
                 }
-                publish(book.status(started: started, now: now), last: &lastStatus, ready: false)
+                publish(DaemonStatus(schedule, started: started, now: now), last: &lastStatus, ready: false)
             }
             group.cancelAll()
         }
-        try? store.saveFile(book.status(started: started, now: Date()), named: DaemonStatus.fileName)
+        try? store.saveFile(DaemonStatus(schedule, started: started, now: Date()), named: DaemonStatus.fileName)
         logger.info("stopped")
     }
 
-    private func record(_ outcome: RefreshOutcome, in book: inout Book) {
-        let key = outcome.feedURL
-        guard book.configuration.feeds.contains(where: { $0.url.absoluteString == key }) else { return }  // removed by a reload
+    /// What a refresh's outcome means for its schedule.
+    private static func ending(of outcome: RefreshOutcome) -> DaemonSchedule.Ending {
         switch outcome.result {
-        case .cancelled:
-            return
-        case .updated, .notModified:
-            book.failing.remove(key)
-        case .failed, .storeFailed:
-            book.failing.insert(key)
+        case .cancelled: return .cancelled
+        case .updated, .notModified: return .succeeded(nextFetch: outcome.nextFetch)
+        case .failed, .storeFailed: return .failed(nextFetch: outcome.nextFetch, gone: outcome.status == 410)
         }
-        book.nextFetch[key] = outcome.nextFetch
-        if outcome.status == 410 { book.disabled.insert(key) }
     }
 
-    /// Reads the configuration again. New feeds are scheduled soon, removed ones dropped, the others keep
-    /// their schedule. An invalid file is refused with its error and the running configuration kept.
-    private func reload(into book: inout Book, now: Date) -> Bool {
-        let path = book.configuration.path
+    /// Reads the configuration again; returns it, or nil when it is refused (invalid: its error is logged and
+    /// the running configuration kept). New feeds are scheduled soon, removed ones dropped, the others keep
+    /// their schedule.
+    private func reload(_ schedule: inout DaemonSchedule, now: Date) -> Configuration? {
         let fresh: Configuration
         do {
-            fresh = try Configuration.load(path: path)
+            fresh = try Configuration.load(path: initialConfiguration.path)
         } catch {
             logger.error("reload refused, keeping the running configuration", metadata: ["error": "\(error)"])
-            return false
+            return nil
         }
-        let old = Set(book.configuration.feeds.map { $0.url.absoluteString })
-        let new = Set(fresh.feeds.map { $0.url.absoluteString })
-        let added = fresh.feeds.filter { !old.contains($0.url.absoluteString) }
-        for key in old.subtracting(new) {
-            book.nextFetch.removeValue(forKey: key)
-            book.failing.remove(key)
-            book.disabled.remove(key)
-        }
-        // A feed whose entry changed comes back from a 410: its fingerprint no longer matches.
-        for feed in fresh.feeds where book.disabled.contains(feed.url.absoluteString) && !isDisabled(feed) {
-            book.disabled.remove(feed.url.absoluteString)
-        }
-        book.configuration = fresh
-        book.adopt(added, store: store, now: now, window: .seconds(5))
+        let (added, removed) = schedule.reload(fresh.feeds.map(\.terms), states: states(of: fresh.feeds), now: now, window: .seconds(5))
         if fresh.fetch.engineSettings != initialConfiguration.fetch.engineSettings {
             logger.warning("fetch.concurrency, per_host and proxy take effect at the next restart")
         }
-        logger.info("configuration reloaded", metadata: ["feeds": "\(fresh.feeds.count)", "added": "\(added.count)", "removed": "\(old.subtracting(new).count)"])
-        return true
+        logger.info("configuration reloaded", metadata: ["feeds": "\(fresh.feeds.count)", "added": "\(added.count)", "removed": "\(removed.count)"])
+        return fresh
     }
 
     /// Tells systemd (`STATUS=`) and `status.json` how the daemon is doing, each when what it shows changed.
