@@ -36,18 +36,28 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FeedFetcher", dependencies: ["FeedCore", "CCurl"]),
         .target(name: "FeedStore", dependencies: ["FeedCore", "FeedModel"]),
+        // The YAML configuration: its model, reader, editor and locations (the only Yams user).
         .target(
-            name: "Aggregator",
+            name: "FeedConfiguration",
+            dependencies: ["FeedCore", "FeedModel", "FeedFetcher", "FeedStore", .product(name: "Yams", package: "Yams")]
+        ),
+        // feedd's job: the loop, the refresh pipeline, systemd and the log.
+        .target(
+            name: "FeedDaemon",
             dependencies: [
-                "FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore",
-                .product(name: "Yams", package: "Yams"),
+                "FeedConfiguration", "FeedCore", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // What feedctl shows and does: listings, filters, pages, output, subscriptions and OPML.
+        .target(
+            name: "FeedCatalog",
+            dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore"]
         ),
         .executableTarget(
             name: "feedd",
             dependencies: [
-                "Aggregator",
+                "FeedDaemon", "FeedConfiguration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -55,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "feedctl",
             dependencies: [
-                "Aggregator", "FeedCore", "FeedModel", "FeedParser", "FeedStore",
+                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedModel", "FeedParser", "FeedStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,7 +73,8 @@ let package = Package(
         .executableTarget(
             name: "feedbench",
             dependencies: [
-                "FeedParser", "FeedModel", "FeedCore", "Aggregator", "FeedStore", "FeedFetcher", "TestSupport",
+                "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedStore", "FeedFetcher",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -80,12 +91,23 @@ let package = Package(
         .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport"]),
         .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "FeedCore", "TestSupport"]),
         .testTarget(
-            name: "AggregatorTests",
-            dependencies: ["Aggregator", "FeedCore", "FeedFetcher", "FeedStore", "FeedModel", "TestSupport"]
+            name: "FeedConfigurationTests", dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "TestSupport"]),
+        .testTarget(
+            name: "FeedDaemonTests",
+            dependencies: [
+                "FeedDaemon", "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedStore", "FeedModel",
+                "TestSupport",
+            ]
+        ),
+        .testTarget(
+            name: "FeedCatalogTests",
+            dependencies: ["FeedCatalog", "FeedConfiguration", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Aggregator", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
+            dependencies: [
+                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedStore", "FeedModel", "TestSupport",
+            ]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import FeedCore
-import Aggregator
+import FeedConfiguration
+import FeedDaemon
 import Dispatch
 import ArgumentParser
 import FeedParser

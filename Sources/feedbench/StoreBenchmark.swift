@@ -1,5 +1,6 @@
 import FeedCore
-import Aggregator
+import FeedConfiguration
+import FeedDaemon
 import ArgumentParser
 import FeedFetcher
 import FeedModel
@@ -198,7 +199,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         }
         for name in names {
             let path = Subprocess.path(name)
-            let modules = ["FeedModel", "FeedParser", "FeedFetcher", "FeedStore", "Aggregator", name]
+            let modules = ["FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore", "FeedConfiguration", "FeedDaemon", "FeedCatalog", name]
             let newestObject = modules.flatMap { module -> [Date] in
                 let folder = directory.appendingPathComponent(module + ".build").path
                 let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }

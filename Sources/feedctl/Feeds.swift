@@ -1,4 +1,6 @@
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
+import FeedDaemon
 import ArgumentParser
 import Foundation
 

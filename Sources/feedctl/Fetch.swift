@@ -1,5 +1,7 @@
 import FeedCore
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
+import FeedDaemon
 import FeedModel
 import ArgumentParser
 import FeedStore
@@ -50,7 +52,7 @@ extension Feedctl {
                 let run = await daemon.refreshOnce(selected, force: force)
                 var names: [String: String] = [:]
                 for feed in selected { names[feed.url.absoluteString] = catalog.displayName(feed) }
-                write(OutputFormatting.fetchReport(run, names: names))
+                write(run.report(names: names))
             } catch {
                 throw fail(error)
             }

@@ -1,8 +1,11 @@
 import FeedCore
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
+import FeedDaemon
 import ArgumentParser
 import FeedParser
 import FeedStore
+import FeedModel
 import Foundation
 
 extension Feedctl {
@@ -50,42 +53,20 @@ extension Feedctl {
             do {
                 let (path, configuration, stateDirectory) = try options.resolved()
                 let store = try? FeedStore(directory: stateDirectory)
-                let known = FeedAddress.Index(configuration, store: store)
-                var url = try FeedProbe.url(from: address)
-                try refuseDuplicate(url, known, configuration)
-                var outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
-                if case .page(let page, let alternates) = outcome {
-                    url = try pick(from: alternates, page: page)
-                    try refuseDuplicate(url, known, configuration)
-                    outcome = try await FeedProbe.probe(url, fetch: configuration.fetch)
-                }
-                guard case .feed(let feedURL, let feed) = outcome else {
-                    throw CatalogError(message: "\(url.absoluteString): not a feed: looks like an HTML page")
-                }
-                try refuseDuplicate(feedURL, known, configuration)
-                let entry = ConfigEditor.NewFeed(
-                    url: FeedAddress.configText(feedURL), name: name, interval: interval, tags: tags)
-                try ConfigFile.append([entry], urls: [feedURL], path: path)
-                let title = TerminalSafe.text(name ?? feed.title ?? FeedAddress.configText(feedURL))
-                write("added \(title) <\(TerminalSafe.text(FeedAddress.configText(feedURL)))>: \(feed.items.count) item(s) now in the feed\n")
+                let added = try await Subscription.add(
+                    address, name: name, interval: interval, tags: tags, path: path, configuration: configuration, store: store,
+                    pick: pick)
+                let url = TerminalSafe.text(FeedAddress.configText(added.url))
+                write("added \(TerminalSafe.text(added.title)) <\(url)>: \(added.itemCount) item(s) now in the feed\n")
                 if let store { write(DaemonReload.request(store: store) + "\n") }
             } catch {
                 throw fail(error)
             }
         }
 
-        private func refuseDuplicate(_ url: URL, _ known: FeedAddress.Index, _ configuration: Configuration) throws {
-            guard let existing = known.existing(url) else { return }
-            throw CatalogError(
-                message: "\(FeedAddress.configText(url)) is already in \(configuration.path) (line \(existing.line): \(FeedAddress.configText(existing.url)))")
-        }
-
         /// The advertised feed to add: the only one, the one `--choose` names, or the one a person picks.
-        private func pick(from alternates: [String], page: URL) throws -> URL {
+        private func pick(page: URL, from alternates: [String]) throws -> Int {
             let pageText = page.absoluteString
-            guard !alternates.isEmpty else {
-                throw CatalogError(message: "\(pageText): not a feed: looks like an HTML page, and it advertises no feed")
-            }
             let listing = alternates.enumerated().map { "  \($0.offset + 1)  \(TerminalSafe.text($0.element))\n" }.joined()
             var index = alternates.count == 1 ? 0 : nil
             if let choose {
@@ -107,8 +88,7 @@ extension Feedctl {
                 throw CatalogError(
                     message: "\(pageText) is a web page that advertises \(alternates.count) feeds (listed above); add one with --choose N")
             }
-            guard let url = URL(string: alternates[index]) else { throw CatalogError(message: "\(alternates[index]): not a URL") }
-            return url
+            return index
         }
     }
 

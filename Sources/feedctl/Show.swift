@@ -1,5 +1,8 @@
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
+import FeedDaemon
 import ArgumentParser
+import FeedModel
 import Foundation
 
 extension Feedctl {

@@ -1,4 +1,5 @@
-import Aggregator
+import FeedConfiguration
+import FeedDaemon
 import ArgumentParser
 import Dispatch
 import FeedModel

@@ -1,5 +1,7 @@
 import FeedCore
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
+import FeedDaemon
 import FeedModel
 import FeedStore
 import Foundation

@@ -1,11 +1,4 @@
-import FeedCore
-import FeedModel
-import FeedStore
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// Durations as people read them: "in 4m", "2h ago", "now".
 public enum RelativeTime {

@@ -1,3 +1,4 @@
+import FeedConfiguration
 import FeedCore
 import FeedModel
 import FeedStore
@@ -7,31 +8,6 @@ import Foundation
 /// `TerminalSafe.text` (text output), `JSONValue` or a terminal-safe `JSONWriter` (which escape all control
 /// characters) on its way out.
 public enum OutputFormatting {
-    /// `feedctl fetch` run without a daemon: a line with the counts, then one per feed that failed or was
-    /// not fetched, with why. `names` gives feeds' display names by configured URL.
-    public static func fetchReport(_ run: Daemon.OneShotResult, names: [String: String]) -> String {
-        var new = 0, updated = 0, unchanged = 0
-        var failures: [(String, String)] = []
-        for outcome in run.outcomes {
-            switch outcome.result {
-            case .updated(let added, let changed): (new, updated) = (new + added, updated + changed)
-            case .notModified: unchanged += 1
-            case .failed(let message), .storeFailed(let message): failures.append((outcome.feedURL, message))
-            case .cancelled: failures.append((outcome.feedURL, "interrupted"))
-            }
-        }
-        let total = run.outcomes.count + run.skipped.count
-        let fetched = run.skipped.isEmpty ? "\(total)" : "\(run.outcomes.count) of \(total)"
-        var text = "fetched \(fetched) feed(s): \(new) new item(s), \(updated) updated, \(unchanged) not modified, "
-            + "\(failures.count) failed\n"
-        func name(_ url: String) -> String { TerminalSafe.text(names[url] ?? url) }
-        for (url, message) in failures { text += "failed   \(name(url)): \(TerminalSafe.text(message))\n" }
-        for (feed, reason) in run.skipped {
-            text += "skipped  \(name(feed.url.absoluteString)): \(reason); --force fetches it anyway\n"
-        }
-        return text
-    }
-
     /// `feedctl list --json`: an array of items.
     public static func itemsJSON(_ items: [ListedItem]) -> String {
         JSONValue.array(
@@ -162,55 +138,5 @@ public enum OutputFormatting {
             json.fieldOrNull("duration", item.durationSeconds)
             json.fieldOrNull("explicit", item.explicit)
         }
-    }
-}
-
-/// Makes feed text safe for a terminal: C0 and C1 controls and DEL (ESC, BEL, BS, CR, the 8-bit CSI U+009B…)
-/// never reach it, so no escape sequence in a title can recolour, move the cursor, set a hyperlink or the clipboard.
-public enum TerminalSafe {
-    public static func text(_ value: String) -> String {
-        var result = String.UnicodeScalarView()
-        var lastWasSpace = false
-        for scalar in value.unicodeScalars {
-            let isControl = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-            if isControl || scalar == " " {
-                if !lastWasSpace && !result.isEmpty { result.append(" ") }
-                lastWasSpace = true
-            } else {
-                result.append(scalar)
-                lastWasSpace = false
-            }
-        }
-        return String(result).trimmingCharacters(in: .whitespaces)
-    }
-
-    /// Text that names something (a file, a URL, an error about them) with each control character written
-    /// out instead (`\e`, `\n`, `\x07`, `\u{9B}`), and the bidirectional overrides that could make it read
-    /// otherwise (U+202A–U+202E, U+2066–U+2069) too: a file named with ESC `]0;…` prints as `\e]0;…`, so
-    /// the message still says which file, and the terminal is not told anything. `keepingNewlines` for
-    /// messages of several lines.
-    public static func escaped(_ value: String, keepingNewlines: Bool = false) -> String {
-        var result = ""
-        for scalar in value.unicodeScalars {
-            let code = scalar.value
-            switch code {
-            case 0x0A where keepingNewlines: result.unicodeScalars.append(scalar)
-            case 0x0A: result += "\\n"
-            case 0x0D: result += "\\r"
-            case 0x09: result += "\\t"
-            case 0x1B: result += "\\e"
-            case 0x00..<0x20, 0x7F: result += "\\x" + (code < 0x10 ? "0" : "") + String(code, radix: 16)
-            case 0x80...0x9F, 0x202A...0x202E, 0x2066...0x2069: result += "\\u{" + String(code, radix: 16, uppercase: true) + "}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
-    /// A link is printed only for http, https and mailto; anything else (javascript:, data:, file:) is not a link.
-    public static func link(_ value: String) -> String? {
-        let lower = value.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("mailto:") else { return nil }
-        return text(value)
     }
 }

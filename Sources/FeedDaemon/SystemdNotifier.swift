@@ -1,3 +1,4 @@
+import FeedConfiguration
 import Foundation
 
 #if canImport(Glibc)

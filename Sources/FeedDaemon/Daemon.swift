@@ -1,3 +1,4 @@
+import FeedConfiguration
 import FeedCore
 import FeedFetcher
 import FeedModel
@@ -70,15 +71,6 @@ public final class Daemon: Sendable {
         Refresher(
             store: store, engine: engine, fetch: configuration.fetch, schedule: configuration.schedule, logger: logger,
             environment: environment, committer: committer)
-    }
-
-    /// What a one-shot run did: the outcomes of the feeds it fetched, in config order, and the feeds it
-    /// left alone, with why.
-    public struct OneShotResult: Sendable {
-        public var outcomes: [RefreshOutcome]
-        public var skipped: [(feed: FeedConfig, reason: OneShotPlan.Skip)]
-        /// A stop (SIGINT, SIGTERM) ended it early.
-        public var stopped: Bool
     }
 
     /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,

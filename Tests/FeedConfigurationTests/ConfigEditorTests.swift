@@ -1,5 +1,5 @@
 import FeedCore
-import Aggregator
+import FeedConfiguration
 import Foundation
 import TestSupport
 import Testing

@@ -1,7 +1,6 @@
 import FeedCore
 import FeedFetcher
 import FeedModel
-import FeedParser
 import FeedStore
 import Foundation
 
@@ -27,7 +26,7 @@ public enum ConfigFile {
     public static func remove(_ url: URL, path: String) throws -> Configuration {
         try edit(path) { text, configuration in
             guard let index = configuration.feeds.firstIndex(where: { $0.url.absoluteString == url.absoluteString }) else {
-                throw CatalogError(message: "\(path): no feed \(url.absoluteString)")
+                throw ConfigError(path: path, line: nil, message: "no feed \(url.absoluteString)")
             }
             var editor = ConfigEditor(text: text, path: path)
             try editor.remove(at: index)
@@ -47,19 +46,19 @@ public enum ConfigFile {
         // A symbolic link (a dotfiles checkout, say) is followed: the file it points to is replaced.
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         let folder = open(target.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { throw CatalogError(message: "\(path): cannot open its folder: \(String(cString: strerror(errno)))") }
+        guard folder >= 0 else { throw ConfigError(path: path, line: nil, message: "cannot open its folder: \(String(cString: strerror(errno)))") }
         defer { close(folder) }
         while flock(folder, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw CatalogError(message: "\(path): cannot lock its folder: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw ConfigError(path: path, line: nil, message: "cannot lock its folder: \(String(cString: strerror(errno)))") }
         }
         defer { flock(folder, LOCK_UN) }
 
         guard let data = FileManager.default.contents(atPath: target.path) else {
-            throw CatalogError(message: "\(path): cannot read the file")
+            throw ConfigError(path: path, line: nil, message: "cannot read the file")
         }
         let byteOrderMark = data.starts(with: [0xEF, 0xBB, 0xBF])
         guard let text = String(data: byteOrderMark ? data.dropFirst(3) : data, encoding: .utf8) else {
-            throw CatalogError(message: "\(path): not UTF-8 text; feedctl edits only UTF-8 files")
+            throw ConfigError(path: path, line: nil, message: "not UTF-8 text; feedctl edits only UTF-8 files")
         }
         let original = try Configuration.parse(text, path: path)
         let (newText, kept, added) = try change(text, original)
@@ -67,13 +66,13 @@ public enum ConfigFile {
         do {
             edited = try Configuration.parse(newText, path: path)
         } catch {
-            throw CatalogError(message: "\(path): the edit would not validate (\(error.message)); the file is unchanged")
+            throw ConfigError(path: path, line: nil, message: "the edit would not validate (\(error.message)); the file is unchanged")
         }
         guard sameSettings(edited, original), edited.feeds.count == kept.count + added.count,
             zip(edited.feeds, kept).allSatisfy({ sameEntry($0, $1) }),
             edited.feeds.dropFirst(kept.count).map(\.url.absoluteString) == added.map(\.absoluteString)
         else {
-            throw CatalogError(message: "\(path): the edit would change other settings than the feed's; the file is unchanged")
+            throw ConfigError(path: path, line: nil, message: "the edit would change other settings than the feed's; the file is unchanged")
         }
         var information = stat()
         let known = stat(target.path, &information) == 0

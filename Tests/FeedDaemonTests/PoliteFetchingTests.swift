@@ -1,5 +1,6 @@
 import FeedCore
-import Aggregator
+import FeedDaemon
+import FeedConfiguration
 import FeedFetcher
 import FeedStore
 import Foundation

@@ -1,5 +1,6 @@
 import FeedCore
-import Aggregator
+import FeedCatalog
+import FeedConfiguration
 import FeedModel
 import FeedStore
 import Foundation

@@ -1,7 +1,6 @@
 import FeedCore
 import FeedFetcher
 import FeedModel
-import FeedStore
 import Foundation
 import Yams
 

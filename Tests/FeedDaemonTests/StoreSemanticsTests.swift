@@ -1,5 +1,7 @@
 import FeedCore
-import Aggregator
+import FeedDaemon
+import FeedCatalog
+import FeedConfiguration
 import FeedFetcher
 import FeedStore
 import Foundation

@@ -1,3 +1,4 @@
+import FeedConfiguration
 import FeedCore
 import FeedModel
 import FeedStore
@@ -189,15 +190,5 @@ public struct ItemCatalog {
                 config: feed, name: feed.name ?? fetch.title ?? key, fetch: fetch, items: fetch.itemCount ?? 0,
                 unread: unreadCounts[key] ?? 0)
         }
-    }
-}
-
-/// A request the catalog cannot satisfy, said in one line.
-public struct CatalogError: Error, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-
-    public init(message: String) {
-        self.message = message
     }
 }
