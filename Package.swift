@@ -81,22 +81,25 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // How tests share the machine when they run in parallel: for test targets only (it uses Testing).
+        .target(name: "TestScheduling", path: "Tests/TestScheduling"),
         .testTarget(
             name: "FeedParserTests",
-            dependencies: ["FeedParser", "FeedModel", "TestSupport"],
+            dependencies: ["FeedParser", "FeedModel", "TestSupport", "TestScheduling"],
             exclude: ["Fixtures", "Expected"]
         ),
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
-        .testTarget(name: "FeedStoreTests", dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport"]),
-        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "FeedCore", "TestSupport"]),
+        .testTarget(
+            name: "FeedStoreTests", dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport", "TestScheduling"]),
+        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "FeedCore", "TestSupport", "TestScheduling"]),
         .testTarget(
             name: "FeedConfigurationTests", dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "TestSupport"]),
         .testTarget(
             name: "FeedDaemonTests",
             dependencies: [
                 "FeedDaemon", "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedStore", "FeedModel",
-                "TestSupport",
+                "TestSupport", "TestScheduling",
             ]
         ),
         .testTarget(
@@ -107,6 +110,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedStore", "FeedModel", "TestSupport",
+                "TestScheduling",
             ]
         ),
     ]

@@ -6,6 +6,7 @@ import FeedModel
 import FeedStore
 import Foundation
 import Synchronization
+import TestScheduling
 import TestSupport
 import Testing
 
@@ -14,7 +15,7 @@ import Testing
 #endif
 
 /// The real daemon, killed while it writes: the store must always load with everything committed before.
-@Suite(.serialized)
+@Suite(.serialized, .ownThread)
 struct CrashSafetyTests {
     /// A server whose feeds gain an item on every request, so every fetch writes.
     static func growingServer() throws -> TestHTTPServer {

@@ -2,6 +2,7 @@ import FeedCore
 import FeedModel
 import FeedStore
 import Foundation
+import TestScheduling
 import TestSupport
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 
 /// The real daemon under the conditions systemd and a person put it in: notify socket, watchdog, reload,
 /// fetch requests, status, journald logging.
-@Suite(.serialized)
+@Suite(.serialized, .ownThread)
 struct DaemonTests {
     static func rss(_ title: String) -> String {
         "<rss version=\"2.0\"><channel><title>\(title)</title><item><title>\(title) item</title><guid>\(title)</guid></item></channel></rss>"

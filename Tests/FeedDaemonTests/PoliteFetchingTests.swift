@@ -5,10 +5,12 @@ import FeedFetcher
 import FeedStore
 import Foundation
 import Logging
+import TestScheduling
 import TestSupport
 import Testing
 
 /// The HTTP decisions of the refresh path, against a real server: validators, moves, 410, 429/503, credentials.
+@Suite(.ownThread)
 struct PoliteFetchingTests {
     typealias Setup = RefreshOverHTTPTests.Setup
     static let rss = RefreshOverHTTPTests.rss(items:)

@@ -1,6 +1,8 @@
 import FeedCore
 import FeedModel
 import Foundation
+import TestScheduling
+import TestSupport
 import Testing
 
 @testable import FeedStore
@@ -69,30 +71,32 @@ struct RecordLogTests {
 
     /// Rewrites of the same size in quick succession (same size, maybe the same clock tick): a reader that
     /// checks the file by its status alone still sees each one.
-    @Test func aReaderSeesEveryRewriteOfTheSameSize() throws {
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("records.log").path
-        let writer = RecordLog(path: path)
-        let reader = RecordLog(path: path)
-        for round in 0..<2000 {
-            try writer.replace(with: ["aa": record("\(round % 10)")])
-            #expect(try reader.snapshot()?.records == ["aa": record("\(round % 10)")], "round \(round)")
-        }
-        // With pauses between the changes, as between a daemon's commits: still every change shows.
-        for round in 0..<3 {
-            usleep(100_000)
-            #expect(try reader.snapshot()?.records["aa"] != nil)
-            try writer.replace(with: ["aa": record("s\(round)")])
-            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
-            usleep(100_000)
-            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
-            try writer.append([("bb", record("\(round)"))], creatingWith: nil)
-            #expect(try reader.snapshot()?.records == ["aa": record("s\(round)"), "bb": record("\(round)")])
-            usleep(100_000)
-            #expect(try reader.snapshot()?.records.count == 2)
-            try writer.replace(with: ["aa": record("t\(round)"), "bb": record("\(round)")])  // the same size
-            #expect(try reader.snapshot()?.records == ["aa": record("t\(round)"), "bb": record("\(round)")])
+    @Test func aReaderSeesEveryRewriteOfTheSameSize() async throws {
+        try await heavyWork {
+            let directory = try temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("records.log").path
+            let writer = RecordLog(path: path)
+            let reader = RecordLog(path: path)
+            for round in 0..<2000 {
+                try writer.replace(with: ["aa": record("\(round % 10)")])
+                #expect(try reader.snapshot()?.records == ["aa": record("\(round % 10)")], "round \(round)")
+            }
+            // With pauses between the changes, as between a daemon's commits: still every change shows.
+            for round in 0..<3 {
+                usleep(100_000)
+                #expect(try reader.snapshot()?.records["aa"] != nil)
+                try writer.replace(with: ["aa": record("s\(round)")])
+                #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
+                usleep(100_000)
+                #expect(try reader.snapshot()?.records == ["aa": record("s\(round)")])
+                try writer.append([("bb", record("\(round)"))], creatingWith: nil)
+                #expect(try reader.snapshot()?.records == ["aa": record("s\(round)"), "bb": record("\(round)")])
+                usleep(100_000)
+                #expect(try reader.snapshot()?.records.count == 2)
+                try writer.replace(with: ["aa": record("t\(round)"), "bb": record("\(round)")])  // the same size
+                #expect(try reader.snapshot()?.records == ["aa": record("t\(round)"), "bb": record("\(round)")])
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import FeedCore
 @testable import FeedModel
 @testable import FeedStore
 import Foundation
+import TestScheduling
 import TestSupport
 import Testing
 
@@ -132,25 +133,27 @@ struct StoreJSONReaderTests {
         return FeedStateFile(url: text() ?? "https://feeds.example.org/\(round)", fetch: fetch)
     }
 
-    @Test func whatTheWriterWritesReadsBackAsFoundationReadsIt() throws {
-        var generator = SeededGenerator(seed: 29)
-        var readByFoundation = 0
-        for round in 0..<3000 {
-            let state = Self.state(round, generator: &generator)
-            for data in [state.jsonData, try StoreCoding.encoder.encode(state)] {
-                let foundation = try StoreCoding.decoder.decode(FeedStateFile.self, from: data)
-                if let mine = StoreJSONReader.fetchStateFile(data) {
-                    #expect(mine == foundation, "round \(round): \(String(decoding: data, as: UTF8.self))")
-                } else {
-                    readByFoundation += 1
+    @Test func whatTheWriterWritesReadsBackAsFoundationReadsIt() async throws {
+        try await heavyWork {
+            var generator = SeededGenerator(seed: 29)
+            var readByFoundation = 0
+            for round in 0..<3000 {
+                let state = Self.state(round, generator: &generator)
+                for data in [state.jsonData, try StoreCoding.encoder.encode(state)] {
+                    let foundation = try StoreCoding.decoder.decode(FeedStateFile.self, from: data)
+                    if let mine = StoreJSONReader.fetchStateFile(data) {
+                        #expect(mine == foundation, "round \(round): \(String(decoding: data, as: UTF8.self))")
+                    } else {
+                        readByFoundation += 1
+                    }
                 }
+                // The writer's own form is always read without Foundation, but for dates it writes as Foundation.
+                let writerDates = [state.fetch.lastFetch, state.fetch.lastSuccess, state.fetch.nextFetch, state.fetch.freshUntil, state.fetch.retryAfter]
+                    .compactMap { $0 }.allSatisfy { CivilTime(secondsSince1970: $0.timeIntervalSince1970.rounded(.down)) != nil }
+                if writerDates { #expect(StoreJSONReader.fetchStateFile(state.jsonData) != nil, "round \(round)") }
             }
-            // The writer's own form is always read without Foundation, but for dates it writes as Foundation.
-            let writerDates = [state.fetch.lastFetch, state.fetch.lastSuccess, state.fetch.nextFetch, state.fetch.freshUntil, state.fetch.retryAfter]
-                .compactMap { $0 }.allSatisfy { CivilTime(secondsSince1970: $0.timeIntervalSince1970.rounded(.down)) != nil }
-            if writerDates { #expect(StoreJSONReader.fetchStateFile(state.jsonData) != nil, "round \(round)") }
+            #expect(readByFoundation > 0, "some records (dates out of range) go to Foundation")
         }
-        #expect(readByFoundation > 0, "some records (dates out of range) go to Foundation")
     }
 
     @Test func recordsInAnotherFormAreLeftToFoundation() throws {
@@ -188,20 +191,22 @@ struct SnippetTests {
             == "A 1930ft2 loft, next line one two")
     }
 
-    @Test func aLongBodyGivesTheSnippetOfTheWholeBody() {
-        var generator = SeededGenerator(seed: 21)
-        let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
-            "e\u{301}", "🇫🇷", "\u{85}", "<img src='y'>", "<", ">", "x", "<b", "é",
-            "<div style='" + String(repeating: "w", count: 700) + "'>",  // long tags: windows with little text
-            ">\u{301}"]  // a `>` that is no character of its own
-        for round in 0..<300 {
-            var html = ""
-            let count = Int(generator.next() % 3000)
-            for _ in 0..<count { html += pieces[Int(generator.next() % UInt64(pieces.count))] }
-            let whole = TextCleaning.collapsingWhitespace(TextCleaning.stripTags(html))
-            let expected: String? = whole.isEmpty ? nil : String(whole.prefix(280))
-            let same = TextCleaning.snippet(html) == expected
-            #expect(same, "round \(round)")
+    @Test func aLongBodyGivesTheSnippetOfTheWholeBody() async {
+        await heavyWork {
+            var generator = SeededGenerator(seed: 21)
+            let pieces = ["<p>", "</p>", "mot ", "l’été ", "  ", "\n\t", "<a href=\"x\">lien</a>", "<!-- note > fin -->", "a < b ", "<br/>",
+                "e\u{301}", "🇫🇷", "\u{85}", "<img src='y'>", "<", ">", "x", "<b", "é",
+                "<div style='" + String(repeating: "w", count: 700) + "'>",  // long tags: windows with little text
+                ">\u{301}"]  // a `>` that is no character of its own
+            for round in 0..<300 {
+                var html = ""
+                let count = Int(generator.next() % 3000)
+                for _ in 0..<count { html += pieces[Int(generator.next() % UInt64(pieces.count))] }
+                let whole = TextCleaning.collapsingWhitespace(TextCleaning.stripTags(html))
+                let expected: String? = whole.isEmpty ? nil : String(whole.prefix(280))
+                let same = TextCleaning.snippet(html) == expected
+                #expect(same, "round \(round)")
+            }
         }
     }
 
