@@ -38,12 +38,12 @@ public struct FetchState: Codable, Sendable, Equatable {
         consecutiveFailures = 0
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The record's keys, in the order the store writes them: the one list its writer and reader follow.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case etag, lastModified = "last_modified", lastFetch = "last_fetch", lastSuccess = "last_success"
         case lastResult = "last_result", consecutiveFailures = "consecutive_failures", nextFetch = "next_fetch"
-        case movedTo = "moved_to", bodyHash = "body_hash", disabledFor = "disabled_for", hints
-        case freshUntil = "fresh_until", adaptiveSeconds = "adaptive_seconds", itemCount = "item_count", title, link
-        case retryAfter = "retry_after"
+        case movedTo = "moved_to", bodyHash = "body_hash", hints, freshUntil = "fresh_until", itemCount = "item_count"
+        case title, link, adaptiveSeconds = "adaptive_seconds", disabledFor = "disabled_for", retryAfter = "retry_after"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -36,7 +36,8 @@ public struct StoredFeed: Codable, Sendable, Equatable {
         self.identityByLinkAndTitle = false
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The file's keys, in the order the store writes them: the one list its writer follows.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case schema, url, title, link, fetch, items, tombstones
         case identityByLinkAndTitle = "identity_by_link_and_title"
     }

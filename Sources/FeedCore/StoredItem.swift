@@ -25,7 +25,8 @@ public struct StoredItem: Codable, Sendable, Equatable {
     /// The id a schema 1 or 2 store gave the item, while migrating its read mark; never written.
     public var legacyID: String?
 
-    enum CodingKeys: String, CodingKey {
+    /// The item's keys, in the order the store writes them: the one list its writer follows.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case id, identity, key, title, link, published, updated, authors, categories, summary, content, enclosures
         case firstSeen = "first_seen", changed
     }

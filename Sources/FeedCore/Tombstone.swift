@@ -15,7 +15,8 @@ public struct Tombstone: Codable, Sendable, Equatable {
         self.absentSince = absentSince
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// The tombstone's keys, in the order the store writes them: the one list its writer follows.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case identity, key, deleted, absentSince = "absent_since"
     }
 }

@@ -62,6 +62,20 @@ public struct JSONWriter {
         afterKey = true
     }
 
+    /// Starts the member named `name`, a key known only at run time (a `CodingKey`'s), written as it is:
+    /// it must need no escaping.
+    public mutating func key(_ name: String) {
+        beginValue()
+        bytes.append(UInt8(ascii: "\""))
+        var name = name
+        name.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        if indent > 0 { bytes.append(UInt8(ascii: " ")) }
+        afterValue = false
+        afterKey = true
+    }
+
     // MARK: Values
 
     public mutating func string(_ value: String) {

@@ -21,6 +21,11 @@ public struct Enclosure: Codable, Sendable, Equatable, Hashable {
         self.type = type
         self.length = length
     }
+
+    /// The keys, in the order the store writes them: the one list its writer follows.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case url, type, length
+    }
 }
 
 /// One entry of a feed as the publisher wrote it, after decoding and URL resolution.
@@ -119,7 +124,8 @@ public struct PublisherHints: Codable, Sendable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    /// The keys, in the order the store writes them: the one list its writer and reader follow.
+    public enum CodingKeys: String, CodingKey, CaseIterable {
         case ttlMinutes = "ttl_minutes", updatePeriod = "update_period", updateFrequency = "update_frequency"
         case skipHours = "skip_hours", skipDays = "skip_days"
     }

@@ -10,6 +10,11 @@ struct FeedStateFile: Codable, Sendable, Equatable {
     public var url: String
     public var fetch: FetchState
 
+    /// The record's keys, in the order the store writes them: the one list its writer and reader follow.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, url, fetch
+    }
+
     public init(url: String, fetch: FetchState) {
         self.schema = Self.currentSchema
         self.url = url

@@ -20,9 +20,10 @@ public struct IndexEntry: Codable, Sendable, Equatable {
     /// The start of its summary (or content) as plain text, for `feedctl list --search`.
     public var snippet: String?
 
-    enum CodingKeys: String, CodingKey {
-        case id, key, feeds, title, link, published, updated, authors, categories, changed, snippet
-        case firstSeen = "first_seen"
+    /// The entry's keys, in the order the store writes them: the one list its writer follows.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, key, feeds, title, link, published, updated, firstSeen = "first_seen", authors, categories, changed
+        case snippet
     }
 
     public init(_ item: StoredItem, feed: String) {

@@ -17,6 +17,11 @@ public struct ItemIndexFile: Codable, Sendable, Equatable {
     /// Newest first.
     public var items: [IndexEntry]
 
+    /// The file's keys, in the order the store writes them: the one list its writer follows.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, title, items
+    }
+
     public init(items: [IndexEntry] = [], title: String? = nil) {
         schema = Self.currentSchema
         self.items = items

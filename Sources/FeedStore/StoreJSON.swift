@@ -20,21 +20,63 @@ extension StoreJSONEncodable {
     }
 }
 
-/// The members whose values are store files' own records.
+/// Members named by a store type's `CodingKeys`, the one list of its keys: each writer below walks every
+/// case of it (`allCases`, in the order written) and says for each what is written, so a key added to a
+/// type does not compile until its writer writes it, or says why not.
 extension JSONWriter {
-    mutating func field<Value: StoreJSONEncodable>(_ name: StaticString, _ value: Value) {
-        key(name)
-        value.write(to: &self)
-    }
+    mutating func field(_ key: some CodingKey, _ value: String) { field(key, value as String?) }
 
-    mutating func field<Value: StoreJSONEncodable>(_ name: StaticString, _ value: Value?) {
+    mutating func field(_ key: some CodingKey, _ value: String?) {
         guard let value else { return }
-        key(name)
+        self.key(key.stringValue)
+        string(value)
+    }
+
+    mutating func field(_ key: some CodingKey, _ value: Int) { field(key, value as Int?) }
+
+    mutating func field(_ key: some CodingKey, _ value: Int?) {
+        guard let value else { return }
+        self.key(key.stringValue)
+        integer(value)
+    }
+
+    mutating func field(_ key: some CodingKey, _ value: Int64?) {
+        guard let value else { return }
+        self.key(key.stringValue)
+        integer(value)
+    }
+
+    mutating func field(_ key: some CodingKey, _ value: Bool) {
+        self.key(key.stringValue)
+        bool(value)
+    }
+
+    mutating func field(_ key: some CodingKey, _ value: Date) { field(key, value as Date?) }
+
+    mutating func field(_ key: some CodingKey, _ value: Date?) {
+        guard let value else { return }
+        self.key(key.stringValue)
+        date(value)
+    }
+
+    mutating func field(_ key: some CodingKey, _ values: [String]) {
+        self.key(key.stringValue)
+        array(values) { $0.string($1) }
+    }
+
+    mutating func field(_ key: some CodingKey, _ values: [Int]) {
+        self.key(key.stringValue)
+        array(values) { $0.integer($1) }
+    }
+
+    mutating func field<Value: StoreJSONEncodable>(_ key: some CodingKey, _ value: Value?) {
+        guard let value else { return }
+        self.key(key.stringValue)
         value.write(to: &self)
     }
 
-    mutating func field<Value: StoreJSONEncodable>(_ name: StaticString, _ values: [Value]) {
-        key(name)
+    mutating func field<Value: StoreJSONEncodable>(_ key: some CodingKey, _ values: [Value]) {
+        self.key(key.stringValue)
         array(values) { $1.write(to: &$0) }
     }
 }
@@ -44,13 +86,18 @@ extension JSONWriter {
 extension StoredFeed: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("schema", Self.currentSchema)
-            json.field("url", url)
-            json.field("title", title)
-            json.field("link", link)
-            json.field("items", items)
-            json.field("tombstones", tombstones)
-            json.field("identity_by_link_and_title", identityByLinkAndTitle)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, Self.currentSchema)
+                case .url: json.field(key, url)
+                case .title: json.field(key, title)
+                case .link: json.field(key, link)
+                case .fetch: continue  // kept in fetch-state.log since schema 2
+                case .items: json.field(key, items)
+                case .tombstones: json.field(key, tombstones)
+                case .identityByLinkAndTitle: json.field(key, identityByLinkAndTitle)
+                }
+            }
         }
     }
 }
@@ -58,20 +105,24 @@ extension StoredFeed: StoreJSONEncodable {
 extension StoredItem: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("id", id)
-            json.field("identity", identity)
-            json.field("key", key)
-            json.field("title", title)
-            json.field("link", link)
-            json.field("published", published)
-            json.field("updated", updated)
-            json.field("authors", authors)
-            json.field("categories", categories)
-            json.field("summary", summary)
-            json.field("content", content)
-            json.field("enclosures", enclosures)
-            json.field("first_seen", firstSeen)
-            if changed { json.field("changed", changed) }
+            for key in CodingKeys.allCases {
+                switch key {
+                case .id: json.field(key, id)
+                case .identity: json.field(key, identity)
+                case .key: json.field(key, self.key)
+                case .title: json.field(key, title)
+                case .link: json.field(key, link)
+                case .published: json.field(key, published)
+                case .updated: json.field(key, updated)
+                case .authors: json.field(key, authors)
+                case .categories: json.field(key, categories)
+                case .summary: json.field(key, summary)
+                case .content: json.field(key, content)
+                case .enclosures: json.field(key, enclosures)
+                case .firstSeen: json.field(key, firstSeen)
+                case .changed: if changed { json.field(key, changed) }  // only when true, as it was decoded
+                }
+            }
         }
     }
 }
@@ -79,9 +130,13 @@ extension StoredItem: StoreJSONEncodable {
 extension Enclosure: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("url", url)
-            json.field("type", type)
-            json.field("length", length)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .url: json.field(key, url)
+                case .type: json.field(key, type)
+                case .length: json.field(key, length)
+                }
+            }
         }
     }
 }
@@ -89,10 +144,14 @@ extension Enclosure: StoreJSONEncodable {
 extension Tombstone: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("identity", identity)
-            json.field("key", key)
-            json.field("deleted", deleted)
-            json.field("absent_since", absentSince)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .identity: json.field(key, identity)
+                case .key: json.field(key, self.key)
+                case .deleted: json.field(key, deleted)
+                case .absentSince: json.field(key, absentSince)
+                }
+            }
         }
     }
 }
@@ -100,9 +159,13 @@ extension Tombstone: StoreJSONEncodable {
 extension FeedStateFile: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("schema", schema)
-            json.field("url", url)
-            json.field("fetch", fetch)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, schema)
+                case .url: json.field(key, url)
+                case .fetch: json.field(key, fetch)
+                }
+            }
         }
     }
 }
@@ -110,23 +173,27 @@ extension FeedStateFile: StoreJSONEncodable {
 extension FetchState: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("etag", etag)
-            json.field("last_modified", lastModified)
-            json.field("last_fetch", lastFetch)
-            json.field("last_success", lastSuccess)
-            json.field("last_result", lastResult)
-            json.field("consecutive_failures", consecutiveFailures)
-            json.field("next_fetch", nextFetch)
-            json.field("moved_to", movedTo)
-            json.field("body_hash", bodyHash)
-            json.field("hints", hints)
-            json.field("fresh_until", freshUntil)
-            json.field("item_count", itemCount)
-            json.field("title", title)
-            json.field("link", link)
-            json.field("adaptive_seconds", adaptiveSeconds)
-            json.field("disabled_for", disabledFor)
-            json.field("retry_after", retryAfter)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .etag: json.field(key, etag)
+                case .lastModified: json.field(key, lastModified)
+                case .lastFetch: json.field(key, lastFetch)
+                case .lastSuccess: json.field(key, lastSuccess)
+                case .lastResult: json.field(key, lastResult)
+                case .consecutiveFailures: json.field(key, consecutiveFailures)
+                case .nextFetch: json.field(key, nextFetch)
+                case .movedTo: json.field(key, movedTo)
+                case .bodyHash: json.field(key, bodyHash)
+                case .hints: json.field(key, hints)
+                case .freshUntil: json.field(key, freshUntil)
+                case .itemCount: json.field(key, itemCount)
+                case .title: json.field(key, title)
+                case .link: json.field(key, link)
+                case .adaptiveSeconds: json.field(key, adaptiveSeconds)
+                case .disabledFor: json.field(key, disabledFor)
+                case .retryAfter: json.field(key, retryAfter)
+                }
+            }
         }
     }
 }
@@ -134,11 +201,15 @@ extension FetchState: StoreJSONEncodable {
 extension PublisherHints: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("ttl_minutes", ttlMinutes)
-            json.field("update_period", updatePeriod)
-            json.field("update_frequency", updateFrequency)
-            json.field("skip_hours", skipHours)
-            json.field("skip_days", skipDays)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .ttlMinutes: json.field(key, ttlMinutes)
+                case .updatePeriod: json.field(key, updatePeriod)
+                case .updateFrequency: json.field(key, updateFrequency)
+                case .skipHours: json.field(key, skipHours)
+                case .skipDays: json.field(key, skipDays)
+                }
+            }
         }
     }
 }
@@ -146,9 +217,13 @@ extension PublisherHints: StoreJSONEncodable {
 extension ItemIndexFile: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("schema", schema)
-            json.field("title", title)
-            json.field("items", items)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, schema)
+                case .title: json.field(key, title)
+                case .items: json.field(key, items)
+                }
+            }
         }
     }
 }
@@ -156,18 +231,22 @@ extension ItemIndexFile: StoreJSONEncodable {
 extension IndexEntry: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in
-            json.field("id", id)
-            json.field("key", key)
-            json.field("feeds", feeds)
-            json.field("title", title)
-            json.field("link", link)
-            json.field("published", published)
-            json.field("updated", updated)
-            json.field("first_seen", firstSeen)
-            json.field("authors", authors)
-            json.field("categories", categories)
-            json.field("changed", changed)
-            json.field("snippet", snippet)
+            for key in CodingKeys.allCases {
+                switch key {
+                case .id: json.field(key, id)
+                case .key: json.field(key, self.key)
+                case .feeds: json.field(key, feeds)
+                case .title: json.field(key, title)
+                case .link: json.field(key, link)
+                case .published: json.field(key, published)
+                case .updated: json.field(key, updated)
+                case .firstSeen: json.field(key, firstSeen)
+                case .authors: json.field(key, authors)
+                case .categories: json.field(key, categories)
+                case .changed: json.field(key, changed)
+                case .snippet: json.field(key, snippet)
+                }
+            }
         }
     }
 }

@@ -33,13 +33,13 @@ struct StoreJSONReader {
         var url: String?
         var fetch: FetchState?
         let read = object { reader, key in
-            switch key {
-            case "schema": return reader.integer(into: &schema)
-            case "url": return reader.string(into: &url)
-            case "fetch":
+            switch FeedStateFile.CodingKeys(rawValue: key) {
+            case .schema?: return reader.integer(into: &schema)
+            case .url?: return reader.string(into: &url)
+            case .fetch?:
                 fetch = reader.fetchState()
                 return fetch != nil
-            default: return false
+            case nil: return false  // not the store's own form: Foundation's decoder decides
             }
         }
         // Another schema goes to Foundation's path, which refuses a newer one.
@@ -51,28 +51,28 @@ struct StoreJSONReader {
         var state = FetchState()
         var failures: Int?
         let read = object { reader, key in
-            switch key {
-            case "etag": return reader.string(into: &state.etag)
-            case "last_modified": return reader.string(into: &state.lastModified)
-            case "last_fetch": return reader.date(into: &state.lastFetch)
-            case "last_success": return reader.date(into: &state.lastSuccess)
-            case "last_result": return reader.string(into: &state.lastResult)
-            case "consecutive_failures": return reader.integer(into: &failures)
-            case "next_fetch": return reader.date(into: &state.nextFetch)
-            case "moved_to": return reader.string(into: &state.movedTo)
-            case "body_hash": return reader.string(into: &state.bodyHash)
-            case "hints":
+            switch FetchState.CodingKeys(rawValue: key) {
+            case .etag?: return reader.string(into: &state.etag)
+            case .lastModified?: return reader.string(into: &state.lastModified)
+            case .lastFetch?: return reader.date(into: &state.lastFetch)
+            case .lastSuccess?: return reader.date(into: &state.lastSuccess)
+            case .lastResult?: return reader.string(into: &state.lastResult)
+            case .consecutiveFailures?: return reader.integer(into: &failures)
+            case .nextFetch?: return reader.date(into: &state.nextFetch)
+            case .movedTo?: return reader.string(into: &state.movedTo)
+            case .bodyHash?: return reader.string(into: &state.bodyHash)
+            case .hints?:
                 if reader.takeNull() { return true }
                 state.hints = reader.hints()
                 return state.hints != nil
-            case "fresh_until": return reader.date(into: &state.freshUntil)
-            case "item_count": return reader.integer(into: &state.itemCount)
-            case "title": return reader.string(into: &state.title)
-            case "link": return reader.string(into: &state.link)
-            case "adaptive_seconds": return reader.integer(into: &state.adaptiveSeconds)
-            case "disabled_for": return reader.string(into: &state.disabledFor)
-            case "retry_after": return reader.date(into: &state.retryAfter)
-            default: return false
+            case .freshUntil?: return reader.date(into: &state.freshUntil)
+            case .itemCount?: return reader.integer(into: &state.itemCount)
+            case .title?: return reader.string(into: &state.title)
+            case .link?: return reader.string(into: &state.link)
+            case .adaptiveSeconds?: return reader.integer(into: &state.adaptiveSeconds)
+            case .disabledFor?: return reader.string(into: &state.disabledFor)
+            case .retryAfter?: return reader.date(into: &state.retryAfter)
+            case nil: return false  // not the store's own form: Foundation's decoder decides
             }
         }
         guard read else { return nil }
@@ -85,13 +85,13 @@ struct StoreJSONReader {
         var skipHours: [Int]?
         var skipDays: [String]?
         let read = object { reader, key in
-            switch key {
-            case "ttl_minutes": return reader.integer(into: &hints.ttlMinutes)
-            case "update_period": return reader.string(into: &hints.updatePeriod)
-            case "update_frequency": return reader.integer(into: &hints.updateFrequency)
-            case "skip_hours": return reader.array(into: &skipHours) { $0.integer() }
-            case "skip_days": return reader.array(into: &skipDays) { $0.string() }
-            default: return false
+            switch PublisherHints.CodingKeys(rawValue: key) {
+            case .ttlMinutes?: return reader.integer(into: &hints.ttlMinutes)
+            case .updatePeriod?: return reader.string(into: &hints.updatePeriod)
+            case .updateFrequency?: return reader.integer(into: &hints.updateFrequency)
+            case .skipHours?: return reader.array(into: &skipHours) { $0.integer() }
+            case .skipDays?: return reader.array(into: &skipDays) { $0.string() }
+            case nil: return false  // not the store's own form: Foundation's decoder decides
             }
         }
         guard read else { return nil }
