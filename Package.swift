@@ -91,10 +91,17 @@ let package = Package(
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
         .testTarget(
-            name: "FeedStoreTests", dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport", "TestScheduling"]),
-        .testTarget(name: "FeedFetcherTests", dependencies: ["FeedFetcher", "FeedCore", "TestSupport", "TestScheduling"]),
+            name: "FeedStoreTests",
+            dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport", "TestScheduling"]
+        ),
         .testTarget(
-            name: "FeedConfigurationTests", dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "TestSupport"]),
+            name: "FeedFetcherTests",
+            dependencies: ["FeedFetcher", "FeedCore", "TestSupport", "TestScheduling"]
+        ),
+        .testTarget(
+            name: "FeedConfigurationTests",
+            dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "TestSupport"]
+        ),
         .testTarget(
             name: "FeedDaemonTests",
             dependencies: [

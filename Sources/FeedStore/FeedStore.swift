@@ -197,8 +197,7 @@ public final class FeedStore: Sendable {
     }
 
     /// The feed's record in the fetch-state log (or its state file, in a store from before the log). A record
-    /// that does not decode is reported and, when the lock is `held`, removed: the feed
-    /// is then fetched afresh.
+    /// that does not decode is reported and, when the lock is `held`, removed: the feed is then fetched afresh.
     private func loadStateFile(url: String, held: StoreTransaction?) throws(StoreError) -> FeedStateFile? {
         let key = Self.key(forFeedURL: url)
         guard let found = try record(key, in: fetchStates, held: held) else {
@@ -358,10 +357,9 @@ public final class FeedStore: Sendable {
 
     /// Every unread item of the store, one entry per logical item (its feeds merged), newest first.
     public func allUnread() throws(StoreError) -> UnreadView {
-        let held: StoreTransaction? = nil
         var byKey: [String: IndexEntry] = [:]
         var titles: [String: String] = [:]
-        for index in try unreadRecords(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, held: held) {
+        for index in try unreadRecords(ItemIndexFile.self, schema: \.schema, current: ItemIndexFile.currentSchema, held: nil) {
             if let title = index.title, let feed = index.items.first?.feeds.first { titles[feed] = title }
             for entry in index.items {
                 if var known = byKey[entry.key] {

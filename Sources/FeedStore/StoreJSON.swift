@@ -24,60 +24,34 @@ extension StoreJSONEncodable {
 /// case of it (`allCases`, in the order written) and says for each what is written, so a key added to a
 /// type does not compile until its writer writes it, or says why not.
 extension JSONWriter {
-    mutating func field(_ key: some CodingKey, _ value: String) { field(key, value as String?) }
-
-    mutating func field(_ key: some CodingKey, _ value: String?) {
-        guard let value else { return }
-        self.key(key.stringValue)
-        string(value)
-    }
-
-    mutating func field(_ key: some CodingKey, _ value: Int) { field(key, value as Int?) }
-
-    mutating func field(_ key: some CodingKey, _ value: Int?) {
-        guard let value else { return }
-        self.key(key.stringValue)
-        integer(value)
-    }
-
-    mutating func field(_ key: some CodingKey, _ value: Int64?) {
-        guard let value else { return }
-        self.key(key.stringValue)
-        integer(value)
-    }
-
-    mutating func field(_ key: some CodingKey, _ value: Bool) {
-        self.key(key.stringValue)
-        bool(value)
-    }
-
-    mutating func field(_ key: some CodingKey, _ value: Date) { field(key, value as Date?) }
-
-    mutating func field(_ key: some CodingKey, _ value: Date?) {
-        guard let value else { return }
-        self.key(key.stringValue)
-        date(value)
-    }
-
+    mutating func field(_ key: some CodingKey, _ value: String?) { member(key, value) { $0.string($1) } }
+    mutating func field(_ key: some CodingKey, _ value: Int?) { member(key, value) { $0.integer($1) } }
+    mutating func field(_ key: some CodingKey, _ value: Int64?) { member(key, value) { $0.integer($1) } }
+    mutating func field(_ key: some CodingKey, _ value: Bool) { member(key, value) { $0.bool($1) } }
+    mutating func field(_ key: some CodingKey, _ value: Date?) { member(key, value) { $0.date($1) } }
     mutating func field(_ key: some CodingKey, _ values: [String]) {
-        self.key(key.stringValue)
-        array(values) { $0.string($1) }
+        member(key, values) { $0.array($1) { $0.string($1) } }
     }
 
     mutating func field(_ key: some CodingKey, _ values: [Int]) {
-        self.key(key.stringValue)
-        array(values) { $0.integer($1) }
+        member(key, values) { $0.array($1) { $0.integer($1) } }
     }
 
     mutating func field<Value: StoreJSONEncodable>(_ key: some CodingKey, _ value: Value?) {
-        guard let value else { return }
-        self.key(key.stringValue)
-        value.write(to: &self)
+        member(key, value) { $1.write(to: &$0) }
     }
 
     mutating func field<Value: StoreJSONEncodable>(_ key: some CodingKey, _ values: [Value]) {
+        member(key, values) { $0.array($1) { $1.write(to: &$0) } }
+    }
+
+    /// The member, left out when nil (as `encodeIfPresent` does).
+    private mutating func member<Value>(
+        _ key: some CodingKey, _ value: Value?, _ write: (inout JSONWriter, Value) -> Void
+    ) {
+        guard let value else { return }
         self.key(key.stringValue)
-        array(values) { $1.write(to: &$0) }
+        write(&self, value)
     }
 }
 
