@@ -73,6 +73,8 @@ public struct Refresher: Sendable {
         self.jitter = jitter
     }
 
+    /// Refreshes one feed, top to bottom: what is known of it, fetch, decide, parse, record. `now` gives the
+    /// time its decisions are made at.
     public func refresh(_ feed: FeedConfig, now: @Sendable () -> Date = Date.init) async -> RefreshOutcome {
         let started = ContinuousClock.now
         var outcome = RefreshOutcome(feedURL: feed.url.absoluteString, result: .notModified, bytes: 0, status: nil, nextFetch: now())

@@ -64,7 +64,7 @@ public struct JSONWriter {
 
     /// Starts the member named `name`, a key known only at run time (a `CodingKey`'s), written as it is:
     /// it must need no escaping.
-    public mutating func key(_ name: String) {
+    public mutating func key(named name: String) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
         var name = name

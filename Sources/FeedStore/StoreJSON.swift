@@ -50,7 +50,7 @@ extension JSONWriter {
         _ key: some CodingKey, _ value: Value?, _ write: (inout JSONWriter, Value) -> Void
     ) {
         guard let value else { return }
-        self.key(key.stringValue)
+        self.key(named: key.stringValue)
         write(&self, value)
     }
 }
