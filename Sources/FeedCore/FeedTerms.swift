@@ -3,8 +3,11 @@ import Foundation
 /// What the core's decisions need to know of one configured feed: its key, the settings that say when to
 /// fetch it and how long to keep its items, and the fingerprint that tells an edited entry from the same one.
 public struct FeedTerms: Sendable, Equatable {
-    /// The URL as the configuration names it: the feed's key in the store.
-    public var url: URL
+    /// The URL as the configuration names it.
+    public let url: URL
+    /// The feed's key: its URL as configured, as text (worked out once: the daemon's loop looks at it for every
+    /// feed on every event).
+    public let key: String
     /// Identifies the entry's settings: a feed disabled by 410 Gone comes back when its entry changes.
     public var fingerprint: String
     /// How often to fetch; for `adaptive`, the interval used until the feed has a history.
@@ -19,15 +22,13 @@ public struct FeedTerms: Sendable, Equatable {
         retention: RetentionPolicy = RetentionPolicy(), onUpdate: UpdatePolicy = .keep
     ) {
         self.url = url
+        key = url.absoluteString
         self.fingerprint = fingerprint
         self.interval = interval
         self.adaptive = adaptive
         self.retention = retention
         self.onUpdate = onUpdate
     }
-
-    /// The feed's key: its URL as configured.
-    public var key: String { url.absoluteString }
 
     /// Where the feed is fetched from: where a recorded permanent redirect sent it, else its URL.
     public func currentURL(_ state: FetchState?) -> URL {

@@ -150,6 +150,8 @@ public final class Daemon: Sendable {
     public func run(events: DaemonEvents) async {
         let started = Date()
         var configuration = initialConfiguration
+        // The configured feeds by key, for the refreshes the schedule starts.
+        var feedsByKey = Self.byKey(configuration.feeds)
         var schedule = DaemonSchedule(feeds: configuration.feeds.map(\.terms), inFlightLimit: Self.refreshesInFlight)
         // Spreading first fetches over more than the shortest allowed interval would only delay them.
         let window = min(Self.firstStartWindow, configuration.schedule.minInterval)
@@ -182,6 +184,7 @@ public final class Daemon: Sendable {
                     notifier.reloading()
                     if let fresh = reload(&schedule, now: now) {
                         configuration = fresh
+                        feedsByKey = Self.byKey(configuration.feeds)
                         refresher = self.refresher(for: configuration)
                     }
                     publish(DaemonStatus(schedule, started: started, now: now), last: &lastStatus, ready: true)
@@ -203,9 +206,8 @@ public final class Daemon: Sendable {
                     if actions.abortTransfers { group.cancelAll() }
                     continue
                 }
-                let byKey = Dictionary(configuration.feeds.map { ($0.url.absoluteString, $0) }) { first, _ in first }
                 for terms in schedule.startDue(now: now) {
-                    guard let feed = byKey[terms.key] else { continue }
+                    guard let feed = feedsByKey[terms.key] else { continue }
                     let current = refresher
                     group.addTask { events.send(.finished(await current.refresh(feed))) }
                 }
@@ -215,6 +217,10 @@ public final class Daemon: Sendable {
         }
         try? store.saveFile(DaemonStatus(schedule, started: started, now: Date()), named: DaemonStatus.fileName)
         logger.info("stopped")
+    }
+
+    private static func byKey(_ feeds: [FeedConfig]) -> [String: FeedConfig] {
+        Dictionary(feeds.map { ($0.url.absoluteString, $0) }) { first, _ in first }
     }
 
     /// What a refresh's outcome means for its schedule.
