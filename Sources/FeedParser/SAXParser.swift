@@ -185,9 +185,6 @@ final class SAXParser {
     private static func from(_ context: UnsafeMutableRawPointer?) -> SAXParser? {
         guard let context else { return nil }
         let parserContext = context.assumingMemoryBound(to: xmlParserCtxt.self)
-        // libxml2 stops delivering entity references (even &amp;) once it has seen any well-formedness
-        // error; in recovery mode the rest of the document deserves its text, so the flag is reset.
-        parserContext.pointee.wellFormed = 1
         guard let owner = parserContext.pointee._private else { return nil }
         return Unmanaged<SAXParser>.fromOpaque(owner).takeUnretainedValue()
     }

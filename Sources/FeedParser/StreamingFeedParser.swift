@@ -194,6 +194,7 @@ public final class StreamingFeedParser {
         if repair.bareLessThans > 0 { result.append("\(repair.bareLessThans) \"<\" opening no tag read as text") }
         if repair.strayEndTags > 0 { result.append("\(repair.strayEndTags) end tag(s) closing nothing dropped") }
         if repair.unclosedTags > 0 { result.append("\(repair.unclosedTags) unclosed element(s) closed") }
+        if repair.rewrittenTags > 0 { result.append("\(repair.rewrittenTags) start tag(s) with malformed attributes rewritten") }
         if repair.endsInCDATA { result.append("the document ends inside a CDATA section") }
         return result
     }

@@ -9,7 +9,8 @@ internal import CLibXML2
 ///   an unknown name is kept as literal text;
 /// - character references to characters XML forbids (`&#27;`, the escape of terminal sequences) are dropped;
 /// - a `<` that opens no tag becomes `&lt;`; an end tag that closes nothing open is dropped; elements left
-///   open inside a closing one (unescaped `<p>`, `<br>`) are closed there.
+///   open inside a closing one (unescaped `<p>`, `<br>`) are closed there;
+/// - start tags get the attribute syntax XML requires (`StartTagRepair`), end tags hold only their name.
 /// Comments and CDATA sections pass through untouched apart from the encoding repairs. Entities the document
 /// declares itself are left for libxml2.
 ///
@@ -17,7 +18,8 @@ internal import CLibXML2
 /// directly (`DivertedText`) with a marker in their place; libxml2 reads the markup.
 ///
 /// libxml2 could recover from some of these, but after the first well-formedness error it stops delivering
-/// entity references at all (even `&amp;`), so the rest of the feed would lose characters.
+/// entity references at all (even `&amp;`), so the rest of the feed would lose characters: this pass leaves
+/// it none to recover from.
 struct XMLInputRepair {
     private enum Section { case markup, cdata, comment }
 
@@ -49,10 +51,13 @@ struct XMLInputRepair {
     private(set) var bareLessThans = 0
     private(set) var strayEndTags = 0
     private(set) var unclosedTags = 0
+    private(set) var rewrittenTags = 0
     /// Whether the document ended inside a CDATA section.
     private(set) var endsInCDATA = false
     /// Names of the elements open at this point of the document, outermost first.
     private var openElements = OpenElementNames()
+    /// Puts start tags into the form XML requires.
+    private var startTags = StartTagRepair()
 
     /// The longest entity name considered: a `&` with no `;` within this many bytes is bare.
     private static let maxReferenceLength = 40
@@ -320,10 +325,14 @@ struct XMLInputRepair {
                 unclosedTags += 1
             }
             openElements.remove(from: depth)
-        } else if bytes[close - 1] != UInt8(ascii: "/"), openElements.count < Self.maxTrackedDepth {
-            openElements.push(name)
+            // Only the name: anything else in an end tag is an error to XML.
+            output.append(contentsOf: "</".utf8)
+            output.append(contentsOf: name)
+            output.append(UInt8(ascii: ">"))
+        } else {
+            if bytes[close - 1] != UInt8(ascii: "/"), openElements.count < Self.maxTrackedDepth { openElements.push(name) }
+            if startTags.write(tag, nameEnd: nameEnd - index, declared: declaredEntities, into: &output) { rewrittenTags += 1 }
         }
-        output.append(contentsOf: tag)
         startPiece(at: output.count)
         return consumed
     }
@@ -525,24 +534,24 @@ struct XMLInputRepair {
         return true
     }
 
-    private static func isXMLCharacter(_ value: UInt32) -> Bool {
+    static func isXMLCharacter(_ value: UInt32) -> Bool {
         switch value {
         case 0x09, 0x0A, 0x0D, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
         default: return false
         }
     }
 
-    private static func isSpace(_ byte: UInt8) -> Bool {
+    static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
 
-    private static func isNameStartByte(_ byte: UInt8) -> Bool {
+    static func isNameStartByte(_ byte: UInt8) -> Bool {
         isNameByte(byte) && !isDigit(byte) && byte != UInt8(ascii: "-") && byte != UInt8(ascii: ".")
     }
 
-    private static func isNameByte(_ byte: UInt8) -> Bool {
+    static func isNameByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "."),
@@ -552,7 +561,7 @@ struct XMLInputRepair {
         }
     }
 
-    private static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {
+    static func digitValue(_ byte: UInt8, hex: Bool) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f") where hex: return UInt32(byte - UInt8(ascii: "a") + 10)
@@ -561,7 +570,7 @@ struct XMLInputRepair {
         }
     }
 
-    private static func isPredefined(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isPredefined(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
         switch name.count {
         case 2: return (name[0] == UInt8(ascii: "l") || name[0] == UInt8(ascii: "g")) && name[1] == UInt8(ascii: "t")
         case 3: return name.elementsEqual("amp".utf8)
