@@ -17,7 +17,8 @@ struct StartTagRepair {
     mutating func write(
         _ tag: UnsafeBufferPointer<UInt8>, nameEnd: Int, declared: Set<[UInt8]>, into output: inout [UInt8]
     ) -> Bool {
-        if Self.isWellFormed(tag, nameEnd: nameEnd) {
+        // Most tags have no attribute: nothing to look at.
+        if nameEnd + 1 == tag.count || Self.isWellFormed(tag, nameEnd: nameEnd) {
             output.append(contentsOf: tag)
             return false
         }
