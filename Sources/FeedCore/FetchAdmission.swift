@@ -2,14 +2,14 @@ import Foundation
 
 /// Which queued transfers may start: at most `concurrency` in flight, at most `perHost` to one `host:port`,
 /// oldest first past the jobs of hosts at their limit; and which hosts asked (`Retry-After`) not to be
-/// contacted until when. Pure: the fetch engine keeps one under its lock and passes `now`.
-public struct FetchAdmission<Job> {
+/// contacted until when. Pure: the fetch engine keeps one under its lock and passes `now`. Jobs are known
+/// by id here; what they carry stays with the engine.
+public struct FetchAdmission: Sendable {
     /// A job waiting to start.
-    public struct Queued {
+    public struct Queued: Sendable, Equatable {
         public var id: UInt64
         /// `host:port` (`HTTPDecisions.hostKey`).
         public var host: String
-        public var job: Job
     }
 
     /// What became of a job offered to the queue.
@@ -39,22 +39,23 @@ public struct FetchAdmission<Job> {
     public var isFull: Bool { running >= concurrency }
 
     /// Queues a job, unless its host asked to wait past `now`.
-    public mutating func offer(_ job: Job, id: UInt64, host: String, now: Date) -> Entry {
+    public mutating func offer(id: UInt64, host: String, now: Date) -> Entry {
         if let until = hostWaits[host], until > now { return .refused(until: until) }
-        queue.append(Queued(id: id, host: host, job: job))
+        queue.append(Queued(id: id, host: host))
         return .queued(startsNow: !isFull && runningByHost[host, default: 0] < perHost)
     }
 
-    /// Takes a job that has not started out of the queue (it was cancelled); nil when it is not queued.
-    public mutating func withdraw(id: UInt64) -> Job? {
-        guard let index = queue.firstIndex(where: { $0.id == id }) else { return nil }
-        return queue.remove(at: index).job
+    /// Takes a job that has not started out of the queue (it was cancelled); false when it is not queued.
+    public mutating func withdraw(id: UInt64) -> Bool {
+        guard let index = queue.firstIndex(where: { $0.id == id }) else { return false }
+        queue.remove(at: index)
+        return true
     }
 
-    /// Takes every job that has not started out of the queue (shutdown).
-    public mutating func withdrawAll() -> [Job] {
+    /// Takes every job that has not started out of the queue (shutdown); returns their ids.
+    public mutating func withdrawAll() -> [UInt64] {
         defer { queue.removeAll() }
-        return queue.map(\.job)
+        return queue.map(\.id)
     }
 
     /// The jobs that start now, oldest first, counted as running until `ended`; waits over at `now` are
@@ -91,16 +92,13 @@ public struct FetchAdmission<Job> {
     }
 
     /// The host asked to wait until `until` (or a wait recorded earlier says so): its queued jobs leave the
-    /// queue, refused, and later ones are refused when offered. Returns them and the wait in force (the
+    /// queue, refused, and later ones are refused when offered. Returns their ids and the wait in force (the
     /// later of the two when one was already).
-    public mutating func hold(host: String, until: Date) -> (refused: [Job], until: Date) {
+    public mutating func hold(host: String, until: Date) -> (refused: [UInt64], until: Date) {
         let wait = max(until, hostWaits[host] ?? until)
         hostWaits[host] = wait
-        let refused = queue.filter { $0.host == host }.map(\.job)
+        let refused = queue.filter { $0.host == host }.map(\.id)
         if !refused.isEmpty { queue.removeAll { $0.host == host } }
         return (refused, wait)
     }
 }
-
-extension FetchAdmission: Sendable where Job: Sendable {}
-extension FetchAdmission.Queued: Sendable where Job: Sendable {}

@@ -87,7 +87,9 @@ final class EngineCore: Sendable {
         /// Jobs not started yet, those running, and the hosts told to wait. A job for a host told to wait
         /// never joins the queue (or leaves it when the host is told), nor does a cancelled one: a pass of the
         /// engine looks only at what it starts.
-        var admission: FetchAdmission<Job>
+        var admission: FetchAdmission
+        /// The jobs `admission` knows, queued or running, by id.
+        var jobs: [UInt64: Job] = [:]
         /// Jobs cancelled in flight (or before they were queued), for the engine thread to abort.
         var cancelled: Set<UInt64> = []
         var nextID: UInt64 = 0
@@ -120,10 +122,12 @@ final class EngineCore: Sendable {
     func enqueue(_ job: Job) {
         let outcome = shared.withLock { state -> Result<Bool, FetchError> in
             if state.stopping || state.cancelled.remove(job.id) != nil { return .failure(.cancelled) }
-            switch state.admission.offer(job, id: job.id, host: job.host, now: Date()) {
+            switch state.admission.offer(id: job.id, host: job.host, now: Date()) {
             case .refused(let until): return .failure(.hostWaiting(until: until))
             // A job that cannot start yet need not wake the engine thread: the transfer that ends will.
-            case .queued(let startsNow): return .success(startsNow)
+            case .queued(let startsNow):
+                state.jobs[job.id] = job
+                return .success(startsNow)
             }
         }
         switch outcome {
@@ -134,7 +138,7 @@ final class EngineCore: Sendable {
 
     func cancel(_ id: UInt64) {
         let queued = shared.withLock { state -> Job? in
-            if let job = state.admission.withdraw(id: id) { return job }
+            if state.admission.withdraw(id: id) { return state.jobs.removeValue(forKey: id) }
             state.cancelled.insert(id)
             return nil
         }
@@ -160,7 +164,10 @@ final class EngineCore: Sendable {
     }
 
     func hold(host: String, until: Date) {
-        let (refused, wait) = shared.withLock { $0.admission.hold(host: host, until: until) }
+        let (refused, wait) = shared.withLock { state in
+            let (ids, wait) = state.admission.hold(host: host, until: until)
+            return (ids.compactMap { state.jobs.removeValue(forKey: $0) }, wait)
+        }
         for job in refused { job.continuation.resume(returning: .failure(.hostWaiting(until: wait))) }
     }
 
@@ -182,9 +189,9 @@ final class EngineCore: Sendable {
             var abort: [ObjectIdentifier] = []
             let stopping = shared.withLock { state -> Bool in
                 if state.stopping {
-                    refused = state.admission.withdrawAll()
+                    refused = state.admission.withdrawAll().compactMap { state.jobs.removeValue(forKey: $0) }
                 } else {
-                    startable = state.admission.admit(now: Date()).map(\.job)
+                    startable = state.admission.admit(now: Date()).compactMap { state.jobs[$0.id] }
                 }
                 if state.stopping || !state.cancelled.isEmpty {
                     for (key, entry) in active where state.stopping || state.cancelled.contains(entry.job.id) {
@@ -242,7 +249,10 @@ final class EngineCore: Sendable {
 
     /// Frees the slot of a job that started.
     private func ended(_ job: Job) {
-        shared.withLock { $0.admission.ended(host: job.host) }
+        shared.withLock { state in
+            state.admission.ended(host: job.host)
+            state.jobs.removeValue(forKey: job.id)
+        }
     }
 }
 
