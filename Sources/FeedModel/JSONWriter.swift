@@ -51,24 +51,21 @@ public struct JSONWriter {
 
     /// Starts the member `key` of the current object; its value follows.
     public mutating func key(_ key: StaticString) {
-        beginValue()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        // Byte by byte: appending a literal's `utf8` view costs three times as much.
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        if indent > 0 { bytes.append(UInt8(ascii: " ")) }
-        afterValue = false
-        afterKey = true
+        // From the literal's bytes: appending its `utf8` view costs three times as much.
+        self.key(bytes: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     /// Starts the member named `name`, a key known only at run time (a `CodingKey`'s), written as it is:
     /// it must need no escaping.
     public mutating func key(named name: String) {
+        var name = name
+        name.withUTF8 { key(bytes: $0) }
+    }
+
+    private mutating func key(bytes name: UnsafeBufferPointer<UInt8>) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
-        var name = name
-        name.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: name)
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         if indent > 0 { bytes.append(UInt8(ascii: " ")) }
