@@ -3,12 +3,6 @@ import Foundation
 /// The parser's hand-written fast paths beside what each replaces, for `feedbench fastpaths` only (not API):
 /// the measure of whether each still earns its place (docs/PERFORMANCE.md).
 @_spi(Benchmarks) public enum ParserFastPaths {
-    /// `UTF8Text`'s validation, and the standard library's (`String(validating:as:)`).
-    public static func validUTF8Length(_ bytes: UnsafeBufferPointer<UInt8>) -> Int { UTF8Text.validPrefixLength(bytes) }
-    public static func validUTF8LengthByStandardLibrary(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        String(validating: bytes, as: UTF8.self)?.utf8.count ?? 0
-    }
-
     /// An RFC 822 date by `FeedDate`'s tokenizer, and by a `DateFormatter` for the same form.
     public static func rfc822(_ text: String) -> Date? { FeedDate.rfc822(Array(text.utf8)) }
     public static func rfc822ByFoundation(_ text: String) -> Date? { rfc822Formatter.date(from: text) }

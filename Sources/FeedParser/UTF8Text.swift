@@ -2,28 +2,15 @@
 /// from bytes it has validated without the standard library validating them a second time.
 enum UTF8Text {
     /// How many leading bytes of `bytes` are well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
-    /// nothing above U+10FFFF). A sequence cut off by the end of the buffer is not counted.
-    ///
-    /// Eight ASCII bytes are checked with one load; at the first non-ASCII byte of a word the ASCII bytes
-    /// before it are skipped at once. Measured against the standard library in docs/PERFORMANCE.md.
+    /// nothing above U+10FFFF). A sequence cut off by the end of the buffer is not counted. The standard
+    /// library's validation, which says where the first ill-formed sequence starts.
     static func validPrefixLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let base = bytes.baseAddress else { return 0 }
-        let count = bytes.count
-        var index = 0
-        while index < count {
-            if index + 8 <= count {
-                let high = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
-                if high == 0 {
-                    index += 8
-                    continue
-                }
-                index += high.trailingZeroBitCount >> 3  // little-endian: the first byte with its high bit set
-            }
-            let length = sequenceLength(bytes, at: index)
-            guard length > 0 else { return index }
-            index += length
+        do {
+            _ = try UTF8Span(validating: bytes.span)
+            return bytes.count
+        } catch {
+            return error.byteOffsets.lowerBound
         }
-        return count
     }
 
     /// How many leading bytes of `bytes` are ASCII, eight at a time.
