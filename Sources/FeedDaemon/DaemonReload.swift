@@ -1,5 +1,4 @@
 import FeedConfiguration
-import FeedCore
 import FeedModel
 import FeedStore
 import Foundation

@@ -1,4 +1,3 @@
-import FeedCore
 import FeedModel
 import Foundation
 

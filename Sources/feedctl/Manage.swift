@@ -1,4 +1,3 @@
-import FeedCore
 import FeedCatalog
 import FeedConfiguration
 import FeedDaemon

@@ -1,4 +1,3 @@
-import FeedCore
 @testable import FeedStore
 import Foundation
 import Synchronization
