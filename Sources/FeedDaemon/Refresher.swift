@@ -78,8 +78,9 @@ public struct Refresher: Sendable {
     public func refresh(_ feed: FeedConfig, now: @Sendable () -> Date = Date.init) async -> RefreshOutcome {
         let started = ContinuousClock.now
         var outcome = RefreshOutcome(feedURL: feed.url.absoluteString, result: .notModified, bytes: 0, status: nil, nextFetch: now())
-        func end(_ result: RefreshOutcome.Result, failures: Int) -> RefreshOutcome {
-            finish(outcome, result, feed: feed, failures: failures, elapsed: ContinuousClock.now - started)
+        /// `next`: the next fetch the store recorded; otherwise one is worked out from the failures.
+        func end(_ result: RefreshOutcome.Result, failures: Int, next: Date? = nil) -> RefreshOutcome {
+            finish(outcome, result, feed: feed, failures: failures, next: next, elapsed: ContinuousClock.now - started)
         }
 
         // 1. What is known of the feed: validators, the digest of its last body.
@@ -115,9 +116,9 @@ public struct Refresher: Sendable {
         let record = RefreshRecord(terms: feed.terms, verdict: verdict, now: now(), schedule: schedule, jitter: jitter())
         switch await committer.record(record) {
         case .success(let recorded):
-            var done = end(Self.result(of: verdict, recorded), failures: recorded.state.consecutiveFailures)
-            done.nextFetch = recorded.state.nextFetch ?? record.now
-            return done
+            return end(
+                Self.result(of: verdict, recorded), failures: recorded.state.consecutiveFailures,
+                next: recorded.state.nextFetch ?? record.now)
         case .failure(let error):
             return end(.storeFailed(error.description), failures: state.consecutiveFailures + 1)
         }
@@ -194,11 +195,12 @@ public struct Refresher: Sendable {
     }
 
     private func finish(
-        _ outcome: RefreshOutcome, _ result: RefreshOutcome.Result, feed: FeedConfig, failures: Int, elapsed: Duration
+        _ outcome: RefreshOutcome, _ result: RefreshOutcome.Result, feed: FeedConfig, failures: Int, next: Date?,
+        elapsed: Duration
     ) -> RefreshOutcome {
         var outcome = outcome
         outcome.result = result
-        outcome.nextFetch = Schedule.nextFetch(
+        outcome.nextFetch = next ?? Schedule.nextFetch(
             now: outcome.nextFetch, interval: feed.interval, failures: failures, policy: schedule, jitter: jitter())
         log(outcome, elapsed: elapsed)
         return outcome
