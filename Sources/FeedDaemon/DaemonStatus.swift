@@ -26,29 +26,6 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
 
     public static let fileName = "status.json"
 
-    /// This process's status, from what its schedule knows.
-    init(_ schedule: DaemonSchedule, started: Date, now: Date) {
-        let summary = schedule.summary
-        self.init(
-            pid: getpid(), started: started, updated: now, version: FeeddVersion.current, feeds: summary.feeds,
-            failing: summary.failing, disabled: summary.disabled, inFlight: summary.inFlight, nextFetch: summary.nextFetch)
-    }
-
-    init(
-        pid: Int32, started: Date, updated: Date, version: String, feeds: Int, failing: Int, disabled: Int, inFlight: Int,
-        nextFetch: Date?
-    ) {
-        self.pid = pid
-        self.started = started
-        self.updated = updated
-        self.version = version
-        self.feeds = feeds
-        self.failing = failing
-        self.disabled = disabled
-        self.inFlight = inFlight
-        self.nextFetch = nextFetch
-    }
-
     /// The one-line summary systemd shows (`STATUS=`) and `feedctl status` prints.
     public func summary(now: Date) -> String {
         var text = "\(feeds) feed\(feeds == 1 ? "" : "s"), \(failing) failing"
@@ -70,5 +47,15 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         let name = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return name == nil || name == "feedd"
+    }
+}
+
+extension DaemonStatus {
+    /// This process's status, from what its schedule knows.
+    init(_ schedule: DaemonSchedule, started: Date, now: Date) {
+        let summary = schedule.summary
+        self.init(
+            pid: getpid(), started: started, updated: now, version: FeeddVersion.current, feeds: summary.feeds,
+            failing: summary.failing, disabled: summary.disabled, inFlight: summary.inFlight, nextFetch: summary.nextFetch)
     }
 }
