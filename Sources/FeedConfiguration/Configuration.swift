@@ -42,7 +42,7 @@ extension FeedConfig {
     }
 
     /// Where the feed is fetched from: where a recorded permanent redirect sent it, else its URL.
-    public func currentURL(_ state: FetchState?) -> URL { terms.currentURL(state) }
+    public func currentURL(_ state: FetchState?) -> URL { FeedTerms.currentURL(configured: url, state) }
 
     /// What the core's decisions need of this entry.
     public var terms: FeedTerms {

@@ -31,7 +31,10 @@ public struct FeedTerms: Sendable, Equatable {
     }
 
     /// Where the feed is fetched from: where a recorded permanent redirect sent it, else its URL.
-    public func currentURL(_ state: FetchState?) -> URL {
+    public func currentURL(_ state: FetchState?) -> URL { Self.currentURL(configured: url, state) }
+
+    /// Where a feed configured as `url` is fetched from, given its state.
+    public static func currentURL(configured url: URL, _ state: FetchState?) -> URL {
         state?.movedTo.flatMap(URL.init(string:)) ?? url
     }
 
