@@ -20,10 +20,11 @@ public enum ItemMerge {
 
     /// Adds new items, updates changed ones in place (keeping id, first-seen time and first publication
     /// date, so a publisher re-dating old items does not float them up), keeps every stored item the document
-    /// no longer carries until retention says otherwise, and returns items newest first.
+    /// no longer carries until retention says otherwise (never a `starred` one, by key), and returns items
+    /// newest first.
     public static func merge<E: Error>(
         _ stored: StoredFeed, document: [ParsedItem], now: Date, retention: RetentionPolicy = RetentionPolicy(),
-        isRead: (String) throws(E) -> Bool
+        starred: Set<String> = [], isRead: (String) throws(E) -> Bool
     ) throws(E) -> Outcome {
         var feed = stored
         var outcome = Outcome(feed: stored)
@@ -109,14 +110,15 @@ public enum ItemMerge {
             return tombstone.absentSince.map { $0 < forgetBefore } == true ? nil : tombstone
         }
 
-        // Retention: oldest first-seen first; never an item the feed still carries; unread ones only if allowed.
+        // Retention: oldest first-seen first; never an item the feed still carries or a starred one; unread
+        // ones only if allowed.
         let oldestAllowed = now.addingTimeInterval(-seconds(retention.maxAge))
         var excess = feed.items.count - retention.maxItems
         var keep = [Bool](repeating: true, count: feed.items.count)
         for index in feed.items.indices.sorted(by: { feed.items[$0].firstSeen < feed.items[$1].firstSeen }) {
             let item = feed.items[index]
             guard excess > 0 || item.firstSeen < oldestAllowed else { continue }
-            guard !present.contains(item.identity) else { continue }
+            guard !present.contains(item.identity), !starred.contains(item.key) else { continue }
             if !retention.deleteUnread {
                 guard try isRead(item.key) else { continue }
             }

@@ -19,10 +19,11 @@ extension FeedStore {
         do throws(StoreError) {
             try transaction { held throws(StoreError) in
                 var marks = held.readMarks()
+                let starred = Set(try held.starredItems().starred.keys)
                 var prepared: [(index: Int, work: PreparedRefresh)] = []
                 for (index, record) in group.enumerated() {
                     do throws(StoreError) {
-                        prepared.append((index, try PreparedRefresh(record, held: held, marks: &marks)))
+                        prepared.append((index, try PreparedRefresh(record, held: held, marks: &marks, starred: starred)))
                     } catch {
                         failures[index] = error
                     }
@@ -106,7 +107,7 @@ private struct PreparedRefresh {
     var changedFeed: StoredFeed?
     var merge: ItemMerge.Outcome?
 
-    init(_ record: RefreshRecord, held: StoreTransaction, marks: inout ReadMarks) throws(StoreError) {
+    init(_ record: RefreshRecord, held: StoreTransaction, marks: inout ReadMarks, starred: Set<String>) throws(StoreError) {
         self.record = record
         let key = record.terms.key
         // Only the small state file is read unless there are items to merge.
@@ -115,7 +116,7 @@ private struct PreparedRefresh {
         if case .document(_, let document) = record.verdict {
             let stored = try held.loadItems(url: key) ?? StoredFeed(url: key)
             let merge = try ItemMerge.merge(
-                stored, document: document.items, now: record.now, retention: record.terms.retention,
+                stored, document: document.items, now: record.now, retention: record.terms.retention, starred: starred,
                 isRead: { key throws(StoreError) in try marks.isRead(key) })
             var updated = merge.feed
             updated.title = document.title ?? stored.title

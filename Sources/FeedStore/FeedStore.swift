@@ -99,7 +99,7 @@ public final class FeedStore: Sendable {
     var readStateURL: URL { directory.appendingPathComponent("read.json") }
     /// The paths as strings: files are opened by path, and Foundation's URL path operations cost more than
     /// writing a small file.
-    private let directoryPath: String
+    let directoryPath: String
     private let feedsPath: String
     /// Where stores before the record logs kept unread indexes, one file per feed.
     private let legacyUnreadPath: String
@@ -547,7 +547,7 @@ public final class FeedStore: Sendable {
     // MARK: - Files
 
     /// `data`: the file's bytes when the caller has read them already.
-    private func load<T: Decodable>(
+    func load<T: Decodable>(
         _ type: T.Type, from path: String, schema: KeyPath<T, Int>, current: Int, held: StoreTransaction?, data known: Data? = nil
     ) throws(StoreError) -> T? {
         let read: Data?

@@ -53,6 +53,12 @@ public final class StoreTransaction {
         return ReadMarks(store: store, held: self)
     }
 
+    /// The starred items, as they are under the lock.
+    public func starredItems() throws(StoreError) -> StarredItems {
+        checkOpen()
+        return try store.loadStarred(held: self)
+    }
+
     func loadUnread(feedURL: String) throws(StoreError) -> ItemIndexFile {
         checkOpen()
         return try store.loadUnread(feedURL: feedURL, held: self)

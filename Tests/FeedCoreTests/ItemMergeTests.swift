@@ -99,6 +99,18 @@ struct ItemMergeTests {
         #expect(muchLater.feed.tombstones.isEmpty)
     }
 
+    @Test func retentionNeverRemovesAStarredItem() throws {
+        let policy = RetentionPolicy(maxItems: 1, maxAge: .seconds(60), deleteUnread: true)
+        var feed = StoredFeed(url: url)
+        for number in 0..<3 { feed = merge(feed, [ParsedItem(id: "\(number)", title: "n\(number)")], at: Double(number)).feed }
+        let starredKey = try #require(feed.items.first { $0.identity == "id:1" }).key
+        let later = ItemMerge.merge(
+            feed, document: [ParsedItem(id: "2", title: "n2")], now: now.addingTimeInterval(3600), retention: policy,
+            starred: [starredKey]) { _ in true }
+        #expect(Set(later.feed.items.map(\.identity)) == ["id:1", "id:2"], "past every limit, read, gone from the feed")
+        #expect(later.removed.map(\.identity) == ["id:0"])
+    }
+
     @Test func retentionByAgeAndDeleteUnread() {
         let policy = RetentionPolicy(maxItems: 500, maxAge: .seconds(86_400), deleteUnread: true)
         let first = merge(StoredFeed(url: url), [ParsedItem(id: "a", title: "a")])

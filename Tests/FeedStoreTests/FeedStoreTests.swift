@@ -165,6 +165,18 @@ struct FeedStoreTests {
         #expect(reloaded.fetch == loaded.fetch && reloaded.items.map(\.id) == loaded.items.map(\.id))
     }
 
+    @Test func starsAreKeptByKeyAndCounted() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try store.starredItems().starred.isEmpty)
+        #expect(try store.setStarred(["url:a", "url:b"], true, now: now) == 2)
+        #expect(try store.setStarred(["url:b", "url:c"], true, now: now) == 1, "b was starred already")
+        #expect(try store.setStarred(["url:a", "url:z"], false, now: now) == 1)
+        #expect(try FeedStore(directory: directory).starredItems() == StarredItems(starred: ["url:b": now, "url:c": now]))
+    }
+
     @Test func newerSchemaIsRefusedNotOverwritten() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
