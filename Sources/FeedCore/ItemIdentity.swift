@@ -123,9 +123,12 @@ public enum ItemIdentity {
         return Set(counts.filter { $0.value == 1 }.keys)
     }
 
-    /// The short id people type (`feedctl read ID`): 16 hex digits of the logical key.
+    /// The id people type (`feedctl read ID`, or a prefix of it): 16 hex digits of the logical key, mixed
+    /// so that items whose keys differ only at the end differ in their first digits. An id is always
+    /// derived from the key, never trusted from a file: stores written when ids were plain FNV-1a read
+    /// with today's ids, and read marks and stars (kept by key) are untouched by the change.
     public static func itemID(logicalKey: String) -> String {
-        StableHash.hex(logicalKey)
+        StableHash.mixedHex(logicalKey)
     }
 
     /// The identity a schema 1 or 2 store recorded, in today's form (`id:` URLs and `link:` became `url:`).

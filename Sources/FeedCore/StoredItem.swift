@@ -3,8 +3,8 @@ import Foundation
 
 /// An item as stored: the parsed fields plus feedd's own identity and first-seen time.
 public struct StoredItem: Codable, Sendable, Equatable {
-    /// Stable short id (hex) of the logical item, the same in every feed that carries it; what
-    /// `feedctl read ID` takes.
+    /// Stable id (hex) of the logical item, the same in every feed that carries it, derived from `key`;
+    /// what `feedctl read ID` takes.
     public var id: String
     /// What identifies the item within its feed (see `ItemIdentity`).
     public var identity: String
@@ -49,9 +49,11 @@ public struct StoredItem: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
         identity = try container.decode(String.self, forKey: .identity)
         key = try container.decodeIfPresent(String.self, forKey: .key) ?? ""
+        // Derived from the key (see `ItemIdentity.itemID`); a schema 1 item has none yet and keeps its own
+        // until `StoredFeed` migrates it.
+        id = key.isEmpty ? try container.decode(String.self, forKey: .id) : ItemIdentity.itemID(logicalKey: key)
         title = try container.decodeIfPresent(String.self, forKey: .title)
         link = try container.decodeIfPresent(String.self, forKey: .link)
         published = try container.decodeIfPresent(Date.self, forKey: .published)

@@ -26,6 +26,40 @@ public struct IndexEntry: Codable, Sendable, Equatable {
         case snippet
     }
 
+    public init(
+        key: String, feeds: [String], title: String?, link: String?, published: Date?, updated: Date?, firstSeen: Date,
+        authors: [String], categories: [String], changed: Bool, snippet: String?
+    ) {
+        self.id = ItemIdentity.itemID(logicalKey: key)
+        self.key = key
+        self.feeds = feeds
+        self.title = title
+        self.link = link
+        self.published = published
+        self.updated = updated
+        self.firstSeen = firstSeen
+        self.authors = authors
+        self.categories = categories
+        self.changed = changed
+        self.snippet = snippet
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(String.self, forKey: .key)
+        id = ItemIdentity.itemID(logicalKey: key)  // derived, never trusted from the file
+        feeds = try container.decode([String].self, forKey: .feeds)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        link = try container.decodeIfPresent(String.self, forKey: .link)
+        published = try container.decodeIfPresent(Date.self, forKey: .published)
+        updated = try container.decodeIfPresent(Date.self, forKey: .updated)
+        firstSeen = try container.decode(Date.self, forKey: .firstSeen)
+        authors = try container.decode([String].self, forKey: .authors)
+        categories = try container.decode([String].self, forKey: .categories)
+        changed = try container.decode(Bool.self, forKey: .changed)
+        snippet = try container.decodeIfPresent(String.self, forKey: .snippet)
+    }
+
     public init(_ item: StoredItem, feed: String) {
         id = item.id
         key = item.key

@@ -1,3 +1,4 @@
+import FeedCore
 import FeedModel
 import Foundation
 
@@ -6,6 +7,17 @@ public struct UnreadReference: Decodable, Sendable, Equatable {
     public var id: String
     public var key: String
     public var feeds: [String]
+
+    private enum CodingKeys: String, CodingKey {
+        case key, feeds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        key = try container.decode(String.self, forKey: .key)
+        id = ItemIdentity.itemID(logicalKey: key)
+        feeds = try container.decode([String].self, forKey: .feeds)
+    }
 }
 
 /// An unread file read as references only.

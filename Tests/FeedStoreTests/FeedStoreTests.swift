@@ -165,6 +165,39 @@ struct FeedStoreTests {
         #expect(reloaded.fetch == loaded.fetch && reloaded.items.map(\.id) == loaded.items.map(\.id))
     }
 
+    /// Ids were plain FNV-1a of the key until they were mixed (`StableHash.mixedHex`): a store written then
+    /// reads with today's ids everywhere, and its read marks and stars, kept by key, hold.
+    @Test func storesWithOlderIdsReadWithTodaysAndKeepTheirMarksAndStars() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        let merge = ItemMerge.merge(
+            StoredFeed(url: "https://x.example/feed"),
+            document: (1...3).map { ParsedItem(id: "https://x.example/p/\($0)", title: "p\($0)", link: "https://x.example/p/\($0)") },
+            now: Date(timeIntervalSince1970: 1_800_000_000)) { _ in false }
+        try store.transaction { held throws(StoreError) in try held.saveFeed(merge.feed) }
+        let items = merge.feed.items
+        try store.markRead(now: Date(timeIntervalSince1970: 1_800_000_100)) { $0.filter { $0.key == items[0].key } }
+        try store.setStarred([items[1].key], true, now: Date(timeIntervalSince1970: 1_800_000_200))
+        // Every file as the earlier feedd wrote it: the same, with the old ids.
+        for file in [store.feedFileURL(forFeedURL: merge.feed.url), directory.appendingPathComponent("unread.log"),
+                     directory.appendingPathComponent("recent.json")] {
+            var text = try String(contentsOf: file, encoding: .utf8)
+            for item in items { text = text.replacingOccurrences(of: item.id, with: StableHash.hex(item.key)) }
+            #expect(!items.contains { text.contains($0.id) })
+            try Data(text.utf8).write(to: file)
+        }
+        let reopened = try FeedStore(directory: directory)
+        #expect(try reopened.loadFeed(url: merge.feed.url)?.items.map(\.id) == items.map(\.id))
+        #expect(Set(try reopened.allUnread().items.map(\.id)) == [items[1].id, items[2].id])
+        #expect(Set(try reopened.unreadReferences().map(\.id)) == [items[1].id, items[2].id])
+        #expect(Set(try reopened.recentItems().items.map(\.id)) == Set(items.map(\.id)))
+        var marks = ReadMarks(reading: reopened)
+        #expect(try marks.isRead(items[0].key))
+        #expect(try reopened.starredItems().starred.keys.sorted() == [items[1].key])
+        #expect(items.allSatisfy { $0.id == ItemIdentity.itemID(logicalKey: $0.key) && $0.id != StableHash.hex($0.key) })
+    }
+
     @Test func starsAreKeptByKeyAndCounted() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
