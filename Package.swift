@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -36,6 +37,13 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FeedFetcher", dependencies: ["FeedCore", "CCurl"]),
         .target(name: "FeedStore", dependencies: ["FeedCore", "FeedModel"]),
+        // The search index: every stored item in SQLite (FTS5), derived from the store and rebuilt from it.
+        .target(
+            name: "FeedIndex",
+            dependencies: [
+                "FeedCore", "FeedModel", "FeedParser", "FeedStore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // The YAML configuration: its model, reader, editor and locations (the only Yams user).
         .target(
             name: "FeedConfiguration",
@@ -52,7 +60,9 @@ let package = Package(
         // What feedctl shows and does: listings, filters, pages, output, subscriptions and OPML.
         .target(
             name: "FeedCatalog",
-            dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore"]
+            dependencies: [
+                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+            ]
         ),
         .executableTarget(
             name: "feedd",
@@ -108,6 +118,10 @@ let package = Package(
                 "FeedDaemon", "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedStore", "FeedModel",
                 "TestSupport", "TestScheduling",
             ]
+        ),
+        .testTarget(
+            name: "FeedIndexTests",
+            dependencies: ["FeedIndex", "FeedStore", "FeedCore", "FeedModel", "TestSupport"]
         ),
         .testTarget(
             name: "FeedCatalogTests",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing feedd need from the system, when it is missing: pkg-config and the
-# libcurl and libxml2 development files (to build), make (to install), gzip, systemd-analyze and script
+# libcurl, libxml2 and SQLite development files (to build), make (to install), gzip, systemd-analyze and script
 # (used by the tests).
 # Debian/Ubuntu (apt-get) only; uses sudo when not root.
 set -euo pipefail
@@ -9,6 +9,7 @@ packages=()
 if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libxml-2.0; then
     packages+=(libcurl4-openssl-dev libxml2-dev pkg-config)
 fi
+pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
 command -v gzip >/dev/null 2>&1 || packages+=(gzip)
 command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v make >/dev/null 2>&1 || packages+=(make)
@@ -33,7 +34,7 @@ echo "setup.sh: installing ${packages[*]}" >&2
 "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
 
-if ! pkg-config --exists libcurl libxml-2.0 2>/dev/null; then
-    echo "setup.sh: installed ${packages[*]}, but pkg-config still cannot find libcurl and libxml-2.0" >&2
+if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null; then
+    echo "setup.sh: installed ${packages[*]}, but pkg-config still cannot find libcurl, libxml-2.0 and sqlite3" >&2
     exit 1
 fi

@@ -1,0 +1,151 @@
+import FeedCore
+import FeedModel
+import FeedStore
+import Foundation
+import GRDB
+
+/// What the index holds of an item beyond its listing entry: for `feedctl list --json`.
+public struct ItemDetails: Sendable, Equatable {
+    public var summary: String?
+    public var enclosures: [Enclosure]
+}
+
+extension ItemIndex {
+    private static let entryColumns =
+        "feed, key, title, link, published, updated, first_seen, authors, categories, changed, snippet"
+
+    /// Every stored item, one entry per logical item (the feeds that carry it merged), newest first; the
+    /// first `limit` of them when given.
+    public func entries(limit: Int? = nil) throws(IndexError) -> [IndexEntry] {
+        try reading { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.entryColumns) FROM items ORDER BY sort_date DESC, id DESC")
+            return try Self.merged(rows, limit: limit)
+        }
+    }
+
+    /// The entries of the items with these keys, newest first (a key the index does not hold is left out).
+    public func entries(keys: some Collection<String>) throws(IndexError) -> [IndexEntry] {
+        try reading { db in
+            var entries: [IndexEntry] = []
+            for chunk in Self.chunks(Array(Set(keys))) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT \(Self.entryColumns) FROM items WHERE key IN (\(marks))",
+                    arguments: StatementArguments(chunk))
+                entries += try Self.merged(rows, limit: nil)
+            }
+            return entries.sorted { IndexEntry.newestFirst($0, $1) }
+        }
+    }
+
+    /// The items whose id starts with `prefix` (lower-case hex), one per id, with their keys.
+    public func items(idPrefix prefix: String) throws(IndexError) -> [(id: String, key: String)] {
+        let lower = prefix.lowercased()
+        return try reading { db in
+            try Row.fetchAll(
+                db, sql: "SELECT DISTINCT id, key FROM items WHERE id >= ? AND id < ? ORDER BY id",
+                arguments: [lower, lower + "\u{7F}"]
+            ).map { ($0[0] as String, $0[1] as String) }
+        }
+    }
+
+    /// The length of each id's short form (`ShortID`) among every id of the index: found from each id's two
+    /// neighbours, or from one pass over every id when most of them are asked for.
+    public func shortIDLengths(_ ids: [String]) throws(IndexError) -> [String: Int] {
+        try reading { db in
+            var lengths: [String: Int] = Dictionary(minimumCapacity: ids.count)
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
+            if ids.count * 20 > total {
+                var all = try String.fetchAll(db, sql: "SELECT DISTINCT id FROM items ORDER BY id")
+                let wanted = Set(ids)
+                let missing = wanted.subtracting(all)
+                if !missing.isEmpty { all = (all + missing).sorted() }
+                for (id, length) in zip(all, ShortID.lengths(sorted: all)) where wanted.contains(id) { lengths[id] = length }
+                return lengths
+            }
+            let before = try db.cachedStatement(sql: "SELECT id FROM items WHERE id < ? ORDER BY id DESC LIMIT 1")
+            let after = try db.cachedStatement(sql: "SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 1")
+            for id in ids where lengths[id] == nil {
+                lengths[id] = ShortID.length(
+                    of: id, before: try String.fetchOne(before, arguments: [id]),
+                    after: try String.fetchOne(after, arguments: [id]))
+            }
+            return lengths
+        }
+    }
+
+    /// The keys of the items `query` finds: in their title, summary and content (as text), authors or
+    /// categories.
+    public func keys(matching query: SearchQuery) throws(IndexError) -> Set<String> {
+        try reading { db in
+            let keys: [String]
+            if let expression = query.expression {
+                keys = try String.fetchAll(
+                    db, sql: "SELECT DISTINCT items.key FROM texts JOIN items ON items.row = texts.rowid WHERE texts MATCH ?",
+                    arguments: [expression])
+            } else {
+                keys = try String.fetchAll(
+                    db, sql: """
+                        SELECT DISTINCT key FROM items WHERE row NOT IN (SELECT rowid FROM texts WHERE texts MATCH ?)
+                        """, arguments: [query.exclusion ?? "\"\""])
+            }
+            return Set(keys)
+        }
+    }
+
+    /// Summary and enclosures of the items with these keys.
+    public func details(keys: some Collection<String>) throws(IndexError) -> [String: ItemDetails] {
+        try reading { db in
+            var details: [String: ItemDetails] = [:]
+            for chunk in Self.chunks(Array(Set(keys))) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT key, summary, enclosures FROM items WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
+                {
+                    let key: String = row[0]
+                    guard details[key] == nil else { continue }
+                    let enclosures = (row[2] as String?).flatMap { try? JSONDecoder().decode([Enclosure].self, from: Data($0.utf8)) }
+                    details[key] = ItemDetails(summary: row[1], enclosures: enclosures ?? [])
+                }
+            }
+            return details
+        }
+    }
+
+    /// The feed files (`feeds/KEY.json` names) that hold the item with this key.
+    public func files(holding key: String) throws(IndexError) -> [String] {
+        try reading { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT file FROM items WHERE key = ? ORDER BY file", arguments: [key])
+        }
+    }
+
+    /// Rows in order, merged into one entry per key (the first row's fields, every row's feed).
+    private static func merged(_ rows: RowCursor, limit: Int?) throws -> [IndexEntry] {
+        var entries: [IndexEntry] = []
+        var position: [String: Int] = [:]
+        while let row = try rows.next() {
+            let key: String = row[1]
+            let feed: String = row[0]
+            if let index = position[key] {
+                if !entries[index].feeds.contains(feed) { entries[index].feeds.append(feed) }
+                if row[9] as Bool { entries[index].changed = true }
+                continue
+            }
+            if let limit, entries.count == limit { break }
+            position[key] = entries.count
+            entries.append(
+                IndexEntry(
+                    key: key, feeds: [feed], title: row[2], link: row[3], published: date(row[4]), updated: date(row[5]),
+                    firstSeen: date(row[6]) ?? Date(timeIntervalSince1970: 0), authors: split(row[7]),
+                    categories: split(row[8]), changed: row[9], snippet: row[10]))
+        }
+        return entries
+    }
+
+    private static func date(_ value: Double?) -> Date? { value.map { Date(timeIntervalSince1970: $0) } }
+
+    /// SQLite takes a bounded number of parameters per statement.
+    private static func chunks(_ values: [String]) -> [[String]] {
+        stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
+    }
+}

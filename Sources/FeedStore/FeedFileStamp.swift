@@ -1,0 +1,75 @@
+import FeedCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What tells one version of a feed's items file from another without reading it: its inode, size and
+/// modification time. Every write replaces the file by renaming a new one over it, so a new version has a
+/// new inode; what is derived from a file (the search index) records the stamp it was made from.
+public struct FeedFileStamp: Hashable, Sendable, CustomStringConvertible {
+    public var inode: UInt64
+    public var size: Int64
+    public var modifiedNanoseconds: Int64
+
+    init(_ status: stat) {
+        inode = UInt64(status.st_ino)
+        size = Int64(status.st_size)
+        modifiedNanoseconds = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
+    }
+
+    /// `inode-size-mtime`: what the index stores.
+    public var description: String { "\(inode)-\(size)-\(modifiedNanoseconds)" }
+}
+
+extension FeedStore {
+    /// Every feed's items file (`feeds/KEY.json`) by name, with its stamp: one directory read and one
+    /// `fstatat` per feed, no file opened.
+    public func feedFileStamps() throws(StoreError) -> [String: FeedFileStamp] {
+        guard let folder = opendir(feedsDirectory.path) else {
+            throw .cannotRead(path: feedsDirectory.path, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(folder) }
+        let descriptor = dirfd(folder)
+        var stamps: [String: FeedFileStamp] = [:]
+        while let entry = readdir(folder) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
+            var status = stat()
+            guard fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
+            stamps[name] = FeedFileStamp(status)
+        }
+        return stamps
+    }
+
+    /// One feed's items file by name, with the stamp of the version read (taken from the open file, so the
+    /// two agree even if a writer replaces it meanwhile); nil if it is gone or does not decode (the store's
+    /// own readers set a damaged file aside and report it).
+    public func loadFeedFile(named name: String) throws(StoreError) -> (feed: StoredFeed, stamp: FeedFileStamp)? {
+        let path = feedsDirectory.path + "/" + name
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
+        var data = Data(count: Int(status.st_size))
+        var filled = 0
+        while filled < data.count {
+            let count = data.withUnsafeMutableBytes { buffer in
+                buffer.baseAddress.map { read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+            }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+            }
+            filled += count
+        }
+        guard let feed = try? StoreCoding.decoder.decode(StoredFeed.self, from: data.prefix(filled)) else { return nil }
+        return (feed, FeedFileStamp(status))
+    }
+}
