@@ -119,6 +119,22 @@ extension ItemIndex {
         }
     }
 
+    /// For items with these keys, the feed files that hold them: file name → keys.
+    public func files(holding keys: some Collection<String>) throws(IndexError) -> [String: Set<String>] {
+        try reading { db in
+            var files: [String: Set<String>] = [:]
+            for chunk in Self.chunks(Array(Set(keys))) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT file, key FROM items WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
+                {
+                    files[row[0], default: []].insert(row[1])
+                }
+            }
+            return files
+        }
+    }
+
     /// Rows in order, merged into one entry per key (the first row's fields, every row's feed).
     private static func merged(_ rows: RowCursor, limit: Int?) throws -> [IndexEntry] {
         var entries: [IndexEntry] = []

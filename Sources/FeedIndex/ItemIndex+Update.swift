@@ -108,9 +108,10 @@ extension ItemIndex {
             ]
             try insertItem.execute(arguments: arguments)
             let row = db.lastInsertedRowID
+            // Titles, authors and categories are text already (a title's "<T>" is text); bodies are HTML.
             let body = [item.summary, item.content].compactMap { $0 }.map(HTMLPlainText.text(of:)).joined(separator: " ")
             try insertText.execute(arguments: [
-                row, item.title.map(HTMLPlainText.text(of:)), body, item.authors.joined(separator: " "),
+                row, item.title, body, item.authors.joined(separator: " "),
                 item.categories.joined(separator: " "),
             ])
         }
