@@ -1,32 +1,50 @@
 import FeedConfiguration
 import FeedCore
+import FeedIndex
 import FeedModel
 import FeedStore
 import Foundation
 
-/// An item as `feedctl list` shows it: its index entry, the display names of the feeds that carry it, and
-/// whether it is read.
+/// An item as `feedctl list` shows it: its index entry, the display names of the feeds that carry it (in
+/// configuration order), whether it is read or starred, and its short id.
 public struct ListedItem: Sendable, Equatable {
     public var entry: IndexEntry
     public var feedNames: [String]
     public var isRead: Bool
+    public var isStarred: Bool
+    /// The shortest prefix of its id no other stored item shares (`ShortID`); the whole id until known.
+    public var shortID: String
 
-    public init(entry: IndexEntry, feedNames: [String], isRead: Bool) {
+    public init(entry: IndexEntry, feedNames: [String], isRead: Bool, isStarred: Bool = false, shortID: String? = nil) {
         self.entry = entry
         self.feedNames = feedNames
         self.isRead = isRead
+        self.isStarred = isStarred
+        self.shortID = shortID ?? entry.id
     }
 }
 
 /// Reads the store as the CLI presents it. Unread items come from the per-feed unread files, the newest
-/// from `recent.json`: no item body is read to list them.
+/// from `recent.json`: no item body is read to list them. Everything else (every item, an id prefix, a
+/// search) comes from the search index (`ItemIndex`), brought up to date with the store when first used.
 public struct ItemCatalog {
     public let store: FeedStore
     public let configuration: Configuration
+    private let opened = OpenedIndex()
 
     public init(store: FeedStore, configuration: Configuration) {
         self.store = store
         self.configuration = configuration
+    }
+
+    /// The search index, opened and updated on first use; its warning (an index that had to be built in
+    /// memory) joins the store's.
+    public func index() throws(IndexError) -> ItemIndex {
+        if let index = opened.index { return index }
+        let (index, warning) = try ItemIndex.open(store: store)
+        if let warning { store.warnings.add(warning) }
+        opened.index = index
+        return index
     }
 
     /// Display name of a configured feed: the config's name, else the feed's own title, else its URL.
@@ -39,44 +57,70 @@ public struct ItemCatalog {
         return feed.name ?? known[key] ?? (try? store.loadFetchState(url: key))??.title ?? key
     }
 
-    private func listed(_ entries: [IndexEntry], titles: [String: String] = [:], isRead: (IndexEntry) -> Bool) -> [ListedItem] {
+    /// Entries as listed items: only those of feeds still configured, their feeds in configuration order.
+    private func listed(
+        _ entries: [IndexEntry], titles: [String: String] = [:], isRead: (IndexEntry) -> Bool
+    ) throws(StoreError) -> [ListedItem] {
         let inUse = Set(entries.flatMap(\.feeds))
         var names: [String: String] = [:]
-        for feed in configuration.feeds where inUse.contains(feed.url.absoluteString) {
-            names[feed.url.absoluteString] = name(feed, known: titles)
+        var order: [String: Int] = [:]
+        for (position, feed) in configuration.feeds.enumerated() {
+            order[feed.url.absoluteString] = position
+            if inUse.contains(feed.url.absoluteString) { names[feed.url.absoluteString] = name(feed, known: titles) }
         }
-        let configured = Set(configuration.feeds.map(\.url.absoluteString))
+        let starred = try store.starredItems()
         return entries.compactMap { entry in
-            let feeds = entry.feeds.filter { configured.contains($0) }
-            guard !feeds.isEmpty else { return nil }  // only feeds still in the configuration
-            return ListedItem(entry: entry, feedNames: feeds.compactMap { names[$0] }, isRead: isRead(entry))
+            var entry = entry
+            entry.feeds = entry.feeds.filter { order[$0] != nil }.sorted { order[$0, default: 0] < order[$1, default: 0] }
+            guard !entry.feeds.isEmpty else { return nil }  // only feeds still in the configuration
+            return ListedItem(
+                entry: entry, feedNames: entry.feeds.compactMap { names[$0] }, isRead: isRead(entry),
+                isStarred: starred.contains(entry.key))
         }
     }
 
     /// Unread items of the configured feeds, newest first.
     public func unreadItems() throws(StoreError) -> [ListedItem] {
         let unread = try store.allUnread()
-        return listed(unread.items, titles: unread.titles) { _ in false }
+        return try listed(unread.items, titles: unread.titles) { _ in false }
     }
 
-    /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from every feed.
-    public func allItems(limit: Int?) throws(StoreError) -> [ListedItem] {
+    /// Items read or not, newest first: from `recent.json` when `limit` fits in it, else from the index.
+    public func allItems(limit: Int?) throws -> [ListedItem] {
         let unreadKeys = Set(try store.unreadReferences().map { $0.key })
         if let limit, limit <= ItemIndexFile.recentCapacity {
-            let recent = listed(try store.recentItems().items) { !unreadKeys.contains($0.key) }
+            let recent = try listed(try store.recentItems().items) { !unreadKeys.contains($0.key) }
             if recent.count >= limit { return Array(recent.prefix(limit)) }
         }
-        var byKey: [String: IndexEntry] = [:]
-        for feed in configuration.feeds {
-            guard let stored = try store.loadFeed(url: feed.url.absoluteString) else { continue }
-            for item in stored.items {
-                var entry = byKey[item.key] ?? IndexEntry(item, feed: stored.url)
-                if !entry.feeds.contains(stored.url) { entry.feeds.append(stored.url) }
-                byKey[item.key] = entry
-            }
+        return try listed(try index().entries(limit: limit)) { !unreadKeys.contains($0.key) }
+    }
+
+    /// The items with these keys, read or not, newest first (what a search over every item found).
+    public func items(keys: Set<String>) throws -> [ListedItem] {
+        let unreadKeys = Set(try store.unreadReferences().map { $0.key })
+        return try listed(try index().entries(keys: keys)) { !unreadKeys.contains($0.key) }
+    }
+
+    /// The starred items, read or not, newest first.
+    public func starredItems() throws -> [ListedItem] {
+        let unreadKeys = Set(try store.unreadReferences().map { $0.key })
+        return try listed(try index().entries(keys: try store.starredItems().starred.keys)) { !unreadKeys.contains($0.key) }
+    }
+
+    /// The keys of the items a `--search` text finds (see `SearchQuery`).
+    public func keys(searching text: String) throws -> Set<String> {
+        guard let query = SearchQuery(text) else { throw CatalogError(message: "--search \(text) has no word to look for") }
+        return try index().keys(matching: query)
+    }
+
+    /// The items with each one's short id set.
+    public func withShortIDs(_ items: [ListedItem]) throws -> [ListedItem] {
+        let lengths = try index().shortIDLengths(items.map(\.entry.id))
+        return items.map { item in
+            var item = item
+            item.shortID = String(item.entry.id.prefix(lengths[item.entry.id] ?? item.entry.id.count))
+            return item
         }
-        let all = listed(byKey.values.sorted { IndexEntry.newestFirst($0, $1) }) { !unreadKeys.contains($0.key) }
-        return limit.map { Array(all.prefix($0)) } ?? all
     }
 
     /// Marks items read by id (under the store lock); returns how many were unread.
@@ -86,43 +130,26 @@ public struct ItemCatalog {
         return try store.markRead(now: now) { unread in unread.filter { wanted.contains($0.id) } }
     }
 
-    /// `feedctl read ID…`: resolves the prefixes against the unread items and marks them read, reading
-    /// the unread files once, under the lock. Prefixes no unread item has are resolved among all items (which
-    /// then turn out to be read already). Returns how many were unread.
+    /// `feedctl read ID…`: resolves the prefixes among every stored item, then marks those that are unread
+    /// read, under the lock. Returns how many were unread.
     @discardableResult
     public func markRead(prefixes: [String], now: Date = Date()) throws -> Int {
-        var missing: [String] = []
-        var ambiguous: String?
-        let count = try store.markRead(now: now) { unread in
-            var hits: [UnreadReference] = []
-            for prefix in prefixes {
-                let needle = prefix.lowercased()
-                let matches = unread.filter { $0.id.hasPrefix(needle) }
-                if matches.count > 1 {
-                    ambiguous = prefix
-                    return []
-                }
-                if let entry = matches.first { hits.append(entry) } else { missing.append(prefix) }
-            }
-            return hits
-        }
-        if let ambiguous { throw CatalogError(message: "id prefix \(ambiguous) is ambiguous") }
-        // Not unread: make sure they exist at all, for a clear error.
-        _ = try resolve(missing)
-        return count
+        let keys = Set(try resolve(prefixes).map(\.key))
+        return try store.markRead(now: now) { unread in unread.filter { keys.contains($0.key) } }
     }
 
-    /// Marks items unread again by id: their read marks go and their entries return to the unread files
-    /// of the feeds that carry them. Returns how many were read.
+    /// Marks items unread again by id or prefix: their read marks go and their entries return to the
+    /// unread files of the feeds that carry them. Returns how many were read.
     @discardableResult
-    public func markUnread(_ ids: [String]) throws -> Int {
-        let wanted = Set(ids)
-        var entries: [IndexEntry] = []
-        for feed in configuration.feeds {
-            guard let stored = try store.loadFeed(url: feed.url.absoluteString) else { continue }
-            for item in stored.items where wanted.contains(item.id) { entries.append(IndexEntry(item, feed: stored.url)) }
-        }
-        return try store.markUnread(entries)
+    public func markUnread(_ prefixes: [String]) throws -> Int {
+        let keys = try resolve(prefixes).map(\.key)
+        return try store.markUnread(try index().entries(keys: keys))
+    }
+
+    /// Stars or unstars items by id or prefix; returns how many changed.
+    @discardableResult
+    public func setStarred(_ prefixes: [String], _ starred: Bool, now: Date = Date()) throws -> Int {
+        try store.setStarred(try resolve(prefixes).map(\.key), starred, now: now)
     }
 
     /// Marks every unread item read; returns how many.
@@ -131,22 +158,20 @@ public struct ItemCatalog {
         try markRead(try unreadItems().map(\.entry.id), now: now)
     }
 
-    /// Resolves what a person typed to item ids: a full id or a unique prefix of one, among unread items
-    /// first, then recent ones, then every stored item.
-    public func resolve(_ prefixes: [String]) throws -> [String] {
-        let sources: [() throws -> [String]] = [
-            { try unreadItems().map(\.entry.id) },
-            { try store.recentItems().items.map(\.id) },
-            { try allItems(limit: nil).map(\.entry.id) },
-        ]
+    /// Resolves what a person typed to items: a full id or a prefix of one that no other stored item shares
+    /// (read ones included, as `feedctl list` shortens them).
+    public func resolve(_ prefixes: [String]) throws -> [(id: String, key: String)] {
+        let index = try index()
         return try prefixes.map { prefix in
-            let needle = prefix.lowercased()
-            for source in sources {
-                let matches = Set(try source().filter { $0.hasPrefix(needle) })
-                if matches.count == 1, let id = matches.first { return id }
-                if matches.count > 1 { throw CatalogError(message: "id prefix \(prefix) is ambiguous") }
+            let matches = try index.items(idPrefix: prefix)
+            guard prefix.count >= 1, prefix.allSatisfy(\.isHexDigit), let first = matches.first else {
+                throw CatalogError(message: "no item with id \(prefix)")
             }
-            throw CatalogError(message: "no item with id \(prefix)")
+            guard matches.count == 1 else {
+                let some = matches.prefix(3).map(\.id).joined(separator: ", ")
+                throw CatalogError(message: "id prefix \(prefix) is ambiguous: \(matches.count) items (\(some)\(matches.count > 3 ? ", …" : ""))")
+            }
+            return first
         }
     }
 
@@ -160,10 +185,29 @@ public struct ItemCatalog {
                 feed.name?.lowercased() == lower || feed.url.absoluteString == name || FeedAddress.key(feed.url) == address
                     || (try? store.loadFetchState(url: feed.url.absoluteString))??.title?.lowercased() == lower
             }
-            guard let feed = matches.first else { throw CatalogError(message: "no feed named \(name) in \(configuration.path)") }
+            guard let feed = matches.first else { throw unknownFeed(name) }
             guard matches.count == 1 else { throw CatalogError(message: "\(name) names \(matches.count) feeds; use its URL") }
             return feed
         }
+    }
+
+    /// Fails, naming the first of `names` that matches no configured feed (by name, stored title or URL)
+    /// and up to three close names, as `--feed` needs.
+    public func checkFeedNames(_ names: [String]) throws {
+        for name in names {
+            let lower = name.lowercased()
+            let known = configuration.feeds.contains { feed in
+                displayName(feed).lowercased() == lower || feed.name?.lowercased() == lower
+                    || feed.url.absoluteString.lowercased() == lower
+            }
+            if !known { throw unknownFeed(name) }
+        }
+    }
+
+    private func unknownFeed(_ name: String) -> CatalogError {
+        let close = CloseNames.suggestions(for: name, among: configuration.feeds.map(displayName))
+        let hint = close.isEmpty ? "" : "; close: " + close.joined(separator: ", ")
+        return CatalogError(message: "no feed named \(name) in \(configuration.path)\(hint)")
     }
 
     /// One line of `feedctl feeds`: a configured feed with what the store knows of it.
@@ -191,4 +235,9 @@ public struct ItemCatalog {
                 unread: unreadCounts[key] ?? 0)
         }
     }
+}
+
+/// Where an `ItemCatalog` keeps its index once opened: the catalog is a value, the index is opened once.
+private final class OpenedIndex {
+    var index: ItemIndex?
 }

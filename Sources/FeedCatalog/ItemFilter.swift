@@ -3,7 +3,8 @@ import FeedCore
 import FeedStore
 import Foundation
 
-/// The filters of `feedctl list`: pure, applied to the listed items.
+/// The filters of `feedctl list`: pure, applied to the listed items. (`--search` is the index's:
+/// `ItemCatalog.keys(searching:)`.)
 public struct ItemFilter: Sendable {
     /// Feed names or URLs (any of them).
     public var feeds: [String] = []
@@ -11,17 +12,17 @@ public struct ItemFilter: Sendable {
     public var tags: [String] = []
     /// Items published (or first seen) at or after this time.
     public var since: Date?
-    /// Text looked for in titles and summaries, ignoring case and accents.
-    public var search: String?
+    /// Item categories (any of them), matched whole, ignoring case and accents.
+    public var categories: [String] = []
 
-    public init(feeds: [String] = [], tags: [String] = [], since: Date? = nil, search: String? = nil) {
+    public init(feeds: [String] = [], tags: [String] = [], since: Date? = nil, categories: [String] = []) {
         self.feeds = feeds
         self.tags = tags
         self.since = since
-        self.search = search
+        self.categories = categories
     }
 
-    public var isEmpty: Bool { feeds.isEmpty && tags.isEmpty && since == nil && search == nil }
+    public var isEmpty: Bool { feeds.isEmpty && tags.isEmpty && since == nil && categories.isEmpty }
 
     /// `2d`, `3h30m` (that long ago) or `2026-11-01` (local midnight).
     public static func parseSince(_ text: String, now: Date, calendar: Calendar = .current) -> Date? {
@@ -37,7 +38,7 @@ public struct ItemFilter: Sendable {
         let tagged: Set<String> = Set(
             configuration.feeds.filter { feed in feed.tags.contains { wantedTags.contains($0.lowercased()) } }
                 .map(\.url.absoluteString))
-        let needle = search.map(Self.folded)
+        let wantedCategories = Set(categories.map(Self.folded))
         return items.filter { item in
             if !wantedFeeds.isEmpty {
                 let names = item.feedNames.map { $0.lowercased() } + item.entry.feeds.map { $0.lowercased() }
@@ -45,9 +46,8 @@ public struct ItemFilter: Sendable {
             }
             if !wantedTags.isEmpty, !item.entry.feeds.contains(where: tagged.contains) { return false }
             if let since, item.entry.sortDate < since { return false }
-            if let needle {
-                let haystack = Self.folded((item.entry.title ?? "") + " " + (item.entry.snippet ?? ""))
-                guard haystack.contains(needle) else { return false }
+            if !wantedCategories.isEmpty, !item.entry.categories.contains(where: { wantedCategories.contains(Self.folded($0)) }) {
+                return false
             }
             return true
         }

@@ -1,5 +1,6 @@
 import FeedConfiguration
 import FeedCore
+import FeedIndex
 import FeedModel
 import FeedParser
 import FeedStore
@@ -76,18 +77,35 @@ public enum ItemPage {
 extension ItemCatalog {
     /// The stored item with this id (or unique prefix), with the names of the feeds that carry it.
     public func item(_ prefix: String) throws -> (StoredItem, [String]) {
-        let id = try resolve([prefix])[0]
-        let names = configuration.feeds.reduce(into: [String: String]()) { $0[$1.url.absoluteString] = $1.name }
+        let key = try resolve([prefix])[0].key
+        return try item(key: key)
+    }
+
+    /// The item with this key as stored, read from the feed files the index says hold it, and the display
+    /// names of its configured feeds, in configuration order.
+    public func item(key: String) throws -> (StoredItem, [String]) {
+        let files = Set(try index().files(holding: key))
         var found: StoredItem?
         var feedNames: [String] = []
-        for feed in configuration.feeds {
+        for feed in configuration.feeds where files.contains(FeedStore.key(forFeedURL: feed.url.absoluteString) + ".json") {
             guard let stored = try store.loadFeed(url: feed.url.absoluteString),
-                let item = stored.items.first(where: { $0.id == id })
+                let item = stored.items.first(where: { $0.key == key })
             else { continue }
             found = found ?? item
-            feedNames.append(names[feed.url.absoluteString] ?? stored.title ?? feed.url.absoluteString)
+            feedNames.append(feed.name ?? stored.title ?? feed.url.absoluteString)
         }
-        guard let found else { throw CatalogError(message: "no item with id \(prefix)") }
+        guard let found else { throw CatalogError(message: "no item with id \(ItemIdentity.itemID(logicalKey: key)) in the configured feeds") }
         return (found, feedNames)
+    }
+
+    /// The stored items with these keys (as the first feed file holding each has it), each feed file read
+    /// once: for `feedctl list --json --content`.
+    public func storedItems(keys: some Collection<String>) throws -> [String: StoredItem] {
+        var items: [String: StoredItem] = [:]
+        for (file, wanted) in try index().files(holding: keys).sorted(by: { $0.key < $1.key }) {
+            guard let stored = try store.loadFeedFile(named: file)?.feed else { continue }
+            for item in stored.items where wanted.contains(item.key) && items[item.key] == nil { items[item.key] = item }
+        }
+        return items
     }
 }

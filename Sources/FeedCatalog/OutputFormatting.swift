@@ -1,5 +1,6 @@
 import FeedConfiguration
 import FeedCore
+import FeedIndex
 import FeedModel
 import FeedStore
 import Foundation
@@ -8,12 +9,15 @@ import Foundation
 /// `TerminalSafe.text` (text output), `JSONValue` or a terminal-safe `JSONWriter` (which escape all control
 /// characters) on its way out.
 public enum OutputFormatting {
-    /// `feedctl list --json`: an array of items.
-    public static func itemsJSON(_ items: [ListedItem]) -> String {
+    /// `feedctl list --json`: an array of items, with their summaries and enclosures from `details` and,
+    /// when `contents` is given (`--content`), their content.
+    public static func itemsJSON(
+        _ items: [ListedItem], details: [String: ItemDetails] = [:], contents: [String: StoredItem]? = nil
+    ) -> String {
         JSONValue.array(
             items.map { listed in
                 let entry = listed.entry
-                return .object([
+                var fields: [(String, JSONValue)] = [
                     ("id", .string(entry.id)),
                     ("feed", .string(listed.feedNames.joined(separator: ", "))),
                     ("feeds", .array(listed.feedNames.map(JSONValue.string))),
@@ -27,25 +31,45 @@ public enum OutputFormatting {
                     ("categories", .array(entry.categories.map(JSONValue.string))),
                     ("changed", .bool(entry.changed)),
                     ("read", .bool(listed.isRead)),
-                ])
+                    ("starred", .bool(listed.isStarred)),
+                    ("summary", .string(details[entry.key]?.summary)),
+                    ("enclosures", enclosuresJSON(details[entry.key]?.enclosures ?? [])),
+                ]
+                if let contents { fields.append(("content", .string(contents[entry.key]?.content))) }
+                return .object(fields)
             }
         ).serialized() + "\n"
     }
 
-    /// `feedctl list`: one line per item, `DATE  FEEDS  TITLE  LINK`, dates in UTC; an item whose title or
-    /// content changed since it was stored is marked `(updated)`.
-    public static func itemsText(_ items: [ListedItem]) -> String {
-        var output = ""
-        for listed in items {
-            let entry = listed.entry
-            let date = UTCTimestamp.format(entry.shownDate).prefix(16).replacingOccurrences(of: "T", with: " ")
-            let feeds = TerminalSafe.text(listed.feedNames.joined(separator: ", "))
-            var line = "\(date)  \(feeds)  \(TerminalSafe.text(entry.title ?? "(untitled)"))"
-            if entry.changed { line += " (updated)" }
-            if let link = entry.link.flatMap(TerminalSafe.link) { line += "  \(link)" }
-            output += line + "\n"
-        }
-        return output
+    /// `feedctl show --json`: one item, whole.
+    public static func itemJSON(_ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool) -> String {
+        JSONValue.object([
+            ("id", .string(item.id)),
+            ("feeds", .array(feedNames.map(JSONValue.string))),
+            ("title", .string(item.title)),
+            ("link", .string(item.link)),
+            ("published", .timestamp(item.published)),
+            ("updated", .timestamp(item.updated)),
+            ("first_seen", .timestamp(item.firstSeen)),
+            ("authors", .array(item.authors.map(JSONValue.string))),
+            ("categories", .array(item.categories.map(JSONValue.string))),
+            ("changed", .bool(item.changed)),
+            ("read", .bool(isRead)),
+            ("starred", .bool(isStarred)),
+            ("summary", .string(item.summary)),
+            ("content", .string(item.content)),
+            ("enclosures", enclosuresJSON(item.enclosures)),
+        ]).serialized() + "\n"
+    }
+
+    private static func enclosuresJSON(_ enclosures: [Enclosure]) -> JSONValue {
+        .array(
+            enclosures.map { enclosure in
+                .object([
+                    ("url", .string(enclosure.url)), ("type", .string(enclosure.type)),
+                    ("length", enclosure.length.map { .number(Double($0)) } ?? .null),
+                ])
+            })
     }
 
     /// `feedctl feeds`: one line per feed: name, URL (and where it moved), last fetch, last result, items,

@@ -27,18 +27,31 @@ public struct TerminalLayout: Sendable {
     /// The feed column: 18 cells, less on a narrow terminal so titles keep room.
     var feedColumn: Int { width.map { max(6, min(18, $0 / 5)) } ?? 18 }
 
-    /// The lines of `feedctl list`, then a line with the counts.
+    /// The lines of `feedctl list`, then a line with the counts. Each line starts with the item's short
+    /// id (dim); with read items listed, or starred ones, a marker column tells them apart without colour:
+    /// `N` unread, `*` starred. On a terminal, long feed names and titles are cut to fit; in a pipe nothing
+    /// is.
     public func render(_ items: [ListedItem], now: Date, includeRead: Bool) -> String {
         var output = ""
+        let idColumn = items.map { $0.shortID.count }.max() ?? 0
+        let markers = includeRead || items.contains { $0.isStarred }
+        // In a pipe the feed column is as wide as the widest name: aligned, and nothing cut.
+        let feedColumn = width != nil ? self.feedColumn
+            : items.map { Self.displayWidth(TerminalSafe.text($0.feedNames.joined(separator: ", "))) }.max() ?? 0
         for item in items {
+            let id = pad(item.shortID, idColumn)
+            let marker = markers ? (item.isRead ? " " : "N") + (item.isStarred ? "*" : " ") + " " : ""
             let date = pad(Self.describe(item.entry.shownDate, now: now, calendar: calendar), Self.dateColumn)
-            let feed = pad(truncate(TerminalSafe.text(item.feedNames.joined(separator: ", ")), feedColumn), feedColumn)
+            var feed = TerminalSafe.text(item.feedNames.joined(separator: ", "))
+            if width != nil { feed = truncate(feed, feedColumn) }
+            feed = pad(feed, feedColumn)
             var title = TerminalSafe.text(item.entry.title ?? "(untitled)")
             if item.entry.changed { title += " (updated)" }
             let link = links ? item.entry.link.flatMap(TerminalSafe.link) : nil
-            let indent = Self.dateColumn + 2 + feedColumn + 2
+            let indent = idColumn + 2 + marker.count + Self.dateColumn + 2 + feedColumn + 2
             if let width { title = truncate(title, max(8, width - indent)) }
-            var line = paint(date, "2") + "  " + paint(feed, "36") + "  " + (item.isRead || !colour ? title : paint(title, "1"))
+            var line = paint(id, "2") + "  " + marker + date + "  " + paint(feed, "36") + "  "
+                + (item.isRead || !colour ? title : paint(title, "1"))
             if let link {
                 // In a terminal the link gets a line of its own, under the title; in a pipe it ends the line.
                 line += width == nil ? "  " + link : "\n" + String(repeating: " ", count: indent) + paint(link, "4")

@@ -50,7 +50,38 @@ struct OutputFormattingTests {
             item: ParsedItem(title: "L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres", link: "https://x.example/été",
                              published: Date(timeIntervalSince1970: 1_795_000_000)),
             firstSeen: Date(timeIntervalSince1970: 1_795_000_000))
-        let line = OutputFormatting.itemsText([ListedItem(entry: IndexEntry(item, feed: "u"), feedNames: ["Blog"], isRead: false)])
-        #expect(line == "2026-11-18 11:06  Blog  L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres  https://x.example/été\n")
+        let listed = ListedItem(entry: IndexEntry(item, feed: "u"), feedNames: ["Blog"], isRead: false, shortID: "ab12")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        let layout = TerminalLayout(width: nil, links: true, calendar: calendar)
+        let text = layout.render([listed], now: Date(timeIntervalSince1970: 1_796_000_000), includeRead: false)
+        #expect(text == "ab12  2026-11-18  Blog  L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres  https://x.example/été\n1 unread item(s)\n")
+    }
+
+    @Test func inAPipeReadAndStarredItemsAreMarkedAndNothingIsCut() {
+        func listed(_ title: String, read: Bool, starred: Bool, feed: String) -> ListedItem {
+            let item = StoredItem(
+                identity: "id:" + title, key: "feed:x|id:" + title, item: ParsedItem(title: title),
+                firstSeen: Date(timeIntervalSince1970: 1_795_000_000))
+            return ListedItem(entry: IndexEntry(item, feed: "u"), feedNames: [feed], isRead: read, isStarred: starred, shortID: String(title.prefix(5)))
+        }
+        let longFeed = "Un flux au nom vraiment très long, plus long que sa colonne"
+        let items = [
+            listed("aaaa1", read: false, starred: false, feed: longFeed), listed("bbbb22", read: true, starred: true, feed: "B"),
+            listed("cccc3", read: true, starred: false, feed: "C"),
+        ]
+        let lines = TerminalLayout(width: nil).render(items, now: Date(timeIntervalSince1970: 1_796_000_000), includeRead: true)
+            .split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("aaaa1  N  ") && lines[0].contains(longFeed))
+        #expect(lines[1].hasPrefix("bbbb2   * "))
+        #expect(lines[2].hasPrefix("cccc3     2026"))
+        let titleColumns = zip(lines.prefix(3), ["aaaa1", "bbbb22", "cccc3"]).map { line, title in
+            line.range(of: title, options: .backwards).map { line.distance(from: line.startIndex, to: $0.lowerBound) }
+        }
+        #expect(Set(titleColumns).count == 1, "titles aligned: \(titleColumns)")
+        #expect(lines[3] == "3 item(s), 1 unread")
+        // On a terminal the long name is cut to its column.
+        let narrow = TerminalLayout(width: 80).render(items, now: Date(timeIntervalSince1970: 1_796_000_000), includeRead: true)
+        #expect(!narrow.contains(longFeed) && narrow.contains("Un flux au nom …"))
     }
 }
