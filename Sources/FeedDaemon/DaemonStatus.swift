@@ -59,3 +59,23 @@ extension DaemonStatus {
             failing: summary.failing, disabled: summary.disabled, inFlight: summary.inFlight, nextFetch: summary.nextFetch)
     }
 }
+
+extension DaemonStatus {
+    /// `feedctl status --json`: whether feedd runs on the store, and what it last published (null fields
+    /// when it never ran there).
+    public static func json(_ status: DaemonStatus?, stateDirectory: String) -> String {
+        JSONValue.object([
+            ("state_dir", .string(stateDirectory)),
+            ("running", .bool(status?.isRunning ?? false)),
+            ("pid", status.map { .number(Double($0.pid)) } ?? .null),
+            ("version", .string(status?.version)),
+            ("started", .timestamp(status?.started)),
+            ("updated", .timestamp(status?.updated)),
+            ("feeds", status.map { .number(Double($0.feeds)) } ?? .null),
+            ("failing", status.map { .number(Double($0.failing)) } ?? .null),
+            ("disabled", status.map { .number(Double($0.disabled)) } ?? .null),
+            ("in_flight", status.map { .number(Double($0.inFlight)) } ?? .null),
+            ("next_fetch", .timestamp(status?.nextFetch)),
+        ]).serialized() + "\n"
+    }
+}

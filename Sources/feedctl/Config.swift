@@ -45,30 +45,4 @@ extension Feedctl {
             }
         }
     }
-
-    struct Unread: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Mark items unread again.",
-            discussion: "Example:\n  feedctl unread 3f2a9c     (an id or a unique prefix, as `feedctl list --all --json` shows)")
-
-        @OptionGroup var options: StoreOptions
-
-        @Argument(help: "Item ids or unique prefixes.")
-        var ids: [String]
-
-        func validate() throws {
-            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
-        }
-
-        func run() throws {
-            do {
-                let catalog = try options.catalog()
-                let count = try catalog.markUnread(try catalog.resolve(ids))
-                write("\(count) item(s) marked unread\n")
-                reportStoreWarnings(catalog)
-            } catch {
-                throw fail(error)
-            }
-        }
-    }
 }

@@ -64,15 +64,24 @@ extension Feedctl {
             discussion: """
                 Example:
                   feedctl status --config /etc/feedd/config.yaml
+                  feedctl status --json
                 """)
 
         @OptionGroup var options: StoreOptions
+
+        @Flag(name: .long, help: "Print the status as a JSON object.")
+        var json = false
 
         func run() throws {
             do {
                 let catalog = try options.catalog()
                 let now = Date()
-                guard let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName) else {
+                let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName)
+                if json {
+                    write(DaemonStatus.json(status, stateDirectory: catalog.store.directory.path))
+                    return
+                }
+                guard let status else {
                     write("feedd has not run with \(TerminalSafe.escaped(catalog.store.directory.path))\n")
                     return
                 }

@@ -14,7 +14,9 @@ extension Feedctl {
                   feedctl list --all --json
                   feedctl list --mark-read
                   feedctl list --feed "Le Carnet du Libriste" --since 2d -l
-                  feedctl list --all --search été --format tsv
+                  feedctl list --all --search "kube -helm" --format tsv
+                  feedctl list --starred
+                Each line starts with the item's short id, which show, read, unread and star take.
                 """)
 
         @OptionGroup var options: StoreOptions
@@ -24,6 +26,9 @@ extension Feedctl {
 
         @Flag(name: .long, help: "Only items already read.")
         var read = false
+
+        @Flag(name: .long, help: "Only starred items, read or not.")
+        var starred = false
 
         @Flag(name: [.short, .long], help: "Add each item's link.")
         var links = false
@@ -37,14 +42,22 @@ extension Feedctl {
         @Option(name: .long, help: "Only items since then: 2d, 12h, or a date such as 2026-11-01.")
         var since: String?
 
-        @Option(name: .long, help: "Only items whose title or summary contains this text (case and accents ignored).")
+        @Option(name: .long, help: ArgumentHelp(
+            "Only items with these words in their title, summary, content, authors or categories.",
+            discussion: "Case and accents are ignored and words match by their beginning (kube finds Kubernetes); every word is required; \"a phrase\" matches whole; -word excludes."))
         var search: String?
+
+        @Option(name: .long, help: "Only items in this category (repeat for more).")
+        var category: [String] = []
 
         @Option(name: .long, help: "Print at most this many items.")
         var limit: Int?
 
         @Flag(name: .long, help: "Print a JSON array of items.")
         var json = false
+
+        @Flag(name: .long, help: "With --json, add each item's content.")
+        var content = false
 
         @Option(name: .long, help: "text (default) or tsv.")
         var format: String = "text"
@@ -58,29 +71,46 @@ extension Feedctl {
                 throw ValidationError("--since takes a duration (2d, 12h) or a date (2026-11-01), not \(since)")
             }
             guard ["text", "tsv"].contains(format) else { throw ValidationError("--format is text or tsv") }
+            if json && format != "text" { throw ValidationError("--json and --format \(format) cannot be used together") }
+            if content && !json { throw ValidationError("--content goes with --json") }
+            if starred && read { throw ValidationError("--starred and --read cannot be used together") }
         }
 
         func run() throws {
             do {
                 let catalog = try options.catalog()
+                try catalog.checkFeedNames(feed)
                 let now = Date()
-                let everything = all || read
+                let everything = all || read || starred
                 let filter = ItemFilter(
-                    feeds: feed, tags: tag, since: since.flatMap { ItemFilter.parseSince($0, now: now) }, search: search)
-                let unfiltered = everything ? try catalog.allItems(limit: filter.isEmpty && !read ? limit : nil) : try catalog.unreadItems()
+                    feeds: feed, tags: tag, since: since.flatMap { ItemFilter.parseSince($0, now: now) }, categories: category)
+                let found = try search.map { try catalog.keys(searching: $0) }
+                let unfiltered: [ListedItem]
+                if starred {
+                    unfiltered = try catalog.starredItems()
+                } else if let found, all || read {
+                    unfiltered = try catalog.items(keys: found)
+                } else if everything {
+                    unfiltered = try catalog.allItems(limit: filter.isEmpty && !read ? limit : nil)
+                } else {
+                    unfiltered = try catalog.unreadItems()
+                }
                 var items = filter.apply(unfiltered, configuration: catalog.configuration)
+                if let found { items = items.filter { found.contains($0.entry.key) } }
                 if read { items = items.filter { $0.isRead } }
                 if let limit { items = Array(items.prefix(limit)) }
                 let environment = ProcessInfo.processInfo.environment
                 if json {
-                    write(OutputFormatting.itemsJSON(items))
+                    let keys = items.map(\.entry.key)
+                    let details = try catalog.index().details(keys: keys)
+                    write(OutputFormatting.itemsJSON(items, details: details, contents: content ? try catalog.storedItems(keys: keys) : nil))
                 } else if format == "tsv" {
                     write(OutputFormatting.itemsTSV(items))
                 } else {
                     let layout = TerminalLayout(
                         width: TerminalLayout.width(environment: environment), links: links,
                         colour: TerminalLayout.wantsColour(environment: environment))
-                    Pager.show(layout.render(items, now: now, includeRead: everything))
+                    Pager.show(layout.render(try catalog.withShortIDs(items), now: now, includeRead: everything))
                 }
                 if markRead { try catalog.markRead(items.filter { !$0.isRead }.map { $0.entry.id }) }
                 reportStoreWarnings(catalog)

@@ -10,7 +10,7 @@ extension Feedctl {
             abstract: "Mark items read.",
             discussion: """
                 Examples:
-                  feedctl read 3f2a9c     (an id, or a unique prefix of one, as `feedctl list --json` shows)
+                  feedctl read 3f2a     (an id, or the short id `feedctl list` shows)
                   feedctl read --all
                   feedctl read --feed "Le Carnet du Libriste" --before 2026-11-01
                 """)

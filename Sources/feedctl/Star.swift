@@ -1,0 +1,53 @@
+import FeedCatalog
+import ArgumentParser
+import Foundation
+
+extension Feedctl {
+    struct Star: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Star items: kept whatever retention says, listed by `feedctl list --starred`.",
+            discussion: "Example:\n  feedctl star 3f2a 9c01")
+
+        @OptionGroup var options: StoreOptions
+
+        @Argument(help: "Item ids or short ids.")
+        var ids: [String]
+
+        func validate() throws {
+            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
+        }
+
+        func run() throws {
+            try setStarred(ids, true, options)
+        }
+    }
+
+    struct Unstar: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take the star off items.", discussion: "Example:\n  feedctl unstar 3f2a")
+
+        @OptionGroup var options: StoreOptions
+
+        @Argument(help: "Item ids or short ids.")
+        var ids: [String]
+
+        func validate() throws {
+            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
+        }
+
+        func run() throws {
+            try setStarred(ids, false, options)
+        }
+    }
+}
+
+private func setStarred(_ ids: [String], _ starred: Bool, _ options: StoreOptions) throws {
+    do {
+        let catalog = try options.catalog()
+        let count = try catalog.setStarred(ids, starred)
+        write("\(count) item(s) \(starred ? "starred" : "unstarred")\n")
+        reportStoreWarnings(catalog)
+    } catch {
+        throw fail(error)
+    }
+}
