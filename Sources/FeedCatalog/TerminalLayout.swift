@@ -80,10 +80,26 @@ public struct TerminalLayout: Sendable {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 
-    /// Display cells of a string: East Asian wide and fullwidth characters and emoji take two, combining
-    /// marks, joiners, variation selectors and controls none, everything else one.
+    /// Display cells of a string, character by character (grapheme clusters, as a terminal draws them): an
+    /// emoji takes two whatever it is made of (a ZWJ family, a flag of two regional indicators, a symbol
+    /// with the emoji variation selector, a skin tone), East Asian wide and fullwidth characters two,
+    /// combining marks, joiners and controls none, everything else one.
     public static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + cells($1) }
+        // ASCII is one cell a byte (controls none): no cluster to look at.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.reduce(0) { $0 + ($1 < 0x20 || $1 == 0x7F ? 0 : 1) } }
+        return text.reduce(0) { $0 + cells($1) }
+    }
+
+    static func cells(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.count > 1 {
+            if (0x1F1E6...0x1F1FF).contains(first.value) { return 2 }  // a flag
+            if first.properties.isEmoji, scalars.contains(where: { $0.value == 0xFE0F || $0.value == 0x200D || (0x1F3FB...0x1F3FF).contains($0.value) }) {
+                return 2
+            }
+        }
+        return min(2, scalars.reduce(0) { $0 + cells($1) })
     }
 
     static func cells(_ scalar: Unicode.Scalar) -> Int {
@@ -110,7 +126,7 @@ public struct TerminalLayout: Sendable {
         var result = ""
         var used = 0
         for character in text {
-            let cells = Self.displayWidth(String(character))
+            let cells = Self.cells(character)
             if used + cells > width - 1 { break }
             result.append(character)
             used += cells

@@ -85,3 +85,21 @@ struct OutputFormattingTests {
         #expect(!narrow.contains(longFeed) && narrow.contains("Un flux au nom …"))
     }
 }
+
+struct DisplayWidthTests {
+    @Test(arguments: [
+        ("abc", 3),
+        ("L’été « chaud »", 15),
+        ("東京", 4),
+        ("🌸", 2),
+        ("👨‍👩‍👧‍👦", 2),  // a family: four emoji joined by ZWJ
+        ("🇫🇷🇯🇵", 4),  // two flags, each two regional indicators
+        ("❤️", 2),  // a symbol with the emoji variation selector
+        ("👍🏽", 2),  // a skin tone
+        ("e\u{301}", 1),  // a combining accent
+        ("a\u{1B}b", 2),  // a control takes nothing
+    ])
+    func charactersTakeTheCellsATerminalGivesThem(_ text: String, _ cells: Int) {
+        #expect(TerminalLayout.displayWidth(text) == cells)
+    }
+}
