@@ -12,7 +12,7 @@ UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/feedd
 BUILT = .build/$(CONFIGURATION)
 # Release builds carry the Swift runtime and Foundation inside the binaries: installed on a server they
-# need only libcurl and libxml2 (no Swift toolchain), and start about 6 ms sooner.
+# need only libcurl, libxml2 and libsqlite3 (no Swift toolchain), and start about 6 ms sooner.
 STATIC_release = --static-swift-stdlib
 BUILDFLAGS = -c $(CONFIGURATION) $(STATIC_$(CONFIGURATION))
 DOCS = .build/docs

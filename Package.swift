@@ -24,6 +24,11 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
@@ -64,6 +69,11 @@ let package = Package(
                 "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
             ]
         ),
+        // feedctl tui: the full-screen reader on ncurses.
+        .target(
+            name: "FeedReader",
+            dependencies: ["FeedCatalog", "FeedDaemon", "FeedStore", "FeedModel", "CNcurses"]
+        ),
         .executableTarget(
             name: "feedd",
             dependencies: [
@@ -75,8 +85,8 @@ let package = Package(
         .executableTarget(
             name: "feedctl",
             dependencies: [
-                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedModel", "FeedParser", "FeedStore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedModel", "FeedParser", "FeedReader",
+                "FeedStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -123,6 +133,7 @@ let package = Package(
             name: "FeedIndexTests",
             dependencies: ["FeedIndex", "FeedStore", "FeedCore", "FeedModel", "TestSupport"]
         ),
+        .testTarget(name: "FeedReaderTests", dependencies: ["FeedReader", "FeedCatalog", "FeedStore", "FeedCore", "FeedModel"]),
         .testTarget(
             name: "FeedCatalogTests",
             dependencies: ["FeedCatalog", "FeedConfiguration", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
