@@ -35,13 +35,14 @@ public struct TerminalLayout: Sendable {
         var output = ""
         let idColumn = items.map { $0.shortID.count }.max() ?? 0
         let markers = includeRead || items.contains { $0.isStarred }
+        var dates = DateWords(now: now, calendar: calendar)
         // In a pipe the feed column is as wide as the widest name: aligned, and nothing cut.
         let feedColumn = width != nil ? self.feedColumn
             : items.map { Self.displayWidth(TerminalSafe.text($0.feedNames.joined(separator: ", "))) }.max() ?? 0
         for item in items {
             let id = pad(item.shortID, idColumn)
             let marker = markers ? (item.isRead ? " " : "N") + (item.isStarred ? "*" : " ") + " " : ""
-            let date = pad(Self.describe(item.entry.shownDate, now: now, calendar: calendar), Self.dateColumn)
+            let date = pad(dates.describe(item.entry.shownDate), Self.dateColumn)
             var feed = TerminalSafe.text(item.feedNames.joined(separator: ", "))
             if width != nil { feed = truncate(feed, feedColumn) }
             feed = pad(feed, feedColumn)
@@ -65,6 +66,29 @@ public struct TerminalLayout: Sendable {
             output += includeRead ? "\(items.count) item(s), \(unread) unread\n" : "\(items.count) unread item(s)\n"
         }
         return output
+    }
+
+    /// `describe` for many dates against one `now`: the words for a date before today depend only on its
+    /// local day, so they are worked out once per quarter hour of time (every time zone's offset is a
+    /// whole number of quarter hours, so a quarter never straddles a local midnight). Calendar arithmetic
+    /// was half of `feedctl list --all`.
+    struct DateWords {
+        let now: Date
+        let calendar: Calendar
+        private var byQuarter: [Int: String] = [:]
+
+        init(now: Date, calendar: Calendar) {
+            self.now = now
+            self.calendar = calendar
+        }
+
+        mutating func describe(_ date: Date) -> String {
+            let quarter = Int((date.timeIntervalSince1970 / 900).rounded(.down))
+            if let known = byQuarter[quarter] { return known }
+            let words = TerminalLayout.describe(date, now: now, calendar: calendar)
+            if !calendar.isDate(date, inSameDayAs: now) { byQuarter[quarter] = words }  // today's say the time
+            return words
+        }
     }
 
     /// "14:05" today, "yesterday", "3d" within the week, else the date, all in local time.
