@@ -54,13 +54,16 @@ extension FeedStore {
             // The marks first: a crash between the two leaves the item unread but unlisted until the next
             // rebuild, never listed while marked read.
             try marks.save()
+            // Each feed's record read and written once, however many of its items come back.
+            var byFeed: [String: [IndexEntry]] = [:]
+            for entry in entries where count.contains(entry.key) { byFeed[entry.feeds[0], default: []].append(entry) }
             try held.durableTogether { () throws(StoreError) in
-                for entry in entries where count.contains(entry.key) {
-                    var unread = try held.loadUnread(feedURL: entry.feeds[0])
-                    if !unread.contains(key: entry.key) {
-                        unread.upsert(entry)
-                        try held.saveUnread(unread, feedURL: entry.feeds[0])
-                    }
+                for (feed, returning) in byFeed.sorted(by: { $0.key < $1.key }) {
+                    var unread = try held.loadUnread(feedURL: feed)
+                    let fresh = returning.filter { !unread.contains(key: $0.key) }
+                    guard !fresh.isEmpty else { continue }
+                    unread.upsert(contentsOf: fresh)
+                    try held.saveUnread(unread, feedURL: feed)
                 }
             }
             return count.count
