@@ -103,7 +103,8 @@ extension Feedctl {
                 if json {
                     let keys = items.map(\.entry.key)
                     let details = try catalog.index().details(keys: keys)
-                    write(OutputFormatting.itemsJSON(items, details: details, contents: content ? try catalog.storedItems(keys: keys) : nil))
+                    let contents = content ? try catalog.storedItems(keys: keys) : nil
+                    OutputFormatting.writeItemsJSON(items, details: details, contents: contents) { writeStandardOutput($0) }
                 } else if format == "tsv" {
                     write(OutputFormatting.itemsTSV(items))
                 } else {
