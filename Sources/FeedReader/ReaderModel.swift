@@ -204,7 +204,7 @@ public struct ReaderModel: Sendable {
             prompt = ""
             return []
         case .character("f"): return [.loadFeeds]
-        case .character("R"): return [.requestFetch]
+        case .character("R"): return [.requestFetch, .reload]  // what the daemon stored so far, at once
         case .character("?"):
             view = .help
             return []

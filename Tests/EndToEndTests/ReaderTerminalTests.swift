@@ -124,7 +124,6 @@ struct ReaderTerminalTests {
         try await pane.send("q", "q")
         try await pane.wait("the reader to end") { Self.exitedCleanly($0) }
         #expect(try await pane.value("#{alternate_on}") == "0", "the terminal is given back")
-        #expect(try await pane.value("#{cursor_flag}") == "1", "with its cursor")
 
         // What the reader did is in the store.
         let listed = try await Subprocess.run("feedctl", ["list", "--all", "--json", "--config", config])

@@ -80,7 +80,7 @@ struct ReaderModelTests {
         #expect(model.handle(.character("s"), height: 5) == [.setStarred(id: id, starred: true)])
         #expect(model.items[0].isStarred)
         #expect(model.handle(.character("o"), height: 5) == [.openLink("https://x.example/p/1")])
-        #expect(model.handle(.character("R"), height: 5) == [.requestFetch])
+        #expect(model.handle(.character("R"), height: 5) == [.requestFetch, .reload])
         #expect(model.handle(.interrupt, height: 5) == [.quit])
         #expect(model.handle(.suspend, height: 5) == [.suspend])
     }
