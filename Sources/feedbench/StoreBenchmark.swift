@@ -23,8 +23,10 @@ struct StaleBinary: Error, CustomStringConvertible {
     }
 }
 
-/// `feedbench store`: a store of 100,000 items over 500 feeds (about 2 KB of content each, 1,000 unread),
-/// then the costs a person and the daemon pay on it, measured on the real binaries.
+/// `feedbench store`: a store of 100,000 items over 500 feeds (about 2 KB of content each, 1,000 unread; one
+/// item in a hundred says "zéphyrin" in its content), then the costs a person and the daemon pay on it,
+/// measured on the real binaries; with `--baseline DIR`, the same commands of an older build beside them.
+/// `--feeds 5000` makes the 1,000,000-item store.
 struct StoreBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store", abstract: "Time feedctl list/feeds/read, one merge, and feedd's memory on a 100k-item store.")
@@ -43,6 +45,9 @@ struct StoreBenchmark: AsyncParsableCommand {
 
     @Option(help: "Build the store in this folder and keep it (default: a temporary folder, removed after).")
     var keep: String?
+
+    @Option(help: "A folder with an older build's feedd and feedctl, timed beside this build's on the same store.")
+    var baseline: String?
 
     func run() async throws {
         try Self.requireCurrentBinaries(["feedd", "feedctl"])
@@ -64,7 +69,7 @@ struct StoreBenchmark: AsyncParsableCommand {
                     link: "https://site\(feed).example.org/\(number)",
                     published: Date(timeIntervalSince1970: 1_790_000_000 + Double(feed * items + number) * 60),
                     authors: ["Autrice \(feed % 7)"], categories: ["Catégorie \(number % 5)"], summary: "Résumé.",
-                    content: content)
+                    content: (feed * items + number) % 100 == 7 ? content + "<p>Le mot zéphyrin est là.</p>" : content)
             }
             let now = Date(timeIntervalSince1970: 1_796_000_000)
             // Stored exactly as the daemon would store the file: written, then parsed.
@@ -89,26 +94,44 @@ struct StoreBenchmark: AsyncParsableCommand {
         let configPath = directory.appendingPathComponent("c.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: configPath))
         print("store: \(feeds) feeds × \(items) items = \(feeds * items) items, \(unread) unread; built in \(seconds(ContinuousClock.now - started)) s")
+        fflush(nil)
 
         // Whole processes, started with posix_spawn and waited for on this thread (under GNU time, a small C
-        // parent): what a person waits for.
-        func time(_ arguments: [String]) -> (Double, Int32) {
+        // parent): what a person waits for. Each command runs with this build, then with the baseline's.
+        let builds = [("this build", Subprocess.binaryDirectory.path)] + (baseline.map { [("baseline", $0)] } ?? [])
+        func median(_ binaries: String, _ arguments: [String], runs: Int? = nil) -> Double {
             var walls: [Double] = []
-            var status: Int32 = 0
-            for _ in 0..<runs {
-                let cost = measureProcess(Subprocess.path("feedctl"), arguments + ["--config", configPath])
-                status = cost.status
-                walls.append(cost.wallSeconds)
+            for _ in 0..<(runs ?? self.runs) {
+                walls.append(measureProcess(binaries + "/feedctl", arguments + ["--config", configPath]).wallSeconds)
             }
-            return (walls.sorted()[walls.count / 2] * 1000, status)
+            return walls.sorted()[walls.count / 2] * 1000
         }
-        let list = time(["list"])
-        print("feedctl list (\(unread) unread)            \(formatted(list.0, 1)) ms (target ≤ 100)")
-        let recent = time(["list", "--all", "--limit", "50"])
-        print("feedctl list --all --limit 50            \(formatted(recent.0, 1)) ms (target ≤ 150)")
-        let feedsLine = time(["feeds"])
-        print("feedctl feeds                            \(formatted(feedsLine.0, 1)) ms (target ≤ 100)")
-
+        func line(_ label: String, target: String, _ measure: (String) -> Double) {
+            let figures = builds.map { name, binaries in "\(formatted(measure(binaries), 1)) ms" + (builds.count > 1 ? " (\(name))" : "") }
+            print(label.padding(toLength: 50, withPad: " ", startingAt: 0) + figures.joined(separator: ", ") + " (target \(target))")
+            fflush(nil)  // each figure as it comes, also into a file
+        }
+        // The first run of this build builds the search index from the store: what an upgrade costs once.
+        let indexing = measureProcess(Subprocess.path("feedctl"), ["list", "--all", "--search", "zéphyrin", "--config", configPath])
+        print("first feedctl run, building the index       \(formatted(indexing.wallSeconds, 2)) s, peak RSS \(formatted(Double(indexing.peakRSSKiB) / 1024, 1)) MB")
+        line("feedctl list (\(unread) unread)", target: "≤ 100 ms at 100k, ≤ 150 at 1M") { median($0, ["list"]) }
+        line("feedctl list --all --limit 50", target: "≤ 150 ms") { median($0, ["list", "--all", "--limit", "50"]) }
+        line("feedctl list --all (every item)", target: "≤ 1 s at 100k") { median($0, ["list", "--all"], runs: 3) }
+        line("feedctl list --all --json", target: "≤ 2 s at 100k") { median($0, ["list", "--all", "--json"], runs: 3) }
+        line("feedctl list --all --search zéphyrin (1 %)", target: "≤ 300 ms at 100k, ≤ 1 s at 1M") {
+            median($0, ["list", "--all", "--search", "zéphyrin"])
+        }
+        line("feedctl feeds", target: "≤ 100 ms") { median($0, ["feeds"]) }
+        // The reader in a terminal (script's pty), told to quit by a q that waits in its input: the time
+        // to its first screen, and its end.
+        let quit = directory.appendingPathComponent("q")
+        try Data("q".utf8).write(to: quit)
+        var readerWalls: [Double] = []
+        for _ in 0..<runs {
+            let command = "\(Subprocess.path("feedctl")) tui --config \(configPath)"
+            readerWalls.append(measureProcess("/usr/bin/script", ["-qec", command, "/dev/null"], stdinPath: quit.path).wallSeconds)
+        }
+        print("feedctl tui, start to first screen and quit       \(formatted(readerWalls.sorted()[runs / 2] * 1000, 1)) ms (target ≤ 200 at 1M)")
         // One refresh of one feed that gained three items: fetch (file://), parse, merge, write.
         let target = Configuration.load(path:)
         let configuration = try target(configPath)
@@ -140,15 +163,32 @@ struct StoreBenchmark: AsyncParsableCommand {
         let parse = parses.sorted()[parses.count / 2] * 1000
         print("one refresh of one feed, 3 new items     \(formatted(refresh, 1)) ms: read and parse \(formatted(parse, 1)) ms, merge and write \(formatted(refresh - parse, 1)) ms (target ≤ 20)")
 
-        let id = try await Subprocess.run("feedctl", ["list", "--json", "--limit", "\(runs + 1)", "--config", configPath]).stdout
-        let ids = (try? JSONSerialization.jsonObject(with: Data(id.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
-        var markWalls: [Double] = []
-        for item in ids.prefix(runs) {
-            markWalls.append(measureProcess(Subprocess.path("feedctl"), ["read", item, "--config", configPath]).wallSeconds)
+        // Marking: ids of read items (the oldest), one at a time and 250 in one call, with each build. Every
+        // run marks unread what the one before marked read, so each finds the same work.
+        let oldest = allKeys.prefix(250 + runs).map { ItemIdentity.itemID(logicalKey: $0) }
+        line("feedctl unread ID (one read item)", target: "≤ 50 ms") { binaries in
+            var walls: [Double] = []
+            for id in oldest.prefix(runs) {
+                walls.append(measureProcess(binaries + "/feedctl", ["unread", id, "--config", configPath]).wallSeconds)
+                _ = measureProcess(binaries + "/feedctl", ["read", id, "--config", configPath])
+            }
+            return walls.sorted()[walls.count / 2] * 1000
         }
-        if !markWalls.isEmpty {
-            print("feedctl read ID (one item)               \(formatted(markWalls.sorted()[markWalls.count / 2] * 1000, 1)) ms (target ≤ 50)")
+        // A baseline that reads every feed file once per id gets 5 ids, not 250: 250 would take it an hour.
+        let batch = Array(oldest.suffix(250))
+        func ids(_ binaries: String) -> [String] { binaries == baseline ? Array(batch.prefix(5)) : batch }
+        line("feedctl unread (250 ids in one call; baseline 5)", target: "≤ 200 ms at 1M") { binaries in
+            let wall = measureProcess(binaries + "/feedctl", ["unread"] + ids(binaries) + ["--config", configPath]).wallSeconds
+            _ = measureProcess(binaries + "/feedctl", ["read"] + ids(binaries) + ["--config", configPath])
+            return wall * 1000
         }
+        line("feedctl read (250 ids in one call; baseline 5)", target: "≤ 200 ms at 1M") { binaries in
+            _ = measureProcess(binaries + "/feedctl", ["unread"] + ids(binaries) + ["--config", configPath])
+            return measureProcess(binaries + "/feedctl", ["read"] + ids(binaries) + ["--config", configPath]).wallSeconds * 1000
+        }
+        let starring = measureProcess(Subprocess.path("feedctl"), ["star"] + batch + ["--config", configPath])
+        let oneStar = measureProcess(Subprocess.path("feedctl"), ["star", oldest[0], "--config", configPath])
+        print("feedctl star (250 ids / one id)             \(formatted(starring.wallSeconds * 1000, 1)) ms / \(formatted(oneStar.wallSeconds * 1000, 1)) ms (target ≤ 200 / ≤ 50)")
         print("disk: \(formatted(Double(diskBytes(state)) / 1e6, 1)) MB in \(state.path)")
 
         // feedd holding the store: every feed due, each file re-read (same body after the first parse).
@@ -199,7 +239,8 @@ struct StoreBenchmark: AsyncParsableCommand {
         }
         for name in names {
             let path = Subprocess.path(name)
-            let modules = ["FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore", "FeedConfiguration", "FeedDaemon", "FeedCatalog", name]
+            let daemonModules = ["FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore", "FeedConfiguration", "FeedDaemon"]
+            let modules = daemonModules + (name == "feedd" ? [] : ["FeedIndex", "FeedCatalog"]) + [name]
             let newestObject = modules.flatMap { module -> [Date] in
                 let folder = directory.appendingPathComponent(module + ".build").path
                 let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }
