@@ -56,20 +56,8 @@ extension FeedStore {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw .cannotRead(path: path, reason: String(cString: strerror(errno))) }
-        var data = Data(count: Int(status.st_size))
-        var filled = 0
-        while filled < data.count {
-            let count = data.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
-            }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
-            }
-            filled += count
-        }
-        guard let feed = try? StoreCoding.decoder.decode(StoredFeed.self, from: data.prefix(filled)) else { return nil }
+        let data = try Self.readAll(descriptor, path: path)
+        guard let feed = try? StoreCoding.decoder.decode(StoredFeed.self, from: data) else { return nil }
         return (feed, FeedFileStamp(status))
     }
 }

@@ -586,6 +586,11 @@ public final class FeedStore: Sendable {
             throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
         }
         defer { close(descriptor) }
+        return try readAll(descriptor, path: path)
+    }
+
+    /// Everything left to read from an open file (`path` names it in errors).
+    static func readAll(_ descriptor: Int32, path: String) throws(StoreError) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
