@@ -9,16 +9,10 @@ extension Feedctl {
             discussion: "Example:\n  feedctl star 3f2a 9c01")
 
         @OptionGroup var options: StoreOptions
-
-        @Argument(help: "Item ids or short ids.")
-        var ids: [String]
-
-        func validate() throws {
-            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
-        }
+        @OptionGroup var items: ItemIDs
 
         func run() throws {
-            try setStarred(ids, true, options)
+            try setStarred(items.ids, true, options)
         }
     }
 
@@ -27,16 +21,10 @@ extension Feedctl {
             abstract: "Take the star off items.", discussion: "Example:\n  feedctl unstar 3f2a")
 
         @OptionGroup var options: StoreOptions
-
-        @Argument(help: "Item ids or short ids.")
-        var ids: [String]
-
-        func validate() throws {
-            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
-        }
+        @OptionGroup var items: ItemIDs
 
         func run() throws {
-            try setStarred(ids, false, options)
+            try setStarred(items.ids, false, options)
         }
     }
 }

@@ -10,17 +10,12 @@ extension Feedctl {
 
         @OptionGroup var options: StoreOptions
 
-        @Argument(help: "Item ids or unique prefixes.")
-        var ids: [String]
-
-        func validate() throws {
-            guard !ids.isEmpty else { throw ValidationError("give at least one item id") }
-        }
+        @OptionGroup var items: ItemIDs
 
         func run() throws {
             do {
                 let catalog = try options.catalog()
-                let count = try catalog.markUnread(ids)
+                let count = try catalog.markUnread(items.ids)
                 write("\(count) item(s) marked unread\n")
                 reportStoreWarnings(catalog)
             } catch {
