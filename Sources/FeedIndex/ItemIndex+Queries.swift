@@ -97,16 +97,24 @@ extension ItemIndex {
     public func details(keys: some Collection<String>) throws(IndexError) -> [String: ItemDetails] {
         try reading { db in
             var details: [String: ItemDetails] = [:]
-            for chunk in Self.chunks(Array(Set(keys))) {
+            let wanted = Set(keys)
+            func take(_ row: Row) {
+                let key: String = row[0]
+                guard details[key] == nil, wanted.contains(key) else { return }
+                let enclosures = (row[2] as String?).flatMap { try? JSONDecoder().decode([Enclosure].self, from: Data($0.utf8)) }
+                details[key] = ItemDetails(summary: row[1], enclosures: enclosures ?? [])
+            }
+            // Most of the index asked for (list --all --json): one pass over it, not a lookup per key.
+            if wanted.count * 4 > (try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0) {
+                let rows = try Row.fetchCursor(db, sql: "SELECT key, summary, enclosures FROM items")
+                while let row = try rows.next() { take(row) }
+                return details
+            }
+            for chunk in Self.chunks(Array(wanted)) {
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(
+                let rows = try Row.fetchCursor(
                     db, sql: "SELECT key, summary, enclosures FROM items WHERE key IN (\(marks))", arguments: StatementArguments(chunk))
-                {
-                    let key: String = row[0]
-                    guard details[key] == nil else { continue }
-                    let enclosures = (row[2] as String?).flatMap { try? JSONDecoder().decode([Enclosure].self, from: Data($0.utf8)) }
-                    details[key] = ItemDetails(summary: row[1], enclosures: enclosures ?? [])
-                }
+                while let row = try rows.next() { take(row) }
             }
             return details
         }
