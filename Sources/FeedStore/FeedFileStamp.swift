@@ -27,17 +27,11 @@ extension FeedStore {
     /// Every feed's items file (`feeds/KEY.json`) by name, with its stamp: one directory read and one
     /// `fstatat` per feed, no file opened.
     public func feedFileStamps() throws(StoreError) -> [String: FeedFileStamp] {
-        guard let folder = opendir(feedsDirectory.path) else {
-            throw .cannotRead(path: feedsDirectory.path, reason: String(cString: strerror(errno)))
-        }
-        defer { closedir(folder) }
-        let descriptor = dirfd(folder)
         var stamps: [String: FeedFileStamp] = [:]
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { continue }
+        try forEachEntry(ofDirectory: feedsDirectory.path, missingIsEmpty: false) { name, folder in
+            guard name.hasSuffix(".json"), !name.hasPrefix(".") else { return }
             var status = stat()
-            guard fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
+            guard fstatat(folder, name, &status, AT_SYMLINK_NOFOLLOW) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return }
             stamps[name] = FeedFileStamp(status)
         }
         return stamps

@@ -269,19 +269,28 @@ public final class FeedStore: Sendable {
 
     /// The read shards that exist: the numbers of the `read/xx.json` files (none without `read/`).
     func existingReadShards() throws(StoreError) -> Set<Int> {
-        let path = directoryPath + "/read"
-        guard let folder = opendir(path) else {
-            if errno == ENOENT { return [] }
-            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
-        }
-        defer { closedir(folder) }
         var shards: Set<Int> = []
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.utf8.count == 7, name.hasSuffix(".json"), let index = Int(name.prefix(2), radix: 16) else { continue }
+        try forEachEntry(ofDirectory: directoryPath + "/read", missingIsEmpty: true) { name, _ in
+            guard name.utf8.count == 7, name.hasSuffix(".json"), let index = Int(name.prefix(2), radix: 16) else { return }
             shards.insert(index)
         }
         return shards
+    }
+
+    /// Calls `body` with the name of each entry of a directory and the directory's descriptor (for
+    /// `fstatat`); a missing directory has no entries when `missingIsEmpty`, else it is an error.
+    func forEachEntry(
+        ofDirectory path: String, missingIsEmpty: Bool, _ body: (String, Int32) -> Void
+    ) throws(StoreError) {
+        guard let folder = opendir(path) else {
+            if errno == ENOENT && missingIsEmpty { return }
+            throw .cannotRead(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { closedir(folder) }
+        let descriptor = dirfd(folder)
+        while let entry = readdir(folder) {
+            body(withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }, descriptor)
+        }
     }
 
     /// Builds the indexes now if they are missing, carrying over the read marks of an older store before any
