@@ -137,13 +137,16 @@ extension ItemIndex {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// What tells one version of an item from another: every field the index holds, hashed.
+    /// What tells one version of an item from another: every field the index holds, hashed. Computed for
+    /// every item of a changed file, so its enclosures go in as fields, not as JSON.
     static func digest(_ item: StoredItem) -> Int64 {
         var text = item.key
         for part in [item.title, item.link, item.summary, item.content] { text += "\u{1F}" + (part ?? "\u{0}") }
         for date in [item.published, item.updated, item.firstSeen] { text += "\u{1F}" + (date.map { "\($0.timeIntervalSince1970)" } ?? "") }
         text += "\u{1F}" + joined(item.authors) + "\u{1E}" + joined(item.categories) + "\u{1E}" + (item.changed ? "c" : "")
-        text += "\u{1E}" + (enclosuresJSON(item.enclosures) ?? "")
+        for enclosure in item.enclosures {
+            text += "\u{1E}" + enclosure.url + "\u{1F}" + (enclosure.type ?? "") + "\u{1F}" + (enclosure.length.map(String.init) ?? "")
+        }
         return Int64(bitPattern: StableHash.value(text))
     }
 }
