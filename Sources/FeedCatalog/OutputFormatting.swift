@@ -42,8 +42,7 @@ public enum OutputFormatting {
             if json.count >= 1 << 16 { json.drain(sink) }
         }
         json.drain(sink)
-        let newline: [UInt8] = [0x0A]
-        newline.withUnsafeBufferPointer(sink)
+        [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)
     }
 
     private static func writeEnclosures(_ enclosures: [Enclosure], to json: inout JSONWriter) {
@@ -56,35 +55,31 @@ public enum OutputFormatting {
         }
     }
 
-    /// `feedctl show --json`: one item, whole.
-    public static func itemJSON(_ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool) -> String {
-        JSONValue.object([
-            ("id", .string(item.id)),
-            ("feeds", .array(feedNames.map(JSONValue.string))),
-            ("title", .string(item.title)),
-            ("link", .string(item.link)),
-            ("published", .timestamp(item.published)),
-            ("updated", .timestamp(item.updated)),
-            ("first_seen", .timestamp(item.firstSeen)),
-            ("authors", .array(item.authors.map(JSONValue.string))),
-            ("categories", .array(item.categories.map(JSONValue.string))),
-            ("changed", .bool(item.changed)),
-            ("read", .bool(isRead)),
-            ("starred", .bool(isStarred)),
-            ("summary", .string(item.summary)),
-            ("content", .string(item.content)),
-            ("enclosures", enclosuresJSON(item.enclosures)),
-        ]).serialized() + "\n"
-    }
-
-    private static func enclosuresJSON(_ enclosures: [Enclosure]) -> JSONValue {
-        .array(
-            enclosures.map { enclosure in
-                .object([
-                    ("url", .string(enclosure.url)), ("type", .string(enclosure.type)),
-                    ("length", enclosure.length.map { .number(Double($0)) } ?? .null),
-                ])
-            })
+    /// `feedctl show --json`: one item, whole: the keys of `list --json` (the feeds by name) and its content.
+    public static func writeItemJSON(
+        _ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool, to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var json = JSONWriter(indent: 2, terminalSafe: true)
+        json.object { json in
+            json.field("id", item.id)
+            json.field("feeds", feedNames)
+            json.fieldOrNull("title", item.title)
+            json.fieldOrNull("link", item.link)
+            json.fieldOrNull("published", item.published)
+            json.fieldOrNull("updated", item.updated)
+            json.field("first_seen", item.firstSeen)
+            json.field("authors", item.authors)
+            json.field("categories", item.categories)
+            json.field("changed", item.changed)
+            json.field("read", isRead)
+            json.field("starred", isStarred)
+            json.fieldOrNull("summary", item.summary)
+            json.fieldOrNull("content", item.content)
+            json.key("enclosures")
+            writeEnclosures(item.enclosures, to: &json)
+        }
+        json.drain(sink)
+        [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)
     }
 
     /// `feedctl feeds`: one line per feed: name, URL (and where it moved), last fetch, last result, items,
@@ -165,13 +160,7 @@ public enum OutputFormatting {
             json.fieldOrNull("summary", item.summary)
             json.fieldOrNull("content", item.content)
             json.key("enclosures")
-            json.array(item.enclosures) { json, enclosure in
-                json.object { json in
-                    json.field("url", enclosure.url)
-                    json.fieldOrNull("type", enclosure.type)
-                    json.fieldOrNull("length", enclosure.length)
-                }
-            }
+            writeEnclosures(item.enclosures, to: &json)
             json.fieldOrNull("thumbnail", item.thumbnail)
             json.fieldOrNull("image", item.image)
             json.fieldOrNull("duration", item.durationSeconds)

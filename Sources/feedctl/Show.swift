@@ -96,7 +96,8 @@ private func show(key: String, catalog: ItemCatalog, html: Bool, json: Bool, ope
         guard process.terminationStatus == 0 else { throw CatalogError(message: "xdg-open failed for \(link)") }
     } else if json {
         let isRead = !(try catalog.store.unreadReferences().contains { $0.key == key })
-        write(OutputFormatting.itemJSON(item, feedNames: feeds, isRead: isRead, isStarred: try catalog.store.starredItems().contains(key)))
+        let isStarred = try catalog.store.starredItems().contains(key)
+        OutputFormatting.writeItemJSON(item, feedNames: feeds, isRead: isRead, isStarred: isStarred) { writeStandardOutput($0) }
     } else if html {
         write(TerminalSafe.text(item.content ?? item.summary ?? "") + "\n")
     } else {
