@@ -169,19 +169,20 @@ public struct TerminalLayout: Sendable {
     /// The width to lay out for: `$COLUMNS` when set, else the terminal's, else none (a pipe).
     public static func width(environment: [String: String]) -> Int? {
         if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
-        guard isatty(STDOUT_FILENO) == 1 else { return nil }
-        var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return Int(size.ws_col)
+        return terminalSize().map { Int($0.ws_col) }.flatMap { $0 > 0 ? $0 : nil }
     }
 
     /// The height to page for: `$LINES` when set, else the terminal's, else none (a pipe).
     public static func height(environment: [String: String]) -> Int? {
         if let lines = environment["LINES"].flatMap(Int.init), lines > 0 { return lines }
+        return terminalSize().map { Int($0.ws_row) }.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Standard output's terminal size; nil when it is not a terminal.
+    private static func terminalSize() -> winsize? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         var size = winsize()
-        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
-        return Int(size.ws_row)
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? size : nil
     }
 
     /// Colours only on a terminal, never with `NO_COLOR` set or `TERM=dumb`.
