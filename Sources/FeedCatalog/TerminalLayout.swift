@@ -33,31 +33,33 @@ public struct TerminalLayout: Sendable {
     /// is.
     public func render(_ items: [ListedItem], now: Date, includeRead: Bool) -> String {
         var output = ""
+        output.reserveCapacity(items.count * 96)
         let idColumn = items.map { $0.shortID.count }.max() ?? 0
         let markers = includeRead || items.contains { $0.isStarred }
         var dates = DateWords(now: now, calendar: calendar)
+        let feeds = items.map { TerminalSafe.text($0.feedNames.count == 1 ? $0.feedNames[0] : $0.feedNames.joined(separator: ", ")) }
         // In a pipe the feed column is as wide as the widest name: aligned, and nothing cut.
-        let feedColumn = width != nil ? self.feedColumn
-            : items.map { Self.displayWidth(TerminalSafe.text($0.feedNames.joined(separator: ", "))) }.max() ?? 0
-        for item in items {
-            let id = pad(item.shortID, idColumn)
-            let marker = markers ? (item.isRead ? " " : "N") + (item.isStarred ? "*" : " ") + " " : ""
-            let date = pad(dates.describe(item.entry.shownDate), Self.dateColumn)
-            var feed = TerminalSafe.text(item.feedNames.joined(separator: ", "))
-            if width != nil { feed = truncate(feed, feedColumn) }
-            feed = pad(feed, feedColumn)
+        let feedColumn = width != nil ? self.feedColumn : feeds.map(Self.displayWidth).max() ?? 0
+        for (item, feedName) in zip(items, feeds) {
+            let feed = pad(width != nil ? truncate(feedName, feedColumn) : feedName, feedColumn)
             var title = TerminalSafe.text(item.entry.title ?? "(untitled)")
             if item.entry.changed { title += " (updated)" }
             let link = links ? item.entry.link.flatMap(TerminalSafe.link) : nil
-            let indent = idColumn + 2 + marker.count + Self.dateColumn + 2 + feedColumn + 2
+            let indent = idColumn + 2 + (markers ? 3 : 0) + Self.dateColumn + 2 + feedColumn + 2
             if let width { title = truncate(title, max(8, width - indent)) }
-            var line = paint(id, "2") + "  " + marker + date + "  " + paint(feed, "36") + "  "
-                + (item.isRead || !colour ? title : paint(title, "1"))
+            output += paint(pad(item.shortID, idColumn), "2")
+            output += "  "
+            if markers { output += (item.isRead ? " " : "N") + (item.isStarred ? "* " : "  ") }
+            output += pad(dates.describe(item.entry.shownDate), Self.dateColumn)
+            output += "  "
+            output += paint(feed, "36")
+            output += "  "
+            output += item.isRead || !colour ? title : paint(title, "1")
             if let link {
                 // In a terminal the link gets a line of its own, under the title; in a pipe it ends the line.
-                line += width == nil ? "  " + link : "\n" + String(repeating: " ", count: indent) + paint(link, "4")
+                output += width == nil ? "  " + link : "\n" + String(repeating: " ", count: indent) + paint(link, "4")
             }
-            output += line + "\n"
+            output += "\n"
         }
         let unread = items.filter { !$0.isRead }.count
         if items.isEmpty {
@@ -69,13 +71,13 @@ public struct TerminalLayout: Sendable {
     }
 
     /// `describe` for many dates against one `now`: the words for a date before today depend only on its
-    /// local day, so they are worked out once per quarter hour of time (every time zone's offset is a
-    /// whole number of quarter hours, so a quarter never straddles a local midnight). Calendar arithmetic
-    /// was half of `feedctl list --all`.
+    /// local day, so they are kept with that day's bounds, and a date in the same day as the one before
+    /// (a list is newest first) costs two comparisons. Calendar arithmetic was half of `feedctl list --all`.
     struct DateWords {
         let now: Date
         let calendar: Calendar
-        private var byQuarter: [Int: String] = [:]
+        private var day: Range<Date>?
+        private var words = ""
 
         init(now: Date, calendar: Calendar) {
             self.now = now
@@ -83,11 +85,16 @@ public struct TerminalLayout: Sendable {
         }
 
         mutating func describe(_ date: Date) -> String {
-            let quarter = Int((date.timeIntervalSince1970 / 900).rounded(.down))
-            if let known = byQuarter[quarter] { return known }
-            let words = TerminalLayout.describe(date, now: now, calendar: calendar)
-            if !calendar.isDate(date, inSameDayAs: now) { byQuarter[quarter] = words }  // today's say the time
-            return words
+            if let day, day.contains(date) { return words }
+            let described = TerminalLayout.describe(date, now: now, calendar: calendar)
+            // Today's words say the time, so they are not kept.
+            if !calendar.isDate(date, inSameDayAs: now), let interval = calendar.dateInterval(of: .day, for: date) {
+                day = interval.start..<interval.end
+                words = described
+            } else {
+                day = nil
+            }
+            return described
         }
     }
 
@@ -159,7 +166,8 @@ public struct TerminalLayout: Sendable {
     }
 
     private func pad(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - Self.displayWidth(text)))
+        let missing = width - Self.displayWidth(text)
+        return missing > 0 ? text + String(repeating: " ", count: missing) : text
     }
 
     private func paint(_ text: String, _ code: String) -> String {

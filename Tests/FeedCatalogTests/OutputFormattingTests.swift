@@ -58,6 +58,26 @@ struct OutputFormattingTests {
         #expect(text == "ab12  2026-11-18  Blog  L’été «\u{00A0}chaud\u{00A0}» à Marseille : œuvres  https://x.example/été\n1 unread item(s)\n")
     }
 
+    /// A list is dated with one set of words per local day; each line still says what `describe` says of
+    /// its own date: today's the time, then yesterday, days, dates, across the night clocks go back in Paris.
+    @Test func everyLineIsDatedAsItsOwnDateWouldBe() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let now = Date(timeIntervalSince1970: 1_793_080_800)  // Wednesday 28 October 2026, 07:00 in Paris
+        // Newest first, every 47 minutes for ten days, so some days start and end between two items.
+        let dates = (0..<310).map { now.addingTimeInterval(-Double($0) * 47 * 60) }
+        let items = dates.enumerated().map { number, date in
+            let item = StoredItem(
+                identity: "id:\(number)", key: "feed:x|id:\(number)", item: ParsedItem(title: "t", published: date), firstSeen: date)
+            return ListedItem(entry: IndexEntry(item, feed: "u"), feedNames: ["F"], isRead: false, shortID: "abcd")
+        }
+        let lines = TerminalLayout(width: nil, calendar: calendar).render(items, now: now, includeRead: false).split(separator: "\n")
+        let shown = lines.prefix(dates.count).map { $0.dropFirst("abcd  ".count).prefix(10).trimmingCharacters(in: .whitespaces) }
+        let expected = dates.map { TerminalLayout.describe($0, now: now, calendar: calendar) }
+        #expect(shown == expected)
+        #expect(Set(expected).isSuperset(of: ["07:00", "00:44", "yesterday", "2d", "6d", "2026-10-20", "2026-10-18"]))
+    }
+
     @Test func inAPipeReadAndStarredItemsAreMarkedAndNothingIsCut() {
         func listed(_ title: String, read: Bool, starred: Bool, feed: String) -> ListedItem {
             let item = StoredItem(
