@@ -61,7 +61,8 @@ public struct ItemCatalog {
     private func listed(
         _ entries: [IndexEntry], titles: [String: String] = [:], isRead: (IndexEntry) -> Bool
     ) throws(StoreError) -> [ListedItem] {
-        let inUse = Set(entries.flatMap(\.feeds))
+        var inUse: Set<String> = []
+        for entry in entries { inUse.formUnion(entry.feeds) }
         var names: [String: String] = [:]
         var order: [String: Int] = [:]
         for (position, feed) in configuration.feeds.enumerated() {
@@ -69,14 +70,19 @@ public struct ItemCatalog {
             if inUse.contains(feed.url.absoluteString) { names[feed.url.absoluteString] = name(feed, known: titles) }
         }
         let starred = try store.starredItems()
-        return entries.compactMap { entry in
-            var entry = entry
-            entry.feeds = entry.feeds.filter { order[$0] != nil }.sorted { order[$0, default: 0] < order[$1, default: 0] }
-            guard !entry.feeds.isEmpty else { return nil }  // only feeds still in the configuration
-            return ListedItem(
-                entry: entry, feedNames: entry.feeds.compactMap { names[$0] }, isRead: isRead(entry),
-                isStarred: starred.contains(entry.key))
+        var listed: [ListedItem] = []
+        listed.reserveCapacity(entries.count)
+        for var entry in entries {
+            if entry.feeds.count != 1 || order[entry.feeds[0]] == nil {
+                entry.feeds = entry.feeds.filter { order[$0] != nil }.sorted { order[$0, default: 0] < order[$1, default: 0] }
+                guard !entry.feeds.isEmpty else { continue }  // only feeds still in the configuration
+            }
+            listed.append(
+                ListedItem(
+                    entry: entry, feedNames: entry.feeds.compactMap { names[$0] }, isRead: isRead(entry),
+                    isStarred: starred.contains(entry.key)))
         }
+        return listed
     }
 
     /// Unread items of the configured feeds, newest first.
@@ -114,13 +120,13 @@ public struct ItemCatalog {
     }
 
     /// The items with each one's short id set.
-    public func withShortIDs(_ items: [ListedItem]) throws -> [ListedItem] {
+    public func withShortIDs(_ items: consuming [ListedItem]) throws -> [ListedItem] {
         let lengths = try index().shortIDLengths(items.map(\.entry.id))
-        return items.map { item in
-            var item = item
-            item.shortID = String(item.entry.id.prefix(lengths[item.entry.id] ?? item.entry.id.count))
-            return item
+        for position in items.indices {
+            let id = items[position].entry.id
+            items[position].shortID = String(id.prefix(lengths[id] ?? id.count))
         }
+        return items
     }
 
     /// Marks items read by id (under the store lock); returns how many were unread.

@@ -33,6 +33,7 @@ public struct ItemFilter: Sendable {
     }
 
     public func apply(_ items: [ListedItem], configuration: Configuration) -> [ListedItem] {
+        if isEmpty { return items }
         let wantedFeeds = Set(feeds.map { $0.lowercased() })
         let wantedTags = Set(tags.map { $0.lowercased() })
         let tagged: Set<String> = Set(

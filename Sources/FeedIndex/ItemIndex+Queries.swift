@@ -50,18 +50,22 @@ extension ItemIndex {
     }
 
     /// The length of each id's short form (`ShortID`) among every id of the index: found from each id's two
-    /// neighbours, or from one pass over every id when most of them are asked for.
+    /// neighbours, or from one pass over every id when most of them are asked for (then every id's length is
+    /// returned, those asked for among them).
     public func shortIDLengths(_ ids: [String]) throws(IndexError) -> [String: Int] {
         try reading { db in
             var lengths: [String: Int] = Dictionary(minimumCapacity: ids.count)
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
             if ids.count * 20 > total {
+                // Every id's length; an id asked for that the index lacks (written since) joins them.
                 var all = try String.fetchAll(db, sql: "SELECT DISTINCT id FROM items ORDER BY id")
-                let wanted = Set(ids)
-                let missing = wanted.subtracting(all)
-                if !missing.isEmpty { all = (all + missing).sorted() }
-                for (id, length) in zip(all, ShortID.lengths(sorted: all)) where wanted.contains(id) { lengths[id] = length }
-                return lengths
+                var every = Dictionary(uniqueKeysWithValues: zip(all, ShortID.lengths(sorted: all)))
+                let missing = Set(ids.filter { every[$0] == nil })
+                if !missing.isEmpty {
+                    all = (all + missing).sorted()
+                    every = Dictionary(uniqueKeysWithValues: zip(all, ShortID.lengths(sorted: all)))
+                }
+                return every
             }
             let before = try db.cachedStatement(sql: "SELECT id FROM items WHERE id < ? ORDER BY id DESC LIMIT 1")
             let after = try db.cachedStatement(sql: "SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 1")
