@@ -62,10 +62,16 @@ public struct JSONWriter {
         name.withUTF8 { key(bytes: $0) }
     }
 
-    private mutating func key(bytes name: UnsafeBufferPointer<UInt8>) {
+    /// Starts the member named `name`, a key that comes from data (an item's key), escaped as a string is.
+    public mutating func key(escaping name: String) {
+        var name = name
+        name.withUTF8 { key(bytes: $0, escaped: true) }
+    }
+
+    private mutating func key(bytes name: UnsafeBufferPointer<UInt8>, escaped: Bool = false) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: name)
+        if escaped { appendEscaped(name) } else { bytes.append(contentsOf: name) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         if indent > 0 { bytes.append(UInt8(ascii: " ")) }

@@ -262,9 +262,12 @@ public final class FeedStore: Sendable {
 
     /// One shard of the read marks (empty when it does not exist yet).
     func loadReadShard(_ index: Int, held: StoreTransaction?) throws(StoreError) -> ReadShard {
-        try load(
-            ReadShard.self, from: directoryPath + "/" + ReadShard.fileName(index), schema: \.schema,
-            current: ReadShard.currentSchema, held: held) ?? ReadShard()
+        let path = directoryPath + "/" + ReadShard.fileName(index)
+        guard let data = try Self.contents(of: path) else { return ReadShard() }
+        // The store's own form by its own reader; anything else by Foundation's decoder, which decides.
+        if let shard = StoreJSONReader.readShard(data) { return shard }
+        return try load(ReadShard.self, from: path, schema: \.schema, current: ReadShard.currentSchema, held: held, data: data)
+            ?? ReadShard()
     }
 
     /// The read shards that exist: the numbers of the `read/xx.json` files (none without `read/`).

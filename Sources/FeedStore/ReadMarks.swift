@@ -12,6 +12,10 @@ struct ReadShard: Codable, Sendable, Equatable {
     /// Logical key → when it was marked read.
     public var read: [String: Date]
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, read
+    }
+
     public init(read: [String: Date] = [:]) {
         schema = Self.currentSchema
         self.read = read

@@ -130,6 +130,26 @@ extension Tombstone: StoreJSONEncodable {
     }
 }
 
+extension ReadShard: StoreJSONEncodable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, schema)
+                case .read:
+                    json.key(named: key.stringValue)
+                    json.object { json in
+                        for (itemKey, date) in read {
+                            json.key(escaping: itemKey)
+                            json.date(date)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension FeedStateFile: StoreJSONEncodable {
     func write(to json: inout JSONWriter) {
         json.object { json in

@@ -156,6 +156,36 @@ struct StoreJSONReaderTests {
         }
     }
 
+    /// Read shards by the writer and the reader: keys with quotes, backslashes, controls and emoji, dates of
+    /// every century Foundation writes alike; a shard in Foundation's own form, or not the store's, is read by
+    /// Foundation's decoder, which decides.
+    @Test func readShardsRoundTripAndOtherFormsAreLeftToFoundation() throws {
+        var generator = SeededGenerator(seed: 31)
+        var marks: [String: Date] = [:]
+        for number in 0..<2000 {
+            let key = "url:site.example/\(number)" + StoreJSONTests.awkward[number % StoreJSONTests.awkward.count]
+            marks[key] = Date(timeIntervalSince1970: Double(generator.next() % 8_000_000_000) - 2_000_000_000)
+        }
+        let shard = ReadShard(read: marks)
+        #expect(try StoreJSONTests.sameJSON(shard))
+        let read = try #require(StoreJSONReader.readShard(shard.jsonData))
+        #expect(read == (try StoreCoding.decoder.decode(ReadShard.self, from: shard.jsonData)))
+        #expect(read.read.count == 2000)
+        #expect(StoreJSONReader.readShard(try StoreCoding.encoder.encode(shard)) == read)
+        #expect(StoreJSONReader.readShard(Data(#"{"schema":1,"read":{}}"#.utf8)) == ReadShard())
+        for other in [
+            #"{"schema":2,"read":{}}"#,  // a newer schema: Foundation's path reports it
+            #"{"read":{}}"#,
+            #"{"schema":1,"read":{"a":"2026-11-29T10:00:00.5Z"}}"#,
+            #"{"schema":1,"read":{"a":"2026-11-29T10:00:00Z","a":"2026-11-29T10:00:00Z"}}"#,
+            #"{"schema":1,"read":{"a":null}}"#,
+            #"{"schema":1,"read":[]}"#,
+            #"{"schema":1,"read":{}} trailing"#,
+        ] {
+            #expect(StoreJSONReader.readShard(Data(other.utf8)) == nil, "\(other)")
+        }
+    }
+
     @Test func recordsInAnotherFormAreLeftToFoundation() throws {
         let base = #"{"schema":1,"url":"https://a.example/feed","fetch":{"etag":"\"x\"","consecutive_failures":2}}"#
         let read = try #require(StoreJSONReader.fetchStateFile(Data(base.utf8)))
