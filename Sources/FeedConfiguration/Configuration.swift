@@ -134,6 +134,11 @@ public struct Configuration: Sendable, Equatable {
     public var schedule = SchedulePolicy()
     public var feeds: [FeedConfig]
 
+    /// The keys a feed's entry may have: one set for every entry, not one built for each.
+    static let feedKeys: Set<String> = [
+        "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update", "tags",
+    ]
+
     /// Reads and validates the file at `path`.
     public static func load(path: String) throws(ConfigError) -> Configuration {
         let text: String
@@ -201,13 +206,7 @@ public struct Configuration: Sendable, Equatable {
         var feeds: [FeedConfig] = []
         var seen: [String: Int] = [:]
         for entry in try reader.sequence(feedsNode, key: "feeds") {
-            let fields = try reader.mapping(
-                entry,
-                allowed: [
-                    "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update",
-                    "tags",
-                ],
-                what: "a feed")
+            let fields = try reader.mapping(entry, allowed: Self.feedKeys, what: "a feed")
             guard let urlNode = fields["url"] else {
                 throw ConfigError(path: path, line: reader.line(entry), message: "feed without `url`")
             }
