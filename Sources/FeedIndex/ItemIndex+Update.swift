@@ -124,12 +124,16 @@ extension ItemIndex {
 
     /// The separator of a list of authors or categories in one column: a control character no stored text
     /// holds (the parser drops them).
-    static let listSeparator: Character = "\u{1F}"
+    static let listSeparator: UInt8 = 0x1F
 
-    static func joined(_ list: [String]) -> String { list.joined(separator: String(listSeparator)) }
+    static func joined(_ list: [String]) -> String { list.joined(separator: String(UnicodeScalar(listSeparator))) }
 
+    /// The list `joined` made. Split on bytes: the separator is one byte that is never part of another
+    /// character, and splitting by characters was a tenth of `feedctl list --all`.
     static func split(_ column: String) -> [String] {
-        column.isEmpty ? [] : column.split(separator: listSeparator, omittingEmptySubsequences: false).map(String.init)
+        if column.isEmpty { return [] }
+        guard column.utf8.contains(listSeparator) else { return [column] }
+        return column.utf8.split(separator: listSeparator, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 
     static func enclosuresJSON(_ enclosures: [Enclosure]) -> String? {

@@ -62,6 +62,21 @@ struct ItemIndexTests {
         #expect(try index.files(holding: shared.key).count == 2)
     }
 
+    @Test func entriesGiveBackAuthorsAndCategoriesAsStored() throws {
+        let directory = try TemporaryDirectory()
+        let feedStore = try FeedStore(directory: directory.url)
+        let lists: [(authors: [String], categories: [String])] = [
+            ([], []), (["Zoé Martin"], ["Rust"]), (["李雷", "Ana María", "👩🏽‍💻 dev"], ["Vec<T>", "«  », ; ,", "e\u{301}"]),
+        ]
+        try store(
+            lists.enumerated().map { item($0.offset, authors: $0.element.authors, categories: $0.element.categories) },
+            url: "https://a.example.org/feed", in: feedStore)
+        let (index, _) = try ItemIndex.open(store: feedStore)
+        let entries = try index.entries().sorted { $0.sortDate < $1.sortDate }
+        #expect(entries.map(\.authors) == lists.map(\.authors))
+        #expect(entries.map(\.categories) == lists.map(\.categories))
+    }
+
     @Test func searchFindsWordsByTheirBeginningAnywhereInTheText() throws {
         let directory = try TemporaryDirectory()
         let feedStore = try FeedStore(directory: directory.url)
