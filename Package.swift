@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedConfiguration", "FeedCore", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

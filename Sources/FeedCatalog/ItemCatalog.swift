@@ -47,6 +47,10 @@ public struct ItemCatalog {
         return index
     }
 
+    /// How far the search index is from the store (its items, and the feed files it has yet to index),
+    /// without updating it; nil when there is none yet.
+    public func indexFreshness() -> (items: Int, behind: Int)? { ItemIndex.freshness(store: store) }
+
     /// Display name of a configured feed: the config's name, else the feed's own title, else its URL.
     public func displayName(_ feed: FeedConfig) -> String { name(feed, known: [:]) }
 

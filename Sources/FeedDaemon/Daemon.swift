@@ -163,6 +163,9 @@ public final class Daemon: Sendable {
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         var lastStatus: DaemonStatus?
         publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: true)
+        // The search index catches up with what was stored while feedd did not run, then with each refresh.
+        let indexKeeper = IndexKeeper(store: store, logger: logger)
+        indexKeeper.storeChanged()
 
         var timers = DaemonTimers(watchdogInterval: notifier.watchdogInterval, shutdownGrace: Self.shutdownGrace, now: ContinuousClock.now)
         events.send(.tick)  // start what is due now, without waiting for the first timer
@@ -180,6 +183,7 @@ public final class Daemon: Sendable {
                     break
                 case .finished(let outcome):
                     schedule.finished(outcome.feedURL, Self.ending(of: outcome))
+                    if case .updated = outcome.result { indexKeeper.storeChanged() }
                 case .reload:
                     notifier.reloading()
                     if let fresh = reload(&schedule, now: now) {

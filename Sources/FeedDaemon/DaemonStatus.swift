@@ -63,7 +63,8 @@ extension DaemonStatus {
 extension DaemonStatus {
     /// `feedctl status --json`: whether feedd runs on the store, and what it last published (null fields
     /// when it never ran there).
-    public static func json(_ status: DaemonStatus?, stateDirectory: String) -> String {
+    /// `index` is the search index's item count and the feed files it has yet to index (nil: none yet).
+    public static func json(_ status: DaemonStatus?, stateDirectory: String, index: (items: Int, behind: Int)?) -> String {
         JSONValue.object([
             ("state_dir", .string(stateDirectory)),
             ("running", .bool(status?.isRunning ?? false)),
@@ -76,6 +77,11 @@ extension DaemonStatus {
             ("disabled", status.map { .number(Double($0.disabled)) } ?? .null),
             ("in_flight", status.map { .number(Double($0.inFlight)) } ?? .null),
             ("next_fetch", .timestamp(status?.nextFetch)),
+            (
+                "index",
+                index.map { .object([("items", .number(Double($0.items))), ("feed_files_behind", .number(Double($0.behind)))]) }
+                    ?? .null
+            ),
         ]).serialized() + "\n"
     }
 }

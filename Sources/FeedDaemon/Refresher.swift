@@ -209,7 +209,7 @@ public struct Refresher: Sendable {
     private func log(_ outcome: RefreshOutcome, elapsed: Duration) {
         var metadata: Logger.Metadata = [
             "feed_url": "\(outcome.feedURL)", "bytes": "\(outcome.bytes)",
-            "duration_ms": "\(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)",
+            "duration_ms": "\(elapsed.wholeMilliseconds)",
         ]
         if let status = outcome.status { metadata["status"] = "\(status)" }
         switch outcome.result {

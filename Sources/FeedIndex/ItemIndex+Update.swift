@@ -22,13 +22,7 @@ extension ItemIndex {
         } catch {
             throw IndexError(path: store.directory.path, reason: "\(error)")
         }
-        let known = try reading { db in
-            try Dictionary(
-                Row.fetchAll(db, sql: "SELECT name, stamp FROM files").map { ($0[0] as String, $0[1] as String) },
-                uniquingKeysWith: { first, _ in first })
-        }
-        let changed = stamps.filter { known[$0.key] != $0.value.description }.keys.sorted()
-        let gone = known.keys.filter { stamps[$0] == nil }
+        let (changed, gone) = Self.differences(stamps, try reading(Self.indexedStamps))
         if !gone.isEmpty {
             try writing { db in
                 for name in gone { try Self.remove(file: name, db) }
@@ -58,6 +52,20 @@ extension ItemIndex {
             start = end
         }
         return changed.count
+    }
+
+    /// The stamp each feed file was indexed from, by file name.
+    static func indexedStamps(_ db: Database) throws -> [String: String] {
+        try Dictionary(
+            Row.fetchAll(db, sql: "SELECT name, stamp FROM files").map { ($0[0] as String, $0[1] as String) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The feed files to index again (new or changed since, in name order) and those to drop (gone).
+    static func differences(
+        _ stamps: [String: FeedFileStamp], _ indexed: [String: String]
+    ) -> (changed: [String], gone: [String]) {
+        (stamps.filter { indexed[$0.key] != $0.value.description }.keys.sorted(), indexed.keys.filter { stamps[$0] == nil })
     }
 
     private static func remove(file name: String, _ db: Database) throws {

@@ -13,7 +13,7 @@ import GRDB
 /// (by a digest of its fields). A missing index is built, one of another schema or a damaged one is
 /// built anew; where none can be written (a read-only state directory) it is built in memory. Read state and
 /// stars are not in it: they come from the store each time.
-public final class ItemIndex {
+public final class ItemIndex: Sendable {
     public static let fileName = "index.sqlite"
     /// The schema of the tables; an index of any other is dropped and built again.
     static let schemaVersion = 1
@@ -31,8 +31,11 @@ public final class ItemIndex {
 
     /// The index of `store`, opened or created in its directory and brought up to date. A damaged one is
     /// deleted and built again; one that cannot be used there (a read-only state directory) is built in
-    /// memory instead, and `warning` says why (the caller reports it).
-    public static func open(store: FeedStore) throws(IndexError) -> (index: ItemIndex, warning: String?) {
+    /// memory instead, and `warning` says why (the caller reports it); without `inMemoryFallback`, that
+    /// is an error.
+    public static func open(
+        store: FeedStore, inMemoryFallback: Bool = true
+    ) throws(IndexError) -> (index: ItemIndex, warning: String?) {
         let path = store.directory.appendingPathComponent(fileName).path
         var failure: IndexError?
         for attempt in 0..<2 {
@@ -49,9 +52,31 @@ public final class ItemIndex {
                 for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
             }
         }
+        if !inMemoryFallback, let failure { throw failure }
         let inMemory = try self.inMemory(store: store)
         try inMemory.update()
         return (inMemory, "\(failure.map { "\($0)" } ?? path); searching without it this time")
+    }
+
+    /// How far the index in `store`'s directory is from the store, read without changing it: the items it
+    /// holds and the feed files it has not indexed as they are now (changed, new or gone). Nil when there
+    /// is no index there, or it cannot be read.
+    public static func freshness(store: FeedStore) -> (items: Int, behind: Int)? {
+        let path = store.directory.appendingPathComponent(fileName).path
+        guard access(path, R_OK) == 0 else { return nil }
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration),
+            let stamps = try? store.feedFileStamps(),
+            let (items, indexed) = try? queue.read({ db in
+                // An index of another schema is built anew when next opened: nothing in it counts.
+                guard try Int.fetchOne(db, sql: "PRAGMA user_version") == schemaVersion else { return (0, [String: String]()) }
+                return (try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0, try indexedStamps(db))
+            })
+        else { return nil }
+        let (changed, gone) = differences(stamps, indexed)
+        return (items, changed.count + gone.count)
     }
 
     private static func opening(path: String, store: FeedStore) throws -> ItemIndex {

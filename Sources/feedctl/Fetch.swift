@@ -59,6 +59,13 @@ extension Feedctl {
     }
 
     struct Status: ParsableCommand {
+        /// The search index's line: how many items it holds, and whether it is behind the store.
+        static func describe(_ index: (items: Int, behind: Int)?) -> String {
+            guard let index else { return "search index: not built yet (the first search or list --all builds it)\n" }
+            let behind = index.behind == 0 ? "up to date" : "\(index.behind) feed file(s) to index at the next use"
+            return "search index: \(index.items) item(s), \(behind)\n"
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "Say whether feedd runs, since when, and how its feeds are doing.",
             discussion: """
@@ -77,19 +84,19 @@ extension Feedctl {
                 let catalog = try options.catalog()
                 let now = Date()
                 let status = catalog.store.loadFile(DaemonStatus.self, named: DaemonStatus.fileName)
+                let index = catalog.indexFreshness()
                 if json {
-                    write(DaemonStatus.json(status, stateDirectory: catalog.store.directory.path))
+                    write(DaemonStatus.json(status, stateDirectory: catalog.store.directory.path, index: index))
                     return
                 }
-                guard let status else {
-                    write("feedd has not run with \(TerminalSafe.escaped(catalog.store.directory.path))\n")
-                    return
-                }
-                if status.isRunning {
+                if let status, status.isRunning {
                     write("feedd \(status.version) running (pid \(status.pid)) since \(UTCTimestamp.format(status.started)): \(status.summary(now: now))\n")
-                } else {
+                } else if let status {
                     write("feedd not running; last seen \(RelativeTime.describe(status.updated, now: now)): \(status.summary(now: now))\n")
+                } else {
+                    write("feedd has not run with \(TerminalSafe.escaped(catalog.store.directory.path))\n")
                 }
+                write(Self.describe(index))
             } catch {
                 throw fail(error)
             }

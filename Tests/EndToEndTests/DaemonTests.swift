@@ -121,6 +121,40 @@ struct DaemonTests {
         #expect(unknown.status == 1 && unknown.stderr.hasPrefix("feedctl: no feed named Nope"))
     }
 
+    /// feedd keeps the search index current as it stores, so feedctl does not catch up first: status reads
+    /// the index without updating it, and shows it following the daemon's refreshes.
+    @Test func theDaemonKeepsTheSearchIndexUpToDate() async throws {
+        let server = try Self.server()
+        let directory = try TemporaryDirectory()
+        // A short min_interval spreads the first fetches over two seconds only.
+        let config = try directory.write(
+            "c.yaml", "state_dir: state\nschedule:\n  min_interval: 2s\nfeeds:\n  - url: \(server.url("/a"))\n  - url: \(server.url("/b"))\n")
+        func index() async throws -> (items: Int, behind: Int)? {
+            let status = try await Subprocess.run("feedctl", ["status", "--json", "--config", config])
+            let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+            guard let index = object?["index"] as? [String: Any], let items = index["items"] as? Int,
+                let behind = index["feed_files_behind"] as? Int
+            else { return nil }
+            return (items, behind)
+        }
+        #expect(try await index() == nil)
+        let daemon = try Self.launch(config)
+        // The index follows each first fetch a moment after.
+        #expect(try await Self.waitUntil { Self.count(server, "/b") == 1 && Self.count(server, "/a") == 1 })
+        var latest: (items: Int, behind: Int)?
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            latest = try await index()
+            if let latest, latest.items == 2 && latest.behind == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(latest?.items == 2 && latest?.behind == 0, "\(String(describing: latest))")
+        let text = try await Subprocess.run("feedctl", ["status", "--config", config])
+        #expect(text.stdout.contains("search index: 2 item(s), up to date"), "\(text.stdout)")
+        daemon.send(SIGTERM)
+        #expect(await daemon.termination() == .exited(0))
+    }
+
     @Test func underJournaldEachLineCarriesItsPriority() async throws {
         let server = try TestHTTPServer { request in
             request.path == "/bad" ? .init(status: 500) : .init(text: Self.rss("ok"))
