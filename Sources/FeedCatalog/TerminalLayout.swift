@@ -40,8 +40,9 @@ public struct TerminalLayout: Sendable {
         let feeds = items.map { TerminalSafe.text($0.feedNames.count == 1 ? $0.feedNames[0] : $0.feedNames.joined(separator: ", ")) }
         // In a pipe the feed column is as wide as the widest name: aligned, and nothing cut.
         let feedColumn = width != nil ? self.feedColumn : feeds.map(Self.displayWidth).max() ?? 0
-        for (item, feedName) in zip(items, feeds) {
-            let feed = pad(width != nil ? truncate(feedName, feedColumn) : feedName, feedColumn)
+        for position in items.indices {
+            let item = items[position]
+            let feed = pad(width != nil ? truncate(feeds[position], feedColumn) : feeds[position], feedColumn)
             var title = TerminalSafe.text(item.entry.title ?? "(untitled)")
             if item.entry.changed { title += " (updated)" }
             let link = links ? item.entry.link.flatMap(TerminalSafe.link) : nil

@@ -99,6 +99,7 @@ extension Feedctl {
                 if let found { items = items.filter { found.contains($0.entry.key) } }
                 if read { items = items.filter { $0.isRead } }
                 if let limit { items = Array(items.prefix(limit)) }
+                let printedUnread = markRead ? items.filter { !$0.isRead }.map { $0.entry.id } : []
                 let environment = ProcessInfo.processInfo.environment
                 if json {
                     let keys = items.map(\.entry.key)
@@ -111,9 +112,10 @@ extension Feedctl {
                     let layout = TerminalLayout(
                         width: TerminalLayout.width(environment: environment), links: links,
                         colour: TerminalLayout.wantsColour(environment: environment))
-                    Pager.show(layout.render(try catalog.withShortIDs(items), now: now, includeRead: everything))
+                    // The items are handed over, not copied: 100,000 of them at --all.
+                    Pager.show(layout.render(try catalog.withShortIDs(consume items), now: now, includeRead: everything))
                 }
-                if markRead { try catalog.markRead(items.filter { !$0.isRead }.map { $0.entry.id }) }
+                if markRead { try catalog.markRead(printedUnread) }
                 reportStoreWarnings(catalog)
             } catch {
                 throw fail(error)
