@@ -73,12 +73,16 @@ public struct TerminalLayout: Sendable {
 
     /// `describe` for many dates against one `now`: the words for a date before today depend only on its
     /// local day, so they are kept with that day's bounds, and a date in the same day as the one before
-    /// (a list is newest first) costs two comparisons. Calendar arithmetic was half of `feedctl list --all`.
+    /// (a list is newest first) costs two comparisons; today's say the time, so they are kept for their
+    /// minute (every zone's offset today is whole minutes). Calendar arithmetic was half of `feedctl list
+    /// --all`.
     struct DateWords {
         let now: Date
         let calendar: Calendar
         private var day: Range<Date>?
         private var words = ""
+        private var minute: Int?
+        private var minuteWords = ""
 
         init(now: Date, calendar: Calendar) {
             self.now = now
@@ -87,13 +91,16 @@ public struct TerminalLayout: Sendable {
 
         mutating func describe(_ date: Date) -> String {
             if let day, day.contains(date) { return words }
+            let minuteNumber = Int((date.timeIntervalSince1970 / 60).rounded(.down))
+            if minuteNumber == minute { return minuteWords }
             let described = TerminalLayout.describe(date, now: now, calendar: calendar)
-            // Today's words say the time, so they are not kept.
             if !calendar.isDate(date, inSameDayAs: now), let interval = calendar.dateInterval(of: .day, for: date) {
                 day = interval.start..<interval.end
                 words = described
             } else {
                 day = nil
+                minute = minuteNumber
+                minuteWords = described
             }
             return described
         }
