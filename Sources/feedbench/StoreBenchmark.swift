@@ -59,6 +59,9 @@ struct StoreBenchmark: AsyncParsableCommand {
         let started = ContinuousClock.now
         var yaml = "state_dir: state\ndefaults:\n  interval: 1h\nfeeds:\n"
         let content = String(repeating: "<p>Un paragraphe de contenu, « avec » des accents et un <a href=\"https://example.org\">lien</a>.</p>", count: 18)
+        // One item a minute, the newest on 2026-11-30: none dated in the future, which would be shown, and
+        // sorted, by when it was first seen instead.
+        let firstDate = 1_796_000_000 - Double(feeds * items) * 60
         var allKeys: [String] = []
         for feed in 0..<feeds {
             let xml = directory.appendingPathComponent("feed-\(feed).xml")
@@ -67,7 +70,7 @@ struct StoreBenchmark: AsyncParsableCommand {
                 ParsedItem(
                     id: "https://site\(feed).example.org/\(number)", title: "Article \(number) du flux \(feed)",
                     link: "https://site\(feed).example.org/\(number)",
-                    published: Date(timeIntervalSince1970: 1_790_000_000 + Double(feed * items + number) * 60),
+                    published: Date(timeIntervalSince1970: firstDate + Double(feed * items + number) * 60),
                     authors: ["Autrice \(feed % 7)"], categories: ["Catégorie \(number % 5)"], summary: "Résumé.",
                     content: (feed * items + number) % 100 == 7 ? content + "<p>Le mot zéphyrin est là.</p>" : content)
             }
@@ -145,7 +148,7 @@ struct StoreBenchmark: AsyncParsableCommand {
             let grown = (0..<(items + 3 * round)).map { number in
                 ParsedItem(
                     id: "https://site0.example.org/\(number)", title: "Article \(number) du flux 0", link: "https://site0.example.org/\(number)",
-                    published: Date(timeIntervalSince1970: 1_790_000_000 + Double(number) * 60), authors: ["Autrice 0"],
+                    published: Date(timeIntervalSince1970: firstDate + Double(number) * 60), authors: ["Autrice 0"],
                     categories: ["Catégorie \(number % 5)"], summary: "Résumé.", content: content)
             }.suffix(items)
             let body = Data(rss(title: "Flux 0", Array(grown)).utf8)
