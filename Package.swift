@@ -42,6 +42,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .target(name: "FeedFetcher", dependencies: ["FeedCore", "CCurl"]),
         .target(name: "FeedStore", dependencies: ["FeedCore", "FeedModel"]),
+        // Block, keep, mark_read, star and tag rules: pure decisions over an item's fields.
+        .target(name: "FeedRules", dependencies: ["FeedCore", "FeedModel", "FeedParser"]),
         // The search index: every stored item in SQLite (FTS5), derived from the store and rebuilt from it.
         .target(
             name: "FeedIndex",
@@ -52,13 +54,15 @@ let package = Package(
         // The YAML configuration: its model, reader, editor and locations (the only Yams user).
         .target(
             name: "FeedConfiguration",
-            dependencies: ["FeedCore", "FeedModel", "FeedFetcher", "FeedStore", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "FeedCore", "FeedModel", "FeedFetcher", "FeedRules", "FeedStore", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // feedd's job: the loop, the refresh pipeline, systemd and the log.
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedRules", "FeedStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,6 +114,7 @@ let package = Package(
         ),
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
+        .testTarget(name: "FeedRulesTests", dependencies: ["FeedRules", "FeedCore", "FeedModel"]),
         .testTarget(
             name: "FeedStoreTests",
             dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport", "TestScheduling"]
@@ -120,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FeedConfigurationTests",
-            dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "TestSupport"]
+            dependencies: ["FeedConfiguration", "FeedCore", "FeedModel", "FeedRules", "TestSupport"]
         ),
         .testTarget(
             name: "FeedDaemonTests",

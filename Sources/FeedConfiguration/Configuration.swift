@@ -1,6 +1,7 @@
 import FeedCore
 import FeedFetcher
 import FeedModel
+import FeedRules
 import Foundation
 import Yams
 
@@ -26,6 +27,8 @@ public struct FeedConfig: Sendable, Equatable {
     public var tags: [String] = []
     /// Whether an item whose title or content changed becomes unread again.
     public var onUpdate = UpdatePolicy.keep
+    /// The feed's own `rules:`, after the global ones (see `RuleSet`).
+    public var rules: [ItemRule] = []
     /// The config line that names this feed, for messages.
     public var line: Int
 }
@@ -132,11 +135,31 @@ public struct Configuration: Sendable, Equatable {
     public var stateDirectory: URL?
     public var fetch = FetchConfig()
     public var schedule = SchedulePolicy()
+    /// The top-level `rules:`, each for every feed or those its `feeds:` names.
+    public var rules: [ItemRule] = []
     public var feeds: [FeedConfig]
+
+    /// The rules that act on `feed`'s items: the global ones that apply to it, then its own.
+    public func ruleSet(for feed: FeedConfig) -> RuleSet { Self.ruleSet(global: rules, for: feed) }
+
+    /// The rules of `global` that apply to `feed`, then its own.
+    public static func ruleSet(global: [ItemRule], for feed: FeedConfig) -> RuleSet {
+        RuleSet(global: global.filter { rule in rule.feeds.isEmpty || rule.feeds.contains { selector($0, names: feed) } }, own: feed.rules)
+    }
+
+    /// Whether a `feeds:` entry of a global rule names `feed`: its name (case aside), its URL, or `tag:NAME`.
+    static func selector(_ selector: String, names feed: FeedConfig) -> Bool {
+        if selector.lowercased().hasPrefix("tag:") {
+            let tag = selector.dropFirst(4).lowercased()
+            return feed.tags.contains { $0.lowercased() == tag }
+        }
+        return feed.url.absoluteString == selector || feed.name.map { $0.lowercased() == selector.lowercased() } == true
+    }
 
     /// The keys a feed's entry may have: one set for every entry, not one built for each.
     static let feedKeys: Set<String> = [
         "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update", "tags",
+        "rules",
     ]
 
     /// Reads and validates the file at `path`.
@@ -164,7 +187,8 @@ public struct Configuration: Sendable, Equatable {
         }
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
-        let top = try reader.mapping(root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "feeds"], what: "the top level")
+        let top = try reader.mapping(
+            root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "rules", "feeds"], what: "the top level")
 
         var interval = defaultInterval
         var adaptive = false
@@ -234,9 +258,20 @@ public struct Configuration: Sendable, Equatable {
             if let node = fields["headers"] { feed.headers = try reader.headers(node) }
             if let node = fields["auth"] { feed.auth = try reader.auth(node) }
             if let node = fields["insecure"] { feed.insecure = try reader.boolean(node, key: "insecure") }
+            if let node = fields["rules"] { feed.rules = try reader.rules(node, global: false) }
             feeds.append(feed)
         }
-        return Configuration(path: path, stateDirectory: stateDirectory, fetch: fetch, schedule: schedule, feeds: feeds)
+        var configuration = Configuration(path: path, stateDirectory: stateDirectory, fetch: fetch, schedule: schedule, feeds: feeds)
+        if let node = top["rules"] {
+            configuration.rules = try reader.rules(node, global: true)
+            // A `feeds:` entry that names no feed is a mistake (a misspelt name or tag), not a rule for nobody.
+            for rule in configuration.rules {
+                for selector in rule.feeds where !feeds.contains(where: { Self.selector(selector, names: $0) }) {
+                    throw ConfigError(path: path, line: rule.line, message: "the rule's `feeds:` entry `\(selector)` names no feed")
+                }
+            }
+        }
+        return configuration
     }
 
     private static func line(of error: YamlError) -> Int? {

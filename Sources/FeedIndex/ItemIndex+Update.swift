@@ -117,7 +117,7 @@ extension ItemIndex {
             try insertItem.execute(arguments: arguments)
             let row = db.lastInsertedRowID
             // Titles, authors and categories are text already (a title's "<T>" is text); bodies are HTML.
-            let body = [item.summary, item.content].compactMap { $0 }.map(HTMLPlainText.text(of:)).joined(separator: " ")
+            let body = HTMLPlainText.text(summary: item.summary, content: item.content)
             try insertText.execute(arguments: [
                 row, item.title, body, item.authors.joined(separator: " "),
                 item.categories.joined(separator: " "),

@@ -4,6 +4,11 @@ import FeedModel
 /// element's leaving a space, so "a</p><p>b" is two words), scripts and styles dropped, white space
 /// collapsed. Read with `HTMLSAX`, as `feedctl show` reads it.
 public enum HTMLPlainText {
+    /// An item's summary and content as one text: what search and rules look at.
+    public static func text(summary: String?, content: String?) -> String {
+        [summary, content].compactMap { $0 }.map(text(of:)).joined(separator: " ")
+    }
+
     public static func text(of html: String) -> String {
         // Most summaries are plain text: nothing to decode or strip.
         if !html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) {

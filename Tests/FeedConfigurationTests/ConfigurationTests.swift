@@ -44,13 +44,13 @@ struct ConfigurationTests {
     }
 
     @Test(arguments: [
-        ("feeds:\n  - url: https://a.example/\n    intervl: 5m\n", "c.yaml:3: unknown key `intervl` in a feed (known: auth, headers, insecure, interval, name, on_update, retention, tags, timeout, url, user_agent)"),
+        ("feeds:\n  - url: https://a.example/\n    intervl: 5m\n", "c.yaml:3: unknown key `intervl` in a feed (known: auth, headers, insecure, interval, name, on_update, retention, rules, tags, timeout, url, user_agent)"),
         ("defaults:\n  interval: 5 minutes\nfeeds: []\n", "c.yaml:2: bad duration `5 minutes` for `interval`: write it like 90s, 15m, 2h or 1d"),
         ("feeds:\n  - url: ftp://a.example/feed\n", "c.yaml:2: bad URL `ftp://a.example/feed`: feeds are fetched over http://, https:// or read from file:"),
         ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed https://a.example/ (first on line 2)"),
         ("feeds:\n  - name: nameless\n", "c.yaml:2: feed without `url`"),
         ("feeds: [\n", "c.yaml:2: invalid YAML: did not find expected node content"),
-        ("colour: blue\nfeeds: []\n", "c.yaml:1: unknown key `colour` in the top level (known: defaults, feeds, fetch, retention, schedule, state_dir)"),
+        ("colour: blue\nfeeds: []\n", "c.yaml:1: unknown key `colour` in the top level (known: defaults, feeds, fetch, retention, rules, schedule, state_dir)"),
         ("state_dir: x\n", "c.yaml:1: missing `feeds:` list"),
     ])
     func rejectsWithFileAndLine(_ yaml: String, _ message: String) {

@@ -1,0 +1,98 @@
+import FeedCore
+import FeedModel
+import FeedRules
+import Foundation
+import Testing
+
+struct RuleSetTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func item(
+        title: String = "Un titre", link: String = "https://blog.example.fr/2026/un-titre", content: String? = nil,
+        authors: [String] = [], categories: [String] = [], enclosureTypes: [String] = [], published: Date? = now
+    ) -> StoredItem {
+        StoredItem(
+            identity: "id:" + title, key: "feed:x|id:" + title,
+            item: ParsedItem(
+                title: title, link: link, published: published, authors: authors, categories: categories, content: content,
+                enclosures: enclosureTypes.map { Enclosure(url: "https://cdn.example.fr/a", type: $0) }),
+            firstSeen: now)
+    }
+
+    static func rule(_ action: ItemRule.Action, _ tests: [ItemRule.Test], line: Int = 1) -> ItemRule {
+        ItemRule(action: action, tests: tests, line: line)
+    }
+
+    static func pattern(_ field: ItemRule.Field, _ source: String) -> ItemRule.Test {
+        guard let compiled = RulePattern(source) else { preconditionFailure("test pattern \(source)") }
+        return .matches(field, compiled)
+    }
+
+    /// Each field, a value that matches and one that does not.
+    @Test(arguments: [
+        (pattern(.title, "(?i)sponsoris"), item(title: "Article SPONSORISÉ : « offre »"), item(title: "Rust 1.90 et Vec<T>")),
+        (pattern(.url, "/sponsored/"), item(link: "https://news.example.es/sponsored/oferta"), item(link: "https://news.example.es/ciencia/1")),
+        (pattern(.content, "\\bKubernetes\\b"), item(content: "<p>Déployer <b>Kubernetes</b>&nbsp;sur un VPS</p>"),
+         item(content: "<p><a href=\"https://kubernetes.io\">lien</a> sans le mot</p>")),
+        (pattern(.author, "^dependabot"), item(authors: ["Zoé", "dependabot[bot]"]), item(authors: ["Zoé"])),
+        (pattern(.category, "^Podcast$"), item(categories: ["Tech", "Podcast"]), item(categories: ["Podcasts"])),
+        (pattern(.enclosureType, "^audio/"), item(enclosureTypes: ["image/png", "audio/mpeg"]), item(enclosureTypes: ["video/mp4"])),
+        (.olderThan(.seconds(30 * 86_400)), item(published: now.addingTimeInterval(-31 * 86_400)), item(published: now.addingTimeInterval(-29 * 86_400))),
+        (.future, item(published: now.addingTimeInterval(3600)), item(published: now.addingTimeInterval(-60))),
+    ])
+    func eachFieldMatchesWhatItSays(_ test: ItemRule.Test, _ matching: StoredItem, _ other: StoredItem) {
+        let rules = RuleSet(global: [Self.rule(.block, [test], line: 7)])
+        #expect(rules.verdict(for: matching, now: Self.now) == RuleVerdict(blocked: true, lines: [7]))
+        #expect(rules.verdict(for: other, now: Self.now) == RuleVerdict())
+    }
+
+    @Test func everyTestOfARuleMustPass() {
+        let rules = RuleSet(own: [Self.rule(.markRead, [Self.pattern(.title, "(?i)release"), Self.pattern(.author, "bot")])])
+        #expect(rules.verdict(for: Self.item(title: "Release 2.0", authors: ["ci-bot"]), now: Self.now).markRead)
+        #expect(!rules.verdict(for: Self.item(title: "Release 2.0", authors: ["Ana"]), now: Self.now).markRead)
+    }
+
+    /// Per action: what the verdict says, and that a blocked item gets no other action.
+    @Test func actionsCombineAndABlockEndsThem() {
+        let rules = RuleSet(
+            global: [
+                Self.rule(.block, [Self.pattern(.title, "(?i)promo")], line: 2),
+                Self.rule(.star, [Self.pattern(.title, "(?i)security advisory")], line: 3),
+                Self.rule(.tag("k8s"), [Self.pattern(.content, "(?i)kubernetes")], line: 4),
+            ],
+            own: [
+                Self.rule(.markRead, [Self.pattern(.author, "dependabot")], line: 10),
+                Self.rule(.tag("k8s"), [Self.pattern(.title, "(?i)kube")], line: 11),
+                Self.rule(.tag("sec"), [Self.pattern(.title, "(?i)security")], line: 12),
+            ])
+        let advisory = Self.item(title: "Security advisory: kube-proxy", content: "<p>Kubernetes 1.34</p>", authors: ["dependabot"])
+        #expect(
+            rules.verdict(for: advisory, now: Self.now)
+                == RuleVerdict(markRead: true, star: true, tags: ["k8s", "sec"], lines: [3, 4, 10, 11, 12]))
+        let promo = Self.item(title: "Promo: security advisory", authors: ["dependabot"])
+        #expect(rules.verdict(for: promo, now: Self.now) == RuleVerdict(blocked: true, lines: [2]))
+    }
+
+    /// Global block rules first, then the feed's; then keep rules: one that passes none is kept out.
+    @Test func blocksComeBeforeKeepsAndKeepsKeepOutTheRest() {
+        let rules = RuleSet(
+            global: [Self.rule(.block, [Self.pattern(.title, "(?i)sponsored")], line: 3)],
+            own: [
+                Self.rule(.keep, [Self.pattern(.title, "(?i)swift|linux")], line: 20),
+                Self.rule(.keep, [Self.pattern(.category, "^Rust$")], line: 21),
+                Self.rule(.star, [Self.pattern(.title, "6\\.3")], line: 22),
+            ])
+        #expect(rules.verdict(for: Self.item(title: "Sponsored: Swift on Linux"), now: Self.now) == RuleVerdict(blocked: true, lines: [3]))
+        #expect(rules.verdict(for: Self.item(title: "Swift 6.3 est là"), now: Self.now) == RuleVerdict(star: true, lines: [20, 22]))
+        #expect(rules.verdict(for: Self.item(title: "Vec<T>", categories: ["Rust"]), now: Self.now) == RuleVerdict(lines: [21]))
+        #expect(
+            rules.verdict(for: Self.item(title: "Une recette de crêpes"), now: Self.now)
+                == RuleVerdict(blocked: true, keptOut: true, lines: [20, 21]))
+    }
+
+    @Test func aPatternThatIsNotARegularExpressionIsRefused() {
+        #expect(RulePattern("(?i)[sponsored") == nil)
+        #expect(RulePattern("(unclosed") == nil)
+        #expect(RulePattern("«\\s*promo\\s*»") != nil)
+    }
+}
