@@ -12,14 +12,19 @@ public struct ListedItem: Sendable, Equatable {
     public var feedNames: [String]
     public var isRead: Bool
     public var isStarred: Bool
+    /// The tags rules gave it (`tag` rules), in the order given.
+    public var tags: [String]
     /// The shortest prefix of its id no other stored item shares (`ShortID`); the whole id until known.
     public var shortID: String
 
-    public init(entry: IndexEntry, feedNames: [String], isRead: Bool, isStarred: Bool = false, shortID: String? = nil) {
+    public init(
+        entry: IndexEntry, feedNames: [String], isRead: Bool, isStarred: Bool = false, tags: [String] = [], shortID: String? = nil
+    ) {
         self.entry = entry
         self.feedNames = feedNames
         self.isRead = isRead
         self.isStarred = isStarred
+        self.tags = tags
         self.shortID = shortID ?? entry.id
     }
 }
@@ -74,6 +79,7 @@ public struct ItemCatalog {
             if inUse.contains(feed.url.absoluteString) { names[feed.url.absoluteString] = name(feed, known: titles) }
         }
         let starred = try store.starredItems()
+        let tags = try store.itemTags()
         var listed: [ListedItem] = []
         listed.reserveCapacity(entries.count)
         for var entry in entries {
@@ -84,7 +90,7 @@ public struct ItemCatalog {
             listed.append(
                 ListedItem(
                     entry: entry, feedNames: entry.feeds.compactMap { names[$0] }, isRead: isRead(entry),
-                    isStarred: starred.contains(entry.key)))
+                    isStarred: starred.contains(entry.key), tags: tags.of(entry.key)))
         }
         return listed
     }

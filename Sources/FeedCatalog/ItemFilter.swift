@@ -45,7 +45,11 @@ public struct ItemFilter: Sendable {
                 let names = item.feedNames.map { $0.lowercased() } + item.entry.feeds.map { $0.lowercased() }
                 guard names.contains(where: wantedFeeds.contains) else { return false }
             }
-            if !wantedTags.isEmpty, !item.entry.feeds.contains(where: tagged.contains) { return false }
+            if !wantedTags.isEmpty, !item.entry.feeds.contains(where: tagged.contains),
+                !item.tags.contains(where: { wantedTags.contains($0.lowercased()) })
+            {
+                return false
+            }
             if let since, item.entry.sortDate < since { return false }
             if !wantedCategories.isEmpty, !item.entry.categories.contains(where: { wantedCategories.contains(Self.folded($0)) }) {
                 return false

@@ -8,7 +8,10 @@ import Foundation
 
 /// `feedctl show`: one item as a page a person reads in a terminal.
 public enum ItemPage {
-    public static func render(_ item: StoredItem, feedNames: [String], width: Int?, calendar: Calendar = .current) -> String {
+    /// `tags`: what tag rules gave it.
+    public static func render(
+        _ item: StoredItem, feedNames: [String], tags: [String] = [], width: Int?, calendar: Calendar = .current
+    ) -> String {
         let safe = TerminalSafe.text
         var lines: [String] = [safe(item.title ?? "(untitled)"), ""]
         lines.append("Feed:       " + safe(feedNames.joined(separator: ", ")))
@@ -19,6 +22,7 @@ public enum ItemPage {
             + (item.changed ? " (updated)" : ""))
         if let link = item.link.flatMap(TerminalSafe.link) { lines.append("Link:       " + link) }
         if !item.categories.isEmpty { lines.append("Categories: " + safe(item.categories.joined(separator: ", "))) }
+        if !tags.isEmpty { lines.append("Tags:       " + safe(tags.joined(separator: ", "))) }
         for enclosure in item.enclosures {
             guard let url = TerminalSafe.link(enclosure.url) else { continue }
             var text = "Enclosure:  " + url

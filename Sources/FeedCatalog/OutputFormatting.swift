@@ -34,6 +34,7 @@ public enum OutputFormatting {
                 json.field("changed", entry.changed)
                 json.field("read", listed.isRead)
                 json.field("starred", listed.isStarred)
+                json.field("tags", listed.tags)
                 json.fieldOrNull("summary", details[entry.key]?.summary)
                 json.key("enclosures")
                 writeEnclosures(details[entry.key]?.enclosures ?? [], to: &json)
@@ -57,7 +58,8 @@ public enum OutputFormatting {
 
     /// `feedctl show --json`: one item, whole: the keys of `list --json` (the feeds by name) and its content.
     public static func writeItemJSON(
-        _ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool, to sink: (UnsafeBufferPointer<UInt8>) -> Void
+        _ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool, tags: [String],
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) {
         var json = JSONWriter(indent: 2, terminalSafe: true)
         json.object { json in
@@ -73,6 +75,7 @@ public enum OutputFormatting {
             json.field("changed", item.changed)
             json.field("read", isRead)
             json.field("starred", isStarred)
+            json.field("tags", tags)
             json.fieldOrNull("summary", item.summary)
             json.fieldOrNull("content", item.content)
             json.key("enclosures")

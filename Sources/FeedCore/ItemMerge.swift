@@ -11,6 +11,10 @@ public enum ItemMerge {
         public var updated: [StoredItem] = []
         /// Items retention deleted (each left a tombstone).
         public var removed: [StoredItem] = []
+        /// New items the rules blocked: not stored, each left a tombstone instead.
+        public var blocked: [StoredItem] = []
+        /// What the rules decided for the added items they act on, by key.
+        public var verdicts: [String: RuleVerdict] = [:]
         /// Whether anything stored differs.
         public var changed = false
 
@@ -21,10 +25,11 @@ public enum ItemMerge {
     /// Adds new items, updates changed ones in place (keeping id, first-seen time and first publication
     /// date, so a publisher re-dating old items does not float them up), keeps every stored item the document
     /// no longer carries until retention says otherwise (never a `starred` one, by key), and returns items
-    /// newest first.
+    /// newest first. `rules` decides for each new item, once, when it is first seen: one it blocks leaves a
+    /// tombstone, so it is never new again while the feed carries it.
     public static func merge<E: Error>(
         _ stored: StoredFeed, document: [ParsedItem], now: Date, retention: RetentionPolicy = RetentionPolicy(),
-        starred: Set<String> = [], isRead: (String) throws(E) -> Bool
+        starred: Set<String> = [], rules: ((StoredItem, Date) -> RuleVerdict)? = nil, isRead: (String) throws(E) -> Bool
     ) throws(E) -> Outcome {
         var feed = stored
         var outcome = Outcome(feed: stored)
@@ -95,6 +100,15 @@ public enum ItemMerge {
                 }
                 keyOwners[key] = identity
                 let added = StoredItem(identity: identity, key: key, item: item, firstSeen: now)
+                if let verdict = rules?(added, now), verdict.acts {
+                    if verdict.blocked {
+                        tombstoneIndex[identity] = feed.tombstones.count
+                        feed.tombstones.append(Tombstone(identity: identity, key: key, deleted: now))
+                        outcome.blocked.append(added)
+                        continue
+                    }
+                    outcome.verdicts[key] = verdict
+                }
                 byIdentity[identity] = feed.items.count
                 feed.items.append(added)
                 outcome.added.append(added)

@@ -70,7 +70,7 @@ public final class Daemon: Sendable {
     private func refresher(for configuration: Configuration) -> Refresher {
         Refresher(
             store: store, engine: engine, fetch: configuration.fetch, schedule: configuration.schedule, logger: logger,
-            environment: environment, committer: committer)
+            environment: environment, committer: committer, rules: configuration.rules)
     }
 
     /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,

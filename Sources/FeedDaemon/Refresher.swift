@@ -3,6 +3,7 @@ import FeedCore
 import FeedFetcher
 import FeedModel
 import FeedParser
+import FeedRules
 import FeedStore
 import Foundation
 import Logging
@@ -33,6 +34,8 @@ public struct RefreshOutcome: Sendable, Equatable {
     /// CPU time spent reading the body (parsing it, or finding it unchanged); zero when there was none.
     /// Not part of equality: it differs from run to run.
     public var parseCPUTime: Duration = .zero
+    /// New items the rules kept out of the store.
+    public var blockedItems = 0
 
     public static func == (a: RefreshOutcome, b: RefreshOutcome) -> Bool {
         a.feedURL == b.feedURL && a.result == b.result && a.bytes == b.bytes && a.status == b.status && a.nextFetch == b.nextFetch
@@ -53,11 +56,13 @@ public struct Refresher: Sendable {
     public let jitter: @Sendable () -> Double
     /// Records results in groups; shared by every refresh of a run.
     public let committer: RefreshCommitter
+    /// The configuration's global rules; each feed's own come with it.
+    public let rules: [ItemRule]
 
     public init(
         store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
         logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-        committer: RefreshCommitter? = nil,
+        committer: RefreshCommitter? = nil, rules: [ItemRule] = [],
         jitter: @escaping @Sendable () -> Double = {
             var random = ProcessRandom()
             return Double.random(in: 0..<1, using: &random)
@@ -70,6 +75,7 @@ public struct Refresher: Sendable {
         self.logger = logger
         self.environment = environment
         self.committer = committer ?? RefreshCommitter(store: store)
+        self.rules = rules
         self.jitter = jitter
     }
 
@@ -113,9 +119,13 @@ public struct Refresher: Sendable {
         }
 
         // 5. Record it: items merged, indexes and fetch state written, in the store's group commit.
-        let record = RefreshRecord(terms: feed.terms, verdict: verdict, now: now(), schedule: schedule, jitter: jitter())
+        let ruleSet = Configuration.ruleSet(global: rules, for: feed)
+        var decide: (@Sendable (StoredItem, Date) -> RuleVerdict)?
+        if !ruleSet.isEmpty { decide = { item, date in ruleSet.verdict(for: item, now: date) } }
+        let record = RefreshRecord(terms: feed.terms, verdict: verdict, now: now(), schedule: schedule, jitter: jitter(), rules: decide)
         switch await committer.record(record) {
         case .success(let recorded):
+            outcome.blockedItems = recorded.blockedItems
             return end(
                 Self.result(of: verdict, recorded), failures: recorded.state.consecutiveFailures,
                 next: recorded.state.nextFetch ?? record.now)
@@ -216,6 +226,7 @@ public struct Refresher: Sendable {
         case .updated(let new, let changed):
             metadata["items_new"] = "\(new)"
             metadata["items_updated"] = "\(changed)"
+            if outcome.blockedItems > 0 { metadata["items_blocked"] = "\(outcome.blockedItems)" }
             let parse = outcome.parseCPUTime.components
             metadata["parse_cpu_us"] = "\(parse.seconds * 1_000_000 + parse.attoseconds / 1_000_000_000_000)"
             logger.info("fetched", metadata: metadata)

@@ -10,7 +10,46 @@ public struct ItemDetails: Sendable, Equatable {
     public var enclosures: [Enclosure]
 }
 
+/// One item of one feed as the index holds it, with its text: what rules applied to stored items look at.
+public struct IndexedItem: Sendable {
+    public var feed: String
+    public var key: String
+    public var title: String?
+    public var link: String?
+    public var published: Date?
+    public var firstSeen: Date
+    public var authors: [String]
+    public var categories: [String]
+    public var enclosureTypes: [String]
+    /// Summary and content as plain text.
+    public var text: String
+
+    public var id: String { ItemIdentity.itemID(logicalKey: key) }
+}
+
 extension ItemIndex {
+    /// Every item of every feed file (an item two feeds carry comes once for each), dated `since` or later
+    /// when given, newest first.
+    public func forEachItem(since: Date? = nil, _ body: (IndexedItem) -> Void) throws(IndexError) {
+        try reading { db in
+            let rows = try Row.fetchCursor(
+                db, sql: """
+                    SELECT items.feed, items.key, items.title, items.link, items.published, items.first_seen, items.authors,
+                        items.categories, items.enclosures, texts.body
+                    FROM items JOIN texts ON texts.rowid = items.row WHERE items.sort_date >= ?
+                    ORDER BY items.sort_date DESC, items.id DESC
+                    """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
+            while let row = try rows.next() {
+                let enclosures = (row[8] as String?).flatMap { try? JSONDecoder().decode([Enclosure].self, from: Data($0.utf8)) }
+                body(
+                    IndexedItem(
+                        feed: row[0], key: row[1], title: row[2], link: row[3], published: Self.date(row[4]),
+                        firstSeen: Self.date(row[5]) ?? Date(timeIntervalSince1970: 0), authors: Self.split(row[6]),
+                        categories: Self.split(row[7]), enclosureTypes: enclosures?.compactMap(\.type) ?? [], text: row[9] ?? ""))
+            }
+        }
+    }
+
     private static let entryColumns =
         "feed, key, title, link, published, updated, first_seen, authors, categories, changed, snippet"
 

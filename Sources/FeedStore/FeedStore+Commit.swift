@@ -41,6 +41,23 @@ extension FeedStore {
                 if !unreadFiles.isEmpty { recent = try held.loadIndex(ItemIndexFile.recentName) }
                 prepared.removeAll { failures[$0.index] != nil }
 
+                // What the rules gave new items, first: a crash after it brings the items back as new at the
+                // next fetch, and the rules give them the same again.
+                var starring: [String] = []
+                var tagging: [String: [String]] = [:]
+                for (_, work) in prepared {
+                    for (key, verdict) in work.merge?.verdicts ?? [:] {
+                        if verdict.star { starring.append(key) }
+                        if !verdict.tags.isEmpty { tagging[key] = verdict.tags }
+                    }
+                }
+                if !starring.isEmpty || !tagging.isEmpty {
+                    try held.durableTogether { () throws(StoreError) in
+                        if !starring.isEmpty { _ = try setStarred(starring, true, now: group[0].now, held: held) }
+                        _ = try addTags(tagging, held: held)
+                    }
+                }
+
                 try held.durableTogether { () throws(StoreError) in
                     guard let recent else { return }
                     var newest = recent
@@ -86,7 +103,8 @@ extension FeedStore {
                 try held.durableTogether { () throws(StoreError) in try marks.save() }
                 for (index, work) in prepared {
                     done[index] = RecordedRefresh(
-                        state: work.state, newItems: work.merge?.newCount ?? 0, changedItems: work.merge?.updatedCount ?? 0)
+                        state: work.state, newItems: work.merge?.newCount ?? 0, changedItems: work.merge?.updatedCount ?? 0,
+                        blockedItems: work.merge?.blocked.count ?? 0)
                 }
             }
         } catch {
@@ -117,7 +135,9 @@ private struct PreparedRefresh {
             let stored = try held.loadItems(url: key) ?? StoredFeed(url: key)
             let merge = try ItemMerge.merge(
                 stored, document: document.items, now: record.now, retention: record.terms.retention, starred: starred,
-                isRead: { key throws(StoreError) in try marks.isRead(key) })
+                rules: record.rules, isRead: { key throws(StoreError) in try marks.isRead(key) })
+            // Read by a rule before the unread index is worked out, so it never lists the item.
+            for (key, verdict) in merge.verdicts where verdict.markRead { try marks.markRead(key, at: record.now) }
             var updated = merge.feed
             updated.title = document.title ?? stored.title
             updated.link = document.link ?? stored.link

@@ -40,8 +40,9 @@ extension FeedStore {
         }
     }
 
-    /// Marks these items unread again: their read marks go and their entries return to the unread record
-    /// of the first feed that carries them. Returns how many were read.
+    /// Marks these items unread again, as a person asks: their read marks go, their entries return to the
+    /// unread record of the first feed that carries them, and they are recorded as kept unread by hand
+    /// (`KeptUnread`: rules applied later leave them alone). Returns how many were read.
     @discardableResult
     public func markUnread(_ entries: [IndexEntry]) throws(StoreError) -> Int {
         try transaction { held throws(StoreError) -> Int in
@@ -54,6 +55,7 @@ extension FeedStore {
             // The marks first: a crash between the two leaves the item unread but unlisted until the next
             // rebuild, never listed while marked read.
             try marks.save()
+            try recordKeptUnread(count, now: Date(), held: held)
             // Each feed's record read and written once, however many of its items come back.
             var byFeed: [String: [IndexEntry]] = [:]
             for entry in entries where count.contains(entry.key) { byFeed[entry.feeds[0], default: []].append(entry) }

@@ -33,6 +33,13 @@ struct IndexChanges {
         }
     }
 
+    /// Items taken out of a feed's file (a rule applied to stored items blocked them): they leave both lists.
+    init(removing keys: [String], feed: String) {
+        self.feed = feed
+        updatedBecomeUnread = false
+        removedKeys = keys
+    }
+
     func apply(toUnread unread: inout ItemIndexFile) {
         var newlyUnread: [IndexEntry] = []
         newlyUnread.reserveCapacity(added.count)

@@ -11,12 +11,19 @@ public struct RefreshRecord: Sendable {
     /// 0..<1, spreading the backoff of failing feeds.
     public var jitter: Double
 
-    public init(terms: FeedTerms, verdict: FetchVerdict, now: Date, schedule: SchedulePolicy, jitter: Double) {
+    /// What the configured rules decide for each new item (`FeedRules.RuleSet`); nil when the feed has none.
+    public var rules: (@Sendable (StoredItem, Date) -> RuleVerdict)?
+
+    public init(
+        terms: FeedTerms, verdict: FetchVerdict, now: Date, schedule: SchedulePolicy, jitter: Double,
+        rules: (@Sendable (StoredItem, Date) -> RuleVerdict)? = nil
+    ) {
         self.terms = terms
         self.verdict = verdict
         self.now = now
         self.schedule = schedule
         self.jitter = jitter
+        self.rules = rules
     }
 }
 
@@ -25,4 +32,6 @@ public struct RecordedRefresh: Sendable, Equatable {
     public var state: FetchState
     public var newItems: Int
     public var changedItems: Int
+    /// New items the rules kept out of the store.
+    public var blockedItems = 0
 }

@@ -35,19 +35,21 @@ extension FeedStore {
     /// Stars (or unstars) the items with these keys, under the lock; returns how many changed.
     @discardableResult
     public func setStarred(_ keys: some Sequence<String>, _ starred: Bool, now: Date) throws(StoreError) -> Int {
-        try transaction { held throws(StoreError) -> Int in
-            var stars = try loadStarred(held: held)
-            var changed = 0
-            for key in keys {
-                if starred, stars.starred[key] == nil {
-                    stars.starred[key] = now
-                    changed += 1
-                } else if !starred, stars.starred.removeValue(forKey: key) != nil {
-                    changed += 1
-                }
+        try transaction { held throws(StoreError) -> Int in try setStarred(keys, starred, now: now, held: held) }
+    }
+
+    func setStarred(_ keys: some Sequence<String>, _ starred: Bool, now: Date, held: StoreTransaction) throws(StoreError) -> Int {
+        var stars = try loadStarred(held: held)
+        var changed = 0
+        for key in keys {
+            if starred, stars.starred[key] == nil {
+                stars.starred[key] = now
+                changed += 1
+            } else if !starred, stars.starred.removeValue(forKey: key) != nil {
+                changed += 1
             }
-            if changed > 0 { try saveFile(stars, named: StarredItems.fileName, held: held) }
-            return changed
         }
+        if changed > 0 { try saveFile(stars, named: StarredItems.fileName, held: held) }
+        return changed
     }
 }

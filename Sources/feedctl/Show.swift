@@ -97,11 +97,14 @@ private func show(key: String, catalog: ItemCatalog, html: Bool, json: Bool, ope
     } else if json {
         let isRead = !(try catalog.store.unreadReferences().contains { $0.key == key })
         let isStarred = try catalog.store.starredItems().contains(key)
-        OutputFormatting.writeItemJSON(item, feedNames: feeds, isRead: isRead, isStarred: isStarred) { writeStandardOutput($0) }
+        let tags = try catalog.store.itemTags().of(key)
+        OutputFormatting.writeItemJSON(item, feedNames: feeds, isRead: isRead, isStarred: isStarred, tags: tags) {
+            writeStandardOutput($0)
+        }
     } else if html {
         write(TerminalSafe.text(item.content ?? item.summary ?? "") + "\n")
     } else {
         let width = TerminalLayout.width(environment: ProcessInfo.processInfo.environment)
-        Pager.show(ItemPage.render(item, feedNames: feeds, width: width))
+        Pager.show(ItemPage.render(item, feedNames: feeds, tags: try catalog.store.itemTags().of(key), width: width))
     }
 }

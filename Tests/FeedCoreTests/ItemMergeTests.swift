@@ -12,6 +12,29 @@ struct ItemMergeTests {
         ItemMerge.merge(feed, document: items, now: now.addingTimeInterval(offset), retention: retention) { read.contains($0) }
     }
 
+    /// A new item a rule blocks is not stored and leaves a tombstone: fetched again (even changed), it is not
+    /// new; the rules are asked about new items only, once; what they decide for the others comes back.
+    @Test func aBlockedItemIsNeverNewAgainAndRulesSeeOnlyNewItems() {
+        var asked: [String] = []
+        func rules(_ item: StoredItem, _ now: Date) -> RuleVerdict {
+            asked.append(item.title ?? "")
+            if item.title?.hasPrefix("Promo") == true { return RuleVerdict(blocked: true, lines: [3]) }
+            return item.title == "starred" ? RuleVerdict(star: true, lines: [4]) : RuleVerdict()
+        }
+        let document = [ParsedItem(id: "1", title: "Promo: -50 %"), ParsedItem(id: "2", title: "starred"), ParsedItem(id: "3", title: "plain")]
+        let first = ItemMerge.merge(StoredFeed(url: url), document: document, now: now, rules: rules) { _ in false }
+        #expect(Set(first.feed.items.map(\.title)) == ["starred", "plain"])
+        #expect(first.blocked.map(\.title) == ["Promo: -50 %"] && first.newCount == 2)
+        #expect(first.feed.tombstones.map(\.identity) == [first.blocked[0].identity])
+        #expect(first.verdicts.values.map(\.star) == [true] && first.verdicts.count == 1)
+        #expect(asked == ["Promo: -50 %", "starred", "plain"])
+
+        let changed = [ParsedItem(id: "1", title: "Promo: -70 %"), ParsedItem(id: "2", title: "starred"), ParsedItem(id: "3", title: "plain")]
+        let second = ItemMerge.merge(first.feed, document: changed, now: now.addingTimeInterval(3600), rules: rules) { _ in false }
+        #expect(second.newCount == 0 && second.blocked.isEmpty && second.feed.items.count == 2)
+        #expect(asked.count == 3, "no item was new, so no rule was asked")
+    }
+
     @Test func mergingTheSameDocumentTwiceAddsNothing() {
         let document = [ParsedItem(id: "1", title: "one"), ParsedItem(id: "2", title: "two")]
         let first = merge(StoredFeed(url: url), document)
