@@ -73,14 +73,16 @@ public struct TerminalLayout: Sendable {
 
     /// `describe` for many dates against one `now`: the words for a date before today depend only on its
     /// local day, so they are kept with that day's bounds, and a date in the same day as the one before
-    /// (a list is newest first) costs two comparisons; today's say the time, so they are kept for their
-    /// minute (every zone's offset today is whole minutes). Calendar arithmetic was half of `feedctl list
-    /// --all`.
+    /// (a list is newest first) costs two comparisons; they are also kept by quarter hour (every zone's
+    /// offset is a whole number of quarter hours, so a quarter never straddles a local midnight), for dates
+    /// out of order (shown dates of items sorted by their first sighting). Today's say the time, so they
+    /// are kept for their minute. Calendar arithmetic was half of `feedctl list --all`.
     struct DateWords {
         let now: Date
         let calendar: Calendar
         private var day: Range<Date>?
         private var words = ""
+        private var byQuarter: [Int: String] = [:]
         private var minute: Int?
         private var minuteWords = ""
 
@@ -93,10 +95,13 @@ public struct TerminalLayout: Sendable {
             if let day, day.contains(date) { return words }
             let minuteNumber = Int((date.timeIntervalSince1970 / 60).rounded(.down))
             if minuteNumber == minute { return minuteWords }
+            let quarter = Int((date.timeIntervalSince1970 / 900).rounded(.down))
+            if let known = byQuarter[quarter] { return known }
             let described = TerminalLayout.describe(date, now: now, calendar: calendar)
             if !calendar.isDate(date, inSameDayAs: now), let interval = calendar.dateInterval(of: .day, for: date) {
                 day = interval.start..<interval.end
                 words = described
+                byQuarter[quarter] = described
             } else {
                 day = nil
                 minute = minuteNumber
