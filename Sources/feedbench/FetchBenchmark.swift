@@ -44,19 +44,31 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Option(help: "How many times to run the cycles, each time from an empty state and a fresh server (medians are reported).")
     var rounds = 1
 
+    @Option(help: "Also run each round's cycles with this many rules in the config (title, content, author and category patterns that block none of the feeds' items), and compare the cold cycles.")
+    var rules = 0
+
     func run() async throws {
         print(
             "feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency);"
                 + " latency bound \(formatted(Double(feeds) / Double(concurrency) * Double(latency) / 1000, 2)) s;"
                 + " the server \(closeConnections ? "closes every connection" : "keeps connections open")")
         var coldCPU: [Double] = []
+        var coldCPUWithRules: [Double] = []
         var parsing: [Double] = []
         var parsingInside: [Double] = []
         var states: [TemporaryDirectory] = []
         for round in 1...max(rounds, 1) {
             if rounds > 1 { print("round \(round):") }
-            let cold = try await runCycles()
+            let cold = try await runCycles(rules: 0)
             coldCPU.append(cold.all)
+            if rules > 0 {
+                print("the same cycles with \(rules) rules:")
+                let ruled = try await runCycles(rules: rules)
+                coldCPUWithRules.append(ruled.all)
+                print(
+                    "cold cycle with \(rules) rules: \(formatted(ruled.all, 2)) ms CPU per feed, without: \(formatted(cold.all, 2))"
+                        + " (\(formatted((ruled.all / cold.all - 1) * 100, 1)) %)")
+            }
             parsingInside.append(cold.parsing)
             states.append(cold.state)
             parsing.append(try parsingCPUPerFeed())
@@ -74,7 +86,8 @@ struct FetchBenchmark: AsyncParsableCommand {
             print(
                 "over \(rounds) rounds, ms CPU per feed, median [range]: cold cycle \(summary(coldCPU)),"
                     + " parsing alone \(summary(parsing)), beyond parsing alone \(summary(zip(coldCPU, parsing).map { $0 - $1 })),"
-                    + " parsing inside \(summary(parsingInside)), beyond parsing inside \(summary(zip(coldCPU, parsingInside).map { $0 - $1 }))")
+                    + " parsing inside \(summary(parsingInside)), beyond parsing inside \(summary(zip(coldCPU, parsingInside).map { $0 - $1 }))"
+                    + (rules > 0 ? ", cold cycle with \(rules) rules \(summary(coldCPUWithRules))" : ""))
         }
         states.removeAll()  // the rounds' state directories go now
         if sfeedUpdate || newsboat {
@@ -83,6 +96,19 @@ struct FetchBenchmark: AsyncParsableCommand {
                 if newsboat { try runNewsboat(url: url) }
             }
         }
+    }
+
+    /// `count` rules of the kinds people write, cycling through block, mark_read, star and tag, on every
+    /// field they use most; none matches the generated items, so every rule is tried on every new item.
+    static func rules(_ count: Int) -> String {
+        (0..<count).map { number in
+            switch number % 4 {
+            case 0: "  - block: {title: \"(?i)sponsored \(number)|promo-\(number)\"}\n"
+            case 1: "  - mark_read: {author: \"^bot-\(number)$\"}\n"
+            case 2: "  - star: {category: \"^advisory-\(number)$\", title: \"(?i)security\"}\n"
+            default: "  - tag: {content: \"(?i)\\\\bkeyword\(number)\\\\b\", tag: t\(number)}\n"
+            }
+        }.joined()
     }
 
     private func summary(_ values: [Double]) -> String {
@@ -130,10 +156,12 @@ struct FetchBenchmark: AsyncParsableCommand {
     /// all of it and what its parses took (thread CPU clocks around each), and the round's state, which the
     /// caller deletes at the end (ext4 without a journal spends CPU on creating files for minutes after
     /// many were deleted: the next round would pay for this one's clean-up).
-    private func runCycles() async throws -> (all: Double, parsing: Double, state: TemporaryDirectory) {
+    private func runCycles(rules: Int) async throws -> (all: Double, parsing: Double, state: TemporaryDirectory) {
         try await withServer { url, server, logFile in
             let directory = try TemporaryDirectory()
-            var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\nfeeds:\n"
+            var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\n"
+            if rules > 0 { yaml += "rules:\n" + Self.rules(rules) }
+            yaml += "feeds:\n"
             for index in 0..<feeds { yaml += "  - url: \(url(index))\n" }
             let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
             let daemon = try Daemon(

@@ -125,6 +125,12 @@ struct StoreBenchmark: AsyncParsableCommand {
             median($0, ["list", "--all", "--search", "zéphyrin"])
         }
         line("feedctl feeds", target: "≤ 100 ms") { median($0, ["feeds"]) }
+        // The same store under 50 rules, one of which tags the 1 % of items saying "zéphyrin".
+        let ruled = directory.appendingPathComponent("rules.yaml").path
+        try Data(yaml.replacingOccurrences(of: "feeds:\n", with: "rules:\n" + FetchBenchmark.rules(49)
+            + "  - tag: {content: \"(?i)zéphyrin\", tag: z}\nfeeds:\n").utf8).write(to: URL(fileURLWithPath: ruled))
+        let ruleRuns = (0..<runs).map { _ in measureProcess(Subprocess.path("feedctl"), ["rules", "test", "--config", ruled]).wallSeconds }
+        print("feedctl rules test (50 rules, every item)     \(formatted(ruleRuns.sorted()[runs / 2] * 1000, 1)) ms (target ≤ 2 s at 100k)")
         // The reader in a terminal (script's pty), told to quit by a q that waits in its input: the time
         // to its first screen, and its end.
         let quit = directory.appendingPathComponent("q")
