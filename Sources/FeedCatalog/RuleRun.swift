@@ -42,16 +42,22 @@ extension ItemCatalog {
         let unread = Set(try store.unreadReferences().map(\.key))
         let tags = try store.itemTags()
         var actions: [RuleAction] = []
+        // An article several feeds carry is marked, starred and tagged once; a block is each feed's own.
+        var marked: Set<String> = []
         try index().forEachItem(since: since) { item in
             guard let (name, rules) = sets[item.feed], !starred.contains(item.key), !keptUnread.contains(item.key) else { return }
             let subject = RuleSubject(
                 title: item.title, url: item.link, content: item.text, authors: item.authors, categories: item.categories,
-                enclosureTypes: item.enclosureTypes, published: item.published, firstSeen: item.firstSeen)
+                enclosureTypes: item.enclosureTypes, published: item.published, firstSeen: item.firstSeen, fields: rules.fields)
             var verdict = rules.verdict(for: subject, now: now)
             if verdict.markRead && !unread.contains(item.key) { verdict.markRead = false }
             let known = tags.of(item.key)
             verdict.tags.removeAll { known.contains($0) }
             guard verdict.acts else { return }
+            if !verdict.blocked {
+                guard !marked.contains(item.key) else { return }
+                marked.insert(item.key)
+            }
             actions.append(RuleAction(id: item.id, key: item.key, feed: item.feed, feedName: name, title: item.title, verdict: verdict))
         }
         return actions

@@ -54,11 +54,6 @@ public struct ItemRule: Sendable, Equatable {
         }
     }
 
-    /// Whether a test looks at the content (its text is worked out only for rules that do).
-    var readsContent: Bool {
-        tests.contains { if case .matches(.content, _) = $0 { true } else { false } }
-    }
-
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }

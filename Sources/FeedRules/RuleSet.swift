@@ -7,33 +7,42 @@ import Foundation
 /// ones first. Pure: the same item and time give the same verdict.
 public struct RuleSet: Sendable, Equatable {
     /// The global rules that apply to the feed, in config order.
-    public var global: [ItemRule]
+    public let global: [ItemRule]
     /// The feed's own rules, in config order.
-    public var own: [ItemRule]
+    public let own: [ItemRule]
+    /// Both, in the order they are tried.
+    private let all: [ItemRule]
+    /// The fields the rules' patterns read: the others are not prepared for them (the content costs
+    /// turning into text, every field a copy of its bytes).
+    public let fields: Set<ItemRule.Field>
 
     public init(global: [ItemRule] = [], own: [ItemRule] = []) {
         self.global = global
         self.own = own
+        all = global + own
+        var fields: Set<ItemRule.Field> = []
+        for rule in all {
+            for case .matches(let field, _) in rule.tests { fields.insert(field) }
+        }
+        self.fields = fields
     }
 
-    public var isEmpty: Bool { global.isEmpty && own.isEmpty }
-
-    /// Whether any rule looks at the content, which costs turning it into text.
-    public var readsContent: Bool { (global + own).contains { $0.readsContent } }
+    public var isEmpty: Bool { all.isEmpty }
 
     public func verdict(for subject: RuleSubject, now: Date) -> RuleVerdict {
         var verdict = RuleVerdict()
-        for rule in global + own where rule.action == .block && rule.matches(subject, now: now) {
+        for rule in all where rule.action == .block && rule.matches(subject, now: now) {
             return RuleVerdict(blocked: true, lines: [rule.line])
         }
-        let keeps = (global + own).filter { $0.action == .keep }
+        let keeps = all.filter { $0.action == .keep }
         if !keeps.isEmpty {
             guard let kept = keeps.first(where: { $0.matches(subject, now: now) }) else {
                 return RuleVerdict(blocked: true, keptOut: true, lines: keeps.map(\.line))
             }
             verdict.lines.append(kept.line)
         }
-        for rule in global + own where rule.matches(subject, now: now) {
+        // Block and keep rules were decided above; their patterns are not matched again.
+        for rule in all where rule.action != .block && rule.action != .keep && rule.matches(subject, now: now) {
             switch rule.action {
             case .block, .keep: continue
             case .markRead: verdict.markRead = true
@@ -47,6 +56,6 @@ public struct RuleSet: Sendable, Equatable {
 
     /// The verdict for a stored item.
     public func verdict(for item: StoredItem, now: Date) -> RuleVerdict {
-        verdict(for: RuleSubject(item, withContent: readsContent), now: now)
+        verdict(for: RuleSubject(item, fields: fields), now: now)
     }
 }

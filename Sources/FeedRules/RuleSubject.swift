@@ -5,40 +5,46 @@ import Foundation
 /// What the rules look at of one item: its fields as text, the content as plain text (summary and
 /// content, markup removed, as the search index holds it).
 public struct RuleSubject: Sendable {
-    public var title: String
-    public var url: String
-    public var content: String
-    public var authors: [String]
-    public var categories: [String]
-    public var enclosureTypes: [String]
+    public var title: RuleText
+    public var url: RuleText
+    public var content: RuleText
+    public var authors: [RuleText]
+    public var categories: [RuleText]
+    public var enclosureTypes: [RuleText]
     /// Its publication date, else when feedd first saw it.
     public var date: Date
     public var published: Date?
 
+    /// The fields of `fields` prepared for the patterns; the others left empty (no rule reads them).
     public init(
-        title: String?, url: String?, content: String, authors: [String], categories: [String], enclosureTypes: [String],
-        published: Date?, firstSeen: Date
+        title: String?, url: String?, content: @autoclosure () -> String, authors: [String], categories: [String],
+        enclosureTypes: [String], published: Date?, firstSeen: Date, fields: Set<ItemRule.Field>
     ) {
-        self.title = title ?? ""
-        self.url = url ?? ""
-        self.content = content
-        self.authors = authors
-        self.categories = categories
-        self.enclosureTypes = enclosureTypes
+        func prepared(_ field: ItemRule.Field, _ text: @autoclosure () -> String?) -> RuleText {
+            fields.contains(field) ? RuleText(text() ?? "") : RuleText("")
+        }
+        func prepared(_ field: ItemRule.Field, _ values: [String]) -> [RuleText] {
+            fields.contains(field) ? values.map(RuleText.init) : []
+        }
+        self.title = prepared(.title, title)
+        self.url = prepared(.url, url)
+        self.content = prepared(.content, content())
+        self.authors = prepared(.author, authors)
+        self.categories = prepared(.category, categories)
+        self.enclosureTypes = prepared(.enclosureType, enclosureTypes)
         self.published = published
         date = ItemDates.sortDate(published: published, firstSeen: firstSeen)
     }
 
-    /// A stored item; its content turned into text only when `withContent`.
-    public init(_ item: StoredItem, withContent: Bool) {
+    /// A stored item, its content turned into text only when a rule reads it.
+    public init(_ item: StoredItem, fields: Set<ItemRule.Field>) {
         self.init(
-            title: item.title, url: item.link,
-            content: withContent ? HTMLPlainText.text(summary: item.summary, content: item.content) : "",
+            title: item.title, url: item.link, content: HTMLPlainText.text(summary: item.summary, content: item.content),
             authors: item.authors, categories: item.categories, enclosureTypes: item.enclosures.compactMap(\.type),
-            published: item.published, firstSeen: item.firstSeen)
+            published: item.published, firstSeen: item.firstSeen, fields: fields)
     }
 
-    func values(of field: ItemRule.Field) -> [String] {
+    func values(of field: ItemRule.Field) -> [RuleText] {
         switch field {
         case .title: [title]
         case .url: [url]

@@ -1,6 +1,6 @@
 import FeedCore
 import FeedModel
-import FeedRules
+@testable import FeedRules
 import Foundation
 import Testing
 
@@ -94,5 +94,36 @@ struct RuleSetTests {
         #expect(RulePattern("(?i)[sponsored") == nil)
         #expect(RulePattern("(unclosed") == nil)
         #expect(RulePattern("«\\s*promo\\s*»") != nil)
+    }
+}
+
+/// Patterns that are words are searched for as bytes before the expression runs: that search may only
+/// ever say "no" where the expression says no too.
+struct RequiredLiteralsTests {
+    static let patterns = [
+        "(?i)sponsored|promo", "^dependabot", "\\bkubernetes\\b", "(?i)\\bfi\\b", "(?i)strasse", "(?i)k8s", "Été",
+        "c\\+\\+|c\\#", "\\^caret\\$", "a$|^b", "(?i)ss", "(?i)is", "(?i)zéphyrin", "(?i)\\bÉté brûlant",
+    ]
+    static let texts = [
+        "", "Sponsored", "SPONSORED post", "une PROMO", "dependabot[bot]", "by dependabot", "Kubernetes", "kubernetes 1.34",
+        "mykubernetes", "le ﬁ de l’histoire", "Fi!", "Straße", "STRASSE", "K8s", "K8S avec le signe Kelvin", "Été 2026",
+        "été 2026", "C++ et C#", "^caret$", "xa", "bx", "ſ et s", "İstanbul", "ß", "ΣΊΣΥΦΟΣ", "no match at all",
+        "Le mot ZÉPHYRIN", "zephyrin sans accent", "un été brûlant", "UN ÉTÉ BRÛLANT", "ÉTÉ BRÛLANT", "zéphyrin ﬁ",
+    ]
+
+    @Test func theWordSearchNeverSaysNoWhereTheExpressionSaysYes() throws {
+        for source in Self.patterns {
+            let pattern = try #require(RulePattern(source))
+            #expect(pattern.searchesWordsFirst, "\(source) is words")
+            for text in Self.texts {
+                #expect(pattern.matches(text) == pattern.matchesByExpression(RuleText(text)), "\(source) on \(text)")
+            }
+        }
+    }
+
+    @Test func patternsThatAreNotWordsGoToTheExpressionAlone() throws {
+        for source in ["(?i)é+", "a.b", "\\d{4}", "[Pp]romo", "(?x) a b", "foo\\bbar", "(?i)été", "\\w+", "(a)|b", "(?i)çà"] {
+            #expect(try #require(RulePattern(source)).searchesWordsFirst == false, "\(source)")
+        }
     }
 }
