@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "feedbench",
             dependencies: [
-                "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedStore", "FeedFetcher",
+                "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedRules", "FeedStore", "FeedFetcher",
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -27,8 +27,8 @@ public struct RulePattern: @unchecked Sendable, Equatable {
         return matchesByExpression(text)
     }
 
-    /// The expression's own answer, without the literal search first.
-    func matchesByExpression(_ text: RuleText) -> Bool {
+    /// The expression's own answer, without the literal search first (for tests and `feedbench fastpaths`).
+    @_spi(Benchmarks) public func matchesByExpression(_ text: RuleText) -> Bool {
         expression.firstMatch(in: text.text, range: NSRange(location: 0, length: text.text.utf16.count)) != nil
     }
 

@@ -21,4 +21,12 @@ import Foundation
     public static func decodeStateByFoundation(_ data: Data) throws -> FetchState {
         try StoreCoding.decoder.decode(FeedStateFile.self, from: data).fetch
     }
+
+    /// A read shard of these marks as the store writes it; read back by `StoreJSONReader` (the number of
+    /// marks), and by Foundation's `JSONDecoder`.
+    public static func encodeShard(_ marks: [String: Date]) -> Data { ReadShard(read: marks).jsonData }
+    public static func decodeShard(_ data: Data) -> Int? { StoreJSONReader.readShard(data)?.read.count }
+    public static func decodeShardByFoundation(_ data: Data) throws -> Int {
+        try StoreCoding.decoder.decode(ReadShard.self, from: data).read.count
+    }
 }

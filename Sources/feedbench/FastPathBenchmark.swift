@@ -1,5 +1,6 @@
 import ArgumentParser
 @_spi(Benchmarks) import FeedParser
+@_spi(Benchmarks) import FeedRules
 @_spi(Benchmarks) import FeedStore
 import FeedCore
 import FeedModel
@@ -28,6 +29,15 @@ struct FastPathBenchmark: ParsableCommand {
         let feed = Self.storedFeed(&generator)
         let states = (0..<500).map { Self.state($0) }
         let stateRecords = states.map { StoreFastPaths.encodeState(url: $0.url, fetch: $0.fetch) }
+        // A read shard of a million-item store: 4,000 marks.
+        let shard = StoreFastPaths.encodeShard(
+            Dictionary(uniqueKeysWithValues: (0..<4000).map { ("url:" + Self.link($0, &generator).dropFirst(8), Date(timeIntervalSince1970: 1.8e9 + Double($0))) }))
+        // Rule patterns that are words, on items' text (2 KB of French, one in ten saying one of the words).
+        let patterns = ["(?i)sponsored|promo", "^dependabot", "(?i)\\bkubernetes\\b", "(?i)security advisory", "(?i)zéphyrin"]
+            .compactMap(RulePattern.init)
+        let texts = (0..<200).map { index in
+            RuleText(String(repeating: "Un paragraphe, « avec » des accents et un lien. ", count: 40) + (index % 10 == 0 ? " Kubernetes" : ""))
+        }
 
         print("fast path vs what it replaces".padding(toLength: 62, withPad: " ", startingAt: 0), "fast".leftPadded(10),
               "replaced".leftPadded(12), "speed-up".leftPadded(8))
@@ -46,6 +56,11 @@ struct FastPathBenchmark: ParsableCommand {
         compare("fetch state by StoreJSONReader", "JSONDecoder", count: stateRecords.count,
                 { stateRecords.reduce(0) { $0 + (StoreFastPaths.decodeState($1)?.consecutiveFailures ?? 0) + 1 } },
                 { stateRecords.reduce(0) { $0 + ((try? StoreFastPaths.decodeStateByFoundation($1))?.consecutiveFailures ?? 0) + 1 } })
+        compare("read shard (4,000 marks) by StoreJSONReader", "JSONDecoder", count: 1,
+                { StoreFastPaths.decodeShard(shard) ?? 0 }, { (try? StoreFastPaths.decodeShardByFoundation(shard)) ?? 0 })
+        compare("rule pattern: words searched for first", "NSRegularExpression", count: patterns.count * texts.count,
+                { patterns.reduce(0) { count, pattern in count + texts.filter { pattern.matches($0) }.count } },
+                { patterns.reduce(0) { count, pattern in count + texts.filter { pattern.matchesByExpression($0) }.count } })
     }
 
     /// Times both sides (the best of `rounds`), checks they agree on the result, prints a row.
