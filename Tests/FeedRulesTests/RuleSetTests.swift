@@ -1,6 +1,6 @@
 import FeedCore
 import FeedModel
-@testable import FeedRules
+@_spi(Benchmarks) @testable import FeedRules
 import Foundation
 import Testing
 
