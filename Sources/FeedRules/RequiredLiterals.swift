@@ -13,32 +13,37 @@ struct RequiredLiterals: Sendable, Equatable {
     let caseInsensitive: Bool
 
     /// Nil for a pattern that is not a plain alternation of literals: any group, class, repetition,
-    /// wildcard or escape other than `\b` at either end and escaped punctuation; under `(?i)`, any letter
-    /// outside ASCII (whose case folding a byte search would not follow).
+    /// wildcard or escape other than escaped punctuation, and `^`, `$` or `\b` anywhere but at the ends of
+    /// an alternative. Under `(?i)`, a literal with letters outside ASCII (whose case folding a byte search
+    /// would not follow) is searched for by its longest run of ASCII, if that has three characters or more.
     init?(pattern: String) {
         var rest = Substring(pattern)
         caseInsensitive = rest.hasPrefix("(?i)")
         if caseInsensitive { rest = rest.dropFirst(4) }
         var literals: [[UInt8]] = []
-        var current = ""
-        var characters = Array(rest)
-        characters.append("|")  // ends the last alternative
+        var current = String.UnicodeScalarView()
+        // By scalars, as ICU reads a pattern: a metacharacter followed by a combining mark is still one.
+        var scalars = Array(rest.unicodeScalars)
+        scalars.append("|")  // ends the last alternative
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
+        while index < scalars.count {
+            let scalar = scalars[index]
             index += 1
-            switch character {
+            switch scalar {
             case "|":
-                guard let literal = Self.literal(current, caseInsensitive: caseInsensitive) else { return nil }
+                guard let literal = Self.literal(String(current), caseInsensitive: caseInsensitive) else { return nil }
                 literals.append(literal)
-                current = ""
+                current = String.UnicodeScalarView()
             case "\\":
-                guard index < characters.count - 1 else { return nil }
-                let escaped = characters[index]
+                guard index < scalars.count - 1 else { return nil }
+                let escaped = scalars[index]
                 index += 1
                 if escaped == "b" {
                     current.append("\u{0}")  // an anchor: allowed at either end only, checked below
-                } else if escaped.isASCII, escaped.isPunctuation || escaped.isSymbol {
+                } else if (0x21...0x7E).contains(escaped.value), !escaped.properties.isAlphabetic,
+                    !(0x30...0x39).contains(escaped.value)
+                {
+                    // Escaped ASCII punctuation is itself (`\.`, `\+`, `\$`).
                     current.append(escaped)
                 } else {
                     return nil
@@ -48,7 +53,7 @@ struct RequiredLiterals: Sendable, Equatable {
             case "^", "$":
                 current.append("\u{0}")  // an anchor, as \b
             default:
-                current.append(character)
+                current.append(scalar)
             }
         }
         self.literals = literals
@@ -61,7 +66,7 @@ struct RequiredLiterals: Sendable, Equatable {
         while text.last == "\u{0}" { text.removeLast() }
         guard !text.isEmpty, !text.contains("\u{0}") else { return nil }
         if caseInsensitive {
-            // Letters outside ASCII have case variants a byte search does not know: their longest run of
+            // Letters outside ASCII have case variants a byte search does not know: the longest run of
             // ASCII between them is what the text must hold (its letters, in either case).
             if text.allSatisfy(\.isASCII) { return Array(text.lowercased().utf8) }
             let runs = text.split { !$0.isASCII }
@@ -95,7 +100,8 @@ struct RequiredLiterals: Sendable, Equatable {
         return false
     }
 
-    /// Characters outside ASCII whose case folding holds ASCII letters: İ ŉ ſ ǰ ß ẖ–ẚ ẞ K (Kelvin) ﬀ–ﬆ.
+    /// Characters outside ASCII whose case folding holds ASCII letters: İ ŉ ſ ǰ ß ẖ–ẚ ẞ K (Kelvin) ﬀ–ﬆ (the
+    /// search for them takes in U+1E9B–U+1E9D too, which only sends a few more texts to ICU).
     static func hasFoldingToASCII(_ bytes: [UInt8]) -> Bool {
         var index = 0
         while index + 1 < bytes.count {

@@ -103,12 +103,14 @@ struct RequiredLiteralsTests {
     static let patterns = [
         "(?i)sponsored|promo", "^dependabot", "\\bkubernetes\\b", "(?i)\\bfi\\b", "(?i)strasse", "(?i)k8s", "Été",
         "c\\+\\+|c\\#", "\\^caret\\$", "a$|^b", "(?i)ss", "(?i)is", "(?i)zéphyrin", "(?i)\\bÉté brûlant",
+        "x|\u{301}", "^\u{301}abc",  // read by scalars: a combining mark after `|` or `^` is a literal of its own
     ]
     static let texts = [
         "", "Sponsored", "SPONSORED post", "une PROMO", "dependabot[bot]", "by dependabot", "Kubernetes", "kubernetes 1.34",
         "mykubernetes", "le ﬁ de l’histoire", "Fi!", "Straße", "STRASSE", "K8s", "K8S avec le signe Kelvin", "Été 2026",
         "été 2026", "C++ et C#", "^caret$", "xa", "bx", "ſ et s", "İstanbul", "ß", "ΣΊΣΥΦΟΣ", "no match at all",
         "Le mot ZÉPHYRIN", "zephyrin sans accent", "un été brûlant", "UN ÉTÉ BRÛLANT", "ÉTÉ BRÛLANT", "zéphyrin ﬁ",
+        "x", "ae\u{301}", "1\u{FE0F}\u{20E3}", "\u{301}abc",
     ]
 
     @Test func theWordSearchNeverSaysNoWhereTheExpressionSaysYes() throws {
@@ -122,7 +124,11 @@ struct RequiredLiteralsTests {
     }
 
     @Test func patternsThatAreNotWordsGoToTheExpressionAlone() throws {
-        for source in ["(?i)é+", "a.b", "\\d{4}", "[Pp]romo", "(?x) a b", "foo\\bbar", "(?i)été", "\\w+", "(a)|b", "(?i)çà"] {
+        for source in [
+            "(?i)é+", "a.b", "\\d{4}", "[Pp]romo", "(?x) a b", "foo\\bbar", "(?i)été", "\\w+", "(a)|b", "(?i)çà",
+            // A metacharacter a combining mark or variation selector follows is still a metacharacter.
+            "a.\u{301}", "a*\u{FE0F}\u{20E3}",
+        ] {
             #expect(try #require(RulePattern(source)).searchesWordsFirst == false, "\(source)")
         }
     }
