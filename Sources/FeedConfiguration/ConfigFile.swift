@@ -2,6 +2,7 @@ import FeedCore
 import FeedFetcher
 import FeedModel
 import FeedStore
+import FeedRules
 import Foundation
 
 #if canImport(Glibc)
@@ -85,13 +86,24 @@ public enum ConfigFile {
         return edited
     }
 
+    /// The same entry wherever it sits: lines (its own, its rules') aside.
     private static func sameEntry(_ a: FeedConfig, _ b: FeedConfig) -> Bool {
         var (a, b) = (a, b)
         (a.line, b.line) = (0, 0)
+        (a.rules, b.rules) = (unlined(a.rules), unlined(b.rules))
         return a == b
     }
 
     private static func sameSettings(_ a: Configuration, _ b: Configuration) -> Bool {
         a.stateDirectory == b.stateDirectory && a.fetch == b.fetch && a.schedule == b.schedule
+            && unlined(a.rules) == unlined(b.rules)
+    }
+
+    private static func unlined(_ rules: [ItemRule]) -> [ItemRule] {
+        rules.map { rule in
+            var rule = rule
+            rule.line = 0
+            return rule
+        }
     }
 }

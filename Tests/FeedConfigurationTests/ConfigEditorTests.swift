@@ -43,6 +43,23 @@ struct ConfigEditorTests {
         return editor.text
     }
 
+    /// Removing a feed moves the lines of the rules after it: that is not a change of their settings.
+    @Test func removingAFeedBeforeOneWithRulesKeepsThem() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("c.yaml", """
+            rules:
+              - block: {title: "(?i)promo"}
+            feeds:
+              - url: https://a.example.org/feed
+              - url: https://b.example.org/feed
+                rules:
+                  - keep: {title: "(?i)swift"}
+            """ + "\n")
+        let config = try ConfigFile.remove(try #require(URL(string: "https://a.example.org/feed")), path: path)
+        #expect(config.feeds.map(\.url.absoluteString) == ["https://b.example.org/feed"])
+        #expect(config.feeds[0].rules.map(\.line) == [6] && config.rules.map(\.line) == [2])
+    }
+
     @Test func appendGoesAfterTheLastEntryWithItsIndentationAndTouchesNothingElse() throws {
         let edited = try Self.append(
             Self.commented, [ConfigEditor.NewFeed(url: "https://news.example/rss", name: "News", interval: "2h", tags: ["en", "tech"])])
