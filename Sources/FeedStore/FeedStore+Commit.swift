@@ -20,10 +20,12 @@ extension FeedStore {
             try transaction { held throws(StoreError) in
                 var marks = held.readMarks()
                 let starred = Set(try held.starredItems().starred.keys)
+                let untouchable = RuleExemptions(held: held, starred: starred)
                 var prepared: [(index: Int, work: PreparedRefresh)] = []
                 for (index, record) in group.enumerated() {
                     do throws(StoreError) {
-                        prepared.append((index, try PreparedRefresh(record, held: held, marks: &marks, starred: starred)))
+                        prepared.append(
+                            (index, try PreparedRefresh(record, held: held, marks: &marks, starred: starred, exempt: untouchable)))
                     } catch {
                         failures[index] = error
                     }
@@ -43,18 +45,22 @@ extension FeedStore {
 
                 // What the rules gave new items, first: a crash after it brings the items back as new at the
                 // next fetch, and the rules give them the same again.
+                // Read marks too, for the same reason (they are saved again at the end, as ever).
                 var starring: [String] = []
                 var tagging: [String: [String]] = [:]
+                var ruleRead = false
                 for (_, work) in prepared {
                     for (key, verdict) in work.merge?.verdicts ?? [:] {
                         if verdict.star { starring.append(key) }
-                        if !verdict.tags.isEmpty { tagging[key] = verdict.tags }
+                        if !verdict.tags.isEmpty { tagging[key, default: []].append(contentsOf: verdict.tags) }
                     }
+                    ruleRead = ruleRead || work.ruleRead
                 }
-                if !starring.isEmpty || !tagging.isEmpty {
+                if !starring.isEmpty || !tagging.isEmpty || ruleRead {
                     try held.durableTogether { () throws(StoreError) in
                         if !starring.isEmpty { _ = try setStarred(starring, true, now: group[0].now, held: held) }
                         _ = try addTags(tagging, held: held)
+                        if ruleRead { try marks.save() }
                     }
                 }
 
@@ -124,8 +130,12 @@ private struct PreparedRefresh {
     /// Set when the items file must be rewritten (items, title or link changed, or an older schema).
     var changedFeed: StoredFeed?
     var merge: ItemMerge.Outcome?
+    /// Whether a rule marked one of its new items read.
+    var ruleRead = false
 
-    init(_ record: RefreshRecord, held: StoreTransaction, marks: inout ReadMarks, starred: Set<String>) throws(StoreError) {
+    init(
+        _ record: RefreshRecord, held: StoreTransaction, marks: inout ReadMarks, starred: Set<String>, exempt: RuleExemptions
+    ) throws(StoreError) {
         self.record = record
         let key = record.terms.key
         // Only the small state file is read unless there are items to merge.
@@ -136,8 +146,14 @@ private struct PreparedRefresh {
             let merge = try ItemMerge.merge(
                 stored, document: document.items, now: record.now, retention: record.terms.retention, starred: starred,
                 rules: record.rules, isRead: { key throws(StoreError) in try marks.isRead(key) })
-            // Read by a rule before the unread index is worked out, so it never lists the item.
-            for (key, verdict) in merge.verdicts where verdict.markRead { try marks.markRead(key, at: record.now) }
+            // Read by a rule before the unread index is worked out, so it never lists the item; unless the
+            // article is known already (another feed carries it unread, or a person starred it or kept it
+            // unread): a rule acts on what is new to the person, and leaves their choices alone.
+            for (key, verdict) in merge.verdicts where verdict.markRead {
+                guard try !exempt.contains(key) else { continue }
+                try marks.markRead(key, at: record.now)
+                ruleRead = true
+            }
             var updated = merge.feed
             updated.title = document.title ?? stored.title
             updated.link = document.link ?? stored.link
@@ -152,6 +168,27 @@ private struct PreparedRefresh {
         state = FetchTransition.next(
             after: previous, verdict: record.verdict, merged: merged, terms: record.terms, now: record.now,
             schedule: record.schedule, jitter: record.jitter)
+    }
+}
+
+/// The keys a rule's mark_read leaves alone at a commit: starred, kept unread by hand, or unread in some
+/// feed's record already. Read from the store only when a rule marks something read.
+private final class RuleExemptions {
+    private let held: StoreTransaction
+    private let starred: Set<String>
+    private var known: Set<String>?
+
+    init(held: StoreTransaction, starred: Set<String>) {
+        self.held = held
+        self.starred = starred
+    }
+
+    func contains(_ key: String) throws(StoreError) -> Bool {
+        if starred.contains(key) { return true }
+        if known == nil {
+            known = Set(try held.store.keptUnreadKeys(held: held)).union(try held.unreadReferences().map(\.key))
+        }
+        return known?.contains(key) ?? false
     }
 }
 

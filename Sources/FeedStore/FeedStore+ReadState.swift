@@ -15,8 +15,8 @@ extension FeedStore {
     }
 
     /// Marks read, under one hold of the lock, the unread items `choose` picks from all of them (given as
-    /// they are under the lock); returns how many it picked. Their marks are written, then their entries
-    /// leave every feed's unread record, in one append.
+    /// they are under the lock); returns how many it picked. Their marks are written (and they are no
+    /// longer kept unread by hand), then their entries leave every feed's unread record, in one append.
     @discardableResult
     public func markRead(now: Date, choosing choose: ([UnreadReference]) -> [UnreadReference]) throws(StoreError) -> Int {
         try transaction { held throws(StoreError) -> Int in
@@ -29,6 +29,7 @@ extension FeedStore {
                 for feed in entry.feeds { byFeed[feed, default: []].insert(entry.key) }
             }
             try marks.save()
+            try forgetKeptUnread(entries.map(\.key), held: held)
             try held.durableTogether { () throws(StoreError) in
                 for (feed, keys) in byFeed {
                     var unread = try held.loadUnread(feedURL: feed)

@@ -70,6 +70,32 @@ struct RulesTests {
         #expect(stored.count == 5 && stored.keys.contains("Linux 6.18") && !stored.keys.contains { $0.hasPrefix("Sponsorisé") })
     }
 
+    /// An article a person already has unread through one feed is not marked read by the rule of another
+    /// feed that brings it later: a rule acts on what is new to the person.
+    @Test func aRuleDoesNotMarkReadAnArticleAlreadyUnreadThroughAnotherFeed() async throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(Self.items)) }
+        let directory = try TemporaryDirectory()
+        let first = try directory.write("first.yaml", "state_dir: s\nfeeds:\n  - url: \(server.url("/a"))\n")
+        #expect(try await Subprocess.run("feedd", ["--config", first, "--once"]).status == 0)
+        let both = try directory.write(
+            "both.yaml", """
+                state_dir: s
+                feeds:
+                  - url: \(server.url("/a"))
+                  - url: \(server.url("/b"))
+                    rules:
+                      - mark_read: {title: "(?i)wayland"}
+                """ + "\n")
+        #expect(try await Subprocess.run("feedd", ["--config", both, "--once"]).status == 0)
+        let item = try await Self.items(both)["Wayland au quotidien"]
+        #expect(item?["read"] as? Bool == false && (item?["feeds"] as? [String])?.count == 2, "\(String(describing: item))")
+        let unread = try await Subprocess.run("feedctl", ["list", "--format", "tsv", "--config", both])
+        #expect(unread.stdout.contains("Wayland au quotidien"))
+        // No read mark was left behind it either: marking it unread finds nothing to do.
+        let again = try await Subprocess.run("feedctl", ["unread", item?["id"] as? String ?? "", "--config", both])
+        #expect(again.stdout == "0 item(s) marked unread\n", "\(again.stdout)\(again.stderr)")
+    }
+
     @Test func rulesTestChangesNothingAndApplyLeavesStarredAndHandUnreadItemsAlone() async throws {
         let server = try TestHTTPServer { _ in .init(body: Self.rss(Self.items)) }
         let directory = try TemporaryDirectory()
