@@ -8,7 +8,7 @@ import Foundation
 public struct ItemFilter: Sendable {
     /// Feed names or URLs (any of them).
     public var feeds: [String] = []
-    /// Feed tags from the configuration (any of them).
+    /// Tags (any of them): a feed's from the configuration, or an item's from `tag` rules.
     public var tags: [String] = []
     /// Items published (or first seen) at or after this time.
     public var since: Date?

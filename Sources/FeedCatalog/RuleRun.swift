@@ -42,8 +42,9 @@ extension ItemCatalog {
         let unread = Set(try store.unreadReferences().map(\.key))
         let tags = try store.itemTags()
         var actions: [RuleAction] = []
-        // An article several feeds carry is marked, starred and tagged once; a block is each feed's own.
-        var marked: Set<String> = []
+        // An article several feeds carry is marked, starred and tagged once, with what every feed's rules
+        // say; a block is each feed's own.
+        var marked: [String: Int] = [:]
         try index().forEachItem(since: since) { item in
             guard let (name, rules) = sets[item.feed], !starred.contains(item.key), !keptUnread.contains(item.key) else { return }
             let subject = RuleSubject(
@@ -54,10 +55,14 @@ extension ItemCatalog {
             let known = tags.of(item.key)
             verdict.tags.removeAll { known.contains($0) }
             guard verdict.acts else { return }
-            if !verdict.blocked {
-                guard !marked.contains(item.key) else { return }
-                marked.insert(item.key)
+            if !verdict.blocked, let earlier = marked[item.key] {
+                actions[earlier].verdict.markRead = actions[earlier].verdict.markRead || verdict.markRead
+                actions[earlier].verdict.star = actions[earlier].verdict.star || verdict.star
+                for tag in verdict.tags where !actions[earlier].verdict.tags.contains(tag) { actions[earlier].verdict.tags.append(tag) }
+                actions[earlier].verdict.lines += verdict.lines
+                return
             }
+            if !verdict.blocked { marked[item.key] = actions.count }
             actions.append(RuleAction(id: item.id, key: item.key, feed: item.feed, feedName: name, title: item.title, verdict: verdict))
         }
         return actions

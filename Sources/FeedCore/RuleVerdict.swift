@@ -9,7 +9,8 @@ public struct RuleVerdict: Sendable, Equatable {
     public var star = false
     /// Tags the rules give it, in the order the rules come, each once.
     public var tags: [String] = []
-    /// The config lines of the rules that matched, in the order they were applied.
+    /// The config lines of the rules that decided it, in the order they were applied: those that matched,
+    /// or, for an item kept out, the keep rules it passed none of.
     public var lines: [Int] = []
 
     public init(

@@ -61,7 +61,7 @@ extension Feedctl {
     struct Status: ParsableCommand {
         /// The search index's line: how many items it holds, and whether it is behind the store.
         static func describe(_ index: (items: Int, behind: Int)?) -> String {
-            guard let index else { return "search index: not built yet (the first search or list --all builds it)\n" }
+            guard let index else { return "search index: not built yet (feedd builds it, or the first feedctl command that needs it)\n" }
             let behind = index.behind == 0 ? "up to date" : "\(index.behind) feed file(s) to index at the next use"
             return "search index: \(index.items) item(s), \(behind)\n"
         }
