@@ -45,7 +45,8 @@ extension ItemCatalog {
         // An article several feeds carry is marked, starred and tagged once, with what every feed's rules
         // say; a block is each feed's own.
         var marked: [String: Int] = [:]
-        try index().forEachItem(since: since) { item in
+        let fields = sets.values.reduce(into: Set<ItemRule.Field>()) { $0.formUnion($1.rules.fields) }
+        try index().forEachItem(since: since, withText: fields.contains(.content), withEnclosures: fields.contains(.enclosureType)) { item in
             guard let (name, rules) = sets[item.feed], !starred.contains(item.key), !keptUnread.contains(item.key) else { return }
             let subject = RuleSubject(
                 title: item.title, url: item.link, content: item.text, authors: item.authors, categories: item.categories,

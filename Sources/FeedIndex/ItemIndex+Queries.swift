@@ -29,18 +29,22 @@ public struct IndexedItem: Sendable {
 
 extension ItemIndex {
     /// Every item of every feed file (an item two feeds carry comes once for each), dated `since` or later
-    /// when given, newest first.
-    public func forEachItem(since: Date? = nil, _ body: (IndexedItem) -> Void) throws(IndexError) {
+    /// when given, newest first; its text and enclosure types only when asked for (reading them is most of
+    /// the cost).
+    public func forEachItem(
+        since: Date? = nil, withText: Bool = true, withEnclosures: Bool = true, _ body: (IndexedItem) -> Void
+    ) throws(IndexError) {
         try reading { db in
             let rows = try Row.fetchCursor(
                 db, sql: """
                     SELECT items.feed, items.key, items.title, items.link, items.published, items.first_seen, items.authors,
-                        items.categories, items.enclosures, texts.body
-                    FROM items JOIN texts ON texts.rowid = items.row WHERE items.sort_date >= ?
+                        items.categories, \(withEnclosures ? "items.enclosures" : "NULL"), \(withText ? "texts.body" : "NULL")
+                    FROM items \(withText ? "JOIN texts ON texts.rowid = items.row" : "") WHERE items.sort_date >= ?
                     ORDER BY items.sort_date DESC, items.id DESC
                     """, arguments: [since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
+            let decoder = JSONDecoder()
             while let row = try rows.next() {
-                let enclosures = (row[8] as String?).flatMap { try? JSONDecoder().decode([Enclosure].self, from: Data($0.utf8)) }
+                let enclosures = (row[8] as String?).flatMap { try? decoder.decode([Enclosure].self, from: Data($0.utf8)) }
                 body(
                     IndexedItem(
                         feed: row[0], key: row[1], title: row[2], link: row[3], published: Self.date(row[4]),
