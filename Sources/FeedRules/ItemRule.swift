@@ -47,7 +47,7 @@ public struct ItemRule: Sendable, Equatable {
     public func matches(_ subject: RuleSubject, now: Date) -> Bool {
         tests.allSatisfy { test in
             switch test {
-            case .matches(let field, let pattern): subject.values(of: field).contains(where: pattern.matches)
+            case .matches(let field, let pattern): subject.some(field, matches: pattern)
             case .olderThan(let age): subject.date < now.addingTimeInterval(-Self.seconds(age))
             case .future: subject.published.map { $0 > now } ?? false
             }

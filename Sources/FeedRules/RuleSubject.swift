@@ -44,14 +44,16 @@ public struct RuleSubject: Sendable {
             published: item.published, firstSeen: item.firstSeen, fields: fields)
     }
 
-    func values(of field: ItemRule.Field) -> [RuleText] {
+    /// Whether the field, or one of its values, matches (without gathering them into an array: this runs
+    /// for every test of every rule on every item).
+    func some(_ field: ItemRule.Field, matches pattern: RulePattern) -> Bool {
         switch field {
-        case .title: [title]
-        case .url: [url]
-        case .content: [content]
-        case .author: authors
-        case .category: categories
-        case .enclosureType: enclosureTypes
+        case .title: pattern.matches(title)
+        case .url: pattern.matches(url)
+        case .content: pattern.matches(content)
+        case .author: authors.contains { pattern.matches($0) }
+        case .category: categories.contains { pattern.matches($0) }
+        case .enclosureType: enclosureTypes.contains { pattern.matches($0) }
         }
     }
 }
