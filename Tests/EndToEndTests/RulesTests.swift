@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Rules on a store the real daemon writes from a local HTTP server: what they do when items are first
 /// stored, that a blocked item never comes back, and `feedctl rules test` beside `rules apply`.
 @Suite(.serialized)
@@ -68,6 +72,39 @@ struct RulesTests {
         #expect(second.status == 0, "\(second.stderr)")
         stored = try await Self.items(config)
         #expect(stored.count == 5 && stored.keys.contains("Linux 6.18") && !stored.keys.contains { $0.hasPrefix("Sponsorisé") })
+    }
+
+    /// The running daemon takes rules added to its config at a reload (SIGHUP) for the next items.
+    @Test func rulesAddedAtAReloadActOnTheNextItems() async throws {
+        let served = Locked(Self.items)
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(served.value)) }
+        let directory = try TemporaryDirectory()
+        let header = "state_dir: s\nschedule:\n  min_interval: 1s\ndefaults:\n  interval: 1s\n"
+        let feeds = "feeds:\n  - url: \(server.url("/news"))\n"
+        let config = try directory.write("c.yaml", header + feeds)
+        let daemon = try ChildProcess.launch(
+            Subprocess.path("feedd"), ["--config", config], environment: ProcessInfo.processInfo.environment)
+        func stored() async throws -> [String: [String: Any]] { try await Self.items(config) }
+        func waitFor(_ condition: ([String: [String: Any]]) -> Bool) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                if condition(try await stored()) { return true }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return false
+        }
+        #expect(try await waitFor { $0.count == 5 })
+        try directory.write("c.yaml", header + "rules:\n  - block: {category: \"^Noyau$\"}\n" + feeds)
+        daemon.send(SIGHUP)
+        try await Task.sleep(for: .seconds(2))
+        served.withLock { items in
+            items.append((id: "6", title: "Linux 6.18", author: "Zoé", category: "Noyau", body: "Un noyau."))
+            items.append((id: "7", title: "Vim 9.2", author: "Zoé", category: "Outils", body: "Un éditeur."))
+        }
+        #expect(try await waitFor { $0["Vim 9.2"] != nil }, "the feed is fetched again")
+        #expect(try await stored()["Linux 6.18"] == nil, "the reloaded rule blocked it")
+        daemon.send(SIGTERM)
+        #expect(await daemon.termination() == .exited(0))
     }
 
     /// An article a person already has unread through one feed is not marked read by the rule of another
