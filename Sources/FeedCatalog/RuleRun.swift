@@ -56,6 +56,7 @@ extension ItemCatalog {
             let known = tags.of(item.key)
             verdict.tags.removeAll { known.contains($0) }
             guard verdict.acts else { return }
+            verdict = rules.trimmingLines(of: verdict)
             if !verdict.blocked, let earlier = marked[item.key] {
                 actions[earlier].verdict.markRead = actions[earlier].verdict.markRead || verdict.markRead
                 actions[earlier].verdict.star = actions[earlier].verdict.star || verdict.star

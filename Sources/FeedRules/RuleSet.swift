@@ -54,6 +54,23 @@ public struct RuleSet: Sendable, Equatable {
         return verdict
     }
 
+    /// `verdict` with only the lines of the rules that do what it still says (after a caller dropped the
+    /// parts already done: a tag the item has, a read mark it has).
+    public func trimmingLines(of verdict: RuleVerdict) -> RuleVerdict {
+        guard !verdict.blocked else { return verdict }
+        var trimmed = verdict
+        let actions = Dictionary(all.map { ($0.line, $0.action) }, uniquingKeysWith: { first, _ in first })
+        trimmed.lines = verdict.lines.filter { line in
+            switch actions[line] {
+            case .markRead?: verdict.markRead
+            case .star?: verdict.star
+            case .tag(let tag)?: verdict.tags.contains(tag)
+            case .block?, .keep?, nil: false
+            }
+        }
+        return trimmed
+    }
+
     /// The verdict for a stored item.
     public func verdict(for item: StoredItem, now: Date) -> RuleVerdict {
         verdict(for: RuleSubject(item, fields: fields), now: now)

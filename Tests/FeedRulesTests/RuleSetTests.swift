@@ -90,6 +90,21 @@ struct RuleSetTests {
                 == RuleVerdict(blocked: true, keptOut: true, lines: [20, 21]))
     }
 
+    /// What is done already is dropped by `rules test`; the lines it shows are those of what is left.
+    @Test func trimmedVerdictsNameOnlyTheRulesThatStillAct() {
+        let rules = RuleSet(own: [
+            Self.rule(.keep, [Self.pattern(.title, "(?i)swift")], line: 2),
+            Self.rule(.markRead, [Self.pattern(.title, "(?i)release")], line: 3),
+            Self.rule(.tag("swift"), [Self.pattern(.title, "(?i)swift")], line: 4),
+            Self.rule(.star, [Self.pattern(.title, "6\\.3")], line: 5),
+        ])
+        var verdict = rules.verdict(for: Self.item(title: "Swift 6.3 release"), now: Self.now)
+        #expect(verdict == RuleVerdict(markRead: true, star: true, tags: ["swift"], lines: [2, 3, 4, 5]))
+        verdict.markRead = false  // read already
+        verdict.tags = []  // tagged already
+        #expect(rules.trimmingLines(of: verdict) == RuleVerdict(star: true, lines: [5]))
+    }
+
     @Test func aPatternThatIsNotARegularExpressionIsRefused() {
         #expect(RulePattern("(?i)[sponsored") == nil)
         #expect(RulePattern("(unclosed") == nil)
