@@ -1,8 +1,13 @@
 import FeedCore
 import Foundation
 
-/// One GET of a feed, with the validators saved from the last response and the feed's own settings.
+/// One GET of a feed, with the validators saved from the last response and the feed's own settings; or,
+/// with `postBody`, one POST (a webhook), which never follows a redirect.
 public struct FetchRequest: Sendable {
+    /// What feeds are asked for with.
+    public static let feedAccept =
+        "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+
     public var url: URL
     public var etag: String?
     public var lastModified: String?
@@ -21,6 +26,10 @@ public struct FetchRequest: Sendable {
     /// A transfer slower than `lowSpeedLimit` bytes per second for this long is aborted (slowloris).
     public var lowSpeedTime: Duration
     public var lowSpeedLimit: Int
+    /// The `Accept` header.
+    public var accept = FetchRequest.feedAccept
+    /// Sent as the body of a POST (its `Content-Type` among `headers`); nil for a GET.
+    public var postBody: Data?
 
     public init(
         url: URL, etag: String? = nil, lastModified: String? = nil, userAgent: String, headers: [(String, String)] = [],

@@ -46,10 +46,19 @@ final class Transfer {
         if let lastModified = request.lastModified {
             headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
         }
-        headerList = curl_slist_append(
-            headerList,
-            "Accept: application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
-        )
+        headerList = curl_slist_append(headerList, "Accept: \(request.accept)")
+        // A POST's answer is its outcome: a redirect is not followed (curl would turn it into a GET).
+        if let body = request.postBody {
+            feedd_easy_setopt_long(handle, CURLOPT_POST, 1)
+            feedd_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            let copied = body.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return feedd_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "") }
+                return feedd_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+            }
+            guard copied == CURLE_OK else { return false }
+            // No `Expect: 100-continue` wait before the body.
+            headerList = curl_slist_append(headerList, "Expect:")
+        }
         for (name, value) in request.headers where !name.contains(":") && !(name + value).contains("\n") {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
@@ -58,7 +67,7 @@ final class Transfer {
         feedd_easy_setopt_string(handle, CURLOPT_URL, request.url.absoluteString)
         feedd_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
         feedd_easy_setopt_pointer(handle, CURLOPT_PRIVATE, opaqueSelf)
-        feedd_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        feedd_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, request.postBody == nil ? 1 : 0)
         feedd_easy_setopt_long(handle, CURLOPT_MAXREDIRS, FetchEngine.maxRedirects)
         feedd_easy_setopt_string(handle, CURLOPT_USERAGENT, request.userAgent)
         feedd_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding this libcurl decodes
