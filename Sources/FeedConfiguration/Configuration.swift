@@ -75,6 +75,11 @@ public struct FeedAuth: Sendable, Equatable {
     public var username: String
     public var password: PasswordSource
 
+    public init(username: String, password: PasswordSource) {
+        self.username = username
+        self.password = password
+    }
+
     /// Reads the password now (it may change between fetches); throws a one-line reason.
     public func readPassword(environment: [String: String]) throws(ConfigError) -> String {
         switch password {
@@ -137,6 +142,8 @@ public struct Configuration: Sendable, Equatable {
     public var schedule = SchedulePolicy()
     /// The top-level `rules:`, each for every feed or those its `feeds:` names.
     public var rules: [ItemRule] = []
+    /// The `hooks:`: what is told of new and starred items.
+    public var hooks: [HookConfig] = []
     public var feeds: [FeedConfig]
 
     /// The rules that act on `feed`'s items: the global ones that apply to it, then its own.
@@ -188,7 +195,7 @@ public struct Configuration: Sendable, Equatable {
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
         let top = try reader.mapping(
-            root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "rules", "feeds"], what: "the top level")
+            root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "rules", "hooks", "feeds"], what: "the top level")
 
         var interval = defaultInterval
         var adaptive = false
@@ -268,6 +275,19 @@ public struct Configuration: Sendable, Equatable {
             for rule in configuration.rules {
                 for selector in rule.feeds where !feeds.contains(where: { Self.selector(selector, names: $0) }) {
                     throw ConfigError(path: path, line: rule.line, message: "the rule's `feeds:` entry `\(selector)` names no feed")
+                }
+            }
+        }
+        if let node = top["hooks"] {
+            configuration.hooks = try reader.hooks(node)
+            let givenTags = Set((configuration.rules + feeds.flatMap(\.rules)).compactMap(\.givenTag).map { $0.lowercased() })
+            for hook in configuration.hooks {
+                for selector in hook.feeds where !feeds.contains(where: { Self.selector(selector, names: $0) }) {
+                    throw ConfigError(path: path, line: hook.line, message: "hook `\(hook.name)`: its `feeds:` entry `\(selector)` names no feed")
+                }
+                for tag in hook.tags where !givenTags.contains(tag.lowercased()) {
+                    throw ConfigError(
+                        path: path, line: hook.line, message: "hook `\(hook.name)`: no `tag` rule gives the tag `\(tag)` its `tags:` names")
                 }
             }
         }

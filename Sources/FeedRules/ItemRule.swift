@@ -43,6 +43,12 @@ public struct ItemRule: Sendable, Equatable {
         self.line = line
     }
 
+    /// The tag a `tag` rule gives; nil for other actions.
+    public var givenTag: String? {
+        if case .tag(let tag) = action { return tag }
+        return nil
+    }
+
     /// Whether `subject` passes every test.
     public func matches(_ subject: RuleSubject, now: Date) -> Bool {
         tests.allSatisfy { test in
