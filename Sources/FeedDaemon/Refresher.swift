@@ -58,11 +58,13 @@ public struct Refresher: Sendable {
     public let committer: RefreshCommitter
     /// The configuration's global rules; each feed's own come with it.
     public let rules: [ItemRule]
+    /// Whether hooks are configured: new items are then recorded as events for them.
+    public let recordsEvents: Bool
 
     public init(
         store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
         logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-        committer: RefreshCommitter? = nil, rules: [ItemRule] = [],
+        committer: RefreshCommitter? = nil, rules: [ItemRule] = [], recordsEvents: Bool = false,
         jitter: @escaping @Sendable () -> Double = {
             var random = ProcessRandom()
             return Double.random(in: 0..<1, using: &random)
@@ -76,6 +78,7 @@ public struct Refresher: Sendable {
         self.environment = environment
         self.committer = committer ?? RefreshCommitter(store: store)
         self.rules = rules
+        self.recordsEvents = recordsEvents
         self.jitter = jitter
     }
 
@@ -122,7 +125,7 @@ public struct Refresher: Sendable {
         let ruleSet = Configuration.ruleSet(global: rules, for: feed)
         var decide: (@Sendable (StoredItem, Date) -> RuleVerdict)?
         if !ruleSet.isEmpty { decide = { item, date in ruleSet.verdict(for: item, now: date) } }
-        let record = RefreshRecord(terms: feed.terms, verdict: verdict, now: now(), schedule: schedule, jitter: jitter(), rules: decide)
+        let record = RefreshRecord(terms: feed.terms, verdict: verdict, now: now(), schedule: schedule, jitter: jitter(), rules: decide, recordsEvents: recordsEvents)
         switch await committer.record(record) {
         case .success(let recorded):
             outcome.blockedItems = recorded.blockedItems

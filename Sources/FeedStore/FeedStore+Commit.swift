@@ -49,18 +49,27 @@ extension FeedStore {
                 var starring: [String] = []
                 var tagging: [String: [String]] = [:]
                 var ruleRead = false
+                var starredEntries: [HookEvent.Entry] = []
                 for (_, work) in prepared {
                     for (key, verdict) in work.merge?.verdicts ?? [:] {
                         if verdict.star { starring.append(key) }
                         if !verdict.tags.isEmpty { tagging[key, default: []].append(contentsOf: verdict.tags) }
                     }
                     ruleRead = ruleRead || work.ruleRead
+                    if work.record.recordsEvents, let merge = work.merge {
+                        for item in merge.added where merge.verdicts[item.key]?.star == true && !starred.contains(item.key) {
+                            starredEntries.append(try work.entry(for: item, marks: &marks, starred: true))
+                        }
+                    }
                 }
                 if !starring.isEmpty || !tagging.isEmpty || ruleRead {
                     try held.durableTogether { () throws(StoreError) in
                         if !starring.isEmpty { _ = try setStarred(starring, true, now: group[0].now, held: held) }
                         _ = try addTags(tagging, held: held)
                         if ruleRead { try marks.save() }
+                        if !starredEntries.isEmpty {
+                            try recordEvent(.starred(created: group[0].now, entries: starredEntries), held: held)
+                        }
                     }
                 }
 
@@ -78,6 +87,14 @@ extension FeedStore {
                             changes.apply(toUnread: &unread)
                             try held.saveUnread(unread, feedURL: work.record.terms.key)
                             changes.apply(toRecent: &newest, keys: &newestKeys)
+                            if work.record.recordsEvents && !merge.added.isEmpty {
+                                var entries: [HookEvent.Entry] = []
+                                for item in merge.added {
+                                    let isStarred = starred.contains(item.key) || merge.verdicts[item.key]?.star == true
+                                    entries.append(try work.entry(for: item, marks: &marks, starred: isStarred))
+                                }
+                                try recordEvent(.newItems(feed: work.record.terms.key, created: work.record.now, entries: entries), held: held)
+                            }
                         } catch {
                             failures[index] = error
                         }
@@ -168,6 +185,15 @@ private struct PreparedRefresh {
         state = FetchTransition.next(
             after: previous, verdict: record.verdict, merged: merged, terms: record.terms, now: record.now,
             schedule: record.schedule, jitter: record.jitter)
+    }
+}
+
+extension PreparedRefresh {
+    /// A new item of this refresh as a hook event tells of it.
+    func entry(for item: StoredItem, marks: inout ReadMarks, starred: Bool) throws(StoreError) -> HookEvent.Entry {
+        HookEvent.Entry(
+            feed: record.terms.key, feedTitle: state.title, item: item, read: try marks.isRead(item.key), starred: starred,
+            tags: merge?.verdicts[item.key]?.tags ?? [])
     }
 }
 

@@ -13,11 +13,15 @@ public struct RefreshRecord: Sendable {
 
     /// What the configured rules decide for each new item (`FeedRules.RuleSet`); nil when the feed has none.
     public var rules: (@Sendable (StoredItem, Date) -> RuleVerdict)?
+    /// Whether hooks are configured: then the new items (and those a rule starred) are recorded as events
+    /// (`HookEvent`) in the same step as the unread index that lists them.
+    public var recordsEvents: Bool
 
     public init(
         terms: FeedTerms, verdict: FetchVerdict, now: Date, schedule: SchedulePolicy, jitter: Double,
-        rules: (@Sendable (StoredItem, Date) -> RuleVerdict)? = nil
+        rules: (@Sendable (StoredItem, Date) -> RuleVerdict)? = nil, recordsEvents: Bool = false
     ) {
+        self.recordsEvents = recordsEvents
         self.terms = terms
         self.verdict = verdict
         self.now = now

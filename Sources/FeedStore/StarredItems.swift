@@ -38,6 +38,18 @@ extension FeedStore {
         try transaction { held throws(StoreError) -> Int in try setStarred(keys, starred, now: now, held: held) }
     }
 
+    /// Stars `keys` and records, before the stars (so a crash never loses it), the hook event of those
+    /// newly starred: `entries` has one for each key that may be (an item whose entry is missing is starred
+    /// but not told of).
+    public func star(_ keys: [String], now: Date, entries: [String: HookEvent.Entry]) throws(StoreError) -> Int {
+        try transaction { held throws(StoreError) -> Int in
+            let stars = try loadStarred(held: held)
+            let fresh = keys.filter { !stars.contains($0) }.compactMap { entries[$0] }
+            if !fresh.isEmpty { try recordEvent(.starred(created: now, entries: fresh), held: held) }
+            return try setStarred(keys, true, now: now, held: held)
+        }
+    }
+
     func setStarred(_ keys: some Sequence<String>, _ starred: Bool, now: Date, held: StoreTransaction) throws(StoreError) -> Int {
         var stars = try loadStarred(held: held)
         var changed = 0
