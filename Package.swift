@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // HMAC-SHA256 for webhook signatures (and, next, password hashing for the sync API).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module.
@@ -58,11 +60,19 @@ let package = Package(
                 "FeedCore", "FeedModel", "FeedFetcher", "FeedRules", "FeedStore", .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Hooks: recorded events handed to exec, webhook and email hooks through a durable outbox.
+        .target(
+            name: "FeedHooks",
+            dependencies: [
+                "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedModel", "FeedParser", "FeedStore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // feedd's job: the loop, the refresh pipeline, systemd and the log.
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedRules", "FeedStore",
+                "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedRules", "FeedStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -89,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "feedctl",
             dependencies: [
-                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedModel", "FeedParser", "FeedReader",
+                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedHooks", "FeedModel", "FeedParser", "FeedReader",
                 "FeedStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,6 +125,10 @@ let package = Package(
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
         .testTarget(name: "FeedRulesTests", dependencies: ["FeedRules", "FeedCore", "FeedModel"]),
+        .testTarget(
+            name: "FeedHooksTests",
+            dependencies: ["FeedHooks", "FeedConfiguration", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
+        ),
         .testTarget(
             name: "FeedStoreTests",
             dependencies: ["FeedStore", "FeedCore", "FeedModel", "TestSupport", "TestScheduling"]

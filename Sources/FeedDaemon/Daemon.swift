@@ -1,6 +1,7 @@
 import FeedConfiguration
 import FeedCore
 import FeedFetcher
+import FeedHooks
 import FeedModel
 import FeedStore
 import Foundation
@@ -70,7 +71,8 @@ public final class Daemon: Sendable {
     private func refresher(for configuration: Configuration) -> Refresher {
         Refresher(
             store: store, engine: engine, fetch: configuration.fetch, schedule: configuration.schedule, logger: logger,
-            environment: environment, committer: committer, rules: configuration.rules)
+            environment: environment, committer: committer, rules: configuration.rules,
+            recordsEvents: !configuration.hooks.isEmpty)
     }
 
     /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,
@@ -93,7 +95,11 @@ public final class Daemon: Sendable {
             skipped.append((feed, reason))
         }
         let selected = wanted
-        guard let events else { return OneShotResult(outcomes: await refreshAll(selected), skipped: skipped, stopped: false) }
+        guard let events else {
+            let outcomes = await refreshAll(selected)
+            await deliverHooksOnce()
+            return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: false)
+        }
         return await withTaskGroup(of: [RefreshOutcome]?.self) { group in
             group.addTask { await self.refreshAll(selected) }
             group.addTask {
@@ -103,14 +109,29 @@ public final class Daemon: Sendable {
                 return nil
             }
             let first = await group.next() ?? nil
+            if let outcomes = first {
+                // The hooks' first attempts for what was stored, unless a signal stops them too.
+                group.addTask {
+                    await self.deliverHooksOnce()
+                    return nil
+                }
+                _ = await group.next()
+                group.cancelAll()
+                return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: false)
+            }
             group.cancelAll()
-            if let outcomes = first { return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: false) }
             // Stopped: the refreshes end, cancelled, and say what they recorded.
             while let next = await group.next() {
                 if let outcomes = next { return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: true) }
             }
             return OneShotResult(outcomes: [], skipped: skipped, stopped: true)
         }
+    }
+
+    /// `--once`: each hook's due deliveries attempted once (what fails waits in the outbox for the daemon).
+    private func deliverHooksOnce() async {
+        guard !initialConfiguration.hooks.isEmpty else { return }
+        await HookRunner(store: store, configuration: initialConfiguration, logger: logger, environment: environment).deliverDue()
     }
 
     /// Fetches the given feeds once, concurrently; returns the outcomes in their order.
@@ -166,10 +187,13 @@ public final class Daemon: Sendable {
         // The search index catches up with what was stored while feedd did not run, then with each refresh.
         let indexKeeper = IndexKeeper(store: store, logger: logger)
         indexKeeper.storeChanged()
+        // Hooks run beside fetching: their own engine, their own tasks.
+        let hooks = HookRunner(store: store, configuration: configuration, logger: logger, environment: environment)
 
         var timers = DaemonTimers(watchdogInterval: notifier.watchdogInterval, shutdownGrace: Self.shutdownGrace, now: ContinuousClock.now)
         events.send(.tick)  // start what is due now, without waiting for the first timer
         await withTaskGroup(of: Void.self) { group in
+            group.addTask { await hooks.run() }
             group.addTask { [tick = timers.tick] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tick)
@@ -183,11 +207,15 @@ public final class Daemon: Sendable {
                     break
                 case .finished(let outcome):
                     schedule.finished(outcome.feedURL, Self.ending(of: outcome))
-                    if case .updated = outcome.result { indexKeeper.storeChanged() }
+                    if case .updated = outcome.result {
+                        indexKeeper.storeChanged()
+                        hooks.poke()
+                    }
                 case .reload:
                     notifier.reloading()
                     if let fresh = reload(&schedule, now: now) {
                         configuration = fresh
+                        hooks.configure(fresh)
                         feedsByKey = Self.byKey(configuration.feeds)
                         refresher = self.refresher(for: configuration)
                     }
