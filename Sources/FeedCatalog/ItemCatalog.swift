@@ -164,8 +164,32 @@ public struct ItemCatalog {
 
     /// Stars or unstars items by id or prefix; returns how many changed.
     @discardableResult
+    /// With hooks that want `starred` events, starring records one for the items newly starred.
     public func setStarred(_ prefixes: [String], _ starred: Bool, now: Date = Date()) throws -> Int {
-        try store.setStarred(try resolve(prefixes).map(\.key), starred, now: now)
+        let keys = try resolve(prefixes).map(\.key)
+        guard starred, configuration.hooks.contains(where: { $0.events.contains(.starred) }) else {
+            return try store.setStarred(keys, starred, now: now)
+        }
+        let stars = try store.starredItems()
+        let tags = try store.itemTags()
+        let unreadKeys = Set(try store.unreadReferences().map { $0.key })
+        var entries: [String: HookEvent.Entry] = [:]
+        for key in keys where !stars.contains(key) {
+            guard let (item, feed) = try storedItem(key: key) else { continue }
+            entries[key] = HookEvent.Entry(
+                feed: feed.url.absoluteString, feedTitle: try store.loadFetchState(url: feed.url.absoluteString)?.title, item: item,
+                read: !unreadKeys.contains(key), starred: true, tags: tags.of(key))
+        }
+        return try store.star(keys, now: now, entries: entries)
+    }
+
+    /// The item with this key as the first configured feed holding it stores it, with that feed.
+    private func storedItem(key: String) throws -> (StoredItem, FeedConfig)? {
+        let files = Set(try index().files(holding: key))
+        for feed in configuration.feeds where files.contains(FeedStore.key(forFeedURL: feed.url.absoluteString) + ".json") {
+            if let item = try store.loadFeed(url: feed.url.absoluteString)?.items.first(where: { $0.key == key }) { return (item, feed) }
+        }
+        return nil
     }
 
     /// Marks every unread item read; returns how many.
