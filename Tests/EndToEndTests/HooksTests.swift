@@ -1,0 +1,110 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Hooks on what the real daemon stores from a local HTTP server: an exec hook that records what it
+/// was given, a mail hook whose message Python's own mail parser reads, one that fails and waits in the outbox.
+@Suite(.serialized)
+struct HooksTests {
+    static func rss(_ titles: [String]) -> Data {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Le Journal</title>"
+        for (index, title) in titles.enumerated() {
+            text += "<item><guid>https://journal.example.fr/\(index)</guid><title>\(title)</title>"
+                + "<link>https://journal.example.fr/\(index)</link><description>Texte de l’article \(index) : « cité ».</description></item>"
+        }
+        return Data((text + "</channel></rss>").utf8)
+    }
+
+    @Test func execAndMailHooksGetTheNewItemsOnceWithoutFeeddsEnvironment() async throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(["Élection : « résultats »", "Sponsorisé : promo", "Météo de l’hiver"])) }
+        let directory = try TemporaryDirectory()
+        let out = directory.url.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            rules:
+              - block: {title: "(?i)sponsoris"}
+            hooks:
+              - name: record
+                exec: [/bin/sh, -c, 'cat > "$OUT/$FEEDD_DELIVERY.json"; env > "$OUT/$FEEDD_DELIVERY.env"']
+                environment: {OUT: "\(out)"}
+              - name: mail
+                email: {to: alice@example.org, from: feedd@example.org, sendmail: [/bin/sh, -c, 'cat > "\(out)/mail.eml"']}
+            feeds:
+              - url: \(server.url("/journal"))
+                name: Journal
+
+            """)
+        let run = try await Subprocess.run("feedd", ["--config", config, "--once"], environment: ["FEEDD_TEST_SECRET": "hunter2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.components(separatedBy: "hook delivered").count - 1 == 2, "\(run.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out)
+        let payloads = names.filter { $0.hasSuffix(".json") }
+        try #require(payloads.count == 1, "\(names)")
+        let payload = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(payloads[0])"))) as? [String: Any]
+        let items = payload?["items"] as? [[String: Any]] ?? []
+        #expect(Set(items.compactMap { $0["title"] as? String }) == ["Élection : « résultats »", "Météo de l’hiver"])
+        #expect(payload?["delivery"] as? String == String(payloads[0].dropLast(5)))
+        let environment = try String(contentsOfFile: "\(out)/\(payloads[0].dropLast(5)).env", encoding: .utf8)
+        #expect(environment.contains("FEEDD_EVENT=new_items") && !environment.contains("FEEDD_TEST_SECRET"), "\(environment)")
+
+        // The mail, as a real parser reads it: the accents and « » of the subject and body intact.
+        let parsed = try await Subprocess.runCommand(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],'rb'),policy=email.policy.default); "
+                    + "print(m['subject']); print(m.get_body(('plain',)).get_content()); print(m.get_body(('html',)).get_content())",
+                "\(out)/mail.eml",
+            ])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        #expect(parsed.stdout.hasPrefix("[feedd] 2 new items from Journal: "), "\(parsed.stdout)")
+        #expect(parsed.stdout.contains("Météo de l’hiver") && parsed.stdout.contains("« cité »"), "\(parsed.stdout)")
+        #expect(!parsed.stdout.contains("Sponsorisé"))
+
+        // Fetched again: nothing new, nothing sent again.
+        let again = try await Subprocess.run("feedd", ["--config", config, "--once", "--force"])
+        #expect(again.status == 0 && !again.stderr.contains("hook delivered"), "\(again.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".json") }.count == 1)
+    }
+
+    @Test func aFailingHookKeepsItsDeliveryInTheOutboxAndARetryDeliversItUnderTheSameID() async throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(["Un article"])) }
+        let directory = try TemporaryDirectory()
+        let marker = directory.url.appendingPathComponent("works").path
+        let got = directory.url.appendingPathComponent("got").path
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            hooks:
+              - name: flaky
+                exec: [/bin/sh, -c, 'test -e "\(marker)" || { echo "receiver down" >&2; exit 3; }; echo "$FEEDD_DELIVERY" >> "\(got)"']
+                first_retry: 1h
+            feeds:
+              - url: \(server.url("/a"))
+
+            """)
+        let first = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(first.status == 0 && first.stderr.contains("hook attempt failed"), "\(first.stderr)")
+        #expect(first.stderr.contains("exited with status 3: receiver down"), "\(first.stderr)")
+        let listed = try await Subprocess.run("feedctl", ["hooks", "--json", "--config", config])
+        let report = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        let deliveries = report?["deliveries"] as? [[String: Any]] ?? []
+        try #require(deliveries.count == 1, "\(listed.stdout)")
+        #expect(deliveries[0]["attempts"] as? Int == 1)
+        let id = try #require(deliveries[0]["id"] as? String)
+
+        FileManager.default.createFile(atPath: marker, contents: Data())
+        // Due again now, not at its backoff time.
+        let retried = try await Subprocess.run("feedctl", ["hooks", "retry", String(id.prefix(6)), "--config", config])
+        #expect(retried.status == 0 && retried.stdout == "1 delivery to try again\n", "\(retried.stdout)\(retried.stderr)")
+        let second = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(second.stderr.contains("hook delivered"), "\(second.stderr)")
+        #expect(try String(contentsOfFile: got, encoding: .utf8) == id + "\n")
+        let after = try await Subprocess.run("feedctl", ["hooks", "--config", config])
+        #expect(after.stdout.contains("flaky  exec  new_items  0 waiting, 0 failed"), "\(after.stdout)")
+    }
+}
