@@ -46,7 +46,8 @@ public enum OutputFormatting {
         [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)
     }
 
-    private static func writeEnclosures(_ enclosures: [Enclosure], to json: inout JSONWriter) {
+    /// Enclosures as every JSON feedd writes for people and programs has them: `url`, `type`, `length`.
+    public static func writeEnclosures(_ enclosures: [Enclosure], to json: inout JSONWriter) {
         json.array(enclosures) { json, enclosure in
             json.object { json in
                 json.field("url", enclosure.url)

@@ -1,3 +1,4 @@
+import FeedCatalog
 import FeedModel
 import FeedStore
 import Foundation
@@ -41,13 +42,7 @@ public enum HookPayload {
                     json.fieldOrNull("summary", item.summary)
                     json.fieldOrNull("content", item.content)
                     json.key("enclosures")
-                    json.array(item.enclosures) { json, enclosure in
-                        json.object { json in
-                            json.field("url", enclosure.url)
-                            json.fieldOrNull("type", enclosure.type)
-                            json.fieldOrNull("length", enclosure.length)
-                        }
-                    }
+                    OutputFormatting.writeEnclosures(item.enclosures, to: &json)
                 }
             }
         }
