@@ -77,7 +77,9 @@ public final class HookRunner: Sendable {
                         self.wakeup.signal()
                     }
                 }
-                let wait = nextDue.map { max(0.05, min($0.timeIntervalSinceNow, 5)) } ?? 5
+                // With no hook configured nothing is recorded for one: sleep until a reload brings some.
+                let idle = self.settings.withLock { $0.hooks.isEmpty } ? 3600 : 5.0
+                let wait = nextDue.map { max(0.05, min($0.timeIntervalSinceNow, idle)) } ?? idle
                 await wakeup.wait(upTo: .milliseconds(Int(wait * 1000)))
             }
             group.cancelAll()
