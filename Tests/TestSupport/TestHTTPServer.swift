@@ -15,6 +15,8 @@ public final class TestHTTPServer: Sendable {
         public var path: String
         /// Header names lower-cased.
         public var headers: [String: String]
+        /// What came after the head, as its `Content-Length` said (empty without one).
+        public var body = Data()
     }
 
     public struct Response: Sendable {
@@ -82,28 +84,8 @@ public final class TestHTTPServer: Sendable {
     private let stopped = Mutex(false)
 
     public init(keepAlive: Bool = false, handler: @escaping Handler) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(descriptor, 128) == 0 else {
-            close(descriptor)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
-        }
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        let (descriptor, port) = try LoopbackSocket.listen()
+        self.port = port
         self.listener = descriptor
         self.handler = handler
         self.keepAlive = keepAlive
@@ -170,8 +152,8 @@ public final class TestHTTPServer: Sendable {
         }
     }
 
-    /// The next request's head on the connection (requests here have no body), or nil once the client has
-    /// closed it. Bytes read past the head stay in `buffer` for the next request.
+    /// The next request on the connection, its body read as its `Content-Length` says (chunked bodies are
+    /// not read), or nil once the client has closed it. Bytes read past it stay in `buffer` for the next one.
     private static func readRequest(_ connection: Int32, buffer: inout [UInt8]) -> Request? {
         var chunk = [UInt8](repeating: 0, count: 4096)
         var headEnd = buffer.endOfHead()
@@ -192,7 +174,16 @@ public final class TestHTTPServer: Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        var request = Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers)
+        let length = min(Int(headers["content-length"] ?? "") ?? 0, 64 << 20)
+        while buffer.count < length {
+            let count = read(connection, &chunk, chunk.count)
+            guard count > 0 else { return nil }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
+        request.body = Data(buffer[..<length])
+        buffer.removeFirst(length)
+        return request
     }
 
     private static func reason(_ status: Int) -> String {
