@@ -161,7 +161,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedStore", "FeedModel", "TestSupport",
-                "TestScheduling",
+                "TestScheduling", .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]
