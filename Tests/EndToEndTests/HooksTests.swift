@@ -107,4 +107,46 @@ struct HooksTests {
         let after = try await Subprocess.run("feedctl", ["hooks", "--config", config])
         #expect(after.stdout.contains("flaky  exec  new_items  0 waiting, 0 failed"), "\(after.stdout)")
     }
+
+    @Test func aMailHookThroughARealSendmailClientReachesAnSMTPServerWithItsAccentsIntact() async throws {
+        let smtp = try TestSMTPServer()
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(["Rentrée : « le noyau 7.0 » arrive", "Écrans : l’été des OLED"])) }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            hooks:
+              - name: mail
+                email:
+                  to: [alice@example.org, bob@example.org]
+                  from: feedd@example.org
+                  sendmail: [/usr/bin/msmtp, --host=127.0.0.1, --port=\(smtp.port), --from=feedd@example.org, -t]
+            feeds:
+              - url: \(server.url("/journal"))
+                name: Le Journal
+
+            """)
+        let run = try await Subprocess.run("feedd", ["--config", config, "--once"])
+        #expect(run.status == 0 && run.stderr.contains("hook delivered"), "\(run.stderr)")
+        let messages = smtp.messages
+        try #require(messages.count == 1, "\(run.stderr)")
+        #expect(messages[0].from == "feedd@example.org")
+        #expect(Set(messages[0].recipients) == ["alice@example.org", "bob@example.org"])
+        #expect(messages[0].data.allSatisfy { $0 < 128 }, "the message travels as 7-bit text")
+        let file = try directory.write("received.eml", String(decoding: messages[0].data, as: UTF8.self))
+        let parsed = try await Subprocess.runCommand(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],'rb'),policy=email.policy.default); "
+                    + "print(m['subject']); print(m['to']); print(m.get_body(('plain',)).get_content()); print(m.get_body(('html',)).get_content())",
+                file,
+            ])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let lines = parsed.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "[feedd] 2 new items from Le Journal: Rentrée : « le noyau 7.0 » arrive, …", "\(parsed.stdout)")
+        #expect(lines.dropFirst().first == "alice@example.org, bob@example.org", "\(parsed.stdout)")
+        #expect(parsed.stdout.contains("Texte de l’article 1 : « cité ».") && parsed.stdout.contains("Écrans : l’été des OLED"), "\(parsed.stdout)")
+    }
 }
