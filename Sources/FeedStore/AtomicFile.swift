@@ -22,6 +22,35 @@ public enum AtomicFile {
     /// `write(_:to:mode:syncDirectory:)` for a path: the store builds its paths as strings (Foundation's URL
     /// path operations cost more than writing a small file).
     public static func write(_ data: Data, toPath path: String, mode: mode_t? = nil, syncDirectory: Bool = true) throws(StoreError) {
+        let temporary = try prepare(data, forPath: path, mode: mode)
+        try put(temporary, at: path)
+        if syncDirectory { try Self.syncDirectory(atPath: split(path).folder) }
+    }
+
+    /// Replaces several files, their contents all written and fsynced before the first rename, then renamed
+    /// in the order given: a kill leaves a later file old only if an earlier one is new, and the window
+    /// between two renames is two system calls wide. The caller makes the renames durable
+    /// (`syncDirectory(_:)`).
+    public static func writeInOrder(_ files: [(data: Data, path: String)]) throws(StoreError) {
+        var temporaries: [String] = []
+        do throws(StoreError) {
+            for file in files { temporaries.append(try prepare(file.data, forPath: file.path, mode: nil)) }
+        } catch {
+            temporaries.forEach { unlink($0) }
+            throw error
+        }
+        for (index, file) in files.enumerated() {
+            do throws(StoreError) {
+                try put(temporaries[index], at: file.path)
+            } catch {
+                temporaries[(index + 1)...].forEach { unlink($0) }
+                throw error
+            }
+        }
+    }
+
+    /// `data` in a new temporary file beside `path`, fsynced; returns the temporary file's path.
+    private static func prepare(_ data: Data, forPath path: String, mode: mode_t?) throws(StoreError) -> String {
         let (directory, name) = split(path)
         func failure(_ step: String) -> StoreError {
             .cannotWrite(path: path, reason: "\(step): \(String(cString: strerror(errno)))")
@@ -60,12 +89,16 @@ public enum AtomicFile {
             throw error
         }
         close(descriptor)
+        return temporary
+    }
+
+    /// Renames a prepared temporary file over `path` (removing the temporary file if that fails).
+    private static func put(_ temporary: String, at path: String) throws(StoreError) {
         guard rename(temporary, path) == 0 else {
-            let error = failure("rename")
+            let error = StoreError.cannotWrite(path: path, reason: "rename: \(String(cString: strerror(errno)))")
             unlink(temporary)
             throw error
         }
-        if syncDirectory { try Self.syncDirectory(atPath: directory) }
     }
 
     /// The folder and the name of a path (`.` for a bare name).

@@ -93,7 +93,7 @@ extension FeedStore {
                                     let isStarred = starred.contains(item.key) || merge.verdicts[item.key]?.star == true
                                     entries.append(try work.entry(for: item, marks: &marks, starred: isStarred))
                                 }
-                                try recordEvent(.newItems(feed: work.record.terms.key, created: work.record.now, entries: entries), held: held)
+                                try recordNewItems(feed: work.record.terms.key, created: work.record.now, entries: entries, held: held)
                             }
                         } catch {
                             failures[index] = error

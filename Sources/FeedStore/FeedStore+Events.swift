@@ -39,9 +39,53 @@ extension FeedStore {
         return (events.sorted { ($0.created, $0.id) < ($1.created, $1.id) }, damaged)
     }
 
+    /// Records one feed's new items as an event, leaving out those its last one already carried: they are
+    /// new again only because a crash came after that event and before the items themselves were saved.
+    /// The keys are kept for the next time in a file written with the event's and renamed just after it:
+    /// a kill never loses an event, and makes one twice only between those two renames.
+    func recordNewItems(feed url: String, created: Date, entries: [HookEvent.Entry], held: StoreTransaction) throws(StoreError) {
+        let keysName = Self.eventedKeysName(forFeedURL: url)
+        let known = Set(loadFile(EventedKeys.self, named: keysName)?.keys ?? [])
+        let fresh = entries.filter { !known.contains($0.item.key) }
+        var files: [(data: Data, path: String)] = []
+        do {
+            if !fresh.isEmpty {
+                let event = HookEvent.newItems(feed: url, created: created, entries: fresh)
+                files.append((try StoreCoding.encoder.encode(event), "\(directoryPath)/\(Self.eventsFolder)/\(event.id).json"))
+            }
+            files.append((try StoreCoding.encoder.encode(EventedKeys(keys: entries.map(\.item.key))), "\(directoryPath)/\(keysName)"))
+        } catch {
+            throw .cannotWrite(path: "\(directoryPath)/\(keysName)", reason: Self.reason(error))
+        }
+        let folder = directoryPath + "/" + Self.eventsFolder
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate(path: folder, reason: Self.reason(error))
+        }
+        try AtomicFile.writeInOrder(files)
+        if let pending = held.batch { pending.add(folder) } else { try AtomicFile.syncDirectory(atPath: folder) }
+    }
+
+    /// Forgets what `recordNewItems` kept of a feed that is gone.
+    func forgetEventedKeys(feedURL url: String) {
+        let path = directoryPath + "/" + Self.eventedKeysName(forFeedURL: url)
+        unlink(path)
+    }
+
+    private static func eventedKeysName(forFeedURL url: String) -> String {
+        "\(eventsFolder)/\(key(forFeedURL: url)).keys"
+    }
+
     /// Forgets an event every hook has taken.
     public func removeEvent(id: String) throws(StoreError) {
         let folder = directoryPath + "/" + Self.eventsFolder
         if unlink(folder + "/" + id + ".json") == 0 { try AtomicFile.syncDirectory(atPath: folder) }
     }
+}
+
+/// The item keys of the last `new_items` event recorded for one feed (`events/FEED.keys`).
+struct EventedKeys: Codable {
+    var schema = 1
+    var keys: [String]
 }

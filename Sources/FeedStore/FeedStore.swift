@@ -510,6 +510,7 @@ public final class FeedStore: Sendable {
                 removed = true
             }
             if removed { try AtomicFile.syncDirectory(atPath: feedsPath) }
+            forgetEventedKeys(feedURL: url)
             if try record(key, in: fetchStates, held: held) ?? nil != nil {
                 try setRecord(nil, key: key, in: fetchStates, held: held)
                 removed = true

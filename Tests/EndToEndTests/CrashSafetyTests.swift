@@ -189,3 +189,69 @@ extension CrashSafetyTests {
         #expect(try store.allFeeds().map(\.url) == [server.url("/fast").absoluteString])
     }
 }
+
+extension CrashSafetyTests {
+    /// Rounds of the fault injection with a hook: 100 kills while feedd fetches and delivers.
+    static let hookKillRounds = 100
+
+    @Test func sigkillWhileFetchingAndDeliveringLosesNoEventAndRepeatsKeepTheirFirstID() async throws {
+        let server = try Self.growingServer()
+        let directory = try TemporaryDirectory()
+        let got = directory.url.appendingPathComponent("got").path
+        try FileManager.default.createDirectory(atPath: got, withIntermediateDirectories: true)
+        let feeds = (0..<6).map { "  - url: \(server.url("/feed\($0)"))\n    interval: 1s\n" }.joined()
+        // Each attempt leaves its own file, named by its delivery id and the hook's pid, once all of the
+        // event has arrived; the pause gives the kills a hook at work to hit.
+        let configPath = try directory.write(
+            "c.yaml",
+            """
+            state_dir: state
+            schedule:
+              min_interval: 1s
+            hooks:
+              - name: record
+                exec: [/bin/sh, -c, 'cat > "$OUT/$FEEDD_DELIVERY.$$.part" && sleep 0.1 && mv "$OUT/$FEEDD_DELIVERY.$$.part" "$OUT/$FEEDD_DELIVERY.$$.json"']
+                environment: {OUT: "\(got)"}
+            feeds:
+
+            """ + feeds)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<Self.hookKillRounds {
+            let process = try Self.launch(configPath)
+            try await Task.sleep(for: .milliseconds(Int.random(in: 20...400, using: &generator)))
+            process.send(SIGKILL)
+            _ = await process.termination()
+        }
+        // Left alone at last: what was recorded is handed out and delivered.
+        let last = try await Subprocess.run("feedd", ["--config", configPath, "--once", "--force", "--log-level", "warning"])
+        #expect(last.status == 0, "\(last.stderr)")
+        try await Task.sleep(for: .milliseconds(500))  // hooks a killed feedd left running end on their own
+
+        // Item id → the delivery ids it arrived under; a file cut short (its feedd killed while writing
+        // to it) was never an attempt that succeeded, and its delivery was made again.
+        var deliveriesOf: [String: Set<String>] = [:]
+        var attemptsOf: [String: Int] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: got) where name.hasSuffix(".json") {
+            let delivery = String(name.prefix { $0 != "." })
+            guard let data = FileManager.default.contents(atPath: "\(got)/\(name)"),
+                let payload = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { continue }
+            #expect(payload["delivery"] as? String == delivery)
+            attemptsOf[delivery, default: 0] += 1
+            for item in payload["items"] as? [[String: Any]] ?? [] {
+                if let id = item["id"] as? String { deliveriesOf[id, default: []].insert(delivery) }
+            }
+        }
+        let store = try FeedStore(directory: directory.url.appendingPathComponent("state"))
+        let stored = try store.allFeeds().flatMap { $0.items.map(\.id) }
+        #expect(stored.count > 50, "the daemon stored items during the test")
+        let lost = stored.filter { deliveriesOf[$0] == nil }
+        #expect(lost.isEmpty, "\(lost.count) of \(stored.count) stored items never reached the hook")
+        let underTwoIDs = deliveriesOf.filter { $0.value.count > 1 }
+        #expect(underTwoIDs.isEmpty, "\(underTwoIDs.count) items arrived under more than one delivery id, such as \(underTwoIDs.first.map { "\($0)" } ?? "")")
+        let listed = try await Subprocess.run("feedctl", ["hooks", "--config", configPath])
+        #expect(listed.stdout.contains("record  exec  new_items  0 waiting, 0 failed"), "\(listed.stdout)")
+        print("hook crash test: \(stored.count) items, \(attemptsOf.count) deliveries, \(attemptsOf.values.filter { $0 > 1 }.count) made again after a kill")
+    }
+}
+
