@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -149,4 +150,61 @@ struct HooksTests {
         #expect(lines.dropFirst().first == "alice@example.org, bob@example.org", "\(parsed.stdout)")
         #expect(parsed.stdout.contains("Texte de l’article 1 : « cité ».") && parsed.stdout.contains("Écrans : l’été des OLED"), "\(parsed.stdout)")
     }
+
+    @Test func aBatchHookGathersSeveralRefreshesIntoOneDigest() async throws {
+        // Every fetch finds one more item: each refresh makes its own new_items event.
+        let fetches = Mutex(0)
+        let server = try TestHTTPServer { _ in
+            let count = fetches.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            return .init(body: Self.rss((0..<count).map { "Brève n° \($0) : « dépêche »" }))
+        }
+        let directory = try TemporaryDirectory()
+        let out = directory.url.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            schedule:
+              min_interval: 1s
+            hooks:
+              - name: gathered
+                exec: [/bin/sh, -c, 'cat > "$OUT/$FEEDD_DELIVERY.json"']
+                environment: {OUT: "\(out)"}
+                batch: 4s
+              - name: mail
+                email: {to: alice@example.org, sendmail: [/bin/sh, -c, 'cat > "\(out)/digest.eml"']}
+                batch: 4s
+            feeds:
+              - url: \(server.url("/breves"))
+                name: Brèves
+                interval: 1s
+
+            """)
+        let daemon = try RunningDaemon(config: config, directory: directory)
+        let delivered = try await daemon.wait(seconds: 30) { daemon.count("hook delivered") >= 2 }
+        #expect(await daemon.stop() == .exited(0))
+        try #require(delivered, "\(daemon.log)")
+        let payloads = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".json") }
+        try #require(!payloads.isEmpty)
+        let payload = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(payloads[0])"))) as? [String: Any]
+        #expect(payload?["digest"] as? Bool == true)
+        let titles = (payload?["items"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }
+        // Gathered over 4 s of refreshes a second apart: several events, each item once, oldest first.
+        #expect(titles.count >= 2 && Set(titles).count == titles.count, "\(titles)")
+        #expect(titles.first == "Brève n° 0 : « dépêche »", "\(titles)")
+        let mail = try String(contentsOfFile: "\(out)/digest.eml", encoding: .utf8)
+        let subject = try await Subprocess.runCommand(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],'rb'),policy=email.policy.default); print(m['subject'])",
+                "\(out)/digest.eml",
+            ])
+        #expect(subject.stdout.hasPrefix("[feedd] Digest: "), "\(subject.stdout)\(mail.prefix(300))")
+    }
 }
+
