@@ -162,9 +162,9 @@ public struct ItemCatalog {
         return try store.markUnread(try index().entries(keys: keys))
     }
 
-    /// Stars or unstars items by id or prefix; returns how many changed.
+    /// Stars or unstars items by id or prefix; returns how many changed. With hooks that want `starred`
+    /// events, starring records one for the items newly starred.
     @discardableResult
-    /// With hooks that want `starred` events, starring records one for the items newly starred.
     public func setStarred(_ prefixes: [String], _ starred: Bool, now: Date = Date()) throws -> Int {
         let keys = try resolve(prefixes).map(\.key)
         guard starred, configuration.hooks.contains(where: { $0.events.contains(.starred) }) else {

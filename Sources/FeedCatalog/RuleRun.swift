@@ -76,7 +76,7 @@ extension ItemCatalog {
         var result = RuleRunResult()
         var blocking: [String: Set<String>] = [:]
         var reading: Set<String> = []
-        var starring: [String] = []
+        var starring: [String] = []  // ids: starring goes through `setStarred`, which tells the hooks
         var tagging: [String: [String]] = [:]
         for action in actions {
             if action.verdict.blocked {
@@ -84,12 +84,12 @@ extension ItemCatalog {
                 continue
             }
             if action.verdict.markRead { reading.insert(action.key) }
-            if action.verdict.star { starring.append(action.key) }
+            if action.verdict.star { starring.append(action.id) }
             if !action.verdict.tags.isEmpty { tagging[action.key, default: []].append(contentsOf: action.verdict.tags) }
         }
         result.blocked = try store.removeBlocked(blocking, now: now)
         if !reading.isEmpty { result.markedRead = try store.markRead(now: now) { unread in unread.filter { reading.contains($0.key) } } }
-        result.starred = try store.setStarred(starring, true, now: now)
+        result.starred = starring.isEmpty ? 0 : try setStarred(starring, true, now: now)
         result.tagged = try store.addTags(tagging)
         return result
     }

@@ -206,5 +206,51 @@ struct HooksTests {
             ])
         #expect(subject.stdout.hasPrefix("[feedd] Digest: "), "\(subject.stdout)\(mail.prefix(300))")
     }
+
+    @Test func starringByHandOrByRulesApplyTellsAStarredHook() async throws {
+        let server = try TestHTTPServer { _ in .init(body: Self.rss(["Élection : « résultats »", "Météo de l’hiver"])) }
+        let directory = try TemporaryDirectory()
+        let out = directory.url.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        func config(rules: String) throws -> String {
+            try directory.write(
+                "c.yaml",
+                """
+                state_dir: s
+                \(rules)
+                hooks:
+                  - name: stars
+                    events: [starred]
+                    exec: [/bin/sh, -c, 'cat > "$OUT/$FEEDD_DELIVERY.json"']
+                    environment: {OUT: "\(out)"}
+                feeds:
+                  - url: \(server.url("/journal"))
+                    name: Journal
+
+                """)
+        }
+        let path = try config(rules: "")
+        #expect(try await Subprocess.run("feedd", ["--config", path, "--once"]).status == 0)
+        let listed = try await Subprocess.run("feedctl", ["list", "--json", "--config", path])
+        let items = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+        let election = try #require(items.first { $0["title"] as? String == "Élection : « résultats »" }?["id"] as? String)
+        #expect(try await Subprocess.run("feedctl", ["star", election, "--config", path]).status == 0)
+        _ = try config(rules: "rules:\n  - star: {title: \"(?i)météo\"}")
+        let applied = try await Subprocess.run("feedctl", ["rules", "apply", "--config", path])
+        #expect(applied.stdout.contains("1 starred"), "\(applied.stdout)\(applied.stderr)")
+
+        let run = try await Subprocess.run("feedd", ["--config", path, "--once"])
+        #expect(run.stderr.components(separatedBy: "hook delivered").count - 1 == 2, "\(run.stderr)")
+        var starred: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let payload = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/\(name)"))) as? [String: Any]
+            #expect(payload?["event"] as? String == "starred")
+            for item in payload?["items"] as? [[String: Any]] ?? [] {
+                #expect(item["starred"] as? Bool == true)
+                starred.append(item["title"] as? String ?? "")
+            }
+        }
+        #expect(starred.sorted() == ["Météo de l’hiver", "Élection : « résultats »"].sorted(), "\(starred)")
+    }
 }
 
