@@ -48,15 +48,11 @@ extension FeedStore {
         let known = Set(loadFile(EventedKeys.self, named: keysName)?.keys ?? [])
         let fresh = entries.filter { !known.contains($0.item.key) }
         var files: [(data: Data, path: String)] = []
-        do {
-            if !fresh.isEmpty {
-                let event = HookEvent.newItems(feed: url, created: created, entries: fresh)
-                files.append((try StoreCoding.encoder.encode(event), "\(directoryPath)/\(Self.eventsFolder)/\(event.id).json"))
-            }
-            files.append((try StoreCoding.encoder.encode(EventedKeys(keys: entries.map(\.item.key))), "\(directoryPath)/\(keysName)"))
-        } catch {
-            throw .cannotWrite(path: "\(directoryPath)/\(keysName)", reason: Self.reason(error))
+        if !fresh.isEmpty {
+            let event = HookEvent.newItems(feed: url, created: created, entries: fresh)
+            files.append((event.jsonData, "\(directoryPath)/\(Self.eventsFolder)/\(event.id).json"))
         }
+        files.append((EventedKeys(keys: entries.map(\.item.key)).jsonData, "\(directoryPath)/\(keysName)"))
         let folder = directoryPath + "/" + Self.eventsFolder
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -88,4 +84,8 @@ extension FeedStore {
 struct EventedKeys: Codable {
     var schema = 1
     var keys: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, keys
+    }
 }

@@ -27,7 +27,7 @@ public struct HookEvent: Codable, Sendable, Equatable {
             self.tags = tags
         }
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case feed, feedTitle = "feed_title", item, read, starred, tags
         }
     }
@@ -38,6 +38,10 @@ public struct HookEvent: Codable, Sendable, Equatable {
     public var kind: HookEventKind
     public var created: Date
     public var entries: [Entry]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case schema, id, kind, created, entries
+    }
 
     public init(kind: HookEventKind, created: Date, entries: [Entry], id: String) {
         self.id = id

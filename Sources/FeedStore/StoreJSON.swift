@@ -244,3 +244,49 @@ extension IndexEntry: StoreJSONEncodable {
         }
     }
 }
+
+extension HookEvent: StoreJSONEncodable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, schema)
+                case .id: json.field(key, id)
+                case .kind: json.field(key, kind.rawValue)
+                case .created: json.field(key, created)
+                case .entries: json.field(key, entries)
+                }
+            }
+        }
+    }
+}
+
+extension HookEvent.Entry: StoreJSONEncodable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for key in CodingKeys.allCases {
+                switch key {
+                case .feed: json.field(key, feed)
+                case .feedTitle: json.field(key, feedTitle)
+                case .item: json.field(key, item)
+                case .read: json.field(key, read)
+                case .starred: json.field(key, starred)
+                case .tags: json.field(key, tags)
+                }
+            }
+        }
+    }
+}
+
+extension EventedKeys: StoreJSONEncodable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            for key in CodingKeys.allCases {
+                switch key {
+                case .schema: json.field(key, schema)
+                case .keys: json.field(key, keys)
+                }
+            }
+        }
+    }
+}

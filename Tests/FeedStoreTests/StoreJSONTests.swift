@@ -53,6 +53,26 @@ struct StoreJSONTests {
         }
     }
 
+    @Test func hookEventsAreWhatFoundationWouldWrite() throws {
+        var generator = SeededGenerator(seed: 13)
+        for round in 0..<30 {
+            let entries = (0..<(round % 5)).map { index in
+                HookEvent.Entry(
+                    feed: "https://feeds.example.org/\(round)", feedTitle: round % 3 == 0 ? nil : Self.awkward[round % Self.awkward.count],
+                    item: Self.item(index, generator: &generator), read: index % 2 == 0, starred: round % 2 == 0,
+                    tags: round % 4 == 0 ? [] : ["k8s", Self.awkward[index % Self.awkward.count]])
+            }
+            let created = Date(timeIntervalSince1970: 1.79e9 + Double(round) * 0.25)
+            let event = round % 2 == 0
+                ? HookEvent.newItems(feed: "https://feeds.example.org/\(round)", created: created, entries: entries)
+                : HookEvent.starred(created: created, entries: entries)
+            #expect(try Self.sameJSON(event), "round \(round)")
+            let back = try StoreCoding.decoder.decode(HookEvent.self, from: event.jsonData)
+            #expect(back == (try StoreCoding.decoder.decode(HookEvent.self, from: StoreCoding.encoder.encode(event))), "round \(round)")
+        }
+        #expect(try Self.sameJSON(EventedKeys(keys: Self.awkward)))
+    }
+
     @Test func stateAndIndexFilesAreWhatFoundationWouldWrite() throws {
         var generator = SeededGenerator(seed: 11)
         for round in 0..<40 {
