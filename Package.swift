@@ -107,8 +107,8 @@ let package = Package(
         .executableTarget(
             name: "feedbench",
             dependencies: [
-                "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedRules", "FeedStore", "FeedFetcher",
-                "TestSupport",
+                "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedHooks", "FeedRules", "FeedStore",
+                "FeedFetcher", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

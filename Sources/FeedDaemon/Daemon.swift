@@ -78,8 +78,11 @@ public final class Daemon: Sendable {
     /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,
     /// except those `OneShotPlan` leaves alone unless `force` (each logged), and unless `.stop` (SIGINT,
     /// SIGTERM) comes first: then the transfers in flight are aborted at once and what was recorded before
-    /// stays.
-    public func refreshOnce(_ selection: [FeedConfig]? = nil, force: Bool, stoppingOn events: DaemonEvents? = nil) async -> OneShotResult {
+    /// stays. Then each hook's due deliveries are attempted once, unless `deliveringHooks` is false (a
+    /// `HookRunner` of the caller's runs beside, as in the daemon).
+    public func refreshOnce(
+        _ selection: [FeedConfig]? = nil, force: Bool, stoppingOn events: DaemonEvents? = nil, deliveringHooks: Bool = true
+    ) async -> OneShotResult {
         let feeds = selection ?? initialConfiguration.feeds
         var states: [String: FetchState] = [:]
         for feed in feeds { states[feed.url.absoluteString] = try? store.loadFetchState(url: feed.url.absoluteString) }
@@ -97,7 +100,7 @@ public final class Daemon: Sendable {
         let selected = wanted
         guard let events else {
             let outcomes = await refreshAll(selected)
-            await deliverHooksOnce()
+            if deliveringHooks { await deliverHooksOnce() }
             return OneShotResult(outcomes: outcomes, skipped: skipped, stopped: false)
         }
         return await withTaskGroup(of: [RefreshOutcome]?.self) { group in
@@ -112,7 +115,7 @@ public final class Daemon: Sendable {
             if let outcomes = first {
                 // The hooks' first attempts for what was stored, unless a signal stops them too.
                 group.addTask {
-                    await self.deliverHooksOnce()
+                    if deliveringHooks { await self.deliverHooksOnce() }
                     return nil
                 }
                 _ = await group.next()

@@ -1,6 +1,7 @@
 import FeedCore
 import FeedConfiguration
 import FeedDaemon
+import class FeedHooks.HookRunner
 import Dispatch
 import ArgumentParser
 import FeedParser
@@ -47,6 +48,9 @@ struct FetchBenchmark: AsyncParsableCommand {
     @Option(help: "Also run each round's cycles with this many rules in the config (title, content, author and category patterns that block none of the feeds' items), and compare the cold cycles.")
     var rules = 0
 
+    @Option(help: "Also run the cold cycle with an exec hook on every feed's new items, once quick and once taking this many seconds (sleep), its runner beside fetching as in the daemon, and compare the three.")
+    var slowHook = 0.0
+
     func run() async throws {
         print(
             "feeds: \(feeds), latency: \(latency) ms, concurrency: \(concurrency);"
@@ -68,6 +72,17 @@ struct FetchBenchmark: AsyncParsableCommand {
                 print(
                     "cold cycle with \(rules) rules: \(formatted(ruled.all, 2)) ms CPU per feed, without: \(formatted(cold.all, 2))"
                         + " (\(formatted((ruled.all / cold.all - 1) * 100, 1)) %)")
+            }
+            if slowHook > 0 {
+                print("the cold cycle with a quick exec hook (sh, no sleep) per feed:")
+                let quick = try await runCycles(rules: 0, hookSleep: 0)
+                print("the cold cycle with an exec hook that sleeps \(formatted(slowHook, 1)) s per delivery:")
+                let slow = try await runCycles(rules: 0, hookSleep: slowHook)
+                print(
+                    "cold cycle wall, CPU per feed: no hook \(formatted(cold.wall, 2)) s, \(formatted(cold.all, 2)) ms;"
+                        + " quick hook \(formatted(quick.wall, 2)) s, \(formatted(quick.all, 2)) ms;"
+                        + " slow hook \(formatted(slow.wall, 2)) s, \(formatted(slow.all, 2)) ms"
+                        + " (slow against quick: \(formatted((slow.wall / quick.wall - 1) * 100, 1)) % wall)")
             }
             parsingInside.append(cold.parsing)
             states.append(cold.state)
@@ -156,22 +171,45 @@ struct FetchBenchmark: AsyncParsableCommand {
     /// all of it and what its parses took (thread CPU clocks around each), and the round's state, which the
     /// caller deletes at the end (ext4 without a journal spends CPU on creating files for minutes after
     /// many were deleted: the next round would pay for this one's clean-up).
-    private func runCycles(rules: Int) async throws -> (all: Double, parsing: Double, state: TemporaryDirectory) {
+    private func runCycles(rules: Int, hookSleep: Double? = nil) async throws -> (all: Double, parsing: Double, wall: Double, state: TemporaryDirectory) {
         try await withServer { url, server, logFile in
             let directory = try TemporaryDirectory()
             var yaml = "state_dir: state\nfetch:\n  concurrency: \(concurrency)\n  per_host: \(concurrency)\n"
             if rules > 0 { yaml += "rules:\n" + Self.rules(rules) }
+            let attempts = directory.url.appendingPathComponent("attempts").path
+            if let hookSleep {
+                yaml += "hooks:\n  - name: bench\n    exec: [/bin/sh, -c, 'sleep \(hookSleep); echo >> \"\(attempts)\"']\n    timeout: 10m\n"
+            }
             yaml += "feeds:\n"
             for index in 0..<feeds { yaml += "  - url: \(url(index))\n" }
             let config = try Configuration.parse(yaml, path: directory.url.appendingPathComponent("c.yaml").path)
+            let silent = Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() }
             let daemon = try Daemon(
                 configuration: config, stateDirectory: directory.url.appendingPathComponent("state"),
-                logger: Logger(label: "feedbench") { _ in SwiftLogNoOpLogHandler() })
+                logger: silent)
+
+            // With a hook, its runner works beside the cycles, as in the daemon.
+            let hooks = hookSleep != nil ? HookRunner(store: daemon.store, configuration: config, logger: silent, environment: [:]) : nil
+            let hookTask = hooks.map { runner in Task { await runner.run() } }
+            // The daemon pokes its runner after every refresh that stored something; here, every 50 ms.
+            let pokeTask = hooks.map { runner in
+                Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(50))
+                        runner.poke()
+                    }
+                }
+            }
+            defer {
+                hookTask?.cancel()
+                pokeTask?.cancel()
+            }
 
             print("cycle          wall s   cpu s   cpu ms/feed   requests (by status)        conditional   bytes      items files rewritten")
             var coldCPUPerFeed = 0.0
             var coldParseInside = 0.0
-            for cycle in ["cold", "warm", "10% changed"].prefix(cycles) {
+            var coldWall = 0.0
+            for cycle in ["cold", "warm", "10% changed"].prefix(hooks != nil ? 1 : cycles) {
                 if cycle == "10% changed" {
                     server.send(SIGUSR1)
                     try await Task.sleep(for: .milliseconds(200))
@@ -180,10 +218,11 @@ struct FetchBenchmark: AsyncParsableCommand {
                 let inodesBefore = itemFileInodes(directory.url.appendingPathComponent("state/feeds"))
                 let cpuBefore = cpuSeconds()
                 let started = ContinuousClock.now
-                let outcomes = await daemon.refreshOnce(force: true).outcomes
+                let outcomes = await daemon.refreshOnce(force: true, deliveringHooks: hooks == nil).outcomes
                 let wall = ContinuousClock.now - started
                 let cpu = cpuSeconds() - cpuBefore
                 if cycle == "cold" {
+                    coldWall = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
                     coldCPUPerFeed = cpu * 1000 / Double(feeds)
                     let parse = outcomes.reduce(Duration.zero) { $0 + $1.parseCPUTime }.components
                     coldParseInside = (Double(parse.seconds) + Double(parse.attoseconds) / 1e18) * 1000 / Double(feeds)
@@ -203,7 +242,11 @@ struct FetchBenchmark: AsyncParsableCommand {
                     "  " + statusText.padding(toLength: 26, withPad: " ", startingAt: 0),
                     String(conditional).leftPadded(11), String(bytes).leftPadded(10), String(rewritten).leftPadded(12))
             }
-            return (coldCPUPerFeed, coldParseInside, directory)
+            if hooks != nil {
+                let made = ((try? String(contentsOfFile: attempts, encoding: .utf8)) ?? "").count
+                print("the hook meanwhile: \(made) of \(feeds) deliveries made during the cycle (one at a time, beside it)")
+            }
+            return (coldCPUPerFeed, coldParseInside, coldWall, directory)
         }
     }
 
