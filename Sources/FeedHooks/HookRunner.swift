@@ -45,8 +45,9 @@ public final class HookRunner: Sendable {
         self.logger = logger
         self.calendar = calendar
         let fetch = configuration.fetch
-        let engine = FetchEngine(settings: FetchSettings(concurrency: 8, perHost: fetch.perHost, proxy: fetch.proxy))
-        sender = HookSender(engine: engine, userAgent: fetch.userAgent, environment: environment)
+        sender = HookSender(
+            engineSettings: FetchSettings(concurrency: 8, perHost: fetch.perHost, proxy: fetch.proxy), userAgent: fetch.userAgent,
+            environment: environment)
         settings = Mutex(Self.settings(configuration))
     }
 

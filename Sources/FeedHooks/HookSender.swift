@@ -4,6 +4,7 @@ import FeedFetcher
 import FeedModel
 import FeedStore
 import Foundation
+import Synchronization
 
 /// Makes one attempt of one delivery, as its hook's kind says; never throws: every way it can go wrong is a
 /// failed attempt, with why.
@@ -15,8 +16,9 @@ public struct HookSender: Sendable {
         case failed(String, retryAfter: Date? = nil)
     }
 
-    /// Webhooks' own engine: a receiver that hangs holds one of its slots, never a feed's.
-    public let engine: FetchEngine
+    /// Webhooks' own engine: a receiver that hangs holds one of its slots, never a feed's. Started at the
+    /// first webhook attempt, so a feedd without webhooks runs no thread for it.
+    private let engine: WebhookEngine
     public let userAgent: String
     /// Where secrets named by the config are read from.
     public let environment: [String: String]
@@ -25,8 +27,8 @@ public struct HookSender: Sendable {
     /// A webhook's answer is read up to this size (only its status matters).
     static let maxAnswerBytes = 64 << 10
 
-    public init(engine: FetchEngine, userAgent: String, environment: [String: String]) {
-        self.engine = engine
+    public init(engineSettings: FetchSettings, userAgent: String, environment: [String: String]) {
+        engine = WebhookEngine(settings: engineSettings)
         self.userAgent = userAgent
         self.environment = environment
     }
@@ -78,7 +80,7 @@ public struct HookSender: Sendable {
         request.accept = "*/*"
         request.postBody = body
         do {
-            let response = try await engine.fetch(request)
+            let response = try await engine.started().fetch(request)
             if (200..<300).contains(response.status) { return .delivered("HTTP \(response.status)") }
             let retryAfter = HTTPDecisions.retryAfter(status: response.status, headers: response.headers, now: Date())
             return .failed("answered HTTP \(response.status)", retryAfter: retryAfter)
@@ -86,6 +88,23 @@ public struct HookSender: Sendable {
             return .failed(FetchError.hostWaiting(until: until).description, retryAfter: until)
         } catch {
             return .failed(error.description)
+        }
+    }
+}
+
+/// A fetch engine made when first wanted.
+private final class WebhookEngine: Sendable {
+    private let settings: FetchSettings
+    private let engine = Mutex<FetchEngine?>(nil)
+
+    init(settings: FetchSettings) { self.settings = settings }
+
+    func started() -> FetchEngine {
+        engine.withLock { engine in
+            if let engine { return engine }
+            let made = FetchEngine(settings: settings)
+            engine = made
+            return made
         }
     }
 }
