@@ -144,6 +144,8 @@ public struct Configuration: Sendable, Equatable {
     public var rules: [ItemRule] = []
     /// The `hooks:`: what is told of new and starred items.
     public var hooks: [HookConfig] = []
+    /// The `api:`: the sync API for reading apps; nil (the default) when feedd serves nothing.
+    public var api: APIConfig?
     public var feeds: [FeedConfig]
 
     /// The rules that act on `feed`'s items: the global ones that apply to it, then its own.
@@ -195,7 +197,7 @@ public struct Configuration: Sendable, Equatable {
         guard let root else { throw ConfigError(path: path, line: nil, message: "the file is empty; it needs a `feeds:` list") }
         let reader = NodeReader(path: path)
         let top = try reader.mapping(
-            root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "rules", "hooks", "feeds"], what: "the top level")
+            root, allowed: ["state_dir", "defaults", "schedule", "fetch", "retention", "rules", "hooks", "api", "feeds"], what: "the top level")
 
         var interval = defaultInterval
         var adaptive = false
@@ -291,6 +293,7 @@ public struct Configuration: Sendable, Equatable {
                 }
             }
         }
+        if let node = top["api"] { configuration.api = try reader.api(node) }
         return configuration
     }
 
