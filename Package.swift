@@ -68,6 +68,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The sync API for reading apps (Google Reader API, Fever): accounts and their password hashes.
+        .target(
+            name: "FeedSync",
+            dependencies: [
+                "FeedConfiguration", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // feedd's job: the loop, the refresh pipeline, systemd and the log.
         .target(
             name: "FeedDaemon",
@@ -100,7 +108,7 @@ let package = Package(
             name: "feedctl",
             dependencies: [
                 "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedHooks", "FeedModel", "FeedParser", "FeedReader",
-                "FeedStore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FeedStore", "FeedSync", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -128,6 +136,10 @@ let package = Package(
         .testTarget(
             name: "FeedHooksTests",
             dependencies: ["FeedHooks", "FeedConfiguration", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]
+        ),
+        .testTarget(
+            name: "FeedSyncTests",
+            dependencies: ["FeedSync", "FeedConfiguration"]
         ),
         .testTarget(
             name: "FeedStoreTests",

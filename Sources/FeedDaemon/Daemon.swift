@@ -184,6 +184,9 @@ public final class Daemon: Sendable {
         for (host, until) in recordedWaits { engine.hold(host: host, until: until) }
         var refresher = refresher(for: configuration)
         logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
+        if configuration.api != nil {
+            logger.warning("api: is checked and its accounts can be set (feedctl api passwd), but this feedd does not serve the sync API yet")
+        }
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         var lastStatus: DaemonStatus?
         publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: true)

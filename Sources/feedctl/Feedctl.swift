@@ -15,7 +15,7 @@ struct Feedctl: AsyncParsableCommand {
         discussion: "Exit status: 0 on success, 1 when something failed, 2 for a usage error.",
         version: FeeddVersion.current,
         subcommands: [
-            List.self, Tui.self, Show.self, Next.self, Read.self, Unread.self, Star.self, Unstar.self, Rules.self, Hooks.self, Feeds.self, Add.self, Remove.self, Import.self, Export.self, Fetch.self,
+            List.self, Tui.self, Show.self, Next.self, Read.self, Unread.self, Star.self, Unstar.self, Rules.self, Hooks.self, API.self, Feeds.self, Add.self, Remove.self, Import.self, Export.self, Fetch.self,
             Status.self, Parse.self, Config.self,
         ])
 
