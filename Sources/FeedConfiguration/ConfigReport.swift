@@ -23,6 +23,29 @@ public enum ConfigReport {
             if feed.insecure { line += ", INSECURE (no TLS verification)" }
             lines.append(line)
         }
+        if !configuration.hooks.isEmpty { lines.append("hooks: \(configuration.hooks.count)") }
+        for hook in configuration.hooks {
+            var line = "- \(hook.name): \(hook.kind.word), \(hook.events.map(\.rawValue).sorted().joined(separator: " and "))"
+            switch hook.gathering {
+            case .none: break
+            case .batch(let window): line += ", batch \(duration(window))"
+            case .daily(let hour, let minute): line += ", daily at " + String(format: "%02d:%02d", hour, minute)
+            }
+            if !hook.feeds.isEmpty { line += ", feeds \(hook.feeds.joined(separator: ", "))" }
+            line += ", timeout \(duration(hook.timeout))"
+            lines.append(line)
+        }
+        if let api = configuration.api {
+            let listen: String
+            switch api.listen {
+            case .tcp(let host, let port): listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unixSocket(let path): listen = path
+            }
+            lines.append(
+                "api: listen \(listen), users \(api.users.map(\.name).joined(separator: ", ")), trusted_proxies "
+                    + (api.trustedProxies.isEmpty ? "none" : api.trustedProxies.joined(separator: ", "))
+                    + ", edit_subscriptions \(api.editSubscriptions) (not served yet)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -51,4 +51,25 @@ struct APIConfigTests {
             "\(error)".contains("/c.yaml:" + message)
         }
     }
+
+    @Test func configCheckSaysWhatTheHooksAndTheAPIAre() throws {
+        let yaml = """
+            hooks:
+              - name: morning
+                email: {to: alice@example.org}
+                daily: "07:05"
+              - name: phone
+                webhook: https://ntfy.example.org/feeds
+                events: [starred, new_items]
+            api:
+              listen: "[::1]:7070"
+              users:
+                - {name: alice, password_hash_file: /h}
+            \(Self.feeds)
+            """
+        let report = ConfigReport.text(try Configuration.parse(yaml, path: "/c.yaml"), stateDirectory: URL(fileURLWithPath: "/s"))
+        #expect(report.contains("\nhooks: 2\n- morning: email, new_items, daily at 07:05, timeout 30s\n- phone: webhook, new_items and starred, timeout 30s\n"), "\(report)")
+        #expect(report.hasSuffix("api: listen [::1]:7070, users alice, trusted_proxies none, edit_subscriptions false (not served yet)\n"), "\(report)")
+    }
 }
+
