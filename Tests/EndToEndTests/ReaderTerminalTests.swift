@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `feedctl tui` in a real terminal: tmux runs it in a pane of a given size; the test types keys
 /// (send-keys) and reads the screen (capture-pane), on a store the real daemon wrote.
 @Suite(.serialized)
@@ -25,9 +29,12 @@ struct ReaderTerminalTests {
             _ = try await tmux(["set-option", "-t", "reader", "remain-on-exit", "on"])
         }
 
+        /// The tmux server goes with the pane, waited for here: a task started from deinit may never run
+        /// before the test process exits, and left servers (and readers) running after the tests.
         deinit {
-            let socket = socket
-            Task { _ = try? await Subprocess.runCommand("/usr/bin/tmux", ["-L", socket, "kill-server"]) }
+            guard let killer = try? ChildProcess.launch("/usr/bin/tmux", ["-L", socket, "kill-server"], environment: [:]) else { return }
+            var status: Int32 = 0
+            while waitpid(killer.pid, &status, 0) < 0 && errno == EINTR {}
         }
 
         @discardableResult
