@@ -50,7 +50,7 @@ struct ConfigurationTests {
         ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed https://a.example/ (first on line 2)"),
         ("feeds:\n  - name: nameless\n", "c.yaml:2: feed without `url`"),
         ("feeds: [\n", "c.yaml:2: invalid YAML: did not find expected node content"),
-        ("colour: blue\nfeeds: []\n", "c.yaml:1: unknown key `colour` in the top level (known: defaults, feeds, fetch, hooks, retention, rules, schedule, state_dir)"),
+        ("colour: blue\nfeeds: []\n", "c.yaml:1: unknown key `colour` in the top level (known: api, defaults, feeds, fetch, hooks, retention, rules, schedule, state_dir)"),
         ("state_dir: x\n", "c.yaml:1: missing `feeds:` list"),
     ])
     func rejectsWithFileAndLine(_ yaml: String, _ message: String) {
