@@ -89,23 +89,10 @@ public final class TestHTTPServer: Sendable {
         self.listener = descriptor
         self.handler = handler
         self.keepAlive = keepAlive
-        // The accept loop holds the server weakly, so dropping the last reference stops it (deinit closes
-        // the listening socket, which ends `accept`).
-        Thread { [weak self] in
-            while true {
-                let connection = accept(descriptor, nil, nil)
-                if connection < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                guard let server = self else {
-                    close(connection)
-                    return
-                }
-                server.accepted.withLock { $0 += 1 }
-                Thread { server.serve(connection) }.start()
-            }
-        }.start()
+        LoopbackSocket.acceptConnections(on: descriptor, for: self) { server, connection in
+            server.accepted.withLock { $0 += 1 }
+            server.serve(connection)
+        }
     }
 
     deinit { stop() }

@@ -21,21 +21,7 @@ public final class TestSMTPServer: Sendable {
 
     public init() throws {
         (listener, port) = try LoopbackSocket.listen()
-        let descriptor = listener
-        Thread { [weak self] in
-            while true {
-                let connection = accept(descriptor, nil, nil)
-                if connection < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                guard let server = self else {
-                    close(connection)
-                    return
-                }
-                Thread { server.converse(connection) }.start()
-            }
-        }.start()
+        LoopbackSocket.acceptConnections(on: listener, for: self) { server, connection in server.converse(connection) }
     }
 
     deinit {
