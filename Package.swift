@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "FeedSync",
             dependencies: [
-                "FeedConfiguration", .product(name: "Crypto", package: "swift-crypto"),
+                "FeedConfiguration", "FeedCore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),

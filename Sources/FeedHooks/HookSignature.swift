@@ -1,4 +1,5 @@
 import Crypto
+import FeedCore
 import Foundation
 
 /// `X-Feedd-Signature`: `sha256=` and the hex HMAC-SHA256 of the body under the hook's secret, which a
@@ -8,9 +9,6 @@ public enum HookSignature {
 
     public static func value(body: Data, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8)))
-        return "sha256=" + code.map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]], as: UTF8.self)
-        }.joined()
+        return "sha256=" + HexText.lowercase(code)
     }
 }

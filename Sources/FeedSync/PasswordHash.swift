@@ -1,5 +1,6 @@
 import Crypto
 import CryptoExtras
+import FeedCore
 import Foundation
 
 /// What `feedctl api passwd` stores for one API user, and what logins are checked against: an scrypt
@@ -37,7 +38,7 @@ public struct PasswordHash: Sendable, Equatable {
 
     /// The Fever API key of this user and password.
     public static func feverKey(user: String, password: String) -> String {
-        Insecure.MD5.hash(data: Data("\(user):\(password)".utf8)).map { String(format: "%02x", $0) }.joined()
+        HexText.lowercase(Insecure.MD5.hash(data: Data("\(user):\(password)".utf8)))
     }
 
     /// Whether `password` is the one hashed (compared in constant time).
