@@ -15,11 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        // HMAC-SHA256 for webhook signatures (and, next, password hashing for the sync API).
+        // HMAC-SHA256 for webhook signatures; scrypt (CryptoExtras) for the sync API's password hashes.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
-        // C libraries: each is imported by exactly one Swift module.
+        // C libraries: each is imported by exactly one Swift module of feedd's (CSpawn also by the tests' support).
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // posix_spawn's close-from action, which Swift's Glibc module leaves out.
+        .systemLibrary(name: "CSpawn"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -64,8 +66,8 @@ let package = Package(
         .target(
             name: "FeedHooks",
             dependencies: [
-                "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedModel", "FeedParser", "FeedStore",
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                "CSpawn", "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedFetcher", "FeedModel", "FeedParser",
+                "FeedStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The sync API for reading apps (Google Reader API, Fever): accounts and their password hashes.
@@ -122,7 +124,7 @@ let package = Package(
             ]
         ),
 
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CSpawn"], path: "Tests/TestSupport"),
         // How tests share the machine when they run in parallel: for test targets only (it uses Testing).
         .target(name: "TestScheduling", path: "Tests/TestScheduling"),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import CSpawn
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,7 +9,8 @@ import Synchronization
 /// Runs a program for a hook: started without a shell (`posix_spawn`) in a process group of its own, with
 /// only the environment it is given, its input on stdin; its output (stdout and stderr together, the first
 /// `outputLimit` bytes) kept for messages. Past the time limit, or when the calling task is cancelled, the
-/// whole group gets SIGTERM, then SIGKILL two seconds later. Each run waits on a thread of its own, never on
+/// whole group gets SIGTERM, then SIGKILL two seconds later. It inherits no descriptor beyond its standard
+/// three (not the store's files, not a socket of feedd's). Each run waits on a thread of its own, never on
 /// Swift's shared pool.
 public enum ChildProcess {
     /// How a run ended.
@@ -42,7 +44,6 @@ public enum ChildProcess {
     }
 
     public static let outputLimit = 4096
-    private static let spawning = NSLock()
     /// A program that exits before reading all its input must not end feedd with SIGPIPE: the write fails
     /// with EPIPE instead.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
@@ -88,26 +89,20 @@ public enum ChildProcess {
     ) -> Result<Outcome, Failure> {
         var inputPipe: [Int32] = [-1, -1]
         var outputPipe: [Int32] = [-1, -1]
-        // Pipes and spawns one at a time: a child spawned by another run between `pipe` and `FD_CLOEXEC`
-        // would hold this run's pipe ends open (and this child would never see the end of its input).
-        spawning.lock()
-        guard pipe(&inputPipe) == 0 else {
-            spawning.unlock()
-            return .failure(.cannotStart(path, reason: String(cString: strerror(errno))))
-        }
+        guard pipe(&inputPipe) == 0 else { return .failure(.cannotStart(path, reason: String(cString: strerror(errno)))) }
         guard pipe(&outputPipe) == 0 else {
-            spawning.unlock()
             close(inputPipe[0])
             close(inputPipe[1])
             return .failure(.cannotStart(path, reason: String(cString: strerror(errno))))
         }
-        for descriptor in inputPipe + outputPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 2)
+        // Also keeps another run's pipe ends out of this child, which would otherwise hold them open.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -131,7 +126,6 @@ public enum ChildProcess {
         let spawned = posix_spawn(&pid, path, &actions, &attributes, arguments, variables)
         close(inputPipe[0])
         close(outputPipe[1])
-        spawning.unlock()
         guard spawned == 0 else {
             close(inputPipe[1])
             close(outputPipe[0])

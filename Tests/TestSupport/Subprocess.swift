@@ -1,10 +1,12 @@
+import CSpawn
 import Foundation
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A child process started with posix_spawn. Waiting for it happens on its own thread, so tests that run
+/// A child process started with posix_spawn, holding no descriptor of the tests' beyond its standard three (a
+/// test server's connection inherited by a long-lived daemon would never be closed or reset). Waiting for it happens on its own thread, so tests that run
 /// the real binaries never block Swift's cooperative pool (two threads on a two-core machine).
 public struct ChildProcess: Sendable {
     public let pid: pid_t
@@ -30,6 +32,7 @@ public struct ChildProcess: Sendable {
         if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
