@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // HMAC-SHA256 for webhook signatures; scrypt (CryptoExtras) for the sync API's password hashes.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The sync API's HTTP server (on SwiftNIO), in feedd's process.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Hummingbird's header types, named by the server's responses.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module of feedd's (CSpawn also by the tests' support).
@@ -70,20 +74,31 @@ let package = Package(
                 "FeedStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The sync API for reading apps (Google Reader API, Fever): accounts and their password hashes.
+        // The sync API for reading apps (Google Reader API, Fever): accounts, sessions, and what each request
+        // reads or marks in the store, without HTTP.
         .target(
             name: "FeedSync",
             dependencies: [
-                "FeedConfiguration", "FeedCore", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
+                "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedIndex", "FeedStore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The sync API over HTTP: Hummingbird in front of FeedSync.
+        .target(
+            name: "FeedAPIServer",
+            dependencies: [
+                "FeedConfiguration", "FeedStore", "FeedSync", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // feedd's job: the loop, the refresh pipeline, systemd and the log.
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedRules", "FeedStore",
-                .product(name: "Logging", package: "swift-log"),
+                "FeedAPIServer", "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher",
+                "FeedRules", "FeedStore", "FeedSync", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // What feedctl shows and does: listings, filters, pages, output, subscriptions and OPML.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing feedd need from the system, when it is missing: pkg-config and the
 # libcurl, libxml2, SQLite and wide-character ncurses development files (to build), make (to install),
-# gzip, systemd-analyze, script, tmux and msmtp (used by the tests).
+# gzip, systemd-analyze, script, tmux, msmtp and newsboat (used by the tests).
 # Debian/Ubuntu (apt-get) only; uses sudo when not root.
 set -euo pipefail
 
@@ -17,6 +17,7 @@ command -v systemd-analyze >/dev/null 2>&1 || packages+=(systemd)
 command -v make >/dev/null 2>&1 || packages+=(make)
 command -v script >/dev/null 2>&1 || packages+=(bsdutils)
 command -v msmtp >/dev/null 2>&1 || packages+=(msmtp)
+command -v newsboat >/dev/null 2>&1 || packages+=(newsboat)
 [ ${#packages[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -44,7 +44,7 @@ public enum ConfigReport {
             lines.append(
                 "api: listen \(listen), users \(api.users.map(\.name).joined(separator: ", ")), trusted_proxies "
                     + (api.trustedProxies.isEmpty ? "none" : api.trustedProxies.joined(separator: ", "))
-                    + ", edit_subscriptions \(api.editSubscriptions) (not served yet)")
+                    + ", edit_subscriptions \(api.editSubscriptions)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,9 +1,11 @@
+import FeedAPIServer
 import FeedConfiguration
 import FeedCore
 import FeedFetcher
 import FeedHooks
 import FeedModel
 import FeedStore
+import FeedSync
 import Foundation
 import Logging
 import Synchronization
@@ -184,9 +186,6 @@ public final class Daemon: Sendable {
         for (host, until) in recordedWaits { engine.hold(host: host, until: until) }
         var refresher = refresher(for: configuration)
         logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
-        if configuration.api != nil {
-            logger.warning("api: is checked and its accounts can be set (feedctl api passwd), but this feedd does not serve the sync API yet")
-        }
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         var lastStatus: DaemonStatus?
         publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: true)
@@ -198,8 +197,22 @@ public final class Daemon: Sendable {
 
         var timers = DaemonTimers(watchdogInterval: notifier.watchdogInterval, shutdownGrace: Self.shutdownGrace, now: ContinuousClock.now)
         events.send(.tick)  // start what is due now, without waiting for the first timer
+        // What the sync API reads: the store under the configuration running now.
+        let running = RunningConfiguration(configuration)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await hooks.run() }
+            if let api = configuration.api {
+                let server = SyncServer(configuration: api, store: store, environment: environment, logger: logger) { [store] in
+                    SyncLibrary(store: store, configuration: running.current)
+                }
+                group.addTask { [logger] in
+                    do {
+                        try await server.run()
+                    } catch {
+                        logger.error("api cannot listen; feeds are still fetched", metadata: ["address": "\(server.address)", "error": "\(error)"])
+                    }
+                }
+            }
             group.addTask { [tick = timers.tick] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tick)
@@ -220,7 +233,11 @@ public final class Daemon: Sendable {
                 case .reload:
                     notifier.reloading()
                     if let fresh = reload(&schedule, now: now) {
+                        if fresh.api?.listen != configuration.api?.listen || fresh.api?.trustedProxies != configuration.api?.trustedProxies {
+                            logger.warning("api: a new listen address or trusted_proxies takes effect when feedd restarts")
+                        }
                         configuration = fresh
+                        running.current = fresh
                         hooks.configure(fresh)
                         feedsByKey = Self.byKey(configuration.feeds)
                         refresher = self.refresher(for: configuration)

@@ -1,0 +1,380 @@
+import FeedCore
+import FeedStore
+import Foundation
+
+/// The Google Reader API as reading apps speak it (NetNewsWire, Reeder, FeedMe, Read You, newsboat's FeedHQ
+/// mode…): a login that hands out a session token, then reading the subscriptions, tags, streams and items,
+/// and marking items read, unread, starred. Each request is answered from the store as it is now.
+public struct GoogleReaderAPI: Sendable {
+    public let accounts: SyncAccounts
+    public let sessions: SessionStore
+    /// The library over the running configuration (which a reload may change).
+    public let library: @Sendable () -> SyncLibrary
+    /// Where requests read and write the store, off the server's event loops and Swift's shared pool.
+    private let work = BlockingWork(threads: 4)
+
+    /// Most ids `stream/items/ids` gives at once, and most items the other streams give.
+    public static let idLimit = 10_000
+    public static let itemLimit = 1000
+
+    public init(accounts: SyncAccounts, sessions: SessionStore, library: @escaping @Sendable () -> SyncLibrary) {
+        self.accounts = accounts
+        self.sessions = sessions
+        self.library = library
+    }
+
+    /// Whether this API answers `path`.
+    public static func serves(_ path: String) -> Bool {
+        path.hasPrefix("/accounts/ClientLogin") || path.hasPrefix("/reader/")
+    }
+
+    public func respond(to request: SyncRequest, now: Date = Date()) async -> SyncResponse {
+        let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
+        if path == "/accounts/ClientLogin" { return await logIn(request, now: now) }
+        return await work.run { answer(request, path: path, now: now) }
+    }
+
+    private func answer(_ request: SyncRequest, path: String, now: Date) -> SyncResponse {
+        guard let user = authenticatedUser(request) else { return .badToken("missing or unknown token") }
+        let api = "/reader/api/0/"
+        do throws(Refusal) {
+            if path.hasPrefix("/reader/atom/") {
+                return try atomStream(String(path.dropFirst("/reader/atom/".count)), request, now: now)
+            }
+            guard path.hasPrefix(api) else { throw Refusal(404, "no such endpoint") }
+            let endpoint = String(path.dropFirst(api.count))
+            if endpoint.hasPrefix("stream/contents") {
+                let rest = endpoint.dropFirst("stream/contents".count).drop { $0 == "/" }
+                return try streamContents(rest.isEmpty ? request.value("s") : String(rest), request, now: now)
+            }
+            switch endpoint {
+            // Without a final newline: newsboat sends back the body as it came.
+            case "token": return .text(actionToken(request))
+            case "user-info": return .json(ReaderJSON.encode(ReaderJSON.UserInfo(userId: user, userName: user, userProfileId: user, userEmail: user)))
+            case "tag/list": return try tagList()
+            case "subscription/list": return try subscriptionList()
+            case "unread-count": return try unreadCount()
+            case "stream/items/ids": return try itemIDs(request)
+            case "stream/items/contents": return try itemContents(request, now: now)
+            case "edit-tag": return try editTag(request)
+            case "mark-all-as-read": return try markAllAsRead(request)
+            default: throw Refusal(404, "no such endpoint")
+            }
+        } catch {
+            return error.status == 401 ? .badToken(error.reason) : .refused(error.status, error.reason)
+        }
+    }
+
+    /// A request refused with a status and a one-line reason.
+    struct Refusal: Error {
+        var status: Int
+        var reason: String
+        init(_ status: Int, _ reason: String) {
+            self.status = status
+            self.reason = reason
+        }
+    }
+
+    // MARK: Sessions
+
+    private func logIn(_ request: SyncRequest, now: Date) async -> SyncResponse {
+        guard let name = request.value("Email"), let password = request.value("Passwd") else {
+            return .refused(400, "Error=BadAuthentication (Email and Passwd are needed)")
+        }
+        do {
+            let user = try await accounts.logIn(name: name, password: password, client: request.client, now: now)
+            let token = try await work.run { [sessions] in Result { try sessions.open(user: user, client: request.client, now: now) } }.get()
+            var response = SyncResponse.text("SID=\(token)\nLSID=null\nAuth=\(token)\n")
+            response.problem = nil
+            return response
+        } catch let refusal as SyncAccounts.Refusal {
+            switch refusal {
+            case .badCredentials:
+                return .refused(403, "Error=BadAuthentication")
+            case .throttled(let seconds):
+                var response = SyncResponse.refused(429, "Error=TooManyAttempts")
+                response.headers.append(("Retry-After", String(seconds)))
+                return response
+            case .unreadableHash(let message):
+                var response = SyncResponse.refused(403, "Error=BadAuthentication")
+                response.problem = message
+                return response
+            }
+        } catch {
+            return .refused(500, "cannot record the session: \(error)")
+        }
+    }
+
+    private func authenticatedUser(_ request: SyncRequest) -> String? {
+        guard let header = request.headers["authorization"] else { return nil }
+        let prefix = "googlelogin auth="
+        guard header.lowercased().hasPrefix(prefix) else { return nil }
+        return sessions.user(presenting: String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The `T` token write requests carry: derived from the session token, so it needs no state of its own.
+    private func actionToken(_ request: SyncRequest) -> String {
+        let session = request.headers["authorization"].map { String($0.dropFirst("GoogleLogin auth=".count)) } ?? ""
+        return String(SessionStore.digest("action:" + session).prefix(57))
+    }
+
+    /// A write's `T`, when given, must be this session's.
+    private func checkActionToken(_ request: SyncRequest) throws(Refusal) {
+        if let given = request.value("T"), given.trimmingCharacters(in: .whitespacesAndNewlines) != actionToken(request) {
+            throw Refusal(401, "bad action token T")
+        }
+    }
+
+    private func post(_ request: SyncRequest) throws(Refusal) {
+        guard request.method == "POST" else { throw Refusal(405, "this endpoint takes POST") }
+    }
+
+    private func read<T>(_ work: () throws -> T) throws(Refusal) -> T {
+        do {
+            return try work()
+        } catch {
+            throw Refusal(500, "store: \(error)")
+        }
+    }
+
+    // MARK: Feeds and tags
+
+    private func tagList() throws(Refusal) -> SyncResponse {
+        let feeds = try read { try library().feeds() }
+        var labels: [String] = []
+        for label in feeds.flatMap(\.labels) where !labels.contains(label) { labels.append(label) }
+        let tags = [ReaderJSON.Tags.Tag(id: ReaderState.starred)] + labels.map { .init(id: ReaderStream.label($0).id, type: "folder") }
+        return .json(ReaderJSON.encode(ReaderJSON.Tags(tags: tags)))
+    }
+
+    private func subscriptionList() throws(Refusal) -> SyncResponse {
+        let feeds = try read { try library().feeds() }
+        let subscriptions = feeds.enumerated().map { position, feed in
+            ReaderJSON.Subscriptions.Subscription(
+                id: feed.streamID, title: feed.title,
+                categories: feed.labels.map { .init(id: ReaderStream.label($0).id, label: $0) }, url: feed.url,
+                htmlUrl: feed.siteURL ?? feed.url, iconUrl: "", firstitemmsec: "0", sortid: String(format: "%08X", position))
+        }
+        return .json(ReaderJSON.encode(ReaderJSON.Subscriptions(subscriptions: subscriptions)))
+    }
+
+    private func unreadCount() throws(Refusal) -> SyncResponse {
+        let library = library()
+        let (feeds, unread) = try read { (try library.feeds(), try library.unread()) }
+        var counts: [String: (count: Int, newest: Date)] = [:]
+        func add(_ id: String, _ date: Date) {
+            let current = counts[id] ?? (0, .distantPast)
+            counts[id] = (current.count + 1, max(current.newest, date))
+        }
+        let byURL = Dictionary(feeds.map { ($0.url, $0) }) { first, _ in first }
+        for item in unread {
+            add(ReaderState.readingList, item.entry.firstSeen)
+            var labels: Set<String> = []
+            for url in item.entry.feeds {
+                guard let feed = byURL[url] else { continue }
+                add(feed.streamID, item.entry.firstSeen)
+                labels.formUnion(feed.labels)
+            }
+            for label in labels { add(ReaderStream.label(label).id, item.entry.firstSeen) }
+        }
+        let list = counts.sorted { $0.key < $1.key }.map {
+            ReaderJSON.UnreadCounts.Count(id: $0.key, count: $0.value.count, newestItemTimestampUsec: ReaderJSON.microseconds($0.value.newest))
+        }
+        return .json(ReaderJSON.encode(ReaderJSON.UnreadCounts(max: unread.count, unreadcounts: list)))
+    }
+
+    // MARK: Streams
+
+    /// What a stream request asks for: the stream, what to leave out or keep, the time window, the order,
+    /// how many, and where the last page ended.
+    struct StreamQuery {
+        var stream: ReaderStream
+        var exclude: [String]
+        var include: [String]
+        var oldest: Date?
+        var newest: Date?
+        var oldestFirst: Bool
+        var count: Int
+        var offset: Int
+
+        init(_ streamID: String?, _ request: SyncRequest, defaultCount: Int, limit: Int) throws(Refusal) {
+            guard let streamID, !streamID.isEmpty else { throw Refusal(400, "s (the stream) is needed") }
+            guard let stream = ReaderStream(streamID) else { throw Refusal(400, "unknown stream \(streamID.prefix(200))") }
+            self.stream = stream
+            exclude = request.values("xt").map(ReaderState.normalised)
+            include = request.values("it").map(ReaderState.normalised)
+            func time(_ name: String) throws(Refusal) -> Date? {
+                guard let text = request.value(name) else { return nil }
+                guard let value = Double(text), value >= 0 else { throw Refusal(400, "\(name) is not a time: \(text.prefix(40))") }
+                // Seconds, or microseconds from clients that send those.
+                return Date(timeIntervalSince1970: value > 1e11 ? value / 1_000_000 : value)
+            }
+            oldest = try time("ot")
+            newest = try time("nt")
+            oldestFirst = request.value("r") == "o"
+            if let text = request.value("n") {
+                guard let count = Int(text), count > 0 else { throw Refusal(400, "n is not a count: \(text.prefix(40))") }
+                self.count = min(count, limit)
+            } else {
+                count = defaultCount
+            }
+            if let text = request.value("c") {
+                guard let offset = Int(text), offset >= 0 else { throw Refusal(400, "bad continuation \(text.prefix(40))") }
+                self.offset = offset
+            } else {
+                offset = 0
+            }
+        }
+    }
+
+    /// The page of a stream a query asks for, and the continuation to the next page (nil at the end).
+    private func page(_ query: StreamQuery, library: SyncLibrary) throws(Refusal) -> (entries: [ReaderEntry], feeds: [ReaderFeed], continuation: String?) {
+        let feeds = try read { try library.feeds() }
+        let wantsUnreadOnly = query.exclude.contains(ReaderState.read)
+        var entries: [ReaderEntry] = try read {
+            switch query.stream {
+            case .starred: return try library.starred()
+            case .read: return try library.all().filter(\.isRead)
+            case .readingList, .feed, .label: return wantsUnreadOnly ? try library.unread() : try library.all()
+            }
+        }
+        if let urls = library.feedURLs(of: query.stream, feeds: feeds) {
+            entries.removeAll { urls.isDisjoint(with: $0.entry.feeds) }
+        }
+        func has(_ entry: ReaderEntry, _ state: String) -> Bool? {
+            switch state {
+            case ReaderState.read: return entry.isRead
+            case ReaderState.starred: return entry.isStarred
+            case ReaderState.readingList: return true
+            default: return nil
+            }
+        }
+        entries.removeAll { entry in
+            query.exclude.contains { has(entry, $0) == true } || query.include.contains { has(entry, $0) == false }
+                || query.oldest.map { entry.entry.firstSeen < $0 } == true || query.newest.map { entry.entry.firstSeen >= $0 } == true
+        }
+        if query.oldestFirst { entries.reverse() }
+        guard query.offset <= entries.count else { throw Refusal(400, "bad continuation \(query.offset)") }
+        let end = min(entries.count, query.offset + query.count)
+        return (Array(entries[query.offset..<end]), feeds, end < entries.count ? String(end) : nil)
+    }
+
+    private func itemIDs(_ request: SyncRequest) throws(Refusal) -> SyncResponse {
+        let query = try StreamQuery(request.value("s"), request, defaultCount: 20, limit: Self.idLimit)
+        let library = library()
+        let (entries, feeds, continuation) = try page(query, library: library)
+        let numbers = Dictionary(feeds.map { ($0.url, $0.streamID) }) { first, _ in first }
+        let refs = entries.map { entry in
+            ReaderJSON.ItemRefs.Ref(
+                id: ReaderItemID.decimal(entry.entry.id), directStreamIds: entry.entry.feeds.compactMap { numbers[$0] },
+                timestampUsec: ReaderJSON.microseconds(entry.entry.firstSeen))
+        }
+        return .json(ReaderJSON.encode(ReaderJSON.ItemRefs(itemRefs: refs, continuation: continuation)))
+    }
+
+    private func streamContents(_ streamID: String?, _ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
+        let query = try StreamQuery(streamID, request, defaultCount: 20, limit: Self.itemLimit)
+        let library = library()
+        let (entries, feeds, continuation) = try page(query, library: library)
+        let items = try read { try library.items(ids: entries.map(\.entry.id)) }
+        let title = feeds.first { ReaderStream.feed($0.number) == query.stream }?.title
+        let stream = ReaderJSON.Stream(
+            id: query.stream.id, title: title, updated: ReaderJSON.seconds(now), items: items.map(Self.json), continuation: continuation)
+        return .json(ReaderJSON.encode(stream))
+    }
+
+    private func itemContents(_ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
+        let ids = try itemIDs(request.values("i"))
+        guard ids.count <= Self.itemLimit else { throw Refusal(400, "at most \(Self.itemLimit) items at once") }
+        let items = try read { try library().items(ids: ids) }
+        let stream = ReaderJSON.Stream(id: ReaderState.readingList, updated: ReaderJSON.seconds(now), items: items.map(Self.json))
+        return .json(ReaderJSON.encode(stream))
+    }
+
+    private func itemIDs(_ given: [String]) throws(Refusal) -> [String] {
+        try given.map { text throws(Refusal) in
+            guard let id = ReaderItemID.parse(text) else { throw Refusal(400, "not an item id: \(text.prefix(80))") }
+            return id
+        }
+    }
+
+    static func json(_ reader: ReaderItem) -> ReaderJSON.Item {
+        let item = reader.item
+        let origin = reader.feeds.first
+        var categories = [ReaderState.readingList]
+        if reader.isRead { categories.append(ReaderState.read) }
+        if reader.isStarred { categories.append(ReaderState.starred) }
+        for label in reader.feeds.flatMap(\.labels) where !categories.contains(ReaderStream.label(label).id) {
+            categories.append(ReaderStream.label(label).id)
+        }
+        categories += item.categories
+        let links = item.link.map { [ReaderJSON.Link(href: $0, type: "text/html")] } ?? []
+        let enclosures = item.enclosures.map { ReaderJSON.Enclosure(href: $0.url, type: $0.type, length: $0.length.map(String.init)) }
+        return ReaderJSON.Item(
+            id: ReaderItemID.long(item.id), crawlTimeMsec: ReaderJSON.milliseconds(item.firstSeen),
+            timestampUsec: ReaderJSON.microseconds(item.firstSeen), published: ReaderJSON.seconds(item.shownDate),
+            updated: ReaderJSON.seconds(item.updated ?? item.shownDate), title: item.title ?? "",
+            canonical: links.map { .init(href: $0.href) }, alternate: links, summary: .init(content: item.content ?? item.summary ?? ""),
+            author: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "), categories: categories,
+            origin: .init(streamId: origin?.streamID ?? "", title: origin?.title ?? "", htmlUrl: origin?.siteURL ?? origin?.url ?? ""),
+            enclosure: enclosures.isEmpty ? nil : enclosures)
+    }
+
+    // MARK: Marking
+
+    private func editTag(_ request: SyncRequest) throws(Refusal) -> SyncResponse {
+        try post(request)
+        try checkActionToken(request)
+        let ids = try itemIDs(request.values("i"))
+        guard !ids.isEmpty else { throw Refusal(400, "i (an item id) is needed") }
+        let added = request.values("a").map(ReaderState.normalised)
+        let removed = request.values("r").map(ReaderState.normalised)
+        let library = library()
+        try read {
+            if added.contains(ReaderState.read) { try library.markRead(ids: ids) }
+            if removed.contains(ReaderState.read) || added.contains(ReaderState.keptUnread) { try library.markUnread(ids: ids) }
+            if added.contains(ReaderState.starred) { try library.setStarred(ids: ids, true) }
+            if removed.contains(ReaderState.starred) { try library.setStarred(ids: ids, false) }
+        }
+        return .text("OK")
+    }
+
+    private func markAllAsRead(_ request: SyncRequest) throws(Refusal) -> SyncResponse {
+        try post(request)
+        try checkActionToken(request)
+        guard let streamID = request.value("s"), let stream = ReaderStream(streamID) else {
+            throw Refusal(400, "unknown stream \(request.value("s")?.prefix(200) ?? "(none)")")
+        }
+        var before: Date?
+        if let text = request.value("ts") {
+            guard let value = Double(text), value >= 0 else { throw Refusal(400, "ts is not a time: \(text.prefix(40))") }
+            before = Date(timeIntervalSince1970: value > 1e11 ? value / 1_000_000 : value)
+        }
+        let library = library()
+        try read {
+            let feeds = try library.feeds()
+            if stream == .starred {
+                let chosen = try library.starred().filter { starred in
+                    !starred.isRead && (before.map { starred.entry.firstSeen <= $0 } ?? true)
+                }
+                try library.markRead(ids: chosen.map(\.entry.id))
+            } else {
+                try library.markAllRead(feeds: library.feedURLs(of: stream, feeds: feeds), before: before)
+            }
+        }
+        return .text("OK")
+    }
+
+    // MARK: Atom streams (newsboat's FeedHQ mode)
+
+    private func atomStream(_ streamID: String, _ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
+        let query = try StreamQuery(streamID, request, defaultCount: 20, limit: Self.itemLimit)
+        let library = library()
+        let (entries, feeds, _) = try page(query, library: library)
+        let items = try read { try library.items(ids: entries.map(\.entry.id)) }
+        let feed = feeds.first { ReaderStream.feed($0.number) == query.stream }
+        let text = ReaderAtomStream.document(
+            streamID: query.stream.id, title: feed?.title ?? query.stream.id, siteURL: feed?.siteURL, items: items, now: now)
+        return SyncResponse(headers: [("Content-Type", "application/atom+xml; charset=utf-8")], body: Data(text.utf8))
+    }
+}

@@ -1,0 +1,150 @@
+import FeedCatalog
+import FeedConfiguration
+import FeedCore
+import FeedStore
+import Foundation
+
+/// A configured feed as the sync API names it.
+public struct ReaderFeed: Sendable, Equatable {
+    public var number: ReaderStream.FeedNumber
+    public var url: String
+    /// The config's name, else the feed's own title, else its URL.
+    public var title: String
+    /// The site the feed belongs to, when it said.
+    public var siteURL: String?
+    /// Its tags in the config: the apps' folders.
+    public var labels: [String]
+
+    /// `feed/N`.
+    public var streamID: String { ReaderStream.feed(number).id }
+
+    /// A feed's number: the first 13 hex digits (52 bits) of its store key.
+    public static func number(forURL url: String) -> ReaderStream.FeedNumber {
+        ReaderStream.FeedNumber(FeedStore.key(forFeedURL: url).prefix(13), radix: 16) ?? 0
+    }
+}
+
+/// An item in a stream: its entry and its read and starred state.
+public struct ReaderEntry: Sendable {
+    public var entry: IndexEntry
+    public var isRead: Bool
+    public var isStarred: Bool
+}
+
+/// An item with its content, for `stream/items/contents`.
+public struct ReaderItem: Sendable {
+    public var item: StoredItem
+    /// The configured feeds carrying it, in config order (the first is its origin).
+    public var feeds: [ReaderFeed]
+    public var isRead: Bool
+    public var isStarred: Bool
+}
+
+/// What the sync API reads and marks, through the same catalog and store lock as `feedctl`, so the daemon,
+/// feedctl and the apps never lose each other's writes. Every call reads the store afresh.
+public struct SyncLibrary: Sendable {
+    public let store: FeedStore
+    public let configuration: Configuration
+
+    public init(store: FeedStore, configuration: Configuration) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    private var catalog: ItemCatalog { ItemCatalog(store: store, configuration: configuration) }
+
+    /// The configured feeds, in config order.
+    public func feeds() throws(StoreError) -> [ReaderFeed] {
+        try configuration.feeds.map { feed throws(StoreError) in
+            let url = feed.url.absoluteString
+            let state = try store.loadFetchState(url: url)
+            return ReaderFeed(
+                number: ReaderFeed.number(forURL: url), url: url, title: feed.name ?? state?.title ?? url, siteURL: state?.link,
+                labels: feed.tags)
+        }
+    }
+
+    /// The feed URLs a stream covers; nil for every feed.
+    public func feedURLs(of stream: ReaderStream, feeds: [ReaderFeed]) -> Set<String>? {
+        switch stream {
+        case .readingList, .starred, .read: return nil
+        case .feed(let number): return Set(feeds.filter { $0.number == number }.map(\.url))
+        case .label(let name): return Set(feeds.filter { $0.labels.contains(name) }.map(\.url))
+        }
+    }
+
+    /// The unread items, newest first.
+    public func unread() throws(StoreError) -> [ReaderEntry] {
+        let starred = try store.starredItems()
+        return try catalog.unreadItems().map { ReaderEntry(entry: $0.entry, isRead: false, isStarred: starred.contains($0.entry.key)) }
+    }
+
+    /// Every item, read or not, newest first.
+    public func all() throws -> [ReaderEntry] {
+        try catalog.allItems(limit: nil).map { ReaderEntry(entry: $0.entry, isRead: $0.isRead, isStarred: $0.isStarred) }
+    }
+
+    /// The starred items, newest first.
+    public func starred() throws -> [ReaderEntry] {
+        try catalog.starredItems().map { ReaderEntry(entry: $0.entry, isRead: $0.isRead, isStarred: true) }
+    }
+
+    /// The items with these ids (feedd's hex form) that are stored, in the order asked.
+    public func items(ids: [String]) throws -> [ReaderItem] {
+        let catalog = catalog
+        let index = try catalog.index()
+        var keys: [String: String] = [:]
+        for id in Set(ids) {
+            if let match = try index.items(idPrefix: id).first(where: { $0.id == id }) { keys[id] = match.key }
+        }
+        let stored = try catalog.storedItems(keys: Set(keys.values))
+        var holders: [String: Set<String>] = [:]  // item key → the feed files holding it
+        for (file, held) in try index.files(holding: Set(keys.values)) {
+            for key in held { holders[key, default: []].insert(file) }
+        }
+        let unreadKeys = Set(try store.unreadReferences().map(\.key))
+        let starred = try store.starredItems()
+        let feeds = try feeds().map { (feed: $0, file: FeedStore.key(forFeedURL: $0.url) + ".json") }
+        return ids.compactMap { id in
+            guard let key = keys[id], let item = stored[key] else { return nil }
+            let files = holders[key] ?? []
+            return ReaderItem(
+                item: item, feeds: feeds.filter { files.contains($0.file) }.map(\.feed), isRead: !unreadKeys.contains(key),
+                isStarred: starred.contains(key))
+        }
+    }
+
+    /// Marks these items read; returns how many were unread.
+    @discardableResult
+    public func markRead(ids: [String]) throws -> Int { try catalog.markRead(ids) }
+
+    /// Marks these items unread again; returns how many were read. Ids no stored item has are skipped.
+    @discardableResult
+    public func markUnread(ids: [String]) throws -> Int {
+        let catalog = catalog
+        return try catalog.markUnread(try known(ids, in: catalog))
+    }
+
+    /// Stars or unstars these items; returns how many changed.
+    @discardableResult
+    public func setStarred(ids: [String], _ starred: Bool) throws -> Int {
+        let catalog = catalog
+        return try catalog.setStarred(try known(ids, in: catalog), starred)
+    }
+
+    /// Marks read the unread items of these feeds (every feed for nil) that feedd first saw at or before
+    /// `before` (all for nil); returns how many.
+    @discardableResult
+    public func markAllRead(feeds urls: Set<String>?, before: Date?) throws -> Int {
+        let chosen = try catalog.unreadItems().filter { listed in
+            (urls.map { !$0.isDisjoint(with: listed.entry.feeds) } ?? true) && (before.map { listed.entry.firstSeen <= $0 } ?? true)
+        }
+        return try catalog.markRead(chosen.map(\.entry.id))
+    }
+
+    /// The ids some stored item has (so a stale id from an app is skipped, not an error for the rest).
+    private func known(_ ids: [String], in catalog: ItemCatalog) throws -> [String] {
+        let index = try catalog.index()
+        return try ids.filter { id in try index.items(idPrefix: id).contains { $0.id == id } }
+    }
+}

@@ -1,0 +1,459 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The Google Reader API served by the real feedd over HTTP, to a client of the test's own (URLSession) whose
+/// replies are decoded as the apps decode them: strict field types, ids and microsecond times as strings,
+/// decimal ids in `stream/items/ids`. Then Debian's newsboat in its FeedHQ mode, a real app.
+@Suite(.serialized)
+struct SyncAPITests {
+    static let french = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>Le Carnet</title><link>https://carnet.example.fr/</link>
+        <item><title>L&#8217;été « chaud » des serveurs</title><link>https://carnet.example.fr/ete</link>
+        <guid>https://carnet.example.fr/?p=1</guid><pubDate>Mon, 30 Nov 2026 08:00:00 +0000</pubDate>
+        <content:encoded><![CDATA[<p>Il fait chaud&#160;: « très »</p>]]></content:encoded></item>
+        <item><title>Sécurité : correctif publié</title><link>https://carnet.example.fr/secu</link>
+        <guid>https://carnet.example.fr/?p=2</guid><pubDate>Tue, 01 Dec 2026 08:00:00 +0000</pubDate>
+        <description>Un correctif.</description></item>
+        <item><title>Entretien avec une mainteneuse</title><link>https://carnet.example.fr/entretien</link>
+        <guid>https://carnet.example.fr/?p=3</guid><pubDate>Wed, 02 Dec 2026 08:00:00 +0000</pubDate>
+        <description>Questions et réponses.</description></item>
+        </channel></rss>
+        """
+    static let rust = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom"><title>Rust notes</title><id>urn:rust-notes</id>
+        <link rel="alternate" href="https://rust.example.org/"/><updated>2026-12-03T10:00:00Z</updated>
+        <entry><id>urn:rust-notes:1</id><title>Why Vec&lt;T&gt; beats LinkedList&lt;T&gt;</title>
+        <link href="https://rust.example.org/vec"/><updated>2026-12-03T10:00:00Z</updated><author><name>Ferris</name></author>
+        <content type="html">&lt;p&gt;Cache lines.&lt;/p&gt;</content></entry>
+        <entry><id>urn:rust-notes:2</id><title>The &lt;dialog&gt; element</title>
+        <link href="https://rust.example.org/dialog"/><updated>2026-12-04T10:00:00Z</updated>
+        <summary>Modal, finally.</summary></entry>
+        </feed>
+        """
+
+    /// feedd with the API on a free port, its two feeds fetched, and alice's password set.
+    struct Setup {
+        let directory: TemporaryDirectory
+        let config: String
+        let daemon: RunningDaemon
+        let base: URL
+        let server: TestHTTPServer
+        static let password = "mot de passe « sûr »"
+
+        init() async throws {
+            let server = try TestHTTPServer { request in
+                request.path == "/carnet" ? .init(text: SyncAPITests.french) : .init(text: SyncAPITests.rust)
+            }
+            self.server = server
+            directory = try TemporaryDirectory()
+            let port = try FreePort.take()
+            base = URL(string: "http://127.0.0.1:\(port)")!
+            config = try directory.write(
+                "c.yaml",
+                """
+                state_dir: s
+                api:
+                  listen: 127.0.0.1:\(port)
+                  users:
+                    - name: alice
+                      password_hash_file: alice.hash
+                feeds:
+                  - url: \(server.url("/carnet"))
+                    tags: [fr, blogs]
+                  - url: \(server.url("/rust"))
+                    name: Rust notes
+                    tags: [dev]
+
+                """)
+            let passwd = try await APIAccountTests.passwd(Self.password, user: "alice", config: config)
+            try #require(passwd.status == 0, "\(passwd.stderr)")
+            // Fetched first, so the daemon serves at once what it would otherwise spread over its first minute.
+            let once = try await Subprocess.run("feedd", ["--config", config, "--once"])
+            try #require(once.status == 0, "\(once.stderr)")
+            daemon = try RunningDaemon(config: config, directory: directory)
+            let daemon = daemon
+            let up = try await daemon.wait(seconds: 30) { daemon.log.contains("api listening") }
+            try #require(up, "\(daemon.log)")
+        }
+
+        func client() async throws -> ReaderClient {
+            var client = ReaderClient(base: base)
+            try await client.logIn(user: "alice", password: Self.password)
+            return client
+        }
+
+        func feedctl(_ arguments: String...) async throws -> Subprocess {
+            try await Subprocess.run("feedctl", arguments + ["--config", config])
+        }
+    }
+
+    /// A Google Reader client: form posts, the `GoogleLogin` header once logged in.
+    struct ReaderClient {
+        let base: URL
+        var token: String?
+
+        struct Reply {
+            var status: Int
+            var headers: [String: String]
+            var body: Data
+            var text: String { String(decoding: body, as: UTF8.self) }
+        }
+
+        mutating func logIn(user: String, password: String) async throws {
+            let reply = try await post("/accounts/ClientLogin", [("Email", user), ("Passwd", password)])
+            try #require(reply.status == 200, "\(reply.status) \(reply.text)")
+            token = reply.text.split(separator: "\n").first { $0.hasPrefix("Auth=") }.map { String($0.dropFirst(5)) }
+        }
+
+        func get(_ path: String, _ query: [(String, String)] = []) async throws -> Reply {
+            var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+            if !query.isEmpty { components.percentEncodedQuery = Self.form(query) }
+            return try await send(URLRequest(url: components.url!))
+        }
+
+        /// A GET of a path written as the client writes it (its escapes kept).
+        func get(raw path: String) async throws -> Reply {
+            try await send(URLRequest(url: URL(string: base.absoluteString + path)!))
+        }
+
+        func post(_ path: String, _ form: [(String, String)]) async throws -> Reply {
+            var request = URLRequest(url: base.appendingPathComponent(path))
+            request.httpMethod = "POST"
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(Self.form(form).utf8)
+            return try await send(request)
+        }
+
+        func json<T: Decodable>(_ type: T.Type, _ path: String, _ query: [(String, String)] = []) async throws -> T {
+            let reply = try await get(path, query)
+            try #require(reply.status == 200, "\(path): \(reply.status) \(reply.text)")
+            return try JSONDecoder().decode(T.self, from: reply.body)
+        }
+
+        private func send(_ request: URLRequest) async throws -> Reply {
+            var request = request
+            if let token { request.setValue("GoogleLogin auth=\(token)", forHTTPHeaderField: "Authorization") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = try #require(response as? HTTPURLResponse)
+            var headers: [String: String] = [:]
+            for (name, value) in http.allHeaderFields { headers["\(name)".lowercased()] = "\(value)" }
+            return Reply(status: http.statusCode, headers: headers, body: data)
+        }
+
+        static func form(_ pairs: [(String, String)]) -> String {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            return pairs.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+                .joined(separator: "&")
+        }
+    }
+
+    // The replies' shapes, as strict as the apps' decoders.
+    struct Subscriptions: Decodable {
+        struct Category: Decodable {
+            let id: String
+            let label: String
+        }
+        struct Subscription: Decodable {
+            let id: String
+            let title: String
+            let categories: [Category]
+            let url: String
+            let htmlUrl: String
+            let iconUrl: String
+        }
+        let subscriptions: [Subscription]
+    }
+
+    struct ItemRefs: Decodable {
+        struct Ref: Decodable {
+            let id: String
+            let directStreamIds: [String]
+            let timestampUsec: String
+        }
+        let itemRefs: [Ref]
+        let continuation: String?
+    }
+
+    struct Stream: Decodable {
+        struct Link: Decodable { let href: String }
+        struct Summary: Decodable { let content: String }
+        struct Origin: Decodable {
+            let streamId: String
+            let title: String
+            let htmlUrl: String
+        }
+        struct Item: Decodable {
+            let id: String
+            let crawlTimeMsec: String
+            let timestampUsec: String
+            let published: Int
+            let updated: Int
+            let title: String
+            let canonical: [Link]
+            let alternate: [Link]
+            let summary: Summary
+            let author: String?
+            let categories: [String]
+            let origin: Origin
+        }
+        let id: String
+        let updated: Int
+        let items: [Item]
+        let continuation: String?
+    }
+
+    struct UnreadCounts: Decodable {
+        struct Count: Decodable {
+            let id: String
+            let count: Int
+            let newestItemTimestampUsec: String
+        }
+        let max: Int
+        let unreadcounts: [Count]
+    }
+
+    static let readingList = "user/-/state/com.google/reading-list"
+    static let read = "user/-/state/com.google/read"
+    static let starred = "user/-/state/com.google/starred"
+
+    @Test func loginGivesATokenEveryOtherEndpointNeedsAndOnlyItsDigestIsKept() async throws {
+        let setup = try await Setup()
+        var client = ReaderClient(base: setup.base)
+        let wrong = try await client.post("/accounts/ClientLogin", [("Email", "alice"), ("Passwd", "nope")])
+        #expect(wrong.status == 403 && wrong.text.contains("BadAuthentication"), "\(wrong.text)")
+        let nobody = try await client.get("/reader/api/0/subscription/list", [("output", "json")])
+        #expect(nobody.status == 401 && nobody.headers["x-reader-google-bad-token"] == "true")
+        #expect(nobody.headers["date"] != nil, "every reply carries a Date header")
+
+        let login = try await client.post("/accounts/ClientLogin", [("Email", "alice"), ("Passwd", Setup.password)])
+        let lines = login.text.split(separator: "\n").map(String.init)
+        #expect(login.status == 200 && lines.count == 3 && lines[0].hasPrefix("SID=") && lines[1].hasPrefix("LSID=") && lines[2].hasPrefix("Auth="))
+        let token = String(lines[2].dropFirst(5))
+        #expect(token.count >= 32 && !token.contains("="), "at least 128 bits, and no '=' for clients that split on it")
+        client.token = token
+        let info = try await client.get("/reader/api/0/user-info")
+        #expect(info.status == 200 && info.text.contains("\"userName\":\"alice\""), "\(info.text)")
+
+        // Only a digest of the token is stored, in a file only feedd's user reads.
+        let sessions = setup.directory.url.appendingPathComponent("s/api/sessions.json").path
+        let stored = try String(contentsOfFile: sessions, encoding: .utf8)
+        #expect(!stored.contains(token) && stored.contains("\"user\" : \"alice\""), "\(stored)")
+        #expect((try FileManager.default.attributesOfItem(atPath: sessions)[.posixPermissions] as? Int) == 0o600)
+
+        // A made-up token is refused as a missing one is; the log says why, without the token.
+        client.token = String(repeating: "ab", count: 32)
+        let forged = try await client.get("/reader/api/0/tag/list")
+        #expect(forged.status == 401 && forged.headers["x-reader-google-bad-token"] == "true")
+        #expect(await setup.daemon.stop() == .exited(0))
+        let log = setup.daemon.log
+        #expect(log.contains("api request refused") && !log.contains(token) && !log.contains("sûr"), "\(log)")
+    }
+
+    @Test func feedsStreamsAndItemsDecodeAsTheAppsDecodeThem() async throws {
+        let setup = try await Setup()
+        let client = try await setup.client()
+
+        let subscriptions = try await client.json(Subscriptions.self, "/reader/api/0/subscription/list", [("output", "json")])
+        #expect(subscriptions.subscriptions.map(\.title) == ["Le Carnet", "Rust notes"])
+        let carnet = try #require(subscriptions.subscriptions.first)
+        #expect(carnet.id.hasPrefix("feed/") && Int64(carnet.id.dropFirst(5)) != nil)
+        #expect(carnet.categories.map(\.label) == ["fr", "blogs"] && carnet.categories.map(\.id) == ["user/-/label/fr", "user/-/label/blogs"])
+        #expect(carnet.htmlUrl == "https://carnet.example.fr/" && carnet.url == setup.server.url("/carnet").absoluteString)
+        let rustID = subscriptions.subscriptions[1].id
+
+        let tags = try await client.get("/reader/api/0/tag/list", [("output", "json")])
+        #expect(tags.text.contains("\"id\":\"user/-/label/dev\"") && tags.text.contains(Self.starred), "\(tags.text)")
+        let counts = try await client.json(UnreadCounts.self, "/reader/api/0/unread-count", [("output", "json")])
+        #expect(counts.max == 5)
+        #expect(counts.unreadcounts.first { $0.id == rustID }?.count == 2 && counts.unreadcounts.first { $0.id == "user/-/label/fr" }?.count == 3)
+
+        // The unread reading list, two ids a page, followed through its continuations.
+        var ids: [String] = []
+        var continuation: String?
+        repeat {
+            var query = [("s", Self.readingList), ("xt", Self.read), ("n", "2")]
+            if let continuation { query.append(("c", continuation)) }
+            let page = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", query)
+            #expect(page.itemRefs.count <= 2 && page.itemRefs.allSatisfy { Int64($0.id) != nil && Int64($0.timestampUsec) != nil })
+            ids += page.itemRefs.map(\.id)
+            continuation = page.continuation
+        } while continuation != nil && ids.count < 10
+        #expect(ids.count == 5 && Set(ids).count == 5, "\(ids)")
+
+        // One item asked for in its three forms: decimal, long and short hex.
+        let decimal = try #require(ids.first)
+        let hex = String(UInt64(bitPattern: try #require(Int64(decimal))), radix: 16)
+        let short = String(repeating: "0", count: 16 - hex.count) + hex
+        for form in [decimal, "tag:google.com,2005:reader/item/\(short)", short] {
+            let reply = try await client.post("/reader/api/0/stream/items/contents", [("i", form)])
+            let stream = try JSONDecoder().decode(Stream.self, from: reply.body)
+            #expect(stream.items.map(\.id) == ["tag:google.com,2005:reader/item/\(short)"], "\(form): \(reply.text)")
+        }
+
+        // A feed's stream, its slash escaped as some apps send it: every title exactly as published.
+        let feedPath = "/reader/api/0/stream/contents/" + rustID.replacingOccurrences(of: "/", with: "%2F")
+        let rust = try await client.get(raw: feedPath + "?n=10")
+        let rustStream = try JSONDecoder().decode(Stream.self, from: rust.body)
+        #expect(rustStream.items.map(\.title) == ["The <dialog> element", "Why Vec<T> beats LinkedList<T>"], "\(rust.text)")
+        #expect(rustStream.items.allSatisfy { $0.origin.streamId == rustID && $0.origin.title == "Rust notes" && $0.categories.contains(Self.readingList) })
+        #expect(rustStream.items.last?.author == "Ferris" && rustStream.items.last?.summary.content == "<p>Cache lines.</p>")
+        #expect(rustStream.items.last?.canonical.first?.href == "https://rust.example.org/vec")
+        let french = try await client.json(Stream.self, "/reader/api/0/stream/contents", [("s", "user/-/label/fr"), ("n", "10"), ("r", "o")])
+        #expect(french.items.map(\.title) == ["L’été « chaud » des serveurs", "Sécurité : correctif publié", "Entretien avec une mainteneuse"])
+        #expect(french.items.first?.summary.content == "<p>Il fait chaud&#160;: « très »</p>")
+
+        // Mistakes get a 400 and a line, never a crash.
+        for (path, query) in [
+            ("/reader/api/0/stream/items/ids", [("s", "user/-/state/com.google/nothing")]),
+            ("/reader/api/0/stream/items/ids", [("s", Self.readingList), ("c", "not-a-continuation")]),
+            ("/reader/api/0/stream/items/ids", [("s", Self.readingList), ("c", "999")]),
+            ("/reader/api/0/stream/items/ids", [("s", "feed/abc")]),
+            ("/reader/api/0/stream/items/contents", [("i", "tag:google.com,2005:reader/item/zz")]),
+        ] {
+            let reply = try await client.get(path, query)
+            #expect(reply.status == 400, "\(path) \(query): \(reply.status) \(reply.text)")
+        }
+        let unknown = try await client.get("/reader/api/0/no-such-thing")
+        #expect(unknown.status == 404)
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    @Test func marksMadeThroughTheAPIAreWhatFeedctlSees() async throws {
+        let setup = try await Setup()
+        let client = try await setup.client()
+        let token = try await client.get("/reader/api/0/token").text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let refs = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.readingList), ("n", "10")])
+        let ids = refs.itemRefs.map(\.id)
+        try #require(ids.count == 5)
+
+        func listed() async throws -> [(id: String, read: Bool, starred: Bool)] {
+            let run = try await setup.feedctl("list", "--all", "--json")
+            let items = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run.stderr)")
+            return items.map { ($0["id"] as? String ?? "", $0["read"] as? Bool ?? false, $0["starred"] as? Bool ?? false) }
+        }
+        func hex(_ decimal: String) -> String {
+            let digits = String(UInt64(bitPattern: Int64(decimal) ?? 0), radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+
+        // Two read and one starred in one edit-tag each, with many i.
+        let marked = try await client.post(
+            "/reader/api/0/edit-tag", [("i", ids[0]), ("i", ids[1]), ("a", "user/-/state/com.google/read"), ("T", token)])
+        #expect(marked.status == 200 && marked.text == "OK", "\(marked.text)")
+        let star = try await client.post("/reader/api/0/edit-tag", [("i", ids[2]), ("a", "user/12345/state/com.google/starred"), ("T", token)])
+        #expect(star.text == "OK")
+        var state = try await listed()
+        #expect(Set(state.filter(\.read).map(\.id)) == [hex(ids[0]), hex(ids[1])])
+        #expect(state.filter(\.starred).map(\.id) == [hex(ids[2])])
+
+        // Unread again, as newsboat asks it (kept-unread too); a wrong T is refused and changes nothing.
+        let unread = try await client.post(
+            "/reader/api/0/edit-tag",
+            [("i", ids[0]), ("r", "user/-/state/com.google/read"), ("a", "user/-/state/com.google/kept-unread"), ("T", token)])
+        #expect(unread.text == "OK")
+        let forged = try await client.post("/reader/api/0/edit-tag", [("i", ids[3]), ("a", "user/-/state/com.google/read"), ("T", "forged")])
+        #expect(forged.status == 401)
+        state = try await listed()
+        #expect(state.filter(\.read).map(\.id) == [hex(ids[1])])
+
+        // Mark all as read for one feed, before a time in microseconds (as some apps send it).
+        let subscriptions = try await client.json(Subscriptions.self, "/reader/api/0/subscription/list", [("output", "json")])
+        let later = String(Int64(Date().timeIntervalSince1970 + 60) * 1_000_000)
+        let all = try await client.post(
+            "/reader/api/0/mark-all-as-read", [("s", subscriptions.subscriptions[1].id), ("ts", later), ("T", token)])
+        #expect(all.text == "OK")
+        let rust = try await setup.feedctl("list", "--feed", "Rust notes", "--format", "tsv")
+        #expect(rust.stdout.isEmpty, "Rust notes is all read: \(rust.stdout)")
+        let starredStream = try await client.json(
+            ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.starred), ("n", "10")])
+        #expect(starredStream.itemRefs.map(\.id) == [ids[2]])
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    @Test func failedLoginsAreSlowedAndFloodsOfParametersAndBigBodiesAreRefused() async throws {
+        let setup = try await Setup()
+        let logged = try await setup.client()
+        let client = ReaderClient(base: setup.base)
+        var statuses: [Int] = []
+        var retryAfter: String?
+        for _ in 0..<4 {
+            let reply = try await client.post("/accounts/ClientLogin", [("Email", "mallory"), ("Passwd", "guess")])
+            statuses.append(reply.status)
+            retryAfter = retryAfter ?? reply.headers["retry-after"]
+        }
+        // The first failure makes the address wait a second, the next two, …: a quick fourth try is not checked.
+        #expect(statuses.first == 403 && statuses.contains(429), "\(statuses)")
+        #expect(retryAfter.flatMap(Int.init).map { $0 >= 1 } == true)
+
+        let many = (0..<1500).map { ("i", String($0)) }
+        let flood = try await logged.post("/reader/api/0/stream/items/contents", many)
+        #expect(flood.status == 400, "\(flood.text)")
+        var big = URLRequest(url: setup.base.appendingPathComponent("/reader/api/0/edit-tag"))
+        big.httpMethod = "POST"
+        big.httpBody = Data(repeating: UInt8(ascii: "a"), count: 2 << 20)
+        big.setValue("GoogleLogin auth=\(logged.token ?? "")", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: big)
+        #expect((response as? HTTPURLResponse)?.statusCode == 413)
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    /// Debian's newsboat (2.21) in its FeedHQ mode, which speaks the Google Reader API and reads each feed as
+    /// an Atom stream: it lists what feedd has, a mark made in feedd reaches it, and an article opened in it
+    /// is read in `feedctl list`.
+    @Test func newsboatReadsFromFeeddAndTheMarksGoBothWays() async throws {
+        let setup = try await Setup()
+        let home = setup.directory.url.appendingPathComponent("newsboat")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let config = try setup.directory.write(
+            "newsboat/config",
+            """
+            urls-source "feedhq"
+            feedhq-url "\(setup.base.absoluteString)"
+            feedhq-login "alice"
+            feedhq-passwordfile "\(home.path)/password"
+
+            """)
+        _ = try setup.directory.write("newsboat/password", Setup.password + "\n")
+        let urls = try setup.directory.write("newsboat/urls", "")
+        let arguments = ["-C", config, "-u", urls, "-c", home.path + "/cache.db"]
+        func unreadInNewsboat() async throws -> String {
+            let run = try await Subprocess.runCommand("/usr/bin/newsboat", arguments + ["-x", "reload", "print-unread"], environment: ["HOME": home.path])
+            return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + run.stderr
+        }
+        #expect(try await unreadInNewsboat() == "5 unread articles")
+
+        // Read in feedd, read in newsboat at its next reload.
+        let rust = try await setup.feedctl("list", "--feed", "Rust notes", "--format", "tsv")
+        let rustID = try #require(rust.stdout.split(separator: "\t").first.map(String.init))
+        #expect(try await setup.feedctl("read", rustID).status == 0)
+        #expect(try await unreadInNewsboat() == "4 unread articles")
+
+        // Opened in newsboat, in a real terminal: read in feedd.
+        let pane = try await ReaderTerminalTests.Pane(
+            command: ["/usr/bin/newsboat"] + arguments, width: 110, height: 30, environment: ["HOME": home.path])
+        let feeds = try await pane.wait("the feed list") { $0.contains("Le Carnet") && $0.contains("Rust notes") }
+        let rows = feeds.split(separator: "\n", omittingEmptySubsequences: false)
+        let carnetRow = try #require(rows.firstIndex { $0.contains("Le Carnet") })
+        for _ in 1..<carnetRow { try await pane.send("Down") }
+        try await pane.send("Enter")
+        try await pane.wait("Le Carnet's articles") { $0.contains("Entretien avec une mainteneuse") && $0.contains("L’été « chaud » des serveurs") }
+        try await pane.send("Enter")
+        try await pane.wait("the article") { $0.contains("Title: Entretien avec une mainteneuse") }
+        // Back to the articles, back to the feeds, and out.
+        for _ in 0..<3 { try await pane.send("q") }
+        try await pane.wait("newsboat's exit") { $0.contains("[exited 0]") }
+        let unread = try await setup.feedctl("list", "--format", "tsv")
+        let titles = unread.stdout.split(separator: "\n").map { $0.split(separator: "\t")[3] }
+        #expect(titles.count == 3 && !titles.contains("Entretien avec une mainteneuse"), "\(unread.stdout)")
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+}
