@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeedConfiguration
+import FeedModel
 import FeedStore
 import FeedSync
 import Foundation
@@ -11,7 +12,67 @@ import Foundation
 extension Feedctl {
     struct API: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "api", abstract: "The sync API's accounts (the `api:` section of the config).", subcommands: [Passwd.self])
+            commandName: "api", abstract: "The sync API's accounts and sessions (the `api:` section of the config).",
+            subcommands: [Passwd.self, Tokens.self])
+
+        struct Tokens: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the sessions apps logged in with, or end some.",
+                discussion: """
+                    Each login through the API opens a session; only a digest of its token is kept. An app whose
+                    session ends is asked to log in again at its next request. Examples:
+                      feedctl api tokens
+                      feedctl api tokens revoke 3f9a0c2b17de
+                      feedctl api tokens revoke --user alice
+                    """,
+                subcommands: [List.self, Revoke.self], defaultSubcommand: List.self)
+
+            struct List: ParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "List the sessions: id, user, when and from where.")
+
+                @OptionGroup var options: StoreOptions
+
+                func run() throws {
+                    do {
+                        let (_, _, stateDirectory) = try options.resolved()
+                        let sessions = try SessionStore(stateDirectory: stateDirectory).list()
+                        guard !sessions.isEmpty else { return write("No sessions.\n") }
+                        let width = max(4, sessions.map(\.user.count).max() ?? 0)
+                        for session in sessions {
+                            let user = session.user.padding(toLength: width, withPad: " ", startingAt: 0)
+                            write("\(session.id)  \(TerminalSafe.escaped(user))  \(session.created.formatted(.iso8601))  \(TerminalSafe.escaped(session.client))\n")
+                        }
+                    } catch {
+                        throw fail(error)
+                    }
+                }
+            }
+
+            struct Revoke: ParsableCommand {
+                static let configuration = CommandConfiguration(abstract: "End sessions by id (or its start), or all of a user's.")
+
+                @OptionGroup var options: StoreOptions
+                @Option(name: .long, help: "End every session of this user.") var user: String?
+                @Flag(name: .long, help: "End every session.") var all = false
+                @Argument(help: "Session ids, as `feedctl api tokens` lists them.") var ids: [String] = []
+
+                func validate() throws {
+                    if ids.isEmpty && user == nil && !all { throw ValidationError("name sessions to end: ids, --user NAME or --all") }
+                }
+
+                func run() throws {
+                    do {
+                        let (_, _, stateDirectory) = try options.resolved()
+                        let sessions = SessionStore(stateDirectory: stateDirectory)
+                        let ended = all ? try sessions.revoke(ids: try sessions.list().map(\.digest)) : try sessions.revoke(ids: ids, user: user)
+                        guard ended > 0 || all else { throw ValidationError("no session matches \((ids + (user.map { ["--user \($0)"] } ?? [])).joined(separator: ", "))") }
+                        write("\(ended) session(s) ended\n")
+                    } catch {
+                        throw fail(error)
+                    }
+                }
+            }
+        }
 
         struct Passwd: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -249,6 +249,14 @@ struct SyncAPITests {
         #expect(!stored.contains(token) && stored.contains("\"user\" : \"alice\""), "\(stored)")
         #expect((try FileManager.default.attributesOfItem(atPath: sessions)[.posixPermissions] as? Int) == 0o600)
 
+        // feedctl lists the session and ends it: the app's next request is refused.
+        let listed = try await setup.feedctl("api", "tokens")
+        let line = try #require(listed.stdout.split(separator: "\n").first { $0.contains("alice") && $0.contains("127.0.0.1") }, "\(listed.stdout)")
+        #expect(try await setup.feedctl("api", "tokens", "revoke", String(line.prefix(12))).stdout == "1 session(s) ended\n")
+        let revoked = try await client.get("/reader/api/0/user-info")
+        #expect(revoked.status == 401 && revoked.headers["x-reader-google-bad-token"] == "true")
+        #expect(try await setup.feedctl("api", "tokens").stdout == "No sessions.\n")
+
         // A made-up token is refused as a missing one is; the log says why, without the token.
         client.token = String(repeating: "ab", count: 32)
         let forged = try await client.get("/reader/api/0/tag/list")
