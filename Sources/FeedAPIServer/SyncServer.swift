@@ -9,9 +9,10 @@ import Logging
 import NIOCore
 
 /// The sync API over HTTP/1.1: Hummingbird listening where `api.listen` says, every request turned into a
-/// `SyncRequest` for FeedSync and its answer sent back. Bodies past `bodyLimit`, requests with more than
-/// `SyncRequest.parameterLimit` parameters, idle connections past `idleTimeout` and connections past
-/// `connectionLimit` are refused; every refusal is one log line, without passwords or tokens.
+/// `SyncRequest` for FeedSync (the Google Reader API, or Fever under `/fever/`) and its answer sent back.
+/// Bodies past `bodyLimit`, requests with more than `SyncRequest.parameterLimit` parameters, idle
+/// connections past `idleTimeout` and connections past `connectionLimit` are refused; every refusal is one
+/// log line, without passwords or tokens.
 public struct SyncServer: Sendable {
     public static let bodyLimit = 1 << 20
     public static let connectionLimit = 256
@@ -29,10 +30,10 @@ public struct SyncServer: Sendable {
     ) {
         listen = configuration.listen
         self.logger = logger
-        let api = GoogleReaderAPI(
-            accounts: SyncAccounts(users: { running().configuration.api?.users ?? [] }, environment: environment),
-            sessions: SessionStore(stateDirectory: store.directory), library: running)
-        responder = SyncResponder(api: api, proxies: TrustedProxies(configuration.trustedProxies), logger: logger)
+        let accounts = SyncAccounts(users: { running().configuration.api?.users ?? [] }, environment: environment)
+        let reader = GoogleReaderAPI(accounts: accounts, sessions: SessionStore(stateDirectory: store.directory), library: running)
+        let fever = FeverAPI(accounts: accounts, numbers: FeverNumbers(stateDirectory: store.directory), library: running)
+        responder = SyncResponder(reader: reader, fever: fever, proxies: TrustedProxies(configuration.trustedProxies), logger: logger)
     }
 
     /// Where it listens, as the log says it.
@@ -86,7 +87,8 @@ struct SyncRequestContext: RequestContext {
 /// Turns Hummingbird's requests into FeedSync's and back.
 struct SyncResponder: HTTPResponder {
     typealias Context = SyncRequestContext
-    let api: GoogleReaderAPI
+    let reader: GoogleReaderAPI
+    let fever: FeverAPI
     let proxies: TrustedProxies
     let logger: Logger
     private static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
@@ -105,7 +107,9 @@ struct SyncResponder: HTTPResponder {
             if sync.parameters.count > SyncRequest.parameterLimit {
                 answer = .refused(400, "more than \(SyncRequest.parameterLimit) parameters")
             } else if GoogleReaderAPI.serves(sync.path) {
-                answer = await api.respond(to: sync)
+                answer = await reader.respond(to: sync)
+            } else if FeverAPI.serves(sync.path) {
+                answer = await fever.respond(to: sync)
             } else {
                 answer = .refused(404, "no such endpoint")
             }

@@ -52,9 +52,16 @@ public final class SyncAccounts: Sendable {
         return user.name
     }
 
-    /// The user whose Fever key (md5 of `name:password`) this is, if any.
-    public func user(feverKey: String) -> String? {
-        users().first { user in (try? passwordHash(user))?.acceptsFeverKey(feverKey) == true }?.name
+    /// The user whose Fever key (md5 of `name:password`) this is; failures count against the address as
+    /// failed logins do.
+    public func user(feverKey: String, client: String, now: Date = Date()) throws(Refusal) -> String {
+        if let wait = throttle.withLock({ $0.wait(for: client, now: now) }) { throw .throttled(seconds: Int(wait.rounded(.up))) }
+        guard let user = users().first(where: { user in (try? passwordHash(user))?.acceptsFeverKey(feverKey) == true }) else {
+            throttle.withLock { $0.failed(client, now: now) }
+            throw .badCredentials
+        }
+        throttle.withLock { $0.succeeded(client) }
+        return user.name
     }
 
     private func passwordHash(_ user: APIConfig.User) throws(PasswordHashError) -> PasswordHash {

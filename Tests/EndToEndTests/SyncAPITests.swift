@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import TestSupport
 import Testing
@@ -39,6 +40,11 @@ struct SyncAPITests {
         </feed>
         """
 
+    static let rustExtra = """
+        <entry><id>urn:rust-notes:3</id><title>Option&lt;Box&lt;S&gt;&gt; where S: Send</title>
+        <link href="https://rust.example.org/option"/><updated>2026-12-05T10:00:00Z</updated><summary>Boxes.</summary></entry>
+        """
+
     /// feedd with the API on a free port, its two feeds fetched, and alice's password set.
     struct Setup {
         let directory: TemporaryDirectory
@@ -46,11 +52,16 @@ struct SyncAPITests {
         let daemon: RunningDaemon
         let base: URL
         let server: TestHTTPServer
+        /// Set to add an entry to the Rust feed.
+        let rustGrows = Locked(false)
         static let password = "mot de passe « sûr »"
 
         init() async throws {
+            let rustGrows = rustGrows
             let server = try TestHTTPServer { request in
-                request.path == "/carnet" ? .init(text: SyncAPITests.french) : .init(text: SyncAPITests.rust)
+                guard request.path != "/carnet" else { return .init(text: SyncAPITests.french) }
+                guard rustGrows.value else { return .init(text: SyncAPITests.rust) }
+                return .init(text: SyncAPITests.rust.replacingOccurrences(of: "</feed>", with: SyncAPITests.rustExtra + "</feed>"))
             }
             self.server = server
             directory = try TemporaryDirectory()
@@ -124,8 +135,9 @@ struct SyncAPITests {
             try await send(URLRequest(url: URL(string: base.absoluteString + path)!))
         }
 
+        /// A form POST; `path` may carry a query (`/fever/?api&items`).
         func post(_ path: String, _ form: [(String, String)]) async throws -> Reply {
-            var request = URLRequest(url: base.appendingPathComponent(path))
+            var request = URLRequest(url: try #require(URL(string: base.absoluteString + path)))
             request.httpMethod = "POST"
             request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(Self.form(form).utf8)
@@ -462,6 +474,99 @@ struct SyncAPITests {
         let unread = try await setup.feedctl("list", "--format", "tsv")
         let titles = unread.stdout.split(separator: "\n").map { $0.split(separator: "\t")[3] }
         #expect(titles.count == 3 && !titles.contains("Entretien avec une mainteneuse"), "\(unread.stdout)")
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    /// Fever, decoded as its clients do (numbers as integers, id lists as comma-separated strings).
+    struct Fever: Decodable {
+        struct Item: Decodable {
+            let id: Int
+            let feed_id: Int
+            let title: String
+            let author: String
+            let html: String
+            let url: String
+            let is_saved: Int
+            let is_read: Int
+            let created_on_time: Int
+        }
+        struct Feed: Decodable {
+            let id: Int
+            let title: String
+            let url: String
+            let site_url: String
+        }
+        struct Group: Decodable {
+            let id: Int
+            let title: String
+        }
+        struct FeedsGroup: Decodable {
+            let group_id: Int
+            let feed_ids: String
+        }
+        let api_version: Int
+        let auth: Int
+        let items: [Item]?
+        let total_items: Int?
+        let feeds: [Feed]?
+        let groups: [Group]?
+        let feeds_groups: [FeedsGroup]?
+        let unread_item_ids: String?
+        let saved_item_ids: String?
+    }
+
+    @Test func feverNumbersItemsInArrivalOrderAndMarksThem() async throws {
+        let setup = try await Setup()
+        let client = ReaderClient(base: setup.base)
+        let key = Insecure.MD5.hash(data: Data("alice:\(Setup.password)".utf8)).map { String(format: "%02x", $0) }.joined()
+        func fever(_ query: String, _ form: [(String, String)] = []) async throws -> Fever {
+            let reply = try await client.post("/fever/?api" + query, [("api_key", key)] + form)
+            try #require(reply.status == 200, "\(query): \(reply.status) \(reply.text)")
+            return try JSONDecoder().decode(Fever.self, from: reply.body)
+        }
+
+        let groups = try await fever("&groups&feeds")
+        #expect(groups.auth == 1 && groups.api_version == 3)
+        #expect(groups.groups?.map(\.title) == ["fr", "blogs", "dev"] && groups.feeds?.map(\.title) == ["Le Carnet", "Rust notes"])
+        let rustFeed = try #require(groups.feeds?.last)
+        let dev = try #require(groups.groups?.last)
+        #expect(groups.feeds_groups?.first { $0.group_id == dev.id }?.feed_ids == String(rustFeed.id))
+
+        let first = try await fever("&items")
+        let items = try #require(first.items)
+        #expect(items.count == 5 && first.total_items == 5 && items.map(\.id) == Array(1...5), "numbered from 1, oldest first")
+        #expect(Set(items.map(\.title)).isSuperset(of: ["Why Vec<T> beats LinkedList<T>", "L’été « chaud » des serveurs"]))
+        #expect(try await fever("&items&since_id=3").items?.map(\.id) == [4, 5])
+        #expect(try await fever("&items&max_id=3").items?.map(\.id) == [2, 1])
+        #expect(try await fever("&items&with_ids=5,2").items?.map(\.id) == [2, 5])
+        #expect(try await fever("&unread_item_ids").unread_item_ids == "1,2,3,4,5")
+
+        // A new item, whatever its hash, gets the next number, so since_id finds it.
+        setup.rustGrows.withLock { $0 = true }
+        #expect(try await setup.feedctl("fetch", "Rust notes").status == 0)
+        let grown = try await setup.daemon.wait(seconds: 20) { setup.daemon.count("items_new=1") == 1 }
+        try #require(grown, "\(setup.daemon.log)")
+        let newer = try await fever("&items&since_id=5")
+        #expect(newer.items?.map(\.id) == [6] && newer.items?.first?.title == "Option<Box<S>> where S: Send", "\(String(describing: newer.items))")
+
+        // Marks: read and saved are states, set again they stay set.
+        _ = try await fever("", [("mark", "item"), ("as", "read"), ("id", "6")])
+        _ = try await fever("", [("mark", "item"), ("as", "saved"), ("id", "2")])
+        let saved = try await fever("", [("mark", "item"), ("as", "saved"), ("id", "2")])
+        #expect(saved.saved_item_ids == "2")
+        let unread = try await setup.feedctl("list", "--format", "tsv")
+        #expect(!unread.stdout.contains("Option<Box<S>>") && unread.stdout.split(separator: "\n").count == 5)
+        let marked = try await fever("", [("mark", "feed"), ("as", "read"), ("id", String(rustFeed.id)), ("before", String(Int(Date().timeIntervalSince1970) + 60))])
+        let rustTitles = Set(items.filter { $0.feed_id == rustFeed.id }.map(\.id))
+        #expect(Set((marked.unread_item_ids ?? "").split(separator: ",").compactMap { Int($0) }).isDisjoint(with: rustTitles))
+        let all = try await fever("", [("mark", "group"), ("as", "read"), ("id", "0"), ("before", String(Int(Date().timeIntervalSince1970) + 60))])
+        #expect(all.unread_item_ids == "")
+        let bad = try await client.post("/fever/?api", [("api_key", key), ("mark", "item"), ("as", "read"), ("id", "999")])
+        #expect(bad.status == 400)
+        // A wrong key gets auth 0 and nothing else (and slows that address down, as a failed login does).
+        let refused = try await client.post("/fever/?api&items", [("api_key", "0123456789abcdef0123456789abcdef")])
+        let refusal = try JSONDecoder().decode(Fever.self, from: refused.body)
+        #expect(refused.status == 200 && refusal.auth == 0 && refusal.items == nil)
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
     }
 }
