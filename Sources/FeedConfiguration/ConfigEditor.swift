@@ -94,6 +94,67 @@ public struct ConfigEditor {
         text = lines.joined
     }
 
+    /// Sets one key of the feed at `index` (`name`, `tags`…) to `value`, YAML as `scalar` or
+    /// `flowList` writes it, or removes the key for nil. The key's line (and a block value's lines below it)
+    /// is replaced in place; a new key goes after the entry's last line, indented like its other keys. Every
+    /// other line stays as it was.
+    public mutating func set(_ key: String, to value: String?, at index: Int) throws(ConfigError) {
+        var lines = Lines(text)
+        let layout = try locate(lines)
+        guard layout.entries.indices.contains(index) else {
+            throw ConfigError(path: path, line: nil, message: "no feed number \(index + 1) in `feeds:`")
+        }
+        let entry = layout.entries[index]
+        let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
+        let last = lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn)
+        let dashText = lines.content(entry.dashLine)
+        let keyColumn = entry.dashColumn + 1 + dashText.dropFirst(entry.dashColumn + 1).prefix { $0 == " " }.count
+        let newline = lines.newline
+        // The line holding the key, at the entry's key column (on the dash line, just after `- `).
+        let keyLine = (entry.dashLine...last).first { line in
+            let content = lines.content(line)
+            guard content.count > keyColumn, lines.indentation(line) == (line == entry.dashLine ? entry.dashColumn : keyColumn) else { return false }
+            return content.dropFirst(keyColumn).hasPrefix(key + ":")
+        }
+        guard let keyLine else {
+            guard let value else { return }
+            let keyIndent = String(repeating: " ", count: keyColumn)
+            if !lines.endsWithNewline(last) { lines.terminate(last) }
+            lines.insert(["\(keyIndent)\(key): \(value)\(newline)"], at: last + 1)
+            text = lines.joined
+            return
+        }
+        // A block value (a `- ` list or deeper lines) runs to the next line at the key column or above.
+        var valueEnd = keyLine
+        var line = keyLine + 1
+        while line <= last {
+            if lines.isBlank(line) || lines.isComment(line) {
+                line += 1
+                continue
+            }
+            let indent = lines.indentation(line)
+            guard indent > keyColumn || (indent == keyColumn && lines.content(line).dropFirst(indent).hasPrefix("- ")) else { break }
+            valueEnd = line
+            line += 1
+        }
+        let prefix = String(lines.content(keyLine).prefix(keyColumn))
+        if let value {
+            if valueEnd > keyLine { lines.remove((keyLine + 1)...valueEnd) }
+            lines.replace(keyLine, with: "\(prefix)\(key): \(value)\(newline)")
+        } else {
+            guard keyLine != entry.dashLine else {
+                throw ConfigError(path: path, line: keyLine + 1, message: "cannot remove `\(key)`, the entry's first key; edit the file by hand")
+            }
+            lines.remove(keyLine...valueEnd)
+        }
+        text = lines.joined
+    }
+
+    /// A flow list of scalars: `[a, "b c"]`.
+    public static func flowList(_ values: [String]) -> String {
+        "[" + values.map { scalar($0, inFlow: true) }.joined(separator: ", ") + "]"
+    }
+
     // MARK: - Locating the feeds list
 
     private struct Layout {
@@ -147,7 +208,7 @@ public struct ConfigEditor {
     // MARK: - Writing scalars
 
     /// A YAML scalar for `value`: plain when that reads back as the same string, else double-quoted.
-    static func scalar(_ value: String, inFlow: Bool = false) -> String {
+    public static func scalar(_ value: String, inFlow: Bool = false) -> String {
         plainIsSafe(value, inFlow: inFlow) ? value : quoted(value)
     }
 
@@ -280,6 +341,8 @@ private struct Lines {
     mutating func insert(_ lines: [String], at index: Int) { storage.insert(contentsOf: lines, at: index) }
 
     mutating func remove(_ range: ClosedRange<Int>) { storage.removeSubrange(range) }
+
+    mutating func replace(_ index: Int, with line: String) { storage[index] = line }
 
     mutating func terminate(_ index: Int) { storage[index] += newline }
 

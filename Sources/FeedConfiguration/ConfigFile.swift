@@ -37,6 +37,28 @@ public enum ConfigFile {
         }
     }
 
+    /// Renames the feed configured as `url` and sets its tags (nil leaves each as it is); returns the
+    /// configuration as written.
+    @discardableResult
+    public static func update(_ url: URL, name: String??, tags: [String]?, path: String) throws -> Configuration {
+        try edit(path) { text, configuration in
+            guard let index = configuration.feeds.firstIndex(where: { $0.url.absoluteString == url.absoluteString }) else {
+                throw ConfigError(path: path, line: nil, message: "no feed \(url.absoluteString)")
+            }
+            var editor = ConfigEditor(text: text, path: path)
+            var kept = configuration.feeds
+            if let name {
+                try editor.set("name", to: name.map { ConfigEditor.scalar($0) }, at: index)
+                kept[index].name = name
+            }
+            if let tags {
+                try editor.set("tags", to: tags.isEmpty ? nil : ConfigEditor.flowList(tags), at: index)
+                kept[index].tags = tags
+            }
+            return (editor.text, kept, [])
+        }
+    }
+
     /// Runs `change` on the file's text and configuration while holding a lock on the file's folder (so two
     /// feedctl edits cannot lose each other's change), then checks and writes its result. `change` returns
     /// the new text, the feeds that must be there unchanged and in order, and the URLs of the feeds added

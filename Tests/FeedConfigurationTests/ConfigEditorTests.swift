@@ -220,5 +220,53 @@ struct ConfigEditorTests {
         #expect(try Self.remove(added, at: 2) == Self.commented)
         #expect(throws: ConfigError.self) { try Self.remove(Self.commented, at: 5) }
     }
-}
 
+    static func set(_ text: String, _ key: String, _ value: String?, at index: Int) throws -> String {
+        var editor = ConfigEditor(text: text, path: "/etc/feedd/config.yaml")
+        try editor.set(key, to: value, at: index)
+        return editor.text
+    }
+
+    /// The sync API renames feeds and moves them between tags: one line of the entry changes, or one is
+    /// added or removed; comments and every other entry stay byte for byte.
+    @Test func settingAKeyChangesOnlyItsOwnLines() throws {
+        let renamed = try Self.set(Self.commented, "name", ConfigEditor.scalar("Mon « blog »"), at: 0)
+        #expect(renamed == Self.commented.replacingOccurrences(of: "    name: Le blog      # a name\n", with: "    name: Mon « blog »\n"))
+        let tagged = try Self.set(Self.commented, "tags", ConfigEditor.flowList(["fr", "tech news"]), at: 0)
+        #expect(tagged == Self.commented.replacingOccurrences(of: "    tags: [fr]\n", with: "    tags: [fr, tech news]\n"))
+        // A key the entry lacks goes after its last line, at its keys' column.
+        let named = try Self.set(Self.commented, "name", ConfigEditor.scalar("outil"), at: 1)
+        #expect(named == Self.commented.replacingOccurrences(of: "    interval: 6h\n", with: "    interval: 6h\n    name: outil\n"))
+        let untagged = try Self.set(Self.commented, "tags", nil, at: 0)
+        #expect(untagged == Self.commented.replacingOccurrences(of: "    tags: [fr]\n", with: ""))
+        #expect(try Self.set(Self.commented, "tags", nil, at: 1) == Self.commented, "nothing to remove")
+    }
+
+    @Test func aBlockListValueIsReplacedWhole() throws {
+        let text = """
+            feeds:
+            - url: https://a.example/feed
+              tags:
+              - one
+              - two
+              interval: 1h
+            - url: https://b.example/feed
+
+            """
+        let edited = try Self.set(text, "tags", ConfigEditor.flowList(["three"]), at: 0)
+        #expect(edited == "feeds:\n- url: https://a.example/feed\n  tags: [three]\n  interval: 1h\n- url: https://b.example/feed\n")
+        let configuration = try Configuration.parse(edited, path: "c.yaml")
+        #expect(configuration.feeds.map(\.tags) == [["three"], []])
+        #expect(throws: ConfigError.self) { try Self.set(text, "url", nil, at: 1) }
+    }
+
+    @Test func updatingThroughTheFileKeepsEverythingElse() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("c.yaml", Self.commented)
+        let written = try ConfigFile.update(
+            try #require(URL(string: "https://github.com/example-org/outil/releases.atom")), name: .some("Outil"), tags: ["dev"], path: path)
+        #expect(written.feeds[1].name == "Outil" && written.feeds[1].tags == ["dev"])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == Self.commented.replacingOccurrences(of: "    interval: 6h\n", with: "    interval: 6h\n    name: Outil\n    tags: [dev]\n"))
+    }
+}
