@@ -24,14 +24,17 @@ public struct SyncServer: Sendable {
 
     /// A server for `configuration` (where it listens, and its trusted proxies, as feedd started); the users
     /// and the library come from the running configuration at each request.
+    /// `subscriptionsChanged` hears of each edit apps make when `api.edit_subscriptions` is on.
     public init(
         configuration: APIConfig, store: FeedStore, environment: [String: String], logger: Logger,
-        running: @escaping @Sendable () -> SyncLibrary
+        subscriptionsChanged: @escaping @Sendable (Configuration) -> Void, running: @escaping @Sendable () -> SyncLibrary
     ) {
         listen = configuration.listen
         self.logger = logger
         let accounts = SyncAccounts(users: { running().configuration.api?.users ?? [] }, environment: environment)
-        let reader = GoogleReaderAPI(accounts: accounts, sessions: SessionStore(stateDirectory: store.directory), library: running)
+        let editor = configuration.editSubscriptions ? SubscriptionEditor(store: store, changed: subscriptionsChanged) : nil
+        let reader = GoogleReaderAPI(
+            accounts: accounts, sessions: SessionStore(stateDirectory: store.directory), subscriptions: editor, library: running)
         let fever = FeverAPI(accounts: accounts, numbers: FeverNumbers(stateDirectory: store.directory), library: running)
         responder = SyncResponder(reader: reader, fever: fever, proxies: TrustedProxies(configuration.trustedProxies), logger: logger)
     }

@@ -202,9 +202,14 @@ public final class Daemon: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await hooks.run() }
             if let api = configuration.api {
-                let server = SyncServer(configuration: api, store: store, environment: environment, logger: logger) { [store] in
-                    SyncLibrary(store: store, configuration: running.current)
-                }
+                let server = SyncServer(
+                    configuration: api, store: store, environment: environment, logger: logger,
+                    subscriptionsChanged: { edited in
+                        // Read at once by the API's next request; the schedule follows at the reload.
+                        running.current = edited
+                        events.send(.reload)
+                    },
+                    running: { [store] in SyncLibrary(store: store, configuration: running.current) })
                 group.addTask { [logger] in
                     do {
                         try await server.run()

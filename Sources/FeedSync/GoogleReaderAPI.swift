@@ -1,3 +1,4 @@
+import FeedCatalog
 import FeedCore
 import FeedStore
 import Foundation
@@ -10,6 +11,8 @@ public struct GoogleReaderAPI: Sendable {
     public let sessions: SessionStore
     /// The library over the running configuration (which a reload may change).
     public let library: @Sendable () -> SyncLibrary
+    /// How apps edit the subscriptions; nil when `api.edit_subscriptions` is off.
+    public let subscriptions: SubscriptionEditor?
     /// Where requests read and write the store, off the server's event loops and Swift's shared pool.
     private let work = BlockingWork(threads: 4)
 
@@ -17,11 +20,19 @@ public struct GoogleReaderAPI: Sendable {
     public static let idLimit = 10_000
     public static let itemLimit = 1000
 
-    public init(accounts: SyncAccounts, sessions: SessionStore, library: @escaping @Sendable () -> SyncLibrary) {
+    public init(
+        accounts: SyncAccounts, sessions: SessionStore, subscriptions: SubscriptionEditor? = nil, library: @escaping @Sendable () -> SyncLibrary
+    ) {
         self.accounts = accounts
         self.sessions = sessions
+        self.subscriptions = subscriptions
         self.library = library
     }
+
+    /// The endpoints that change the subscriptions (and so the config).
+    static let editingEndpoints: Set<String> = [
+        "subscription/quickadd", "subscription/edit", "subscription/import", "rename-tag", "disable-tag",
+    ]
 
     /// Whether this API answers `path`.
     public static func serves(_ path: String) -> Bool {
@@ -31,6 +42,15 @@ public struct GoogleReaderAPI: Sendable {
     public func respond(to request: SyncRequest, now: Date = Date()) async -> SyncResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         if path == "/accounts/ClientLogin" { return await logIn(request, now: now) }
+        let endpoint = path.hasPrefix("/reader/api/0/") ? String(path.dropFirst("/reader/api/0/".count)) : ""
+        if Self.editingEndpoints.contains(endpoint) {
+            guard await work.run({ authenticatedUser(request) }) != nil else { return .badToken("missing or unknown token") }
+            do throws(Refusal) {
+                return try await editSubscriptions(endpoint, request)
+            } catch {
+                return error.status == 401 ? .badToken(error.reason) : .refused(error.status, error.reason)
+            }
+        }
         return await work.run { answer(request, path: path, now: now) }
     }
 
@@ -58,6 +78,10 @@ public struct GoogleReaderAPI: Sendable {
             case "stream/items/contents": return try itemContents(request, now: now)
             case "edit-tag": return try editTag(request)
             case "mark-all-as-read": return try markAllAsRead(request)
+            case "subscription/export":
+                let library = library()
+                let opml = OPMLExchange.export(library.configuration, store: library.store, date: now)
+                return SyncResponse(headers: [("Content-Type", "text/x-opml; charset=utf-8")], body: Data(opml.utf8))
             default: throw Refusal(404, "no such endpoint")
             }
         } catch {
@@ -363,6 +387,115 @@ public struct GoogleReaderAPI: Sendable {
             }
         }
         return .text("OK")
+    }
+
+    // MARK: Editing subscriptions
+
+    private func editSubscriptions(_ endpoint: String, _ request: SyncRequest) async throws(Refusal) -> SyncResponse {
+        try post(request)
+        try checkActionToken(request)
+        guard let editor = subscriptions else {
+            throw Refusal(403, "subscriptions are edited in the config only here (api.edit_subscriptions is off)")
+        }
+        do {
+            return try await edit(endpoint, request, editor: editor)
+        } catch let refusal as Refusal {
+            throw refusal
+        } catch let failure as SubscriptionEditor.Failure {
+            throw Refusal(failure.unwritable ? 500 : 400, failure.description)
+        } catch {
+            throw Refusal(500, "\(error)")
+        }
+    }
+
+    private func edit(_ endpoint: String, _ request: SyncRequest, editor: SubscriptionEditor) async throws -> SyncResponse {
+        switch endpoint {
+        case "subscription/quickadd":
+            guard let address = request.value("quickadd"), !address.isEmpty else { throw Refusal(400, "quickadd (a URL) is needed") }
+            let added = try await editor.subscribe(Self.address(address), title: nil, tags: [], configuration: library().configuration)
+            let reply: [String: Any] = [
+                "query": address, "numResults": 1, "streamId": ReaderStream.feed(ReaderFeed.number(forURL: added.url.absoluteString)).id,
+                "streamName": added.title,
+            ]
+            return .json((try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        case "subscription/edit":
+            let streams = request.values("s")
+            guard !streams.isEmpty else { throw Refusal(400, "s (a feed) is needed") }
+            let title = request.value("t").flatMap { $0.isEmpty ? nil : $0 }
+            let adding = try Self.labels(request.values("a"))
+            let removing = try Self.labels(request.values("r"))
+            switch request.value("ac") ?? "edit" {
+            case "subscribe":
+                for stream in streams {
+                    _ = try await editor.subscribe(Self.address(stream), title: title, tags: adding, configuration: library().configuration)
+                }
+            case "unsubscribe":
+                for stream in streams {
+                    let feed = try feed(stream)
+                    try await blocking { try editor.unsubscribe(feed.url, configuration: library().configuration) }
+                }
+            case "edit":
+                for stream in streams {
+                    let (url, labels) = try feed(stream)
+                    let tags = labels.filter { !removing.contains($0) } + adding.filter { !labels.contains($0) }
+                    try await blocking {
+                        try editor.update(url, name: title.map { .some($0) }, tags: tags == labels ? nil : tags, configuration: library().configuration)
+                    }
+                }
+            case let action:
+                throw Refusal(400, "ac=\(action.prefix(20)): subscribe, unsubscribe or edit")
+            }
+            return .text("OK")
+        case "rename-tag", "disable-tag":
+            guard let source = request.value("s").flatMap(ReaderStream.init), case .label(let old) = source else {
+                throw Refusal(400, "s (a label, user/-/label/NAME) is needed")
+            }
+            var new: String?
+            if endpoint == "rename-tag" {
+                guard let dest = request.value("dest").flatMap(ReaderStream.init), case .label(let name) = dest else {
+                    throw Refusal(400, "dest (a label, user/-/label/NAME) is needed")
+                }
+                new = name
+            }
+            for feed in try read({ try library().feeds() }) where feed.labels.contains(old) {
+                var tags = feed.labels.filter { $0 != old }
+                if let new, !tags.contains(new) { tags.insert(new, at: feed.labels.firstIndex(of: old) ?? tags.count) }
+                guard let url = URL(string: feed.url) else { continue }
+                try await blocking { [tags] in try editor.update(url, name: nil, tags: tags, configuration: library().configuration) }
+            }
+            return .text("OK")
+        default:  // subscription/import
+            let result = try await blocking { try editor.importOPML(request.body, configuration: library().configuration) }
+            var response = SyncResponse.text("OK")
+            response.headers.append(("X-Feedd-Imported", "\(result.added) added, \(result.skipped) skipped"))
+            return response
+        }
+    }
+
+    /// The feed a `feed/N` stream names, with its URL and tags.
+    private func feed(_ stream: String) throws(Refusal) -> (url: URL, labels: [String]) {
+        guard case .feed(let number)? = ReaderStream(stream) else { throw Refusal(400, "not a feed: \(stream.prefix(200))") }
+        guard let feed = try read({ try library().feeds() }).first(where: { $0.number == number }), let url = URL(string: feed.url) else {
+            throw Refusal(400, "no feed \(stream.prefix(200))")
+        }
+        return (url, feed.labels)
+    }
+
+    /// The address to subscribe to: clients write `feed/` before it.
+    static func address(_ stream: String) -> String {
+        stream.hasPrefix("feed/") && Int64(stream.dropFirst(5)) == nil ? String(stream.dropFirst(5)) : stream
+    }
+
+    private static func labels(_ tags: [String]) throws(Refusal) -> [String] {
+        try tags.map { tag throws(Refusal) in
+            guard case .label(let name)? = ReaderStream(ReaderState.normalised(tag)) else { throw Refusal(400, "not a label: \(tag.prefix(200))") }
+            return name
+        }
+    }
+
+    /// Runs a config edit off the cooperative pool.
+    private func blocking<T: Sendable>(_ edit: @escaping @Sendable () throws -> T) async throws -> T {
+        try await work.run { Result { try edit() } }.get()
     }
 
     // MARK: Atom streams (newsboat's FeedHQ mode)

@@ -10,6 +10,8 @@ public struct SyncRequest: Sendable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var client: String
+    /// The body as sent (an OPML file for `subscription/import`).
+    public var body = Data()
 
     /// Parameters past this many are refused (a request with thousands of `i=`): 400.
     public static let parameterLimit = 1000
@@ -34,6 +36,7 @@ public struct SyncRequest: Sendable {
         self.init(
             method: method.uppercased(), path: rawPath.removingPercentEncoding ?? rawPath, parameters: parameters, headers: headers,
             client: client)
+        self.body = body
     }
 
     /// The first value of a parameter.

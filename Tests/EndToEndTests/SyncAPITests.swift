@@ -40,6 +40,13 @@ struct SyncAPITests {
         </feed>
         """
 
+    static let newFeed = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0"><channel><title>Le Nouveau</title><link>https://nouveau.example.fr/</link>
+        <item><title>Premier billet</title><link>https://nouveau.example.fr/1</link><guid>n1</guid></item>
+        </channel></rss>
+        """
+
     static let rustExtra = """
         <entry><id>urn:rust-notes:3</id><title>Option&lt;Box&lt;S&gt;&gt; where S: Send</title>
         <link href="https://rust.example.org/option"/><updated>2026-12-05T10:00:00Z</updated><summary>Boxes.</summary></entry>
@@ -56,10 +63,11 @@ struct SyncAPITests {
         let rustGrows = Locked(false)
         static let password = "mot de passe « sûr »"
 
-        init() async throws {
+        init(editSubscriptions: Bool = false) async throws {
             let rustGrows = rustGrows
             let server = try TestHTTPServer { request in
                 guard request.path != "/carnet" else { return .init(text: SyncAPITests.french) }
+                guard request.path != "/nouveau" else { return .init(text: SyncAPITests.newFeed) }
                 guard rustGrows.value else { return .init(text: SyncAPITests.rust) }
                 return .init(text: SyncAPITests.rust.replacingOccurrences(of: "</feed>", with: SyncAPITests.rustExtra + "</feed>"))
             }
@@ -76,6 +84,8 @@ struct SyncAPITests {
                   users:
                     - name: alice
                       password_hash_file: alice.hash
+                  edit_subscriptions: \(editSubscriptions)
+                # Our feeds: this comment stays whatever the apps do.
                 feeds:
                   - url: \(server.url("/carnet"))
                     tags: [fr, blogs]
@@ -567,6 +577,81 @@ struct SyncAPITests {
         let refused = try await client.post("/fever/?api&items", [("api_key", "0123456789abcdef0123456789abcdef")])
         let refusal = try JSONDecoder().decode(Fever.self, from: refused.body)
         #expect(refused.status == 200 && refusal.auth == 0 && refusal.items == nil)
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    @Test func appsEditTheSubscriptionsAsFeedctlDoesWhenAllowed() async throws {
+        let setup = try await Setup(editSubscriptions: true)
+        let client = try await setup.client()
+        let token = try await client.get("/reader/api/0/token").text
+        func config() throws -> String { try String(contentsOfFile: setup.config, encoding: .utf8) }
+        func subscriptions() async throws -> [Subscriptions.Subscription] {
+            try await client.json(Subscriptions.self, "/reader/api/0/subscription/list", [("output", "json")]).subscriptions
+        }
+
+        let added = try await client.post("/reader/api/0/subscription/quickadd", [("quickadd", setup.server.url("/nouveau").absoluteString), ("T", token)])
+        #expect(added.status == 200 && added.text.contains("\"numResults\":1") && added.text.contains("\"streamName\":\"Le Nouveau\""), "\(added.text)")
+        let afterAdd = try config()
+        #expect(afterAdd.contains("  - url: \(setup.server.url("/nouveau").absoluteString)\n"), "\(afterAdd)")
+        // Listed at once (by its URL until the daemon has fetched it), under the id quickadd gave.
+        let new = try #require(try await subscriptions().first { $0.url == setup.server.url("/nouveau").absoluteString })
+        #expect(added.text.contains("\"streamId\":\"\(new.id)\""))
+        let reloaded = try await setup.daemon.wait(seconds: 20) { setup.daemon.log.contains("configuration reloaded") }
+        #expect(reloaded, "the daemon schedules it: \(setup.daemon.log)")
+        let again = try await client.post("/reader/api/0/subscription/quickadd", [("quickadd", setup.server.url("/nouveau").absoluteString), ("T", token)])
+        #expect(again.status == 400 && again.text.contains("already in"), "\(again.text)")
+
+        // Renamed and put in a folder; a tag renamed, another dropped from every feed.
+        let edited = try await client.post(
+            "/reader/api/0/subscription/edit",
+            [("ac", "edit"), ("s", new.id), ("t", "Le « nouveau »"), ("a", "user/-/label/fr"), ("T", token)])
+        #expect(edited.text == "OK", "\(edited.text)")
+        #expect(try await client.post("/reader/api/0/rename-tag", [("s", "user/-/label/dev"), ("dest", "user/-/label/rust"), ("T", token)]).text == "OK")
+        #expect(try await client.post("/reader/api/0/disable-tag", [("s", "user/-/label/blogs"), ("T", token)]).text == "OK")
+        let listed = try await subscriptions()
+        #expect(listed.map(\.title) == ["Le Carnet", "Rust notes", "Le « nouveau »"])
+        #expect(listed.map { $0.categories.map(\.label) } == [["fr"], ["rust"], ["fr"]])
+        let text = try config()
+        #expect(text.contains("# Our feeds: this comment stays whatever the apps do.\n") && text.contains("    name: Le « nouveau »\n"), "\(text)")
+        #expect(try await setup.feedctl("config", "check").status == 0)
+
+        // Export, then import a list with one new feed and one already there.
+        let export = try await client.get("/reader/api/0/subscription/export")
+        #expect(export.status == 200 && export.text.contains("<opml") && export.text.contains("Le « nouveau »"))
+        let opml = """
+            <?xml version="1.0"?><opml version="2.0"><head><title>t</title></head><body>
+            <outline type="rss" text="Carnet" xmlUrl="\(setup.server.url("/carnet").absoluteString)"/>
+            <outline type="rss" text="Autre" xmlUrl="\(setup.server.url("/autre").absoluteString)"/>
+            </body></opml>
+            """
+        var request = URLRequest(url: setup.base.appendingPathComponent("/reader/api/0/subscription/import"))
+        request.httpMethod = "POST"
+        request.httpBody = Data(opml.utf8)
+        request.setValue("text/x-opml", forHTTPHeaderField: "Content-Type")
+        request.setValue("GoogleLogin auth=\(client.token ?? "")", forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 200 && http.value(forHTTPHeaderField: "X-Feedd-Imported") == "1 added, 1 skipped")
+
+        // Unsubscribed: its entry leaves the file, the others stay.
+        #expect(try await client.post("/reader/api/0/subscription/edit", [("ac", "unsubscribe"), ("s", new.id), ("T", token)]).text == "OK")
+        let remaining = try await subscriptions().map(\.url)
+        #expect(remaining == ["/carnet", "/rust", "/autre"].map { setup.server.url($0).absoluteString }, "\(remaining)")
+        #expect(!(try config()).contains("/nouveau"))
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    @Test func withoutEditSubscriptionsAppsCannotChangeTheConfig() async throws {
+        let setup = try await Setup()
+        let client = try await setup.client()
+        let before = try String(contentsOfFile: setup.config, encoding: .utf8)
+        let refused = try await client.post("/reader/api/0/subscription/quickadd", [("quickadd", setup.server.url("/nouveau").absoluteString)])
+        #expect(refused.status == 403 && refused.text.contains("edit_subscriptions"), "\(refused.text)")
+        let unsubscribe = try await client.post("/reader/api/0/subscription/edit", [("ac", "unsubscribe"), ("s", "feed/1")])
+        #expect(unsubscribe.status == 403)
+        #expect(try String(contentsOfFile: setup.config, encoding: .utf8) == before)
+        // Reading the list as OPML is not an edit.
+        #expect(try await client.get("/reader/api/0/subscription/export").status == 200)
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
     }
 }
