@@ -3,6 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
 #endif
@@ -40,6 +44,15 @@ struct SyncAPITests {
         </feed>
         """
 
+    /// A feed with many items, for load.
+    static func bigFeed(_ count: Int) -> String {
+        let items = (0..<count).map { number in
+            "<item><title>Dépêche n° \(number)</title><link>https://gros.example.fr/\(number)</link><guid>g\(number)</guid>"
+                + "<description>Texte \(number) « court ».</description></item>"
+        }
+        return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Gros</title>\(items.joined())</channel></rss>"
+    }
+
     static let newFeed = """
         <?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0"><channel><title>Le Nouveau</title><link>https://nouveau.example.fr/</link>
@@ -63,9 +76,11 @@ struct SyncAPITests {
         let rustGrows = Locked(false)
         static let password = "mot de passe « sûr »"
 
-        init(editSubscriptions: Bool = false) async throws {
+        init(editSubscriptions: Bool = false, bigFeedItems: Int = 0) async throws {
             let rustGrows = rustGrows
-            let server = try TestHTTPServer { request in
+            let big = SyncAPITests.bigFeed(bigFeedItems)
+            let server = try TestHTTPServer(keepAlive: true) { request in
+                guard request.path != "/big" else { return .init(text: big) }
                 guard request.path != "/carnet" else { return .init(text: SyncAPITests.french) }
                 guard request.path != "/nouveau" else { return .init(text: SyncAPITests.newFeed) }
                 guard rustGrows.value else { return .init(text: SyncAPITests.rust) }
@@ -92,6 +107,7 @@ struct SyncAPITests {
                   - url: \(server.url("/rust"))
                     name: Rust notes
                     tags: [dev]
+                \(bigFeedItems > 0 ? "  - url: \(server.url("/big"))\n    name: Gros\n" : "")
 
                 """)
             let passwd = try await APIAccountTests.passwd(Self.password, user: "alice", config: config)
@@ -652,6 +668,86 @@ struct SyncAPITests {
         #expect(try String(contentsOfFile: setup.config, encoding: .utf8) == before)
         // Reading the list as OPML is not an edit.
         #expect(try await client.get("/reader/api/0/subscription/export").status == 200)
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    /// A mark the API answered OK for is in the store: killing feedd right after the answer loses none.
+    @Test func marksAnsweredOKSurviveSIGKILL() async throws {
+        let setup = try await Setup()
+        let client = try await setup.client()
+        let refs = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.readingList), ("n", "10")])
+        try #require(refs.itemRefs.count == 5)
+        let read = try await client.post("/reader/api/0/edit-tag", [("i", refs.itemRefs[0].id), ("i", refs.itemRefs[1].id), ("a", Self.read)])
+        let star = try await client.post("/reader/api/0/edit-tag", [("i", refs.itemRefs[2].id), ("a", Self.starred)])
+        setup.daemon.process.send(SIGKILL)
+        #expect(await setup.daemon.process.termination() == .signalled(SIGKILL))
+        #expect(read.text == "OK" && star.text == "OK")
+        let listed = try await setup.feedctl("list", "--all", "--json")
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]], "\(listed.stderr)")
+        #expect(items.filter { $0["read"] as? Bool == true }.count == 2)
+        #expect(items.filter { $0["starred"] as? Bool == true }.count == 1)
+    }
+
+    /// 100 clients at once, each polling ids and contents and marking its own two items, while the daemon
+    /// fetches: every request answered, every mark kept. The latencies are printed (a slow machine is not a
+    /// failure; the figures to compare come from `feedbench api`).
+    @Test func aHundredClientsPollingAndMarkingWhileTheDaemonFetchesLoseNothing() async throws {
+        let setup = try await Setup(bigFeedItems: 200)
+        let client = try await setup.client()
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 100
+        let session = URLSession(configuration: configuration)
+        let refs = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.readingList), ("n", "1000")])
+        try #require(refs.itemRefs.count == 205)
+        let ids = refs.itemRefs.map(\.id)
+        let token = try #require(client.token)
+
+        func send(_ path: String, form: String? = nil) async -> (ok: Bool, seconds: Double) {
+            var request = URLRequest(url: URL(string: setup.base.absoluteString + path)!)
+            request.setValue("GoogleLogin auth=\(token)", forHTTPHeaderField: "Authorization")
+            if let form {
+                request.httpMethod = "POST"
+                request.httpBody = Data(form.utf8)
+                request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+            }
+            let started = ContinuousClock.now
+            let status = (try? await session.data(for: request)).flatMap { ($0.1 as? HTTPURLResponse)?.statusCode }
+            let elapsed = ContinuousClock.now - started
+            return (status == 200, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        let fetching = Task {
+            for _ in 0..<5 {
+                _ = try? await setup.feedctl("fetch")
+                try? await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        let results = await withTaskGroup(of: [(ok: Bool, seconds: Double)].self) { group in
+            for number in 0..<100 {
+                group.addTask {
+                    var results: [(ok: Bool, seconds: Double)] = []
+                    for _ in 0..<3 {
+                        results.append(await send("/reader/api/0/stream/items/ids?s=\(Self.readingList)&xt=\(Self.read)&n=1000"))
+                        let some = ids[(number * 2) % ids.count..<min(ids.count, (number * 2) % ids.count + 20)].map { "i=\($0)" }.joined(separator: "&")
+                        results.append(await send("/reader/api/0/stream/items/contents", form: some))
+                    }
+                    let mine = [ids[number * 2], ids[number * 2 + 1]].map { "i=\($0)" }.joined(separator: "&")
+                    results.append(await send("/reader/api/0/edit-tag", form: mine + "&a=\(Self.read)"))
+                    return results
+                }
+            }
+            var all: [(ok: Bool, seconds: Double)] = []
+            for await results in group { all += results }
+            return all
+        }
+        await fetching.value
+        let latencies = results.map(\.seconds).sorted()
+        let p50 = latencies[latencies.count / 2] * 1000
+        let p99 = latencies[latencies.count * 99 / 100] * 1000
+        print("sync API under load: \(results.count) requests from 100 clients, p50 \(Int(p50)) ms, p99 \(Int(p99)) ms")
+        let failed = results.filter { !$0.ok }.count
+        #expect(failed == 0, "\(failed) of \(results.count) failed")
+        let unread = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.readingList), ("xt", Self.read), ("n", "1000")])
+        #expect(Set(unread.itemRefs.map(\.id)) == Set(ids.dropFirst(200)), "every client's two marks are kept")
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
     }
 }
