@@ -89,6 +89,9 @@ public final class FeedStore: Sendable {
     /// Fetch states as last decoded, by feed key, with their bytes: a refresh reads its feed's state when
     /// it starts and again under the lock.
     private let decodedStates = Mutex<[String: (bytes: Data, state: FeedStateFile)]>([:])
+    /// The unread records as last decoded, by type and key, with the bytes they came from: a long-lived
+    /// reader (the sync API in feedd) decodes again only the feeds whose unread record changed.
+    private let decodedUnread = Mutex<[String: (bytes: Data, value: any Sendable)]>([:])
     /// Every feed's fetch state (`FeedStateFile`), by feed key.
     let fetchStates: RecordLog
     /// Every feed's unread items (`ItemIndexFile`), by feed key; no record for a feed with none.
@@ -403,19 +406,36 @@ public final class FeedStore: Sendable {
 
     /// Every record of `unread.log`, decoded as `T`. A record that does not decode has every index rebuilt,
     /// then the log is read again.
-    private func unreadRecords<T: Decodable>(
+    private func unreadRecords<T: Decodable & Sendable>(
         _ type: T.Type, schema: KeyPath<T, Int>, current: Int, held: StoreTransaction?
     ) throws(StoreError) -> [T] {
         try ensureIndexes(held: held)
         for attempt in 0..<2 {
             var decoded: [T] = []
             var damage: String?
-            for (key, data) in try unreadIndexes.snapshot()?.records ?? [:] {
+            let records = try unreadIndexes.snapshot()?.records ?? [:]
+            let known = decodedUnread.withLock { $0 }
+            var fresh: [String: (bytes: Data, value: any Sendable)] = [:]
+            for (key, data) in records {
+                let cacheKey = "\(T.self) \(key)"
+                if let cached = known[cacheKey], cached.bytes == data, let value = cached.value as? T {
+                    decoded.append(value)
+                    fresh[cacheKey] = cached
+                    continue
+                }
                 switch try decodeRecord(type, data, log: unreadIndexes, schema: schema, current: current) {
-                case .success(let value): decoded.append(value)
+                case .success(let value):
+                    decoded.append(value)
+                    fresh[cacheKey] = (data, value)
                 case .failure(let reason): damage = "record \(key): \(reason.message)"
                 }
                 if damage != nil { break }
+            }
+            if damage == nil {
+                // Only the records of today's log stay: those of other types are kept, those gone are dropped.
+                decodedUnread.withLock { cache in
+                    cache = cache.filter { !$0.key.hasPrefix("\(T.self) ") }.merging(fresh) { _, new in new }
+                }
             }
             guard let damage else { return decoded }
             guard attempt == 0 else { throw .cannotRead(path: unreadIndexes.path, reason: damage) }

@@ -21,7 +21,7 @@ public struct UnreadReference: Decodable, Sendable, Equatable {
 }
 
 /// An unread file read as references only.
-struct UnreadReferenceFile: Decodable {
+struct UnreadReferenceFile: Decodable, Sendable {
     var schema: Int
     var items: [UnreadReference]
 }
