@@ -19,8 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // The sync API's HTTP server (on SwiftNIO), in feedd's process.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
-        // Hummingbird's header types, named by the server's responses.
+        // Hummingbird's header types, named by the server's responses, and the service group it runs in, which
+        // feedd shuts down gracefully itself.
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries: each is imported by exactly one Swift module of feedd's (CSpawn also by the tests' support).
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "FeedSync",
             dependencies: [
-                "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedIndex", "FeedStore",
+                "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedStore",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -90,6 +92,7 @@ let package = Package(
             dependencies: [
                 "FeedConfiguration", "FeedStore", "FeedSync", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -133,7 +136,7 @@ let package = Package(
             name: "feedbench",
             dependencies: [
                 "FeedParser", "FeedModel", "FeedCore", "FeedConfiguration", "FeedDaemon", "FeedHooks", "FeedRules", "FeedStore",
-                "FeedFetcher", "TestSupport",
+                "FeedFetcher", "FeedSync", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

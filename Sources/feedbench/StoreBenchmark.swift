@@ -54,49 +54,9 @@ struct StoreBenchmark: AsyncParsableCommand {
         let scratch = try TemporaryDirectory()
         let directory = keep.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? scratch.url
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let state = directory.appendingPathComponent("state")
-        let store = try FeedStore(directory: state)
-        let started = ContinuousClock.now
-        var yaml = "state_dir: state\ndefaults:\n  interval: 1h\nfeeds:\n"
-        let content = String(repeating: "<p>Un paragraphe de contenu, « avec » des accents et un <a href=\"https://example.org\">lien</a>.</p>", count: 18)
-        // One item a minute, the newest on 2026-11-30: none dated in the future, which would be shown, and
-        // sorted, by when it was first seen instead.
-        let firstDate = 1_796_000_000 - Double(feeds * items) * 60
-        var allKeys: [String] = []
-        for feed in 0..<feeds {
-            let xml = directory.appendingPathComponent("feed-\(feed).xml")
-            yaml += "  - url: \(xml.absoluteString)\n"
-            let document = (0..<items).map { number in
-                ParsedItem(
-                    id: "https://site\(feed).example.org/\(number)", title: "Article \(number) du flux \(feed)",
-                    link: "https://site\(feed).example.org/\(number)",
-                    published: Date(timeIntervalSince1970: firstDate + Double(feed * items + number) * 60),
-                    authors: ["Autrice \(feed % 7)"], categories: ["Catégorie \(number % 5)"], summary: "Résumé.",
-                    content: (feed * items + number) % 100 == 7 ? content + "<p>Le mot zéphyrin est là.</p>" : content)
-            }
-            let now = Date(timeIntervalSince1970: 1_796_000_000)
-            // Stored exactly as the daemon would store the file: written, then parsed.
-            let text = rss(title: "Flux \(feed)", document)
-            try Data(text.utf8).write(to: xml)
-            let parsed = try StreamingFeedParser.parse(Data(text.utf8), url: xml)
-            var stored = ItemMerge.merge(StoredFeed(url: xml.absoluteString), document: parsed.items, now: now) { _ in false }.feed
-            stored.title = "Flux \(feed)"
-            stored.fetch.itemCount = stored.items.count
-            stored.fetch.nextFetch = Date().addingTimeInterval(3600)
-            stored.fetch.bodyHash = HTTPDecisions.bodyHash(Data(text.utf8))
-            try store.transaction { held throws(StoreError) in try held.saveFeed(stored) }
-            allKeys.append(contentsOf: stored.items.map(\.key))
-        }
-        // All read but the newest `unread`.
-        try store.transaction { held throws(StoreError) in
-            var marks = held.readMarks()
-            for key in allKeys.dropLast(unread) { try marks.markRead(key, at: Date()) }
-            try marks.save()
-        }
-        try store.prepareIndexes()  // builds the unread files and recent.json
-        let configPath = directory.appendingPathComponent("c.yaml").path
-        try Data(yaml.utf8).write(to: URL(fileURLWithPath: configPath))
-        print("store: \(feeds) feeds × \(items) items = \(feeds * items) items, \(unread) unread; built in \(seconds(ContinuousClock.now - started)) s")
+        let built = try BenchmarkStore.build(feeds: feeds, items: items, unread: unread, in: directory)
+        let (state, store, configPath, allKeys) = (built.state, built.store, built.configPath, built.allKeys)
+        let (content, firstDate, yaml) = (BenchmarkStore.content, built.firstDate, built.yaml)
         fflush(nil)
 
         // Whole processes, started with posix_spawn and waited for on this thread (under GNU time, a small C
@@ -157,7 +117,7 @@ struct StoreBenchmark: AsyncParsableCommand {
                     published: Date(timeIntervalSince1970: firstDate + Double(number) * 60), authors: ["Autrice 0"],
                     categories: ["Catégorie \(number % 5)"], summary: "Résumé.", content: content)
             }.suffix(items)
-            let body = Data(rss(title: "Flux 0", Array(grown)).utf8)
+            let body = Data(BenchmarkStore.rss(title: "Flux 0", Array(grown)).utf8)
             try body.write(to: feed.url)
             parses.append(seconds(parser.measure { _ = try? StreamingFeedParser.parse(body, url: feed.url) }))
             let begun = ContinuousClock.now
@@ -212,20 +172,6 @@ struct StoreBenchmark: AsyncParsableCommand {
         print("feedd --once over all \(stateFiles) feeds: \(formatted(cost.wallSeconds, 2)) s, peak RSS \(formatted(Double(cost.peakRSSKiB) / 1024, 1)) MB (target ≤ 150)")
     }
 
-    private func rss(title: String, _ items: [ParsedItem]) -> String {
-        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
-            + "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>\(title)</title>"
-        for item in items {
-            text += "<item><guid>\(item.id ?? "")</guid><title>\(item.title ?? "")</title><link>\(item.link ?? "")</link>"
-                + "<pubDate>\(HTTPDecisions.httpDate(item.published ?? Date()))</pubDate>"
-                + item.authors.map { "<dc:creator>\($0)</dc:creator>" }.joined()
-                + item.categories.map { "<category>\($0)</category>" }.joined()
-                + "<description>\(item.summary ?? "")</description>"
-                + "<content:encoded><![CDATA[\(item.content ?? "")]]></content:encoded></item>"
-        }
-        return text + "</channel></rss>"
-    }
-
     private func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
@@ -248,8 +194,10 @@ struct StoreBenchmark: AsyncParsableCommand {
         }
         for name in names {
             let path = Subprocess.path(name)
-            let daemonModules = ["FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore", "FeedConfiguration", "FeedDaemon"]
-            let modules = daemonModules + (name == "feedd" ? [] : ["FeedIndex", "FeedCatalog"]) + [name]
+            let modules = [
+                "FeedModel", "FeedCore", "FeedParser", "FeedFetcher", "FeedStore", "FeedConfiguration", "FeedIndex", "FeedCatalog",
+                "FeedSync", "FeedAPIServer", "FeedDaemon", name,
+            ]
             let newestObject = modules.flatMap { module -> [Date] in
                 let folder = directory.appendingPathComponent(module + ".build").path
                 let objects = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".o") }
