@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The sync API over HTTP/1.1: Hummingbird listening where `api.listen` says, every request turned into a
 /// `SyncRequest` for FeedSync (the Google Reader API, or Fever under `/fever/`) and its answer sent back.
@@ -47,7 +48,8 @@ public struct SyncServer: Sendable {
         }
     }
 
-    /// Serves until the task is cancelled; `ready` is called once it listens. Throws when it cannot listen.
+    /// Serves until the task is cancelled, then shuts down gracefully (requests in flight are answered);
+    /// `ready` is called once it listens. Throws when it cannot listen.
     public func run(ready: @escaping @Sendable () -> Void = {}) async throws {
         let bind: BindAddress
         switch listen {
@@ -69,7 +71,15 @@ public struct SyncServer: Sendable {
                 logger.info("api listening", metadata: ["address": "\(address)"])
                 ready()
             }, logger: quiet)
-        try await application.runService(gracefulShutdownSignals: [])
+        // The group runs apart from this task: cancelling it would cancel the server mid-request (and log
+        // errors); a cancelled task asks for a graceful shutdown instead.
+        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: quiet))
+        let serving = Task.detached { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import FeedCore
+import FeedModel
 import FeedStore
 import Foundation
 
@@ -33,7 +34,7 @@ public struct FeverAPI: Sendable {
 
     private func answer(_ request: SyncRequest, now: Date) -> SyncResponse {
         guard request.parameters.contains(where: { $0.name == "api" }) else { return .refused(400, "not a Fever API request (no api)") }
-        var reply: [String: Any] = ["api_version": 3, "auth": 0]
+        var reply = Reply()
         do {
             _ = try accounts.user(feverKey: (request.value("api_key") ?? "").lowercased(), client: request.client, now: now)
         } catch {
@@ -42,12 +43,12 @@ public struct FeverAPI: Sendable {
                 response.headers.append(("Retry-After", String(seconds)))
                 return response
             }
-            var response = json(reply)
+            var response = SyncResponse.json(reply.data)
             response.problem = "bad Fever api_key"
             return response
         }
-        reply["auth"] = 1
-        reply["last_refreshed_on_time"] = Int(now.timeIntervalSince1970)
+        reply["auth"] = .number(1)
+        reply["last_refreshed_on_time"] = .number(Double(Int(now.timeIntervalSince1970)))
         do {
             let library = library()
             if let mark = request.value("mark") { try self.mark(mark, request, library: library, reply: &reply) }
@@ -58,39 +59,51 @@ public struct FeverAPI: Sendable {
             if request.value("groups") != nil {
                 var labels: [String] = []
                 for label in feeds.flatMap(\.labels) where !labels.contains(label) { labels.append(label) }
-                reply["groups"] = labels.map { ["id": Self.number("label:" + $0), "title": $0] as [String: Any] }
+                reply["groups"] = .array(labels.map { .object([("id", .number(Double(Self.number("label:" + $0)))), ("title", .string($0))]) })
             }
             if request.value("feeds") != nil {
-                reply["feeds"] = feeds.map { feed -> [String: Any] in
-                    [
-                        "id": Self.number(feed.url), "favicon_id": 0, "title": feed.title, "url": feed.url, "site_url": feed.siteURL ?? feed.url,
-                        "is_spark": 0, "last_updated_on_time": Int(now.timeIntervalSince1970),
-                    ]
-                }
+                reply["feeds"] = .array(
+                    feeds.map { feed in
+                        .object([
+                            ("id", .number(Double(Self.number(feed.url)))), ("favicon_id", .number(0)), ("title", .string(feed.title)),
+                            ("url", .string(feed.url)), ("site_url", .string(feed.siteURL ?? feed.url)), ("is_spark", .number(0)),
+                            ("last_updated_on_time", .number(Double(Int(now.timeIntervalSince1970)))),
+                        ])
+                    })
             }
-            if request.value("favicons") != nil { reply["favicons"] = [[String: Any]]() }
-            if request.value("links") != nil { reply["links"] = [[String: Any]]() }
+            if request.value("favicons") != nil { reply["favicons"] = .array([]) }
+            if request.value("links") != nil { reply["links"] = .array([]) }
             if request.value("items") != nil { try items(request, library: library, feeds: feeds, reply: &reply) }
-            if request.value("unread_item_ids") != nil { reply["unread_item_ids"] = try unreadIDs(library) }
-            if request.value("saved_item_ids") != nil { reply["saved_item_ids"] = try savedIDs(library) }
+            if request.value("unread_item_ids") != nil { reply["unread_item_ids"] = .string(try unreadIDs(library)) }
+            if request.value("saved_item_ids") != nil { reply["saved_item_ids"] = .string(try savedIDs(library)) }
         } catch let refusal as Refusal {
             return .refused(400, refusal.reason)
         } catch {
             return .refused(500, "store: \(error)")
         }
-        return json(reply)
+        return .json(reply.data)
     }
 
     struct Refusal: Error {
         var reason: String
     }
 
-    private func json(_ reply: [String: Any]) -> SyncResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return .json(data)
+    /// A reply's members, in the order first set (`api_version` and `auth` first).
+    struct Reply {
+        private var members: [(String, JSONValue)] = [("api_version", .number(3)), ("auth", .number(0))]
+
+        subscript(key: String) -> JSONValue? {
+            get { members.first { $0.0 == key }?.1 }
+            set {
+                members.removeAll { $0.0 == key }
+                if let newValue { members.append((key, newValue)) }
+            }
+        }
+
+        var data: Data { Data(JSONValue.object(members).serialized(indent: 0).utf8) }
     }
 
-    private func feedsGroups(_ feeds: [ReaderFeed]) -> [[String: Any]] {
+    private func feedsGroups(_ feeds: [ReaderFeed]) -> JSONValue {
         var groups: [String: [Int]] = [:]
         var order: [String] = []
         for feed in feeds {
@@ -99,7 +112,13 @@ public struct FeverAPI: Sendable {
                 groups[label, default: []].append(Self.number(feed.url))
             }
         }
-        return order.map { ["group_id": Self.number("label:" + $0), "feed_ids": groups[$0, default: []].map(String.init).joined(separator: ",")] }
+        return .array(
+            order.map {
+                .object([
+                    ("group_id", .number(Double(Self.number("label:" + $0)))),
+                    ("feed_ids", .string(groups[$0, default: []].map(String.init).joined(separator: ","))),
+                ])
+            })
     }
 
     /// Every stored item numbered (the new ones get theirs, oldest first), with its entry.
@@ -109,7 +128,7 @@ public struct FeverAPI: Sendable {
         return (entries, try numbers.numbers(assigning: oldestFirst.map(\.entry.id)))
     }
 
-    private func items(_ request: SyncRequest, library: SyncLibrary, feeds: [ReaderFeed], reply: inout [String: Any]) throws {
+    private func items(_ request: SyncRequest, library: SyncLibrary, feeds: [ReaderFeed], reply: inout Reply) throws {
         let (entries, numbers) = try numbered(library)
         var chosen: [(number: Int, entry: ReaderEntry)] = entries.compactMap { entry in numbers[entry.entry.id].map { ($0, entry) } }
         if let text = request.value("with_ids") {
@@ -131,16 +150,19 @@ public struct FeverAPI: Sendable {
             chosen = Array(chosen.filter { $0.number > since }.sorted { $0.number < $1.number }.prefix(Self.pageSize))
         }
         let stored = Dictionary(try library.items(ids: chosen.map(\.entry.entry.id)).map { ($0.item.id, $0) }) { first, _ in first }
-        reply["total_items"] = entries.count
-        reply["items"] = chosen.compactMap { number, entry -> [String: Any]? in
-            guard let reader = stored[entry.entry.id] else { return nil }
-            let item = reader.item
-            return [
-                "id": number, "feed_id": reader.feeds.first.map { Self.number($0.url) } ?? 0, "title": item.title ?? "",
-                "author": item.authors.joined(separator: ", "), "html": item.content ?? item.summary ?? "", "url": item.link ?? "",
-                "is_saved": reader.isStarred ? 1 : 0, "is_read": reader.isRead ? 1 : 0, "created_on_time": Int(item.shownDate.timeIntervalSince1970),
-            ]
-        }
+        reply["total_items"] = .number(Double(entries.count))
+        reply["items"] = .array(
+            chosen.compactMap { number, entry -> JSONValue? in
+                guard let reader = stored[entry.entry.id] else { return nil }
+                let item = reader.item
+                return .object([
+                    ("id", .number(Double(number))), ("feed_id", .number(Double(reader.feeds.first.map { Self.number($0.url) } ?? 0))),
+                    ("title", .string(item.title ?? "")), ("author", .string(item.authors.joined(separator: ", "))),
+                    ("html", .string(item.content ?? item.summary ?? "")), ("url", .string(item.link ?? "")),
+                    ("is_saved", .number(reader.isStarred ? 1 : 0)), ("is_read", .number(reader.isRead ? 1 : 0)),
+                    ("created_on_time", .number(Double(Int(item.shownDate.timeIntervalSince1970)))),
+                ])
+            })
     }
 
     private func unreadIDs(_ library: SyncLibrary) throws -> String {
@@ -153,7 +175,7 @@ public struct FeverAPI: Sendable {
         return entries.filter(\.isStarred).compactMap { numbers[$0.entry.id] }.sorted().map(String.init).joined(separator: ",")
     }
 
-    private func mark(_ kind: String, _ request: SyncRequest, library: SyncLibrary, reply: inout [String: Any]) throws {
+    private func mark(_ kind: String, _ request: SyncRequest, library: SyncLibrary, reply: inout Reply) throws {
         guard let action = request.value("as"), let idText = request.value("id"), let id = Int(idText) else {
             throw Refusal(reason: "mark needs as and a numeric id")
         }
@@ -167,7 +189,11 @@ public struct FeverAPI: Sendable {
             case "unsaved": try library.setStarred(ids: [itemID], false)
             default: throw Refusal(reason: "mark=item as=\(action.prefix(20)): read, unread, saved or unsaved")
             }
-            if action == "read" || action == "unread" { reply["unread_item_ids"] = try unreadIDs(library) } else { reply["saved_item_ids"] = try savedIDs(library) }
+            if action == "read" || action == "unread" {
+                reply["unread_item_ids"] = .string(try unreadIDs(library))
+            } else {
+                reply["saved_item_ids"] = .string(try savedIDs(library))
+            }
         case "feed", "group":
             guard action == "read" else { throw Refusal(reason: "mark=\(kind) takes as=read") }
             let before = request.value("before").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
@@ -182,7 +208,7 @@ public struct FeverAPI: Sendable {
                 urls = Set(feeds.filter { $0.labels.contains { Self.number("label:" + $0) == id } }.map(\.url))
             }
             try library.markAllRead(feeds: urls, before: before)
-            reply["unread_item_ids"] = try unreadIDs(library)
+            reply["unread_item_ids"] = .string(try unreadIDs(library))
         default:
             throw Refusal(reason: "mark=\(kind.prefix(20)): item, feed or group")
         }

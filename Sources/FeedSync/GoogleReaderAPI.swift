@@ -1,5 +1,6 @@
 import FeedCatalog
 import FeedCore
+import FeedModel
 import FeedStore
 import Foundation
 
@@ -15,6 +16,7 @@ public struct GoogleReaderAPI: Sendable {
     public let subscriptions: SubscriptionEditor?
     /// Where requests read and write the store, off the server's event loops and Swift's shared pool.
     private let work = BlockingWork(threads: 4)
+    private let cache = ResponseCache()
 
     /// Most ids `stream/items/ids` gives at once, and most items the other streams give.
     public static let idLimit = 10_000
@@ -56,6 +58,22 @@ public struct GoogleReaderAPI: Sendable {
 
     private func answer(_ request: SyncRequest, path: String, now: Date) -> SyncResponse {
         guard let user = authenticatedUser(request) else { return .badToken("missing or unknown token") }
+        guard Self.isCacheable(path) else { return route(request, path: path, user: user, now: now) }
+        let library = library()
+        return cache.response(for: ResponseCache.key(request, path: path), store: library.store, configuration: library.configuration) {
+            route(request, path: path, user: user, now: now)
+        }
+    }
+
+    /// Reading requests whose answer depends on the store and the configuration only.
+    static func isCacheable(_ path: String) -> Bool {
+        let api = "/reader/api/0/"
+        guard path.hasPrefix(api) else { return path.hasPrefix("/reader/atom/") }
+        let endpoint = path.dropFirst(api.count)
+        return endpoint.hasPrefix("stream/") || ["subscription/list", "tag/list", "unread-count"].contains(endpoint)
+    }
+
+    private func route(_ request: SyncRequest, path: String, user: String, now: Date) -> SyncResponse {
         let api = "/reader/api/0/"
         do throws(Refusal) {
             if path.hasPrefix("/reader/atom/") {
@@ -70,7 +88,7 @@ public struct GoogleReaderAPI: Sendable {
             switch endpoint {
             // Without a final newline: newsboat sends back the body as it came.
             case "token": return .text(actionToken(request))
-            case "user-info": return .json(ReaderJSON.encode(ReaderJSON.UserInfo(userId: user, userName: user, userProfileId: user, userEmail: user)))
+            case "user-info": return .json(ReaderJSON.data(ReaderJSON.userInfo(user)))
             case "tag/list": return try tagList()
             case "subscription/list": return try subscriptionList()
             case "unread-count": return try unreadCount()
@@ -167,19 +185,12 @@ public struct GoogleReaderAPI: Sendable {
         let feeds = try read { try library().feeds() }
         var labels: [String] = []
         for label in feeds.flatMap(\.labels) where !labels.contains(label) { labels.append(label) }
-        let tags = [ReaderJSON.Tags.Tag(id: ReaderState.starred)] + labels.map { .init(id: ReaderStream.label($0).id, type: "folder") }
-        return .json(ReaderJSON.encode(ReaderJSON.Tags(tags: tags)))
+        return .json(ReaderJSON.data(ReaderJSON.tags(labels: labels)))
     }
 
     private func subscriptionList() throws(Refusal) -> SyncResponse {
         let feeds = try read { try library().feeds() }
-        let subscriptions = feeds.enumerated().map { position, feed in
-            ReaderJSON.Subscriptions.Subscription(
-                id: feed.streamID, title: feed.title,
-                categories: feed.labels.map { .init(id: ReaderStream.label($0).id, label: $0) }, url: feed.url,
-                htmlUrl: feed.siteURL ?? feed.url, iconUrl: "", firstitemmsec: "0", sortid: String(format: "%08X", position))
-        }
-        return .json(ReaderJSON.encode(ReaderJSON.Subscriptions(subscriptions: subscriptions)))
+        return .json(ReaderJSON.data(ReaderJSON.subscriptions(feeds)))
     }
 
     private func unreadCount() throws(Refusal) -> SyncResponse {
@@ -201,10 +212,8 @@ public struct GoogleReaderAPI: Sendable {
             }
             for label in labels { add(ReaderStream.label(label).id, item.entry.firstSeen) }
         }
-        let list = counts.sorted { $0.key < $1.key }.map {
-            ReaderJSON.UnreadCounts.Count(id: $0.key, count: $0.value.count, newestItemTimestampUsec: ReaderJSON.microseconds($0.value.newest))
-        }
-        return .json(ReaderJSON.encode(ReaderJSON.UnreadCounts(max: unread.count, unreadcounts: list)))
+        let list = counts.sorted { $0.key < $1.key }.map { (id: $0.key, count: $0.value.count, newest: $0.value.newest) }
+        return .json(ReaderJSON.data(ReaderJSON.unreadCounts(max: unread.count, list)))
     }
 
     // MARK: Streams
@@ -289,11 +298,9 @@ public struct GoogleReaderAPI: Sendable {
         let (entries, feeds, continuation) = try page(query, library: library)
         let numbers = Dictionary(feeds.map { ($0.url, $0.streamID) }) { first, _ in first }
         let refs = entries.map { entry in
-            ReaderJSON.ItemRefs.Ref(
-                id: ReaderItemID.decimal(entry.entry.id), directStreamIds: entry.entry.feeds.compactMap { numbers[$0] },
-                timestampUsec: ReaderJSON.microseconds(entry.entry.firstSeen))
+            (id: entry.entry.id, streams: entry.entry.feeds.compactMap { numbers[$0] }, timestamp: entry.entry.firstSeen)
         }
-        return .json(ReaderJSON.encode(ReaderJSON.ItemRefs(itemRefs: refs, continuation: continuation)))
+        return .json(ReaderJSON.data(ReaderJSON.itemRefs(refs, continuation: continuation)))
     }
 
     private func streamContents(_ streamID: String?, _ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
@@ -302,17 +309,14 @@ public struct GoogleReaderAPI: Sendable {
         let (entries, feeds, continuation) = try page(query, library: library)
         let items = try read { try library.items(ids: entries.map(\.entry.id)) }
         let title = feeds.first { ReaderStream.feed($0.number) == query.stream }?.title
-        let stream = ReaderJSON.Stream(
-            id: query.stream.id, title: title, updated: ReaderJSON.seconds(now), items: items.map(Self.json), continuation: continuation)
-        return .json(ReaderJSON.encode(stream))
+        return .json(ReaderJSON.data(ReaderJSON.stream(id: query.stream.id, title: title, updated: now, items: items, continuation: continuation)))
     }
 
     private func itemContents(_ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
         let ids = try itemIDs(request.values("i"))
         guard ids.count <= Self.itemLimit else { throw Refusal(400, "at most \(Self.itemLimit) items at once") }
         let items = try read { try library().items(ids: ids) }
-        let stream = ReaderJSON.Stream(id: ReaderState.readingList, updated: ReaderJSON.seconds(now), items: items.map(Self.json))
-        return .json(ReaderJSON.encode(stream))
+        return .json(ReaderJSON.data(ReaderJSON.stream(id: ReaderState.readingList, title: nil, updated: now, items: items, continuation: nil)))
     }
 
     private func itemIDs(_ given: [String]) throws(Refusal) -> [String] {
@@ -320,28 +324,6 @@ public struct GoogleReaderAPI: Sendable {
             guard let id = ReaderItemID.parse(text) else { throw Refusal(400, "not an item id: \(text.prefix(80))") }
             return id
         }
-    }
-
-    static func json(_ reader: ReaderItem) -> ReaderJSON.Item {
-        let item = reader.item
-        let origin = reader.feeds.first
-        var categories = [ReaderState.readingList]
-        if reader.isRead { categories.append(ReaderState.read) }
-        if reader.isStarred { categories.append(ReaderState.starred) }
-        for label in reader.feeds.flatMap(\.labels) where !categories.contains(ReaderStream.label(label).id) {
-            categories.append(ReaderStream.label(label).id)
-        }
-        categories += item.categories
-        let links = item.link.map { [ReaderJSON.Link(href: $0, type: "text/html")] } ?? []
-        let enclosures = item.enclosures.map { ReaderJSON.Enclosure(href: $0.url, type: $0.type, length: $0.length.map(String.init)) }
-        return ReaderJSON.Item(
-            id: ReaderItemID.long(item.id), crawlTimeMsec: ReaderJSON.milliseconds(item.firstSeen),
-            timestampUsec: ReaderJSON.microseconds(item.firstSeen), published: ReaderJSON.seconds(item.shownDate),
-            updated: ReaderJSON.seconds(item.updated ?? item.shownDate), title: item.title ?? "",
-            canonical: links.map { .init(href: $0.href) }, alternate: links, summary: .init(content: item.content ?? item.summary ?? ""),
-            author: item.authors.isEmpty ? nil : item.authors.joined(separator: ", "), categories: categories,
-            origin: .init(streamId: origin?.streamID ?? "", title: origin?.title ?? "", htmlUrl: origin?.siteURL ?? origin?.url ?? ""),
-            enclosure: enclosures.isEmpty ? nil : enclosures)
     }
 
     // MARK: Marking
@@ -413,11 +395,11 @@ public struct GoogleReaderAPI: Sendable {
         case "subscription/quickadd":
             guard let address = request.value("quickadd"), !address.isEmpty else { throw Refusal(400, "quickadd (a URL) is needed") }
             let added = try await editor.subscribe(Self.address(address), title: nil, tags: [], configuration: library().configuration)
-            let reply: [String: Any] = [
-                "query": address, "numResults": 1, "streamId": ReaderStream.feed(ReaderFeed.number(forURL: added.url.absoluteString)).id,
-                "streamName": added.title,
-            ]
-            return .json((try? JSONSerialization.data(withJSONObject: reply, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+            let reply = JSONValue.object([
+                ("query", .string(address)), ("numResults", .number(1)),
+                ("streamId", .string(ReaderStream.feed(ReaderFeed.number(forURL: added.url.absoluteString)).id)), ("streamName", .string(added.title)),
+            ])
+            return .json(ReaderJSON.data(reply))
         case "subscription/edit":
             let streams = request.values("s")
             guard !streams.isEmpty else { throw Refusal(400, "s (a feed) is needed") }

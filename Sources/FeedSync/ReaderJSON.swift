@@ -1,125 +1,107 @@
 import FeedCore
+import FeedModel
 import Foundation
 
-/// The shapes of the Google Reader API's JSON replies, field for field as its clients decode them: ids and
-/// microsecond times are strings, `published` and `updated` whole seconds.
+/// The Google Reader API's JSON replies, field for field as its clients decode them (ids and microsecond
+/// times are strings, `published` and `updated` whole seconds), written with feedd's own JSON writer:
+/// keys in a fixed order, every control character escaped.
 enum ReaderJSON {
-    struct Subscriptions: Encodable {
-        struct Category: Encodable {
-            var id: String
-            var label: String
+    static func data(_ value: JSONValue) -> Data { Data(value.serialized(indent: 0).utf8) }
+
+    static func userInfo(_ user: String) -> JSONValue {
+        .object([
+            ("userId", .string(user)), ("userName", .string(user)), ("userProfileId", .string(user)), ("userEmail", .string(user)),
+            ("isBloggerUser", .bool(false)), ("signupTimeSec", .number(0)), ("isMultiLoginEnabled", .bool(false)),
+        ])
+    }
+
+    static func tags(labels: [String]) -> JSONValue {
+        let tags: [JSONValue] =
+            [.object([("id", .string(ReaderState.starred))])]
+            + labels.map { .object([("id", .string(ReaderStream.label($0).id)), ("type", .string("folder"))]) }
+        return .object([("tags", .array(tags))])
+    }
+
+    static func subscriptions(_ feeds: [ReaderFeed]) -> JSONValue {
+        let list: [JSONValue] = feeds.enumerated().map { position, feed in
+            .object([
+                ("id", .string(feed.streamID)), ("title", .string(feed.title)),
+                ("categories", .array(feed.labels.map { .object([("id", .string(ReaderStream.label($0).id)), ("label", .string($0))]) })),
+                ("url", .string(feed.url)), ("htmlUrl", .string(feed.siteURL ?? feed.url)), ("iconUrl", .string("")),
+                ("firstitemmsec", .string("0")), ("sortid", .string(String(format: "%08X", position))),
+            ])
         }
+        return .object([("subscriptions", .array(list))])
+    }
 
-        struct Subscription: Encodable {
-            var id: String
-            var title: String
-            var categories: [Category]
-            var url: String
-            var htmlUrl: String
-            var iconUrl: String
-            var firstitemmsec: String
-            var sortid: String
+    static func unreadCounts(max: Int, _ counts: [(id: String, count: Int, newest: Date)]) -> JSONValue {
+        let list: [JSONValue] = counts.map {
+            .object([("id", .string($0.id)), ("count", .number(Double($0.count))), ("newestItemTimestampUsec", .string(microseconds($0.newest)))])
         }
-
-        var subscriptions: [Subscription]
+        return .object([("max", .number(Double(max))), ("unreadcounts", .array(list))])
     }
 
-    struct Tags: Encodable {
-        struct Tag: Encodable {
-            var id: String
-            var type: String?
+    static func itemRefs(_ refs: [(id: String, streams: [String], timestamp: Date)], continuation: String?) -> JSONValue {
+        let list: [JSONValue] = refs.map {
+            .object([
+                ("id", .string(ReaderItemID.decimal($0.id))), ("directStreamIds", .array($0.streams.map(JSONValue.string))),
+                ("timestampUsec", .string(microseconds($0.timestamp))),
+            ])
         }
-
-        var tags: [Tag]
+        var members: [(String, JSONValue)] = [("itemRefs", .array(list))]
+        if let continuation { members.append(("continuation", .string(continuation))) }
+        return .object(members)
     }
 
-    struct UserInfo: Encodable {
-        var userId: String
-        var userName: String
-        var userProfileId: String
-        var userEmail: String
-        var isBloggerUser = false
-        var signupTimeSec = 0
-        var isMultiLoginEnabled = false
+    static func stream(id: String, title: String?, updated: Date, items: [ReaderItem], continuation: String?) -> JSONValue {
+        var members: [(String, JSONValue)] = [("id", .string(id))]
+        if let title { members.append(("title", .string(title))) }
+        members += [("updated", .number(Double(seconds(updated)))), ("items", .array(items.map(item)))]
+        if let continuation { members.append(("continuation", .string(continuation))) }
+        return .object(members)
     }
 
-    struct UnreadCounts: Encodable {
-        struct Count: Encodable {
-            var id: String
-            var count: Int
-            var newestItemTimestampUsec: String
+    /// One item: its state and its feeds' labels as categories, then the feed's own categories.
+    static func item(_ reader: ReaderItem) -> JSONValue {
+        let item = reader.item
+        let origin = reader.feeds.first
+        var categories = [ReaderState.readingList]
+        if reader.isRead { categories.append(ReaderState.read) }
+        if reader.isStarred { categories.append(ReaderState.starred) }
+        for label in reader.feeds.flatMap(\.labels) where !categories.contains(ReaderStream.label(label).id) {
+            categories.append(ReaderStream.label(label).id)
         }
-
-        var max: Int
-        var unreadcounts: [Count]
-    }
-
-    struct ItemRefs: Encodable {
-        struct Ref: Encodable {
-            var id: String
-            var directStreamIds: [String]
-            var timestampUsec: String
+        categories += item.categories
+        var members: [(String, JSONValue)] = [
+            ("id", .string(ReaderItemID.long(item.id))), ("crawlTimeMsec", .string(milliseconds(item.firstSeen))),
+            ("timestampUsec", .string(microseconds(item.firstSeen))), ("published", .number(Double(seconds(item.shownDate)))),
+            ("updated", .number(Double(seconds(item.updated ?? item.shownDate)))), ("title", .string(item.title ?? "")),
+            ("canonical", .array(item.link.map { [.object([("href", .string($0))])] } ?? [])),
+            ("alternate", .array(item.link.map { [.object([("href", .string($0)), ("type", .string("text/html"))])] } ?? [])),
+            ("summary", .object([("direction", .string("ltr")), ("content", .string(item.content ?? item.summary ?? ""))])),
+        ]
+        if !item.authors.isEmpty { members.append(("author", .string(item.authors.joined(separator: ", ")))) }
+        members += [
+            ("categories", .array(categories.map(JSONValue.string))),
+            (
+                "origin",
+                .object([
+                    ("streamId", .string(origin?.streamID ?? "")), ("title", .string(origin?.title ?? "")),
+                    ("htmlUrl", .string(origin?.siteURL ?? origin?.url ?? "")),
+                ])
+            ),
+        ]
+        if !item.enclosures.isEmpty {
+            let enclosures: [JSONValue] = item.enclosures.map { enclosure in
+                var fields: [(String, JSONValue)] = [("href", .string(enclosure.url))]
+                if let type = enclosure.type { fields.append(("type", .string(type))) }
+                if let length = enclosure.length { fields.append(("length", .string(String(length)))) }
+                return .object(fields)
+            }
+            members.append(("enclosure", .array(enclosures)))
         }
-
-        var itemRefs: [Ref]
-        var continuation: String?
+        return .object(members)
     }
-
-    struct Stream: Encodable {
-        var id: String
-        var title: String?
-        var updated: Int
-        var items: [Item]
-        var continuation: String?
-    }
-
-    struct Link: Encodable {
-        var href: String
-        var type: String?
-    }
-
-    struct Enclosure: Encodable {
-        var href: String
-        var type: String?
-        var length: String?
-    }
-
-    struct Origin: Encodable {
-        var streamId: String
-        var title: String
-        var htmlUrl: String
-    }
-
-    struct Content: Encodable {
-        var direction = "ltr"
-        var content: String
-    }
-
-    struct Item: Encodable {
-        var id: String
-        var crawlTimeMsec: String
-        var timestampUsec: String
-        var published: Int
-        var updated: Int
-        var title: String
-        var canonical: [Link]
-        var alternate: [Link]
-        var summary: Content
-        var author: String?
-        var categories: [String]
-        var origin: Origin
-        var enclosure: [Enclosure]?
-    }
-
-    static func encode(_ value: some Encodable) -> Data {
-        (try? encoder.encode(value)) ?? Data("{}".utf8)
-    }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
 
     static func microseconds(_ date: Date) -> String { String(Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))) }
 

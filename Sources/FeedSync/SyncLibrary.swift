@@ -73,10 +73,16 @@ public struct SyncLibrary: Sendable {
         }
     }
 
-    /// The unread items, newest first.
+    /// The unread items of the configured feeds, newest first (straight from the unread index: no feed
+    /// names are looked up, as the API names feeds by number).
     public func unread() throws(StoreError) -> [ReaderEntry] {
         let starred = try store.starredItems()
-        return try catalog.unreadItems().map { ReaderEntry(entry: $0.entry, isRead: false, isStarred: starred.contains($0.entry.key)) }
+        let configured = Set(configuration.feeds.map(\.url.absoluteString))
+        return try store.allUnread().items.compactMap { entry in
+            var entry = entry
+            if entry.feeds.contains(where: { !configured.contains($0) }) { entry.feeds.removeAll { !configured.contains($0) } }
+            return entry.feeds.isEmpty ? nil : ReaderEntry(entry: entry, isRead: false, isStarred: starred.contains(entry.key))
+        }
     }
 
     /// Every item, read or not, newest first.
@@ -91,20 +97,45 @@ public struct SyncLibrary: Sendable {
 
     /// The items with these ids (feedd's hex form) that are stored, in the order asked.
     public func items(ids: [String]) throws -> [ReaderItem] {
-        let catalog = catalog
-        let index = try catalog.index()
+        // Unread items (what apps ask for most) are found in the unread index, which names their feeds; the
+        // others through the search index.
+        let unreadEntries = try store.allUnread().items
         var keys: [String: String] = [:]
-        for id in Set(ids) {
-            if let match = try index.items(idPrefix: id).first(where: { $0.id == id }) { keys[id] = match.key }
-        }
-        let stored = try catalog.storedItems(keys: Set(keys.values))
         var holders: [String: Set<String>] = [:]  // item key → the feed files holding it
-        for (file, held) in try index.files(holding: Set(keys.values)) {
-            for key in held { holders[key, default: []].insert(file) }
+        let wanted = Set(ids)
+        for entry in unreadEntries where wanted.contains(entry.id) {
+            keys[entry.id] = entry.key
+            holders[entry.key] = Set(entry.feeds.map { FeedStore.key(forFeedURL: $0) + ".json" })
         }
-        let unreadKeys = Set(try store.unreadReferences().map(\.key))
-        let starred = try store.starredItems()
+        let missing = wanted.subtracting(keys.keys)
+        if !missing.isEmpty {
+            let index = try catalog.index()
+            var found: Set<String> = []
+            for id in missing {
+                if let match = try index.items(idPrefix: id).first(where: { $0.id == id }) {
+                    keys[id] = match.key
+                    found.insert(match.key)
+                }
+            }
+            for (file, held) in try index.files(holding: found) {
+                for key in held { holders[key, default: []].insert(file) }
+            }
+        }
+        // Each feed file holding some of them read once; an item is as the first configured feed has it.
         let feeds = try feeds().map { (feed: $0, file: FeedStore.key(forFeedURL: $0.url) + ".json") }
+        var byFile: [String: Set<String>] = [:]
+        for (key, files) in holders {
+            for file in files { byFile[file, default: []].insert(key) }
+        }
+        var stored: [String: StoredItem] = [:]
+        for (feed, file) in feeds {
+            guard let held = byFile[file], !held.isSubset(of: Set(stored.keys)) else { continue }
+            for item in try store.loadFeed(url: feed.url)?.items ?? [] where held.contains(item.key) && stored[item.key] == nil {
+                stored[item.key] = item
+            }
+        }
+        let unreadKeys = Set(unreadEntries.map(\.key))
+        let starred = try store.starredItems()
         return ids.compactMap { id in
             guard let key = keys[id], let item = stored[key] else { return nil }
             let files = holders[key] ?? []
@@ -113,6 +144,7 @@ public struct SyncLibrary: Sendable {
                 isStarred: starred.contains(key))
         }
     }
+
 
     /// Marks these items read; returns how many were unread.
     @discardableResult
@@ -136,8 +168,8 @@ public struct SyncLibrary: Sendable {
     /// `before` (all for nil); returns how many.
     @discardableResult
     public func markAllRead(feeds urls: Set<String>?, before: Date?) throws -> Int {
-        let chosen = try catalog.unreadItems().filter { listed in
-            (urls.map { !$0.isDisjoint(with: listed.entry.feeds) } ?? true) && (before.map { listed.entry.firstSeen <= $0 } ?? true)
+        let chosen = try unread().filter { unread in
+            (urls.map { !$0.isDisjoint(with: unread.entry.feeds) } ?? true) && (before.map { unread.entry.firstSeen <= $0 } ?? true)
         }
         return try catalog.markRead(chosen.map(\.entry.id))
     }

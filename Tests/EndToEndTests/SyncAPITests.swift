@@ -422,6 +422,20 @@ struct SyncAPITests {
         let starredStream = try await client.json(
             ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.starred), ("n", "10")])
         #expect(starredStream.itemRefs.map(\.id) == [ids[2]])
+
+        // The same question asked again after feedctl (another process) changed the store gets a new answer,
+        // however often it was asked before (answers are cached until the store changes).
+        let unreadQuery = [("s", Self.readingList), ("xt", Self.read), ("n", "10")]
+        let before = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", unreadQuery).itemRefs.map(\.id)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", unreadQuery).itemRefs.map(\.id) == before)
+        let someone = try #require(before.first)
+        #expect(try await setup.feedctl("read", hex(someone)).status == 0)
+        for pause in [0, 100] {
+            try await Task.sleep(for: .milliseconds(pause))
+            let after = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", unreadQuery).itemRefs.map(\.id)
+            #expect(after == Array(before.dropFirst()), "\(pause) ms after")
+        }
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
     }
 
@@ -749,5 +763,30 @@ struct SyncAPITests {
         let unread = try await client.json(ItemRefs.self, "/reader/api/0/stream/items/ids", [("s", Self.readingList), ("xt", Self.read), ("n", "1000")])
         #expect(Set(unread.itemRefs.map(\.id)) == Set(ids.dropFirst(200)), "every client's two marks are kept")
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
+    /// A port another program holds: one error line, and the feeds are fetched all the same.
+    @Test func anAPIThatCannotListenDoesNotStopFetching() async throws {
+        let taken = try SilentListener()
+        let server = try TestHTTPServer { _ in .init(text: SyncAPITests.rust) }
+        let directory = try TemporaryDirectory()
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            api:
+              listen: 127.0.0.1:\(taken.port)
+              users:
+                - name: alice
+                  password_hash_file: alice.hash
+            feeds:
+              - url: \(server.url("/rust"))
+
+            """)
+        let daemon = try RunningDaemon(config: config, directory: directory)
+        let fetched = try await daemon.wait(seconds: 60) { daemon.log.contains("api cannot listen") && daemon.count("info fetched") == 1 }
+        #expect(await daemon.stop() == .exited(0))
+        #expect(fetched, "\(daemon.log)")
+        #expect(daemon.log.contains("address=127.0.0.1:\(taken.port)"))
     }
 }
