@@ -44,11 +44,13 @@ install: all docs
 	install -m 644 $(DOCS)/completions/feedctl.fish $(FISHDIR)/feedctl.fish
 	sed 's|/usr/local/bin/feedd|$(PREFIX)/bin/feedd|' systemd/feedd.service > $(DESTDIR)$(UNITDIR)/feedd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/feedd.service
+	install -m 644 systemd/feedd.socket systemd/feedd-api.service $(DESTDIR)$(UNITDIR)/
 	# The example configuration, unless one is already there: a person's edits are never overwritten.
 	test -e $(DESTDIR)$(CONFDIR)/config.yaml || install -m 644 config/feedd.yaml $(DESTDIR)$(CONFDIR)/config.yaml
 
 uninstall:
 	rm -f $(BINDIR)/feedd $(BINDIR)/feedctl $(DESTDIR)$(UNITDIR)/feedd.service $(MANDIR)/feedd.1 $(MANDIR)/feedctl.1
+	rm -f $(DESTDIR)$(UNITDIR)/feedd.socket $(DESTDIR)$(UNITDIR)/feedd-api.service
 	rm -f $(BASHDIR)/feedctl $(ZSHDIR)/_feedctl $(FISHDIR)/feedctl.fish
 
 # Stages an install of the debug build and checks that every file is there and well formed.

@@ -67,7 +67,9 @@ public struct SyncServer: Sendable {
             responder: responder, server: .http1(configuration: .init(idleTimeout: Self.idleTimeout)),
             configuration: .init(
                 address: bind, serverName: "feedd", availableConnectionsDelegate: MaximumAvailableConnections(Self.connectionLimit)),
-            onServerRunning: { [logger, address] _ in
+            onServerRunning: { [logger, address, listen] _ in
+                // Owner and group only (a reverse proxy's user can be given the group), whatever the umask.
+                if case .unixSocket(let path) = listen { _ = chmod(path, 0o660) }
                 logger.info("api listening", metadata: ["address": "\(address)"])
                 ready()
             }, logger: quiet)
@@ -91,7 +93,8 @@ struct SyncRequestContext: RequestContext {
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         let remote = source.channel.remoteAddress
-        peer = remote?.ipAddress ?? remote?.pathname ?? "local"
+        // A unix socket's peer has no address: "local".
+        peer = remote?.ipAddress ?? "local"
     }
 
     var maxUploadSize: Int { SyncServer.bodyLimit }

@@ -789,4 +789,51 @@ struct SyncAPITests {
         #expect(fetched, "\(daemon.log)")
         #expect(daemon.log.contains("address=127.0.0.1:\(taken.port)"))
     }
+
+    /// The path feedd.socket sets up, without systemd as PID 1: feedd's API on a unix socket, systemd's own
+    /// socket-activation tool holding a TCP port and starting systemd-socket-proxyd on the first
+    /// connection, as feedd-api.service does. An app logs in and reads through it.
+    @Test func aUnixSocketBehindSystemdsSocketProxyServesApps() async throws {
+        let server = try TestHTTPServer { _ in .init(text: SyncAPITests.rust) }
+        let directory = try TemporaryDirectory()
+        let socketPath = directory.url.appendingPathComponent("api.sock").path
+        let config = try directory.write(
+            "c.yaml",
+            """
+            state_dir: s
+            api:
+              listen: \(socketPath)
+              users:
+                - name: alice
+                  password_hash_file: alice.hash
+            feeds:
+              - url: \(server.url("/rust"))
+                name: Rust notes
+
+            """)
+        #expect(try await APIAccountTests.passwd(Setup.password, user: "alice", config: config).status == 0)
+        #expect(try await Subprocess.run("feedd", ["--config", config, "--once"]).status == 0)
+        let daemon = try RunningDaemon(config: config, directory: directory)
+        #expect(try await daemon.wait(seconds: 30) { daemon.log.contains("api listening") })
+        let mode = (try FileManager.default.attributesOfItem(atPath: socketPath)[.posixPermissions] as? Int) ?? 0
+        #expect(mode & 0o007 == 0, "others cannot open the socket: \(String(mode, radix: 8))")
+
+        let port = try FreePort.take()
+        let activator = try ChildProcess.launch(
+            "/usr/bin/systemd-socket-activate", ["-l", "127.0.0.1:\(port)", "/lib/systemd/systemd-socket-proxyd", socketPath],
+            environment: ProcessInfo.processInfo.environment)
+        // curl as the client (each request a new connection through the forwarder), with a time limit.
+        func curl(_ arguments: [String]) async throws -> String {
+            try await Subprocess.runCommand("/usr/bin/curl", ["-s", "--max-time", "10", "--retry", "20", "--retry-connrefused", "--retry-delay", "0"] + arguments).stdout
+        }
+        let login = try await curl(["-d", "Email=alice&Passwd=\(ReaderClient.form([("", Setup.password)]).dropFirst())", "http://127.0.0.1:\(port)/accounts/ClientLogin"])
+        let token = try #require(login.split(separator: "\n").first { $0.hasPrefix("Auth=") }.map { String($0.dropFirst(5)) }, "\(login)")
+        let list = try await curl(["-H", "Authorization: GoogleLogin auth=\(token)", "http://127.0.0.1:\(port)/reader/api/0/subscription/list?output=json"])
+        let subscriptions = try JSONDecoder().decode(Subscriptions.self, from: Data(list.utf8))
+        #expect(subscriptions.subscriptions.map(\.title) == ["Rust notes"])
+        activator.send(SIGTERM)
+        _ = await activator.termination()
+        #expect(await daemon.stop() == .exited(0), "\(daemon.log)")
+        #expect(!FileManager.default.fileExists(atPath: socketPath) || daemon.log.contains("stopped"))
+    }
 }

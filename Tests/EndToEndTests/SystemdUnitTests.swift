@@ -42,4 +42,20 @@ struct SystemdUnitTests {
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.isEmpty, "systemd-analyze verify: \(verify.stdout)")
     }
+
+    /// Socket activation: feedd.socket starts the forwarder, which starts feedd; both verify, and the
+    /// forwarder (no network of its own, feedd's user) is as hardened as feedd.
+    @Test func theSocketAndItsForwarderVerifyAndTheForwarderIsHardened() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.unitCopy("feedd.service", in: directory)
+        let socket = try Self.unitCopy("feedd.socket", in: directory)
+        let forwarder = try Self.unitCopy("feedd-api.service", in: directory)
+        let verify = try await Self.analyze(["verify", socket, forwarder])
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.isEmpty, "systemd-analyze verify: \(verify.stdout)")
+        let security = try await Self.analyze(["security", "--offline=true", forwarder])
+        let line = try #require(security.stdout.split(separator: "\n").last { $0.contains("Overall exposure level") })
+        let score = try #require(Double(line.split(separator: ":")[1].split(separator: " ")[0]))
+        #expect(score <= 1.5, "\(line)")
+    }
 }
