@@ -75,13 +75,9 @@ public struct ConfigEditor {
     public mutating func remove(at index: Int) throws(ConfigError) {
         var lines = Lines(text)
         let layout = try locate(lines)
-        guard layout.entries.indices.contains(index) else {
-            throw ConfigError(path: path, line: nil, message: "no feed number \(index + 1) in `feeds:`")
-        }
-        let entry = layout.entries[index]
-        let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
+        let (entry, entryLast) = try bounds(of: index, lines, layout)
         var first = entry.dashLine
-        var last = lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn)
+        var last = entryLast
         // The blank line that separated the entry goes with it: with one on each side, the one after; for
         // the last entry, the one before (where `append` puts it when entries are spaced out).
         let blankBefore = first > 0 && lines.isBlank(first - 1)
@@ -101,12 +97,7 @@ public struct ConfigEditor {
     public mutating func set(_ key: String, to value: String?, at index: Int) throws(ConfigError) {
         var lines = Lines(text)
         let layout = try locate(lines)
-        guard layout.entries.indices.contains(index) else {
-            throw ConfigError(path: path, line: nil, message: "no feed number \(index + 1) in `feeds:`")
-        }
-        let entry = layout.entries[index]
-        let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
-        let last = lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn)
+        let (entry, last) = try bounds(of: index, lines, layout)
         let dashText = lines.content(entry.dashLine)
         let keyColumn = entry.dashColumn + 1 + dashText.dropFirst(entry.dashColumn + 1).prefix { $0 == " " }.count
         let newline = lines.newline
@@ -148,6 +139,16 @@ public struct ConfigEditor {
             lines.remove(keyLine...valueEnd)
         }
         text = lines.joined
+    }
+
+    /// The entry at `index` and its own last line.
+    private func bounds(of index: Int, _ lines: Lines, _ layout: Layout) throws(ConfigError) -> (entry: Entry, last: Int) {
+        guard layout.entries.indices.contains(index) else {
+            throw ConfigError(path: path, line: nil, message: "no feed number \(index + 1) in `feeds:`")
+        }
+        let entry = layout.entries[index]
+        let end = layout.entries.indices.contains(index + 1) ? layout.entries[index + 1].dashLine : layout.blockEnd
+        return (entry, lines.lastContentLine(from: entry.dashLine, to: end, dashColumn: entry.dashColumn))
     }
 
     /// A flow list of scalars: `[a, "b c"]`.

@@ -55,7 +55,7 @@ public enum OPML {
             <?xml version="1.0" encoding="UTF-8"?>
             <opml version="2.0">
               <head>
-                <title>\(escape(title))</title>
+                <title>\(XMLText.escaped(title))</title>
                 <dateCreated>\(rfc822(date))</dateCreated>
               </head>
               <body>
@@ -70,7 +70,7 @@ public enum OPML {
                 continue
             }
             guard let members = folders.removeValue(forKey: folder) else { continue }
-            text += "    <outline text=\"\(escape(folder))\" title=\"\(escape(folder))\">\n"
+            text += "    <outline text=\"\(XMLText.escaped(folder))\" title=\"\(XMLText.escaped(folder))\">\n"
             for member in members { text += "      " + outline(member) + "\n" }
             text += "    </outline>\n"
         }
@@ -79,32 +79,12 @@ public enum OPML {
 
     private static func outline(_ feed: OPMLFeed) -> String {
         let title = feed.title ?? feed.url
-        var attributes = "type=\"rss\" text=\"\(escape(title))\" title=\"\(escape(title))\" xmlUrl=\"\(escape(feed.url))\""
-        if let site = feed.siteURL { attributes += " htmlUrl=\"\(escape(site))\"" }
+        var attributes = "type=\"rss\" text=\"\(XMLText.escaped(title))\" title=\"\(XMLText.escaped(title))\" xmlUrl=\"\(XMLText.escaped(feed.url))\""
+        if let site = feed.siteURL { attributes += " htmlUrl=\"\(XMLText.escaped(site))\"" }
         if !feed.tags.isEmpty {
-            attributes += " category=\"\(escape(feed.tags.map { "/" + $0.replacingOccurrences(of: ",", with: " ") }.joined(separator: ",")))\""
+            attributes += " category=\"\(XMLText.escaped(feed.tags.map { "/" + $0.replacingOccurrences(of: ",", with: " ") }.joined(separator: ",")))\""
         }
         return "<outline \(attributes)/>"
-    }
-
-    /// Attribute-safe text: markup characters as references, characters XML forbids dropped.
-    static func escape(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t": result += "&#9;"
-            case "\n": result += "&#10;"
-            case "\r": result += "&#13;"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{FFFE}" || scalar == "\u{FFFF}":
-                continue
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     private static func rfc822(_ date: Date) -> String {

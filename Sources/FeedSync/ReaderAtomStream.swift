@@ -1,4 +1,5 @@
 import FeedCore
+import FeedModel
 import Foundation
 
 /// A stream as an Atom document, the form Google Reader served under `/reader/atom/` and newsboat's FeedHQ
@@ -10,28 +11,28 @@ enum ReaderAtomStream {
     static func document(streamID: String, title: String, siteURL: String?, items: [ReaderItem], now: Date) -> String {
         var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         text += "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-        text += "<id>tag:google.com,2005:reader/\(escaped(streamID))</id>\n"
-        text += "<title>\(escaped(title))</title>\n"
-        if let siteURL { text += "<link rel=\"alternate\" href=\"\(escaped(siteURL))\"/>\n" }
+        text += "<id>tag:google.com,2005:reader/\(XMLText.escaped(streamID))</id>\n"
+        text += "<title>\(XMLText.escaped(title))</title>\n"
+        if let siteURL { text += "<link rel=\"alternate\" href=\"\(XMLText.escaped(siteURL))\"/>\n" }
         text += "<updated>\(date(now))</updated>\n"
         for reader in items {
             let item = reader.item
             text += "<entry>\n<id>\(ReaderItemID.long(item.id))</id>\n"
-            text += "<title>\(escaped(item.title ?? ""))</title>\n"
-            if let link = item.link { text += "<link rel=\"alternate\" href=\"\(escaped(link))\"/>\n" }
+            text += "<title>\(XMLText.escaped(item.title ?? ""))</title>\n"
+            if let link = item.link { text += "<link rel=\"alternate\" href=\"\(XMLText.escaped(link))\"/>\n" }
             for enclosure in item.enclosures {
-                let type = enclosure.type.map { " type=\"\(escaped($0))\"" } ?? ""
+                let type = enclosure.type.map { " type=\"\(XMLText.escaped($0))\"" } ?? ""
                 let length = enclosure.length.map { " length=\"\($0)\"" } ?? ""
-                text += "<link rel=\"enclosure\" href=\"\(escaped(enclosure.url))\"\(type)\(length)/>\n"
+                text += "<link rel=\"enclosure\" href=\"\(XMLText.escaped(enclosure.url))\"\(type)\(length)/>\n"
             }
             text += "<published>\(date(item.shownDate))</published>\n"
             text += "<updated>\(date(item.updated ?? item.shownDate))</updated>\n"
-            for author in item.authors { text += "<author><name>\(escaped(author))</name></author>\n" }
-            if let content = item.content ?? item.summary { text += "<content type=\"html\">\(escaped(content))</content>\n" }
+            for author in item.authors { text += "<author><name>\(XMLText.escaped(author))</name></author>\n" }
+            if let content = item.content ?? item.summary { text += "<content type=\"html\">\(XMLText.escaped(content))</content>\n" }
             // newsboat takes "read" as read and "fresh" as unread.
             text += category(reader.isRead ? ReaderState.read : "user/-/state/com.google/fresh", label: reader.isRead ? "read" : "fresh")
             if reader.isStarred { text += category(ReaderState.starred, label: "starred") }
-            for category in item.categories { text += "<category term=\"\(escaped(category))\"/>\n" }
+            for category in item.categories { text += "<category term=\"\(XMLText.escaped(category))\"/>\n" }
             text += "</entry>\n"
         }
         return text + "</feed>\n"
@@ -42,24 +43,4 @@ enum ReaderAtomStream {
     }
 
     private static func date(_ date: Date) -> String { date.formatted(.iso8601) }
-
-    /// Text for XML character data and attribute values: markup characters escaped, and the characters XML 1.0
-    /// cannot carry (controls but tab, newline and return) left out.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
 }
