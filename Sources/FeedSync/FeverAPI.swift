@@ -73,7 +73,7 @@ public struct FeverAPI: Sendable {
             }
             if request.value("favicons") != nil { reply["favicons"] = .array([]) }
             if request.value("links") != nil { reply["links"] = .array([]) }
-            if request.value("items") != nil { try items(request, library: library, feeds: feeds, reply: &reply) }
+            if request.value("items") != nil { try items(request, library: library, reply: &reply) }
             if request.value("unread_item_ids") != nil { reply["unread_item_ids"] = .string(try unreadIDs(library)) }
             if request.value("saved_item_ids") != nil { reply["saved_item_ids"] = .string(try savedIDs(library)) }
         } catch let refusal as Refusal {
@@ -128,7 +128,7 @@ public struct FeverAPI: Sendable {
         return (entries, try numbers.numbers(assigning: oldestFirst.map(\.entry.id)))
     }
 
-    private func items(_ request: SyncRequest, library: SyncLibrary, feeds: [ReaderFeed], reply: inout Reply) throws {
+    private func items(_ request: SyncRequest, library: SyncLibrary, reply: inout Reply) throws {
         let (entries, numbers) = try numbered(library)
         var chosen: [(number: Int, entry: ReaderEntry)] = entries.compactMap { entry in numbers[entry.entry.id].map { ($0, entry) } }
         if let text = request.value("with_ids") {

@@ -126,9 +126,7 @@ public struct GoogleReaderAPI: Sendable {
         do {
             let user = try await accounts.logIn(name: name, password: password, client: request.client, now: now)
             let token = try await work.run { [sessions] in Result { try sessions.open(user: user, client: request.client, now: now) } }.get()
-            var response = SyncResponse.text("SID=\(token)\nLSID=null\nAuth=\(token)\n")
-            response.problem = nil
-            return response
+            return .text("SID=\(token)\nLSID=null\nAuth=\(token)\n")
         } catch let refusal as SyncAccounts.Refusal {
             switch refusal {
             case .badCredentials:
@@ -147,11 +145,15 @@ public struct GoogleReaderAPI: Sendable {
         }
     }
 
+    /// The user of the session the request's token opened, while that user is still in the config.
     private func authenticatedUser(_ request: SyncRequest) -> String? {
         guard let header = request.headers["authorization"] else { return nil }
         let prefix = "googlelogin auth="
-        guard header.lowercased().hasPrefix(prefix) else { return nil }
-        return sessions.user(presenting: String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces))
+        guard header.lowercased().hasPrefix(prefix),
+            let user = sessions.user(presenting: String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)),
+            library().configuration.api?.user(named: user) != nil
+        else { return nil }
+        return user
     }
 
     /// The `T` token write requests carry: derived from the session token, so it needs no state of its own.

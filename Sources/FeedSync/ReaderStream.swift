@@ -47,7 +47,6 @@ public enum ReaderState {
     public static let read = "user/-/state/com.google/read"
     public static let starred = "user/-/state/com.google/starred"
     public static let keptUnread = "user/-/state/com.google/kept-unread"
-    public static let trackingKeptUnread = "user/-/state/com.google/tracking-kept-unread"
 
     /// A tag's state with any user in place of `-` (`user/12345/state/com.google/read` is `read`).
     static func normalised(_ tag: String) -> String {

@@ -299,6 +299,16 @@ struct SyncAPITests {
         client.token = String(repeating: "ab", count: 32)
         let forged = try await client.get("/reader/api/0/tag/list")
         #expect(forged.status == 401 && forged.headers["x-reader-google-bad-token"] == "true")
+
+        // A user taken out of the config loses their sessions at the reload.
+        try await client.logIn(user: "alice", password: Setup.password)
+        #expect(try await client.get("/reader/api/0/tag/list").status == 200)
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8).replacingOccurrences(of: "name: alice", with: "name: bob")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: setup.config))
+        setup.daemon.process.send(SIGHUP)
+        let reloaded = try await setup.daemon.wait(seconds: 20) { setup.daemon.log.contains("configuration reloaded") }
+        #expect(reloaded, "\(setup.daemon.log)")
+        #expect(try await client.get("/reader/api/0/tag/list").status == 401)
         #expect(await setup.daemon.stop() == .exited(0))
         let log = setup.daemon.log
         #expect(log.contains("api request refused") && !log.contains(token) && !log.contains("sûr"), "\(log)")
