@@ -13,13 +13,11 @@ import Synchronization
 /// a line cut short by a crash is dropped before the next append.
 public final class FeverNumbers: Sendable {
     public let path: String
-    private let lockPath: String
     /// What was read: the ids by number (index + 1), the numbers by id, and how many bytes that was.
     private let cache = Mutex<(ids: [String], numbers: [String: Int], bytes: Int)>(([], [:], 0))
 
     public init(stateDirectory: URL) {
         path = stateDirectory.appendingPathComponent("api/fever-ids").path
-        lockPath = stateDirectory.appendingPathComponent("api/fever-ids.lock").path
     }
 
     /// The number of each item, giving new ones theirs: in the order of `items` as given (oldest first).
@@ -71,38 +69,30 @@ public final class FeverNumbers: Sendable {
     }
 
     private func append(_ ids: [String]) throws(StoreError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw StoreError.cannotCreate(path: folder, reason: "\(error)")
-        }
-        let lock = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw StoreError.cannotLock(path: lockPath, reason: String(cString: strerror(errno))) }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-        let file = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard file >= 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(file) }
-        // Another process may have numbered some of these meanwhile; a line a crash cut short goes.
-        let current = try read().numbers
-        var end = lseek(file, 0, SEEK_END)
-        if end > 0 {
-            var last: UInt8 = 0
-            if pread(file, &last, 1, end - 1) == 1, last != UInt8(ascii: "\n") {
-                let whole = cache.withLock { $0.bytes }
-                guard ftruncate(file, off_t(whole)) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-                end = off_t(whole)
+        try APIFileLock.withLock(for: path) { () throws(StoreError) in
+            let file = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard file >= 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+            defer { close(file) }
+            // Another process may have numbered some of these meanwhile; a line a crash cut short goes.
+            let current = try read().numbers
+            var end = lseek(file, 0, SEEK_END)
+            if end > 0 {
+                var last: UInt8 = 0
+                if pread(file, &last, 1, end - 1) == 1, last != UInt8(ascii: "\n") {
+                    let whole = cache.withLock { $0.bytes }
+                    guard ftruncate(file, off_t(whole)) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+                    end = off_t(whole)
+                }
             }
+            let text = ids.filter { current[$0] == nil }.map { $0 + "\n" }.joined()
+            let bytes = Array(text.utf8)
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { pwrite(file, $0.baseAddress, $0.count, end + off_t(written)) }
+                guard count > 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+                written += count
+            }
+            guard fdatasync(file) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         }
-        let text = ids.filter { current[$0] == nil }.map { $0 + "\n" }.joined()
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { pwrite(file, $0.baseAddress, $0.count, end + off_t(written)) }
-            guard count > 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-            written += count
-        }
-        guard fdatasync(file) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
 }

@@ -12,7 +12,7 @@ import Synchronization
 /// only its SHA-256 digest is kept, in `STATE_DIR/api/sessions.json` (mode 0600). feedd checks tokens
 /// against the file as it last read it, and reads it again when it changes, so `feedctl api tokens revoke`
 /// takes effect at the next request. Writers (a login in feedd, a revocation in feedctl) take the file's
-/// lock first, so neither loses the other's change.
+/// lock first (`APIFileLock`), so neither loses the other's change.
 public final class SessionStore: Sendable {
     /// One session, as `feedctl api tokens` lists it.
     public struct Session: Codable, Sendable, Equatable {
@@ -32,7 +32,6 @@ public final class SessionStore: Sendable {
     }
 
     public let path: String
-    private let lockPath: String
     /// The sessions by digest, with the stamp of the file they were read from.
     private let cache = Mutex<(stamp: [Int64], byDigest: [String: Session])>(([], [:]))
     /// Sessions kept per user: the oldest go first past this, so a client that logs in on every sync cannot
@@ -41,7 +40,6 @@ public final class SessionStore: Sendable {
 
     public init(stateDirectory: URL) {
         path = stateDirectory.appendingPathComponent("api/sessions.json").path
-        lockPath = stateDirectory.appendingPathComponent("api/sessions.lock").path
     }
 
     /// A new session for `user`; returns its token, which is not kept anywhere.
@@ -116,26 +114,18 @@ public final class SessionStore: Sendable {
     }
 
     private func update(_ change: (inout [Session]) -> Void) throws(StoreError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw StoreError.cannotCreate(path: folder, reason: "\(error)")
+        try APIFileLock.withLock(for: path) { () throws(StoreError) in
+            var file = try read()
+            change(&file.sessions)
+            let data: Data
+            do {
+                data = try Self.encoder.encode(file)
+            } catch {
+                throw StoreError.cannotWrite(path: path, reason: "\(error)")
+            }
+            try AtomicFile.write(data, toPath: path, mode: 0o600)
+            cache.withLock { $0 = ([], [:]) }
         }
-        let lock = Glibc.open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw StoreError.cannotLock(path: lockPath, reason: String(cString: strerror(errno))) }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-        var file = try read()
-        change(&file.sessions)
-        let data: Data
-        do {
-            data = try Self.encoder.encode(file)
-        } catch {
-            throw StoreError.cannotWrite(path: path, reason: "\(error)")
-        }
-        try AtomicFile.write(data, toPath: path, mode: 0o600)
-        cache.withLock { $0 = ([], [:]) }
     }
 
     private static let encoder: JSONEncoder = {
