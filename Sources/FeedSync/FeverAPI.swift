@@ -51,7 +51,20 @@ public struct FeverAPI: Sendable {
         reply["last_refreshed_on_time"] = .number(Double(Int(now.timeIntervalSince1970)))
         do {
             let library = library()
-            if let mark = request.value("mark") { try self.mark(mark, request, library: library, reply: &reply) }
+            // What a mark answers with joins the lists asked for; every list comes from one listing of the store,
+            // made after the mark.
+            var lists: [String] = ["unread_item_ids", "saved_item_ids"].filter { request.value($0) != nil }
+            if let mark = request.value("mark") {
+                let list = try self.mark(mark, request, library: library)
+                if !lists.contains(list) { lists.append(list) }
+            }
+            var listing: Listing?
+            func listed() throws -> Listing {
+                if let listing { return listing }
+                let made = try numbered(library)
+                listing = made
+                return made
+            }
             let feeds = try library.feeds()
             if request.value("groups") != nil || request.value("feeds") != nil {
                 reply["feeds_groups"] = feedsGroups(feeds)
@@ -73,9 +86,12 @@ public struct FeverAPI: Sendable {
             }
             if request.value("favicons") != nil { reply["favicons"] = .array([]) }
             if request.value("links") != nil { reply["links"] = .array([]) }
-            if request.value("items") != nil { try items(request, library: library, reply: &reply) }
-            if request.value("unread_item_ids") != nil { reply["unread_item_ids"] = .string(try unreadIDs(library)) }
-            if request.value("saved_item_ids") != nil { reply["saved_item_ids"] = .string(try savedIDs(library)) }
+            if request.value("items") != nil { try items(request, library: library, listing: try listed(), reply: &reply) }
+            for list in lists {
+                let listing = try listed()
+                let chosen = listing.entries.filter { list == "unread_item_ids" ? !$0.isRead : $0.isStarred }
+                reply[list] = .string(chosen.compactMap { listing.numbers[$0.entry.id] }.sorted().map(String.init).joined(separator: ","))
+            }
         } catch let refusal as Refusal {
             return .refused(400, refusal.reason)
         } catch {
@@ -122,14 +138,17 @@ public struct FeverAPI: Sendable {
     }
 
     /// Every stored item numbered (the new ones get theirs, oldest first), with its entry.
-    private func numbered(_ library: SyncLibrary) throws -> (entries: [ReaderEntry], numbers: [String: Int]) {
+    /// Every stored item with its Fever number.
+    typealias Listing = (entries: [ReaderEntry], numbers: [String: Int])
+
+    private func numbered(_ library: SyncLibrary) throws -> Listing {
         let entries = try library.all()
         let oldestFirst = entries.sorted { ($0.entry.firstSeen, $0.entry.id) < ($1.entry.firstSeen, $1.entry.id) }
         return (entries, try numbers.numbers(assigning: oldestFirst.map(\.entry.id)))
     }
 
-    private func items(_ request: SyncRequest, library: SyncLibrary, reply: inout Reply) throws {
-        let (entries, numbers) = try numbered(library)
+    private func items(_ request: SyncRequest, library: SyncLibrary, listing: Listing, reply: inout Reply) throws {
+        let (entries, numbers) = listing
         var chosen: [(number: Int, entry: ReaderEntry)] = entries.compactMap { entry in numbers[entry.entry.id].map { ($0, entry) } }
         if let text = request.value("with_ids") {
             let wanted = try Set(
@@ -165,17 +184,8 @@ public struct FeverAPI: Sendable {
             })
     }
 
-    private func unreadIDs(_ library: SyncLibrary) throws -> String {
-        let (entries, numbers) = try numbered(library)
-        return entries.filter { !$0.isRead }.compactMap { numbers[$0.entry.id] }.sorted().map(String.init).joined(separator: ",")
-    }
-
-    private func savedIDs(_ library: SyncLibrary) throws -> String {
-        let (entries, numbers) = try numbered(library)
-        return entries.filter(\.isStarred).compactMap { numbers[$0.entry.id] }.sorted().map(String.init).joined(separator: ",")
-    }
-
-    private func mark(_ kind: String, _ request: SyncRequest, library: SyncLibrary, reply: inout Reply) throws {
+    /// Makes the mark; returns the id list the reply carries for it (`unread_item_ids` or `saved_item_ids`).
+    private func mark(_ kind: String, _ request: SyncRequest, library: SyncLibrary) throws -> String {
         guard let action = request.value("as"), let idText = request.value("id"), let id = Int(idText) else {
             throw Refusal(reason: "mark needs as and a numeric id")
         }
@@ -189,11 +199,7 @@ public struct FeverAPI: Sendable {
             case "unsaved": try library.setStarred(ids: [itemID], false)
             default: throw Refusal(reason: "mark=item as=\(action.prefix(20)): read, unread, saved or unsaved")
             }
-            if action == "read" || action == "unread" {
-                reply["unread_item_ids"] = .string(try unreadIDs(library))
-            } else {
-                reply["saved_item_ids"] = .string(try savedIDs(library))
-            }
+            return action == "read" || action == "unread" ? "unread_item_ids" : "saved_item_ids"
         case "feed", "group":
             guard action == "read" else { throw Refusal(reason: "mark=\(kind) takes as=read") }
             let before = request.value("before").flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
@@ -208,7 +214,7 @@ public struct FeverAPI: Sendable {
                 urls = Set(feeds.filter { $0.labels.contains { Self.number("label:" + $0) == id } }.map(\.url))
             }
             try library.markAllRead(feeds: urls, before: before)
-            reply["unread_item_ids"] = .string(try unreadIDs(library))
+            return "unread_item_ids"
         default:
             throw Refusal(reason: "mark=\(kind.prefix(20)): item, feed or group")
         }
