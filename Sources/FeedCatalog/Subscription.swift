@@ -17,6 +17,8 @@ public enum Subscription {
         public var title: String
         /// Items the feed carries now.
         public var itemCount: Int
+        /// The configuration as written with the feed in it.
+        public var configuration: Configuration
     }
 
     /// `pick` chooses among the feeds a page advertises (called only when there is at least one): the index
@@ -52,7 +54,8 @@ public enum Subscription {
         }
         try refuseDuplicate(feedURL)
         let entry = ConfigEditor.NewFeed(url: FeedAddress.configText(feedURL), name: name, interval: interval, tags: tags)
-        try ConfigFile.append([entry], urls: [feedURL], path: path)
-        return Added(url: feedURL, title: name ?? feed.title ?? FeedAddress.configText(feedURL), itemCount: feed.items.count)
+        let written = try ConfigFile.append([entry], urls: [feedURL], path: path)
+        return Added(
+            url: feedURL, title: name ?? feed.title ?? FeedAddress.configText(feedURL), itemCount: feed.items.count, configuration: written)
     }
 }

@@ -34,7 +34,7 @@ public struct SubscriptionEditor: Sendable {
             let added = try await Subscription.add(
                 address, name: title, interval: nil, tags: tags, path: configuration.path, configuration: configuration, store: store,
                 pick: { _, _ in 0 })
-            try reread(configuration.path)
+            changed(added.configuration)
             return (added.url, added.title)
         } catch let failure as Failure {
             throw failure
@@ -73,11 +73,6 @@ public struct SubscriptionEditor: Sendable {
         } catch {
             throw Self.failure(error, path: path)
         }
-    }
-
-    private func reread(_ path: String) throws {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        changed(try Configuration.parse(text, path: path))
     }
 
     /// The error in one line; a config that cannot be written says where to look.
