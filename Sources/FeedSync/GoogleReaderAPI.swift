@@ -31,6 +31,9 @@ public struct GoogleReaderAPI: Sendable {
         self.library = library
     }
 
+    /// Where the API's endpoints are.
+    static let apiPrefix = "/reader/api/0/"
+
     /// The endpoints that change the subscriptions (and so the config).
     static let editingEndpoints: Set<String> = [
         "subscription/quickadd", "subscription/edit", "subscription/import", "rename-tag", "disable-tag",
@@ -44,7 +47,7 @@ public struct GoogleReaderAPI: Sendable {
     public func respond(to request: SyncRequest, now: Date = Date()) async -> SyncResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         if path == "/accounts/ClientLogin" { return await logIn(request, now: now) }
-        let endpoint = path.hasPrefix("/reader/api/0/") ? String(path.dropFirst("/reader/api/0/".count)) : ""
+        let endpoint = path.hasPrefix(Self.apiPrefix) ? String(path.dropFirst(Self.apiPrefix.count)) : ""
         if Self.editingEndpoints.contains(endpoint) {
             guard await work.run({ authenticatedUser(request) }) != nil else { return .badToken("missing or unknown token") }
             do throws(Refusal) {
@@ -67,20 +70,18 @@ public struct GoogleReaderAPI: Sendable {
 
     /// Reading requests whose answer depends on the store and the configuration only.
     static func isCacheable(_ path: String) -> Bool {
-        let api = "/reader/api/0/"
-        guard path.hasPrefix(api) else { return path.hasPrefix("/reader/atom/") }
-        let endpoint = path.dropFirst(api.count)
+        guard path.hasPrefix(apiPrefix) else { return path.hasPrefix("/reader/atom/") }
+        let endpoint = path.dropFirst(apiPrefix.count)
         return endpoint.hasPrefix("stream/") || ["subscription/list", "tag/list", "unread-count"].contains(endpoint)
     }
 
     private func route(_ request: SyncRequest, path: String, user: String, now: Date) -> SyncResponse {
-        let api = "/reader/api/0/"
         do throws(Refusal) {
             if path.hasPrefix("/reader/atom/") {
                 return try atomStream(String(path.dropFirst("/reader/atom/".count)), request, now: now)
             }
-            guard path.hasPrefix(api) else { throw Refusal(404, "no such endpoint") }
-            let endpoint = String(path.dropFirst(api.count))
+            guard path.hasPrefix(Self.apiPrefix) else { throw Refusal(404, "no such endpoint") }
+            let endpoint = String(path.dropFirst(Self.apiPrefix.count))
             if endpoint.hasPrefix("stream/contents") {
                 let rest = endpoint.dropFirst("stream/contents".count).drop { $0 == "/" }
                 return try streamContents(rest.isEmpty ? request.value("s") : String(rest), request, now: now)
