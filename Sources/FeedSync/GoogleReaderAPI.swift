@@ -316,17 +316,20 @@ public struct GoogleReaderAPI: Sendable {
     }
 
     private func itemContents(_ request: SyncRequest, now: Date) throws(Refusal) -> SyncResponse {
+        guard request.values("i").count <= Self.itemLimit else { throw Refusal(400, "at most \(Self.itemLimit) items at once") }
         let ids = try itemIDs(request.values("i"))
-        guard ids.count <= Self.itemLimit else { throw Refusal(400, "at most \(Self.itemLimit) items at once") }
         let items = try read { try library().items(ids: ids) }
         return .json(ReaderJSON.data(ReaderJSON.stream(id: ReaderState.readingList, title: nil, updated: now, items: items, continuation: nil)))
     }
 
+    /// feedd's ids for the ids a client sent (an ambiguous one gives both readings; only a stored item is found).
     private func itemIDs(_ given: [String]) throws(Refusal) -> [String] {
-        try given.map { text throws(Refusal) in
-            guard let id = ReaderItemID.parse(text) else { throw Refusal(400, "not an item id: \(text.prefix(80))") }
-            return id
+        var ids: [String] = []
+        for text in given {
+            guard let readings = ReaderItemID.parse(text) else { throw Refusal(400, "not an item id: \(text.prefix(80))") }
+            ids += readings
         }
+        return ids
     }
 
     // MARK: Marking

@@ -5,12 +5,16 @@
 public enum ReaderItemID {
     static let longPrefix = "tag:google.com,2005:reader/item/"
 
-    /// feedd's id (lower-case hex) from any of the three forms; nil when it is none of them.
-    public static func parse(_ text: String) -> String? {
-        if text.hasPrefix(longPrefix) { return hex(text.dropFirst(longPrefix.count)) }
-        if text.utf8.count == 16, let id = hex(Substring(text)) { return id }
-        guard let value = Int64(text) else { return nil }
-        return padded(String(UInt64(bitPattern: value), radix: 16))
+    /// feedd's id (lower-case hex) from any of the three forms; nil when it is none of them. Sixteen decimal
+    /// digits read as both a short hex id and a decimal one: both are given (the decimal reading first, the
+    /// form `stream/items/ids` hands out), and the one the store holds is the item.
+    public static func parse(_ text: String) -> [String]? {
+        if text.hasPrefix(longPrefix) { return hex(text.dropFirst(longPrefix.count)).map { [$0] } }
+        let decimal = Int64(text).map { padded(String(UInt64(bitPattern: $0), radix: 16)) }
+        let short = text.utf8.count == 16 ? hex(Substring(text)) : nil
+        let readings = [decimal, short].compactMap { $0 }
+        guard !readings.isEmpty else { return nil }
+        return readings[0] == readings.last ? [readings[0]] : readings
     }
 
     /// The long form of feedd's id.

@@ -15,7 +15,13 @@ struct ReaderIDTests {
         ("1", "0000000000000001"),
     ])
     func everyFormGivesFeeddsID(_ example: (text: String, id: String)) {
-        #expect(ReaderItemID.parse(example.text) == example.id)
+        #expect(ReaderItemID.parse(example.text) == [example.id])
+    }
+
+    /// Sixteen decimal digits are a decimal id and a short hex id at once: both readings, the decimal first.
+    @Test func sixteenDigitsReadBothWays() {
+        #expect(ReaderItemID.parse("1810971104693705") == ["00066f119164cdc9", "1810971104693705"])
+        #expect(ReaderItemID.parse("0000000000000001") == ["0000000000000001"], "one reading when both agree")
     }
 
     @Test(arguments: ["", "zz", "tag:google.com,2005:reader/item/zz", "tag:google.com,2005:reader/item/3a04400d58c5c0d1ff", "1e5", "99999999999999999999", " 1"])
@@ -28,8 +34,9 @@ struct ReaderIDTests {
         for _ in 0..<200 {
             let digits = String(UInt64.random(in: .min ... .max, using: &generator), radix: 16)
             let id = String(repeating: "0", count: 16 - digits.count) + digits
-            #expect(ReaderItemID.parse(ReaderItemID.decimal(id)) == id)
-            #expect(ReaderItemID.parse(ReaderItemID.long(id)) == id)
+            #expect(ReaderItemID.parse(ReaderItemID.decimal(id))?.first == id)
+            #expect(ReaderItemID.parse(ReaderItemID.long(id)) == [id])
+            #expect(ReaderItemID.parse(id)?.contains(id) == true)
         }
     }
 
