@@ -173,9 +173,11 @@ public struct ItemCatalog {
         let stars = try store.starredItems()
         let tags = try store.itemTags()
         let unreadKeys = Set(try store.unreadReferences().map { $0.key })
+        // The event names the feed that carries the item: read without its feeds, the file is read again.
+        let feeds = configuration.scope == .whole ? configuration.feeds : try Configuration.load(path: configuration.path).feeds
         var entries: [String: HookEvent.Entry] = [:]
         for key in keys where !stars.contains(key) {
-            guard let (item, feed) = try storedItem(key: key) else { continue }
+            guard let (item, feed) = try storedItem(key: key, feeds: feeds) else { continue }
             entries[key] = HookEvent.Entry(
                 feed: feed.url.absoluteString, feedTitle: try store.loadFetchState(url: feed.url.absoluteString)?.title, item: item,
                 read: !unreadKeys.contains(key), starred: true, tags: tags.of(key))
@@ -183,10 +185,10 @@ public struct ItemCatalog {
         return try store.star(keys, now: now, entries: entries)
     }
 
-    /// The item with this key as the first configured feed holding it stores it, with that feed.
-    private func storedItem(key: String) throws -> (StoredItem, FeedConfig)? {
+    /// The item with this key as the first of `feeds` holding it stores it, with that feed.
+    private func storedItem(key: String, feeds: [FeedConfig]) throws -> (StoredItem, FeedConfig)? {
         let files = Set(try index().files(holding: key))
-        for feed in configuration.feeds where files.contains(FeedStore.key(forFeedURL: feed.url.absoluteString) + ".json") {
+        for feed in feeds where files.contains(FeedStore.key(forFeedURL: feed.url.absoluteString) + ".json") {
             if let item = try store.loadFeed(url: feed.url.absoluteString)?.items.first(where: { $0.key == key }) { return (item, feed) }
         }
         return nil

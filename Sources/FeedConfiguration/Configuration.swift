@@ -5,6 +5,15 @@ import FeedRules
 import Foundation
 import Yams
 
+/// How much of the configuration file a command reads.
+public enum ConfigScope: Sendable, Equatable {
+    /// Every section, checked against each other.
+    case whole
+    /// Every section but `feeds:` (left empty): what commands that act on stored items by id need (the
+    /// state directory, the hooks), without the cost of reading thousands of feeds.
+    case withoutFeeds
+}
+
 /// One feed as the configuration names it, with defaults applied.
 public struct FeedConfig: Sendable, Equatable {
     /// The URL as written (relative file: paths made absolute): the feed's key in the store.
@@ -147,6 +156,8 @@ public struct Configuration: Sendable, Equatable {
     /// The `api:`: the sync API for reading apps; nil (the default) when feedd serves nothing.
     public var api: APIConfig?
     public var feeds: [FeedConfig]
+    /// What was read: `.withoutFeeds` leaves `feeds` empty.
+    public var scope = ConfigScope.whole
 
     /// The rules that act on `feed`'s items: the global ones that apply to it, then its own.
     public func ruleSet(for feed: FeedConfig) -> RuleSet { Self.ruleSet(global: rules, for: feed) }
@@ -171,19 +182,32 @@ public struct Configuration: Sendable, Equatable {
         "rules",
     ]
 
-    /// Reads and validates the file at `path`.
-    public static func load(path: String) throws(ConfigError) -> Configuration {
+    /// Reads and validates the file at `path`, or all of it but the feed list (when the file is written
+    /// plainly enough to leave that list out safely; else the whole of it).
+    public static func load(path: String, scope: ConfigScope = .whole) throws(ConfigError) -> Configuration {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigError(path: path, line: nil, message: "cannot read: \((error as NSError).localizedDescription)")
         }
-        return try parse(text, path: path)
+        return try parse(text, path: path, scope: scope)
     }
 
     /// Validates YAML text; relative paths resolve against the folder of `path`.
-    public static func parse(_ text: String, path: String) throws(ConfigError) -> Configuration {
+    public static func parse(_ text: String, path: String, scope: ConfigScope = .whole) throws(ConfigError) -> Configuration {
+        // Without its feeds the file is not checked against them (the feeds rules and hooks name); when the
+        // shortened text does not parse, the whole one gives the error, or the configuration.
+        if scope == .withoutFeeds, let shortened = FeedListOmission.text(text),
+            var configuration = try? parse(shortened, path: path, checkingFeedNames: false)
+        {
+            configuration.scope = .withoutFeeds
+            return configuration
+        }
+        return try parse(text, path: path, checkingFeedNames: true)
+    }
+
+    private static func parse(_ text: String, path: String, checkingFeedNames: Bool) throws(ConfigError) -> Configuration {
         let folder = URL(fileURLWithPath: path, isDirectory: false).deletingLastPathComponent()
         let folderPath = folder.standardizedFileURL.path
         let root: Node?
@@ -275,7 +299,7 @@ public struct Configuration: Sendable, Equatable {
             configuration.rules = try reader.rules(node, global: true)
             // A `feeds:` entry that names no feed is a mistake (a misspelt name or tag), not a rule for nobody.
             for rule in configuration.rules {
-                for selector in rule.feeds where !feeds.contains(where: { Self.selector(selector, names: $0) }) {
+                for selector in rule.feeds where checkingFeedNames && !feeds.contains(where: { Self.selector(selector, names: $0) }) {
                     throw ConfigError(path: path, line: rule.line, message: "the rule's `feeds:` entry `\(selector)` names no feed")
                 }
             }
@@ -284,7 +308,7 @@ public struct Configuration: Sendable, Equatable {
             configuration.hooks = try reader.hooks(node)
             let givenTags = Set((configuration.rules + feeds.flatMap(\.rules)).compactMap(\.givenTag).map { $0.lowercased() })
             for hook in configuration.hooks {
-                for selector in hook.feeds where !feeds.contains(where: { Self.selector(selector, names: $0) }) {
+                for selector in hook.feeds where checkingFeedNames && !feeds.contains(where: { Self.selector(selector, names: $0) }) {
                     throw ConfigError(path: path, line: hook.line, message: "hook `\(hook.name)`: its `feeds:` entry `\(selector)` names no feed")
                 }
                 for tag in hook.tags where !givenTags.contains(tag.lowercased()) {

@@ -31,7 +31,7 @@ extension Feedctl {
 
 private func setStarred(_ ids: [String], _ starred: Bool, _ options: StoreOptions) throws {
     do {
-        let catalog = try options.catalog()
+        let catalog = try options.catalog(scope: .withoutFeeds)
         let count = try catalog.setStarred(ids, starred)
         write("\(count) item(s) \(starred ? "starred" : "unstarred")\n")
         reportStoreWarnings(catalog)

@@ -14,7 +14,7 @@ extension Feedctl {
 
         func run() throws {
             do {
-                let catalog = try options.catalog()
+                let catalog = try options.catalog(scope: .withoutFeeds)
                 let count = try catalog.markUnread(items.ids)
                 write("\(count) item(s) marked unread\n")
                 reportStoreWarnings(catalog)
