@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FeedIndexTests",
-            dependencies: ["FeedIndex", "FeedStore", "FeedCore", "FeedModel", "TestSupport"]
+            dependencies: ["FeedIndex", "FeedStore", "FeedCore", "FeedModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "FeedReaderTests", dependencies: ["FeedReader", "FeedCatalog", "FeedStore", "FeedCore", "FeedModel"]),
         .testTarget(

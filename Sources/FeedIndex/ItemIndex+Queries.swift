@@ -100,7 +100,9 @@ extension ItemIndex {
     public func shortIDLengths(_ ids: [String]) throws(IndexError) -> [String: Int] {
         try reading { db in
             var lengths: [String: Int] = Dictionary(minimumCapacity: ids.count)
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
+            // How many items there are, about: the highest row is read from the table's b-tree alone, where
+            // count(*) reads every page of an index (30 ms at a million items). It is never below the count.
+            let total = try Int.fetchOne(db, sql: "SELECT max(row) FROM items") ?? 0
             if ids.count * 20 > total {
                 // Every id's length; an id asked for that the index lacks (written since) joins them.
                 var all = try String.fetchAll(db, sql: "SELECT DISTINCT id FROM items ORDER BY id")

@@ -15,7 +15,10 @@ extension ItemIndex {
     /// were read. Files are read outside the database's write lock, so another process reading the index
     /// waits for the writes only.
     @discardableResult
-    public func update() throws(IndexError) -> Int {
+    public func update(now: Date = Date()) throws(IndexError) -> Int {
+        // The folder as it was before its files are looked at: if it is still so next time, nothing changed.
+        let folder = store.feedsFolderStamp(now: now)
+        if let folder, try reading(Self.indexedFolderStamp) == folder.description { return 0 }
         let stamps: [String: FeedFileStamp]
         do {
             stamps = try store.feedFileStamps()
@@ -51,7 +54,18 @@ extension ItemIndex {
             }
             start = end
         }
+        if let folder {
+            try writing { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO meta (name, value) VALUES ('feeds_folder', ?)", arguments: [folder.description])
+            }
+        }
         return changed.count
+    }
+
+    /// The feeds folder's stamp when every file in it was last indexed, if recorded.
+    static func indexedFolderStamp(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE name = 'feeds_folder'")
     }
 
     /// The stamp each feed file was indexed from, by file name.

@@ -34,14 +34,14 @@ public final class ItemIndex: Sendable {
     /// memory instead, and `warning` says why (the caller reports it); without `inMemoryFallback`, that
     /// is an error.
     public static func open(
-        store: FeedStore, inMemoryFallback: Bool = true
+        store: FeedStore, inMemoryFallback: Bool = true, now: Date = Date()
     ) throws(IndexError) -> (index: ItemIndex, warning: String?) {
         let path = store.directory.appendingPathComponent(fileName).path
         var failure: IndexError?
         for attempt in 0..<2 {
             do {
                 let index = try opening(path: path, store: store)
-                try index.update()
+                try index.update(now: now)
                 return (index, nil)
             } catch {
                 let reason = "\(error)"
@@ -54,7 +54,7 @@ public final class ItemIndex: Sendable {
         }
         if !inMemoryFallback, let failure { throw failure }
         let inMemory = try self.inMemory(store: store)
-        try inMemory.update()
+        try inMemory.update(now: now)
         return (inMemory, "\(failure.map { "\($0)" } ?? path); searching without it this time")
     }
 
@@ -105,8 +105,12 @@ public final class ItemIndex: Sendable {
     private static func prepareSchema(_ queue: DatabaseQueue) throws {
         try queue.write { db in
             let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            guard version != schemaVersion else { return }
-            try db.execute(sql: "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS texts")
+            // Facts about the index as a whole (the feeds folder's stamp when it was last caught up); an
+            // index of this schema made before the table existed gains it empty.
+            let meta = "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            guard version != schemaVersion else { return try db.execute(sql: meta) }
+            try db.execute(sql: "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS texts; DROP TABLE IF EXISTS meta")
+            try db.execute(sql: meta)
             try db.execute(sql: """
                 CREATE TABLE files (
                     name TEXT PRIMARY KEY, url TEXT NOT NULL, title TEXT, stamp TEXT NOT NULL);

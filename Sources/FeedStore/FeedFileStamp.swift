@@ -37,6 +37,22 @@ extension FeedStore {
         return stamps
     }
 
+    /// How long after a change to the feeds folder its stamp is not trusted: longer than the coarsest
+    /// timestamp tick of a file system a store may sit on (FAT's two seconds), so that a change after the
+    /// stamp was taken always gives the folder another time.
+    static let folderStampMargin: Int64 = 2_000_000_000
+
+    /// The stamp of the feeds folder: each new version of a feed file is renamed into it and each removed
+    /// one unlinked, so while the folder's stamp stays the same, so does every file's. Nil when the folder
+    /// changed too recently to tell the next change apart, or cannot be read.
+    public func feedsFolderStamp(now: Date = Date()) -> FeedFileStamp? {
+        var status = stat()
+        guard stat(feedsDirectory.path, &status) == 0 else { return nil }
+        let stamp = FeedFileStamp(status)
+        guard Int64(now.timeIntervalSince1970 * 1e9) - stamp.modifiedNanoseconds > Self.folderStampMargin else { return nil }
+        return stamp
+    }
+
     /// One feed's items file by name, with the stamp of the version read (taken from the open file, so the
     /// two agree even if a writer replaces it meanwhile); nil if it is gone or does not decode (the store's
     /// own readers set a damaged file aside and report it).

@@ -3,6 +3,7 @@ import FeedCore
 import FeedModel
 import FeedStore
 import Foundation
+import GRDB
 import TestSupport
 import Testing
 
@@ -47,6 +48,49 @@ struct ItemIndexTests {
         let (reopened, _) = try ItemIndex.open(store: feedStore)
         #expect(reopened.path == index.path)
         #expect(try reopened.update() == 0)
+    }
+
+    @Test func aFeedsFolderUnchangedSinceTheLastUpdateIsNotScanned() throws {
+        let directory = try TemporaryDirectory()
+        let feedStore = try FeedStore(directory: directory.url)
+        try store((0..<5).map { item($0) }, url: "https://a.example.org/feed", in: feedStore)
+        let later = Date().addingTimeInterval(10)  // the folder's last change well in the past
+        let (index, _) = try ItemIndex.open(store: feedStore, now: later)
+        #expect(try index.entries().count == 5)
+
+        // A file changed in place leaves the folder as it was: the index trusts the folder and reads nothing
+        // (the store never writes so; a scan would have read it).
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.url.path + "/feeds").first)
+        let path = directory.url.path + "/feeds/" + file
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.write(contentsOf: original + Data(" ".utf8))
+        try handle.close()
+        #expect(try index.update(now: later) == 0, "the folder's stamp is the one recorded")
+
+        // A store write renames a new version into the folder, which changes it: that file is read again.
+        try store((0..<6).map { item($0) }, url: "https://a.example.org/feed", in: feedStore)
+        #expect(try index.update(now: later) == 1)
+        #expect(try index.entries().count == 6)
+        #expect(try index.update(now: later) == 0)
+
+        // Within the margin of a change, the folder's stamp is not trusted: every file's is looked at.
+        let again = try #require(FileHandle(forWritingAtPath: path))
+        try again.write(contentsOf: Data(contentsOf: URL(fileURLWithPath: path)) + Data(" ".utf8))
+        try again.close()
+        #expect(try index.update(now: Date()) == 1)
+    }
+
+    @Test func anIndexBuiltAgainForAnotherSchemaForgetsTheFolderStamp() throws {
+        let directory = try TemporaryDirectory()
+        let feedStore = try FeedStore(directory: directory.url)
+        try store((0..<4).map { item($0) }, url: "https://a.example.org/feed", in: feedStore)
+        let later = Date().addingTimeInterval(10)
+        let (index, _) = try ItemIndex.open(store: feedStore, now: later)
+        try index.database.write { db in try db.execute(sql: "PRAGMA user_version = 0") }
+        // Reopened, its tables are made again, empty: a folder stamp kept from before would leave them so.
+        let (rebuilt, _) = try ItemIndex.open(store: feedStore, now: later)
+        #expect(try rebuilt.entries().count == 4)
     }
 
     @Test func oneArticleInTwoFeedsIsOneEntryWithBothFeeds() throws {
