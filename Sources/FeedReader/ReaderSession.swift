@@ -45,7 +45,7 @@ public final class ReaderSession {
                     lastRead = Date()
                 case .open(let key): open(key, width: screen.columns)
                 case .setRead(let id, let read):
-                    attempt { read ? try catalog.markRead([id]) : try catalog.markUnread([id]) }
+                    attempt { _ = read ? try catalog.markRead([id]) : try catalog.markUnread([id]) }
                 case .setStarred(let id, let starred):
                     attempt { try catalog.setStarred([id], starred) }
                 case .openLink(let link): openLink(link, screen)

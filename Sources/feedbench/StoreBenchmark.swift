@@ -102,8 +102,7 @@ struct StoreBenchmark: AsyncParsableCommand {
         }
         print("feedctl tui, start to first screen and quit       \(formatted(readerWalls.sorted()[runs / 2] * 1000, 1)) ms (target ≤ 200 at 1M)")
         // One refresh of one feed that gained three items: fetch (file://), parse, merge, write.
-        let target = Configuration.load(path:)
-        let configuration = try target(configPath)
+        let configuration = try Configuration.load(path: configPath)
         let refresher = Refresher(store: store, engine: FetchEngine(), logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         let feed = configuration.feeds[0]
         let parser = ContinuousClock()
