@@ -486,6 +486,24 @@ struct NodeReader {
     static let limits: [String: Duration] = ["interval": .seconds(365 * 86_400), "timeout": .seconds(600)]  // others: 10 years
 
     /// http(s) URLs as written; `file:` URLs with a relative path resolve against the config's folder.
+    /// Whether a path has no `.`, `..` or empty segment (a leading `/` aside), looked at byte by byte: it is
+    /// asked for every feed of the file.
+    static func isStandard(_ path: String) -> Bool {
+        var segment = 0  // bytes of the segment so far; -1 while it is all dots (at most two)
+        var dots = 0
+        for (offset, byte) in path.utf8.enumerated() {
+            if byte == UInt8(ascii: "/") {
+                if offset > 0 && (segment == 0 || (segment == dots && dots <= 2)) { return false }
+                segment = 0
+                dots = 0
+            } else {
+                segment += 1
+                if byte == UInt8(ascii: "."), dots == segment - 1 { dots += 1 }
+            }
+        }
+        return segment > 0 && !(segment == dots && dots <= 2)
+    }
+
     func feedURL(_ node: Node, folder: URL, folderPath: String) throws(ConfigError) -> URL {
         var trimmed = Substring(try string(node, key: "url"))
         while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
@@ -497,8 +515,7 @@ struct NodeReader {
             if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
             guard !path.isEmpty else { throw fail(node, "bad URL `\(text)`: no file path") }
             // Foundation's path standardising is slow; a path without `.`, `..` or empty segments is standard.
-            let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst(path.hasPrefix("/") ? 1 : 0)
-            if !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+            if Self.isStandard(path) {
                 let absolute = path.hasPrefix("/") ? path : (folderPath.hasSuffix("/") ? folderPath : folderPath + "/") + path
                 return URL(fileURLWithPath: absolute, isDirectory: false)
             }

@@ -22,6 +22,16 @@ struct ConfigurationTests {
         #expect(urls[0] == slow.standardizedFileURL.absoluteString)
     }
 
+    @Test(arguments: [
+        "a/b.xml", "a//b.xml", "./a.xml", "../x/a.xml", "a/.../b.xml", "a/./b.xml", "a/b/..", "/abs/x.xml", "/abs/../y.xml",
+        "a/b/", ".hidden/f.xml", "a/..b/c.xml", "a/b../c.xml", "...", "/", "x/.",
+    ])
+    func everyFilePathIsTheOneFoundationStandardises(_ path: String) throws {
+        let folder = URL(fileURLWithPath: "/etc/feedd/", isDirectory: true)
+        let url = try Configuration.parse("feeds:\n  - url: \"file:\(path)\"\n", path: "/etc/feedd/config.yaml").feeds[0].url
+        #expect(url.absoluteString == URL(fileURLWithPath: path, isDirectory: false, relativeTo: folder).standardizedFileURL.absoluteString)
+    }
+
     @Test func readsFeedsWithDefaultsAndOverrides() throws {
         let yaml = """
             # my feeds
