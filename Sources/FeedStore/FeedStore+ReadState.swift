@@ -65,6 +65,8 @@ extension FeedStore {
                     var unread = try held.loadUnread(feedURL: feed)
                     let fresh = returning.filter { !unread.contains(key: $0.key) }
                     guard !fresh.isEmpty else { continue }
+                    // A feed with nothing unread had no record: the new one names the feed as a refresh's does.
+                    if unread.title == nil { unread.title = try held.loadFetchState(url: feed)?.title }
                     unread.upsert(contentsOf: fresh)
                     try held.saveUnread(unread, feedURL: feed)
                 }

@@ -45,6 +45,7 @@ struct BenchmarkStore {
             let parsed = try StreamingFeedParser.parse(Data(text.utf8), url: xml)
             var stored = ItemMerge.merge(StoredFeed(url: xml.absoluteString), document: parsed.items, now: now) { _ in false }.feed
             stored.title = "Flux \(feed)"
+            stored.fetch.title = stored.title  // as a refresh records it
             stored.fetch.itemCount = stored.items.count
             stored.fetch.nextFetch = Date().addingTimeInterval(3600)
             stored.fetch.bodyHash = HTTPDecisions.bodyHash(Data(text.utf8))

@@ -43,6 +43,24 @@ struct FeedStoreTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func anItemMarkedUnreadInAFeedWithNothingUnreadListsTheFeedsTitle() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try FeedStore(directory: directory)
+        var feed = ItemMerge.merge(
+            StoredFeed(url: "https://x.example/feed", title: "Le Carnet"),
+            document: [ParsedItem(id: "1", title: "Un", published: Date(timeIntervalSince1970: 1_800_000_000))],
+            now: Date(timeIntervalSince1970: 1_800_000_100)) { _ in false }.feed
+        feed.fetch.title = "Le Carnet"
+        try store.transaction { held throws(StoreError) in try held.saveFeed(feed) }
+        try store.markRead(now: Date()) { $0 }
+        #expect(try store.allUnread().items.isEmpty)
+        let entry = IndexEntry(feed.items[0], feed: feed.url)
+        #expect(try store.markUnread([entry]) == 1)
+        // The listing names the feed from the record alone, without reading every feed's fetch state.
+        #expect(try store.allUnread().titles == [feed.url: "Le Carnet"])
+    }
+
     @Test func aKeysShardIsNamedByTheFirstTwoHexDigitsOfItsHash() {
         for key in ["url:example.org/p", "id:tag:x,1", "", "é", "url:" + String(repeating: "z", count: 300)] + (0..<500).map({ "id:\($0)" }) {
             #expect(ReadShard.index(for: key) == Int(StableHash.hex(key).prefix(2), radix: 16))
