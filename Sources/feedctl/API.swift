@@ -17,6 +17,7 @@ extension Feedctl {
 
         struct Tokens: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "tokens",
                 abstract: "List the sessions apps logged in with, or end some.",
                 discussion: """
                     Each login through the API opens a session; only a digest of its token is kept. An app whose
@@ -28,7 +29,7 @@ extension Feedctl {
                 subcommands: [List.self, Revoke.self], defaultSubcommand: List.self)
 
             struct List: ParsableCommand {
-                static let configuration = CommandConfiguration(abstract: "List the sessions: id, user, when and from where.")
+                static let configuration = CommandConfiguration(commandName: "list", abstract: "List the sessions: id, user, when and from where.")
 
                 @OptionGroup var options: StoreOptions
 
@@ -49,7 +50,7 @@ extension Feedctl {
             }
 
             struct Revoke: ParsableCommand {
-                static let configuration = CommandConfiguration(abstract: "End sessions by id (or its start), or all of a user's.")
+                static let configuration = CommandConfiguration(commandName: "revoke", abstract: "End sessions by id (or its start), or all of a user's.")
 
                 @OptionGroup var options: StoreOptions
                 @Option(name: .long, help: "End every session of this user.") var user: String?
@@ -76,6 +77,7 @@ extension Feedctl {
 
         struct Passwd: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "passwd",
                 abstract: "Set an API user's password: writes the hash file the config names for the user (mode 0600).",
                 discussion: """
                     The password is asked twice on the terminal, or read as the first line of standard input when

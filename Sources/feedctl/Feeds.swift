@@ -7,6 +7,7 @@ import Foundation
 extension Feedctl {
     struct Feeds: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "feeds",
             abstract: "Show each feed: where it lives, how its last fetch went, items, unread, next check.",
             discussion: """
                 Examples:

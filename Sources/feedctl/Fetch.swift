@@ -10,6 +10,7 @@ import Logging
 extension Feedctl {
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fetch",
             abstract: "Fetch now: asks the running feedd, or fetches itself when no daemon runs.",
             discussion: """
                 The request goes to the daemon through STATE_DIR/requests/ and SIGUSR1 (see README). With no

@@ -6,6 +6,7 @@ import Foundation
 extension Feedctl {
     struct Hooks: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hooks",
             abstract: "Show the configured hooks, what waits for them and what failed.",
             discussion: """
                 A delivery that kept failing for 24 hours is kept as failed; `feedctl hooks retry` tries it
@@ -17,7 +18,7 @@ extension Feedctl {
             subcommands: [Show.self, Retry.self], defaultSubcommand: Show.self)
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List hooks and the deliveries in the outbox.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "List hooks and the deliveries in the outbox.")
 
             @OptionGroup var options: StoreOptions
             @Flag(name: .long, help: "JSON: the hooks and every delivery in the outbox.") var json = false
@@ -39,6 +40,7 @@ extension Feedctl {
 
         struct Retry: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "retry",
                 abstract: "Try failed deliveries again (all, these ids, or one hook's); the daemon picks them up within seconds.")
 
             @OptionGroup var options: StoreOptions

@@ -7,6 +7,7 @@ import Foundation
 extension Feedctl {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Show unread items, newest first.",
             discussion: """
                 Examples:

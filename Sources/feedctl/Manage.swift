@@ -10,6 +10,7 @@ import Foundation
 extension Feedctl {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Subscribe to a feed: find it, check that it parses, append it to the configuration.",
             discussion: """
                 When the address is a web page, the feeds it advertises (<link rel="alternate">) are used: the
@@ -93,6 +94,7 @@ extension Feedctl {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Unsubscribe: remove a feed's entry from the configuration (its stored items stay unless --purge).",
             discussion: """
                 Only the feed's own lines leave the file; comments and other entries stay as written. A running
@@ -186,6 +188,7 @@ extension Feedctl {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the configured feeds as OPML 2.0, for another reader or a backup.",
             discussion: """
                 Tags become folders (the first tag) and categories (all of them).

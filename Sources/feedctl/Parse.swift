@@ -7,6 +7,7 @@ import Foundation
 extension Feedctl {
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "parse",
             abstract: "Fetch or read one feed and print it as parsed, for debugging.",
             discussion: """
                 Examples:

@@ -7,6 +7,7 @@ import Foundation
 extension Feedctl {
     struct Read: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "read",
             abstract: "Mark items read.",
             discussion: """
                 Examples:

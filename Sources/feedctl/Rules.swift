@@ -6,6 +6,7 @@ import Foundation
 extension Feedctl {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "Show what the config's rules do to stored items, or do it.",
             subcommands: [Test.self, Apply.self])
 
@@ -32,6 +33,7 @@ extension Feedctl {
 
         struct Test: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "test",
                 abstract: "List what each rule would do to the stored items, changing nothing.",
                 discussion: """
                     One line per item a rule acts on: what it would do, the item's short id, feed and title, and
@@ -58,6 +60,7 @@ extension Feedctl {
 
         struct Apply: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "apply",
                 abstract: "Do to the stored items what the rules say: block, mark read, star, tag.",
                 discussion: """
                     A blocked item leaves the store (a tombstone keeps it from coming back as new). Starred

@@ -9,6 +9,7 @@ import Foundation
 extension Feedctl {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one item: its details, then its content as readable text with numbered links.",
             discussion: """
                 With no id, the newest unread item.
@@ -51,6 +52,7 @@ extension Feedctl {
 
     struct Next: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "Show the newest unread item and mark it read; exit 1 when nothing is unread.",
             discussion: """
                 A reading loop:

@@ -5,6 +5,7 @@ import Foundation
 extension Feedctl {
     struct Star: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "star",
             abstract: "Star items: kept whatever retention says, listed by `feedctl list --starred`.",
             discussion: "Example:\n  feedctl star 3f2a 9c01")
 
@@ -18,6 +19,7 @@ extension Feedctl {
 
     struct Unstar: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unstar",
             abstract: "Take the star off items.", discussion: "Example:\n  feedctl unstar 3f2a")
 
         @OptionGroup var options: StoreOptions

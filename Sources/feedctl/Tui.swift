@@ -6,6 +6,7 @@ import Foundation
 extension Feedctl {
     struct Tui: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tui",
             abstract: "Read in a full-screen terminal reader: the unread list, items, feeds, search, stars.",
             discussion: """
                 Keys: Enter open, j/k or arrows move, n/p next/previous item, r read, s star, o open the link,

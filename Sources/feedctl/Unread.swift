@@ -5,6 +5,7 @@ import Foundation
 extension Feedctl {
     struct Unread: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unread",
             abstract: "Mark items unread again.",
             discussion: "Example:\n  feedctl unread 3f2a9c     (an id, or the short id `feedctl list --all` shows)")
 
