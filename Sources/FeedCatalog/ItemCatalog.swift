@@ -35,11 +35,17 @@ public struct ListedItem: Sendable, Equatable {
 public struct ItemCatalog {
     public let store: FeedStore
     public let configuration: Configuration
-    private let opened = OpenedIndex()
+    private let opened: OpenedIndex
 
     public init(store: FeedStore, configuration: Configuration) {
+        self.init(store: store, configuration: configuration, sharingIndexWith: nil)
+    }
+
+    /// A catalog that uses the index `other` opened (or opens it for both).
+    init(store: FeedStore, configuration: Configuration, sharingIndexWith other: ItemCatalog?) {
         self.store = store
         self.configuration = configuration
+        opened = other?.opened ?? OpenedIndex()
     }
 
     /// The search index, opened and updated on first use; its warning (an index that had to be built in
@@ -131,12 +137,19 @@ public struct ItemCatalog {
 
     /// The items with each one's short id set.
     public func withShortIDs(_ items: consuming [ListedItem]) throws -> [ListedItem] {
-        let lengths = try index().shortIDLengths(items.map(\.entry.id))
+        let known = opened.shortIDLengths
+        let missing = items.map(\.entry.id).filter { known[$0] == nil }
+        let lengths = missing.isEmpty ? known : known.merging(try index().shortIDLengths(missing)) { _, asked in asked }
         for position in items.indices {
             let id = items[position].entry.id
             items[position].shortID = String(id.prefix(lengths[id] ?? id.count))
         }
         return items
+    }
+
+    /// Finds the short ids of these ids ahead, for `withShortIDs`.
+    func learnShortIDs(_ ids: [String]) throws {
+        opened.shortIDLengths.merge(try index().shortIDLengths(ids)) { _, found in found }
     }
 
     /// Marks items read by id (under the store lock); returns how many were unread.
@@ -280,6 +293,8 @@ public struct ItemCatalog {
 }
 
 /// Where an `ItemCatalog` keeps its index once opened: the catalog is a value, the index is opened once.
+/// The index once opened, and the short-id lengths already found in it.
 private final class OpenedIndex {
     var index: ItemIndex?
+    var shortIDLengths: [String: Int] = [:]
 }

@@ -37,13 +37,12 @@ public enum Locations {
         return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/state/feedd", isDirectory: true)
     }
 
-    /// The configuration file to use, read (as much as `scope` asks) and validated, and the state directory
-    /// it points to.
-    public static func resolve(explicit: String?, environment: [String: String], scope: ConfigScope = .whole) throws(ConfigError)
+    /// The configuration file to use, read and validated, and the state directory it points to.
+    public static func resolve(explicit: String?, environment: [String: String]) throws(ConfigError)
         -> (path: String, configuration: Configuration, stateDirectory: URL)
     {
         let path = try configPath(explicit: explicit, environment: environment)
-        let configuration = try Configuration.load(path: path, scope: scope)
+        let configuration = try Configuration.load(path: path)
         return (path, configuration, stateDirectory(config: configuration, environment: environment))
     }
 }

@@ -404,6 +404,12 @@ public final class FeedStore: Sendable {
         return Array(byKey.values)
     }
 
+    /// Reads the fetch-state log into this store's memory, where the feeds' states (their titles) are then
+    /// found while it stays as it is.
+    public func preloadFetchStates() throws(StoreError) {
+        _ = try fetchStates.snapshot()
+    }
+
     /// Every record of `unread.log`, decoded as `T`. A record that does not decode has every index rebuilt,
     /// then the log is read again.
     private func unreadRecords<T: Decodable & Sendable>(

@@ -42,16 +42,17 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: $FEEDD_CONFIG, ~/.config/feedd/config.yaml, /etc/feedd/config.yaml).")
     var config: String?
 
-    /// The configuration file in use, the configuration (as much of it as `scope` asks), and the state
-    /// directory it points to.
-    func resolved(scope: ConfigScope = .whole) throws -> (path: String, configuration: Configuration, stateDirectory: URL) {
-        try Locations.resolve(explicit: config, environment: ProcessInfo.processInfo.environment, scope: scope)
+    /// The configuration file in use, the configuration, and the state directory it points to.
+    func resolved() throws -> (path: String, configuration: Configuration, stateDirectory: URL) {
+        try Locations.resolve(explicit: config, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// The catalog over the store the configuration points to.
-    func catalog(scope: ConfigScope = .whole) throws -> ItemCatalog {
-        let (_, configuration, stateDirectory) = try resolved(scope: scope)
-        return ItemCatalog(store: try FeedStore(directory: stateDirectory), configuration: configuration)
+    /// The catalog over the store the configuration points to, with as much of the configuration as
+    /// `scope` asks, and what `preload` names read ahead (see `ItemCatalog.open`).
+    func catalog(scope: ConfigScope = .whole, preload: ItemCatalog.Preload = []) throws -> ItemCatalog {
+        let environment = ProcessInfo.processInfo.environment
+        let path = try Locations.configPath(explicit: config, environment: environment)
+        return try ItemCatalog.open(configPath: path, environment: environment, scope: scope, preload: preload)
     }
 }
 

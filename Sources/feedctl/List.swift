@@ -79,10 +79,11 @@ extension Feedctl {
 
         func run() throws {
             do {
-                let catalog = try options.catalog()
+                let everything = all || read || starred
+                let shown: ItemCatalog.Preload = everything || search != nil ? .readState : .unreadItems
+                let catalog = try options.catalog(preload: json || format == "tsv" ? shown : shown.union(.shortIDs))
                 try catalog.checkFeedNames(feed)
                 let now = Date()
-                let everything = all || read || starred
                 let filter = ItemFilter(
                     feeds: feed, tags: tag, since: since.flatMap { ItemFilter.parseSince($0, now: now) }, categories: category)
                 let found = try search.map { try catalog.keys(searching: $0) }

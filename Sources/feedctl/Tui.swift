@@ -19,7 +19,7 @@ extension Feedctl {
 
         func run() throws {
             do {
-                try ReaderSession(catalog: try options.catalog(), environment: ProcessInfo.processInfo.environment).run()
+                try ReaderSession(catalog: try options.catalog(preload: [.unreadItems, .shortIDs]), environment: ProcessInfo.processInfo.environment).run()
             } catch {
                 throw fail(error)
             }
