@@ -9,9 +9,12 @@ extension ItemCatalog {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
 
+        /// The search index, opened (made when missing) and brought up to date.
+        public static let searchIndex = Preload(rawValue: 1 << 3)
         /// The unread items.
         public static let unreadItems = Preload(rawValue: 1 << 0)
-        /// The short ids of the unread items: with `unreadItems`, what `feedctl list` shows.
+        /// The short ids of the unread items (found in the search index): with `unreadItems`, what
+        /// `feedctl list` shows.
         public static let shortIDs = Preload(rawValue: 1 << 1)
         /// Which items are unread, and the feeds' fetch states (their titles): what a listing of read items
         /// needs.
@@ -45,7 +48,7 @@ extension ItemCatalog {
         let store = try? FeedStore(directory: earlyDirectory)
         let warmed = store.map { ItemCatalog(store: $0, configuration: early) }
         if let warmed {
-            _ = try? warmed.index()
+            if !preload.isDisjoint(with: [.searchIndex, .shortIDs]) { _ = try? warmed.index() }
             if preload.contains(.unreadItems), let unread = try? warmed.store.allUnread(), preload.contains(.shortIDs) {
                 try? warmed.learnShortIDs(unread.items.map(\.id))
             }

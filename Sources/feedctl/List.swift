@@ -80,8 +80,10 @@ extension Feedctl {
         func run() throws {
             do {
                 let everything = all || read || starred
-                let shown: ItemCatalog.Preload = everything || search != nil ? .readState : .unreadItems
-                let catalog = try options.catalog(preload: json || format == "tsv" ? shown : shown.union(.shortIDs))
+                // What this listing reads, read while the config's feed list is.
+                var preload: ItemCatalog.Preload = everything || search != nil ? [.readState, .searchIndex] : .unreadItems
+                if json { preload.insert(.searchIndex) } else if format == "text" { preload.insert(.shortIDs) }
+                let catalog = try options.catalog(preload: preload)
                 try catalog.checkFeedNames(feed)
                 let now = Date()
                 let filter = ItemFilter(

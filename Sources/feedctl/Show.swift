@@ -40,7 +40,7 @@ extension Feedctl {
 
         func run() throws {
             do {
-                let catalog = try options.catalog(preload: id == nil ? .unreadItems : [])
+                let catalog = try options.catalog(preload: id == nil ? [.unreadItems, .searchIndex] : .searchIndex)
                 let key = try id.map { try catalog.resolve([$0])[0].key } ?? newestUnread(catalog).key
                 try show(key: key, catalog: catalog, html: html, json: json, open: open)
                 reportStoreWarnings(catalog)
@@ -66,7 +66,7 @@ extension Feedctl {
 
         func run() throws {
             do {
-                let catalog = try options.catalog(preload: .unreadItems)
+                let catalog = try options.catalog(preload: [.unreadItems, .searchIndex])
                 let next = try newestUnread(catalog)
                 try show(key: next.key, catalog: catalog, html: false, json: json, open: false)
                 try catalog.markRead([next.id])

@@ -57,6 +57,17 @@ struct CatalogOpeningTests {
         withExtendedLifetime(directory) {}
     }
 
+    @Test func theIndexIsMadeOnlyForACommandThatAsksForIt() throws {
+        let (directory, path, state) = try fixture()
+        let index = state.appendingPathComponent("index.sqlite").path
+        let catalog = try ItemCatalog.open(configPath: path, environment: [:], preload: [.unreadItems, .readState])
+        #expect(try catalog.unreadItems().count == 3)
+        #expect(!FileManager.default.fileExists(atPath: index), "`feedctl status` says there is none yet")
+        _ = try ItemCatalog.open(configPath: path, environment: [:], preload: .searchIndex)
+        #expect(FileManager.default.fileExists(atPath: index))
+        withExtendedLifetime(directory) {}
+    }
+
     @Test func aBrokenFeedEntryIsStillTheErrorOfAWholeReading() throws {
         let (directory, path, _) = try fixture()
         let broken = Self.yaml.replacingOccurrences(of: "  - url: https://b.example.org/feed", with: "  - name: no url")
