@@ -116,7 +116,7 @@ public struct FeverAPI: Sendable {
             }
         }
 
-        var data: Data { Data(JSONValue.object(members).serialized(indent: 0).utf8) }
+        var data: Data { Data(JSONValue.object(members).serializedBytes(indent: 0)) }
     }
 
     private func feedsGroups(_ feeds: [ReaderFeed]) -> JSONValue {

@@ -6,7 +6,7 @@ import Foundation
 /// times are strings, `published` and `updated` whole seconds), written with feedd's own JSON writer:
 /// keys in a fixed order, every control character escaped.
 enum ReaderJSON {
-    static func data(_ value: JSONValue) -> Data { Data(value.serialized(indent: 0).utf8) }
+    static func data(_ value: JSONValue) -> Data { Data(value.serializedBytes(indent: 0)) }
 
     static func userInfo(_ user: String) -> JSONValue {
         .object([
