@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FeedSyncTests",
-            dependencies: ["FeedSync", "FeedConfiguration"]
+            dependencies: ["FeedSync", "FeedConfiguration", "FeedStore", "FeedCore", "FeedModel", "TestSupport"]
         ),
         .testTarget(
             name: "FeedStoreTests",

@@ -209,7 +209,9 @@ public final class Daemon: Sendable {
                         running.current = edited
                         events.send(.reload)
                     },
-                    running: { [store] in SyncLibrary(store: store, configuration: running.current) })
+                    running: { [store, decodedFeeds = DecodedFeeds()] in
+                        SyncLibrary(store: store, configuration: running.current, decodedFeeds: decodedFeeds)
+                    })
                 group.addTask { [logger] in
                     do {
                         try await server.run()

@@ -37,6 +37,13 @@ extension FeedStore {
         return stamps
     }
 
+    /// The stamp of one feed's items file now, or nil when it is not there (or cannot be looked at).
+    public func feedFileStamp(forFeedURL url: String) -> FeedFileStamp? {
+        var status = stat()
+        guard stat(feedsDirectory.path + "/" + Self.key(forFeedURL: url) + ".json", &status) == 0 else { return nil }
+        return FeedFileStamp(status)
+    }
+
     /// How long after a change to the feeds folder its stamp is not trusted: longer than the coarsest
     /// timestamp tick of a file system a store may sit on (FAT's two seconds), so that a change after the
     /// stamp was taken always gives the folder another time.

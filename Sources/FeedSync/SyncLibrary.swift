@@ -45,10 +45,13 @@ public struct ReaderItem: Sendable {
 public struct SyncLibrary: Sendable {
     public let store: FeedStore
     public let configuration: Configuration
+    /// Shared by every request's library: the feed files decoded lately.
+    private let decodedFeeds: DecodedFeeds
 
-    public init(store: FeedStore, configuration: Configuration) {
+    public init(store: FeedStore, configuration: Configuration, decodedFeeds: DecodedFeeds = DecodedFeeds()) {
         self.store = store
         self.configuration = configuration
+        self.decodedFeeds = decodedFeeds
     }
 
     private var catalog: ItemCatalog { ItemCatalog(store: store, configuration: configuration) }
@@ -130,7 +133,7 @@ public struct SyncLibrary: Sendable {
         var stored: [String: StoredItem] = [:]
         for (feed, file) in feeds {
             guard let held = byFile[file], !held.isSubset(of: Set(stored.keys)) else { continue }
-            for item in try store.loadFeed(url: feed.url)?.items ?? [] where held.contains(item.key) && stored[item.key] == nil {
+            for item in try decodedFeeds.feed(url: feed.url, in: store)?.items ?? [] where held.contains(item.key) && stored[item.key] == nil {
                 stored[item.key] = item
             }
         }
