@@ -476,6 +476,56 @@ struct SyncAPITests {
         #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
     }
 
+    /// Clients that hold connections without finishing a request: past the connection limit (256,
+    /// `SyncServer.connectionLimit`) the next client waits (the daemon takes no more), each is cut off after
+    /// the idle timeout (30 s, `SyncServer.idleTimeout`), then apps are answered again and the daemon stops
+    /// cleanly. About 35 s: the real timeout, not a shorter one.
+    @Test func slowClientsAreCutOffAndConnectionsPastTheLimitWait() async throws {
+        let (connectionLimit, idleSeconds) = (256, 30)
+        let setup = try await Setup()
+        let port = try #require(setup.base.port)
+        var held: [Int32] = []
+        defer { for descriptor in held { close(descriptor) } }
+        func connected(sending text: String) throws -> Int32 {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(result == 0)
+            _ = text.withCString { send(descriptor, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+            return descriptor
+        }
+        for _ in 0..<connectionLimit {
+            held.append(try connected(sending: "GET /reader/api/0/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"))  // and no more, ever
+        }
+        // A whole request on one more connection gets no answer while they are held (the kernel queues it).
+        let waiting = try connected(sending: "GET /reader/api/0/token HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        defer { close(waiting) }
+        var poller = pollfd(fd: waiting, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&poller, 1, 3000) == 0, "past the limit, a new connection is not served")
+
+        // Each held connection is closed by the daemon (recv sees the end, or an error reply before it).
+        func cutOff() -> Int {
+            held.filter { descriptor in
+                var byte: UInt8 = 0
+                return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) >= 0 || errno != EAGAIN
+            }.count
+        }
+        let deadline = ContinuousClock.now + .seconds(idleSeconds + 20)
+        while ContinuousClock.now < deadline && cutOff() < connectionLimit {
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(cutOff() >= connectionLimit)
+        #expect(poll(&poller, 1, 5000) == 1, "the waiting request is answered once they are gone")
+        let client = try await setup.client()
+        #expect(try await client.get("/reader/api/0/user-info").status == 200)
+        #expect(await setup.daemon.stop() == .exited(0), "\(setup.daemon.log)")
+    }
+
     /// Debian's newsboat (2.21) in its FeedHQ mode, which speaks the Google Reader API and reads each feed as
     /// an Atom stream: it lists what feedd has, a mark made in feedd reaches it, and an article opened in it
     /// is read in `feedctl list`.
