@@ -20,6 +20,9 @@ public enum DaemonEvent: Sendable {
     case fetchRequested
     /// SIGTERM or SIGINT.
     case stop
+    /// The sync API listens, or cannot: what systemd is told READY after, so that a unit ordered after
+    /// feedd (the socket forwarder of `feedd-api.service`) finds it listening.
+    case apiSettled
 }
 
 /// The daemon's inbox. Created before the configuration is read, so a signal that arrives early is kept.
@@ -188,7 +191,8 @@ public final class Daemon: Sendable {
         logger.info("started", metadata: ["feeds": "\(configuration.feeds.count)", "state_dir": "\(store.directory.path)"])
         for warning in store.warnings.drain() { logger.error("\(warning)") }
         var lastStatus: DaemonStatus?
-        publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: true)
+        // With the API on, READY waits until it listens (or has failed to: fetching goes on without it).
+        publish(DaemonStatus(schedule, started: started, now: Date()), last: &lastStatus, ready: configuration.api == nil)
         // The search index catches up with what was stored while feedd did not run, then with each refresh.
         let indexKeeper = IndexKeeper(store: store, logger: logger)
         indexKeeper.storeChanged()
@@ -214,9 +218,10 @@ public final class Daemon: Sendable {
                     })
                 group.addTask { [logger] in
                     do {
-                        try await server.run()
+                        try await server.run(ready: { events.send(.apiSettled) })
                     } catch {
                         logger.error("api cannot listen; feeds are still fetched", metadata: ["address": "\(server.address)", "error": "\(error)"])
+                        events.send(.apiSettled)
                     }
                 }
             }
@@ -249,6 +254,8 @@ public final class Daemon: Sendable {
                         feedsByKey = Self.byKey(configuration.feeds)
                         refresher = self.refresher(for: configuration)
                     }
+                    publish(DaemonStatus(schedule, started: started, now: now), last: &lastStatus, ready: true)
+                case .apiSettled:
                     publish(DaemonStatus(schedule, started: started, now: now), last: &lastStatus, ready: true)
                 case .fetchRequested:
                     for request in FetchRequestFile.takeAll(from: store) {

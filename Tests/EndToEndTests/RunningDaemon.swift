@@ -10,12 +10,12 @@ struct RunningDaemon {
     let process: ChildProcess
     let logPath: String
 
-    init(config: String, directory: TemporaryDirectory) throws {
+    init(config: String, directory: TemporaryDirectory, environment extra: [String: String] = [:]) throws {
         logPath = directory.url.appendingPathComponent("feedd.log").path
         let descriptor = open(logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         defer { close(descriptor) }
-        process = try ChildProcess.launch(
-            Subprocess.path("feedd"), ["--config", config], environment: ProcessInfo.processInfo.environment, stderr: descriptor)
+        let environment = ProcessInfo.processInfo.environment.merging(extra) { _, given in given }
+        process = try ChildProcess.launch(Subprocess.path("feedd"), ["--config", config], environment: environment, stderr: descriptor)
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

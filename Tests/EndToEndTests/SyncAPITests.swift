@@ -853,6 +853,24 @@ struct SyncAPITests {
     /// The path feedd.socket sets up, without systemd as PID 1: feedd's API on a unix socket, systemd's own
     /// socket-activation tool holding a TCP port and starting systemd-socket-proxyd on the first
     /// connection, as feedd-api.service does. An app logs in and reads through it.
+    /// Under systemd, READY comes once the API listens: `feedd-api.service`'s forwarder, ordered after
+    /// feedd, must find the socket there.
+    @Test func readyIsSaidOnceTheAPIListens() async throws {
+        let directory = try TemporaryDirectory()
+        let port = try FreePort.take()
+        let config = try directory.write(
+            "c.yaml", "state_dir: s\napi:\n  listen: 127.0.0.1:\(port)\n  users:\n    - {name: alice, password_hash_file: alice.hash}\nfeeds: []\n")
+        let passwd = try await APIAccountTests.passwd(Setup.password, user: "alice", config: config)
+        try #require(passwd.status == 0, "\(passwd.stderr)")
+        let notify = try NotifySocket(directory: directory.url)
+        let daemon = try RunningDaemon(config: config, directory: directory, environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(await notify.waitFor { $0.contains("READY=1") })
+        #expect(daemon.log.contains("api listening"), "READY before the API listened: \(daemon.log)")
+        var client = ReaderClient(base: URL(string: "http://127.0.0.1:\(port)")!)
+        try await client.logIn(user: "alice", password: Setup.password)
+        #expect(await daemon.stop() == .exited(0))
+    }
+
     @Test func aUnixSocketBehindSystemdsSocketProxyServesApps() async throws {
         let server = try TestHTTPServer { _ in .init(text: SyncAPITests.rust) }
         let directory = try TemporaryDirectory()
