@@ -131,7 +131,9 @@ public struct ConfigEditor {
         let prefix = String(lines.content(keyLine).prefix(keyColumn))
         if let value {
             if valueEnd > keyLine { lines.remove((keyLine + 1)...valueEnd) }
-            lines.replace(keyLine, with: "\(prefix)\(key): \(value)\(newline)")
+            // A comment after the old value stays after the new one.
+            let comment = Self.trailingComment(lines.content(keyLine).dropFirst(keyColumn + key.count + 1))
+            lines.replace(keyLine, with: "\(prefix)\(key): \(value)\(comment)\(newline)")
         } else {
             guard keyLine != entry.dashLine else {
                 throw ConfigError(path: path, line: keyLine + 1, message: "cannot remove `\(key)`, the entry's first key; edit the file by hand")
@@ -139,6 +141,36 @@ public struct ConfigEditor {
             lines.remove(keyLine...valueEnd)
         }
         text = lines.joined
+    }
+
+    /// The comment that ends a line's value (with the blanks before it), or "": a `#` after a blank, outside
+    /// quotes.
+    static func trailingComment(_ value: Substring) -> Substring {
+        var quote: Character?
+        var previous: Character = " "
+        var index = value.startIndex
+        while index < value.endIndex {
+            let character = value[index]
+            if let open = quote {
+                let next = value.index(after: index)
+                if character == "\\" && open == "\"" {
+                    index = next  // the escaped character
+                } else if character == "'" && open == "'" && next < value.endIndex && value[next] == "'" {
+                    index = next  // '' is a quote inside single quotes
+                } else if character == open {
+                    quote = nil
+                }
+            } else if character == "\"" || character == "'" {
+                if previous == " " || previous == "\t" || previous == "[" || previous == "," || previous == "{" { quote = character }
+            } else if character == "#" && (previous == " " || previous == "\t") {
+                var start = index
+                while start > value.startIndex, [" ", "\t"].contains(value[value.index(before: start)]) { start = value.index(before: start) }
+                return value[start...]
+            }
+            previous = character
+            if index < value.endIndex { index = value.index(after: index) }
+        }
+        return ""
     }
 
     /// The entry at `index` and its own last line.

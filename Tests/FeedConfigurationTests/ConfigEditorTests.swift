@@ -1,5 +1,5 @@
 import FeedCore
-import FeedConfiguration
+@testable import FeedConfiguration
 import Foundation
 import TestSupport
 import Testing
@@ -231,7 +231,7 @@ struct ConfigEditorTests {
     /// added or removed; comments and every other entry stay byte for byte.
     @Test func settingAKeyChangesOnlyItsOwnLines() throws {
         let renamed = try Self.set(Self.commented, "name", ConfigEditor.scalar("Mon « blog »"), at: 0)
-        #expect(renamed == Self.commented.replacingOccurrences(of: "    name: Le blog      # a name\n", with: "    name: Mon « blog »\n"))
+        #expect(renamed == Self.commented.replacingOccurrences(of: "    name: Le blog      # a name\n", with: "    name: Mon « blog »      # a name\n"), "its comment stays")
         let tagged = try Self.set(Self.commented, "tags", ConfigEditor.flowList(["fr", "tech news"]), at: 0)
         #expect(tagged == Self.commented.replacingOccurrences(of: "    tags: [fr]\n", with: "    tags: [fr, tech news]\n"))
         // A key the entry lacks goes after its last line, at its keys' column.
@@ -240,6 +240,14 @@ struct ConfigEditorTests {
         let untagged = try Self.set(Self.commented, "tags", nil, at: 0)
         #expect(untagged == Self.commented.replacingOccurrences(of: "    tags: [fr]\n", with: ""))
         #expect(try Self.set(Self.commented, "tags", nil, at: 1) == Self.commented, "nothing to remove")
+    }
+
+    @Test(arguments: [
+        (" plain", ""), (" plain # note", " # note"), (" plain\t\t#tab", "\t\t#tab"), (" a#b", ""), (" \"quoted # not\" # yes", " # yes"),
+        (" 'it''s # not' #yes", " #yes"), (" \"esc \\\" # not\"", ""), (" [a, \"b # c\"] # d", " # d"), (" # only", " # only"),
+    ])
+    func aCommentIsFoundOutsideQuotesOnly(_ value: String, _ comment: String) {
+        #expect(ConfigEditor.trailingComment(Substring(value)) == comment)
     }
 
     @Test func aBlockListValueIsReplacedWhole() throws {
