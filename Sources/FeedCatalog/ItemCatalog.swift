@@ -137,9 +137,14 @@ public struct ItemCatalog {
 
     /// The items with each one's short id set.
     public func withShortIDs(_ items: consuming [ListedItem]) throws -> [ListedItem] {
+        // Those found ahead (the unread items'), and the rest asked for now: at `list --all`, all of them.
         let known = opened.shortIDLengths
-        let missing = items.map(\.entry.id).filter { known[$0] == nil }
-        let lengths = missing.isEmpty ? known : known.merging(try index().shortIDLengths(missing)) { _, asked in asked }
+        let missing = known.isEmpty ? items.map(\.entry.id) : items.map(\.entry.id).filter { known[$0] == nil }
+        var lengths = known
+        if !missing.isEmpty {
+            let asked = try index().shortIDLengths(missing)
+            if known.isEmpty { lengths = asked } else { lengths.merge(asked) { _, asked in asked } }
+        }
         for position in items.indices {
             let id = items[position].entry.id
             items[position].shortID = String(id.prefix(lengths[id] ?? id.count))
