@@ -78,7 +78,8 @@ public struct SubscriptionEditor: Sendable {
     /// The error in one line; a config that cannot be written says where to look.
     private static func failure(_ error: any Error, path: String) -> Failure {
         let text = "\(error)"
-        let unwritable = ["Read-only file system", "Permission denied", "cannot lock", "cannot open its folder"].contains { text.contains($0) }
+        let unwritable = ["Read-only file system", "Permission denied", "Operation not permitted", "cannot lock", "cannot open its folder"]
+            .contains { text.contains($0) }
         return Failure(
             description: unwritable
                 ? "\(text) (the API edits \(path); under systemd that file must be writable by feedd: see README, The sync API)" : text,
