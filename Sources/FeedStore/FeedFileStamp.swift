@@ -40,7 +40,7 @@ extension FeedStore {
     /// The stamp of one feed's items file now, or nil when it is not there (or cannot be looked at).
     public func feedFileStamp(forFeedURL url: String) -> FeedFileStamp? {
         var status = stat()
-        guard stat(feedsDirectory.path + "/" + Self.key(forFeedURL: url) + ".json", &status) == 0 else { return nil }
+        guard stat(feedFilePath(forFeedURL: url), &status) == 0 else { return nil }
         return FeedFileStamp(status)
     }
 

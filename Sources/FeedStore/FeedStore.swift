@@ -129,7 +129,7 @@ public final class FeedStore: Sendable {
         URL(fileURLWithPath: feedFilePath(forFeedURL: url), isDirectory: false)
     }
 
-    private func feedFilePath(forFeedURL url: String) -> String { "\(feedsPath)/\(Self.key(forFeedURL: url)).json" }
+    func feedFilePath(forFeedURL url: String) -> String { "\(feedsPath)/\(Self.key(forFeedURL: url)).json" }
 
     /// Where stores before the fetch-state log kept a feed's fetch state.
     private func legacyStateFilePath(forFeedURL url: String) -> String {
