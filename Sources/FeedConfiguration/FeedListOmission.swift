@@ -11,12 +11,11 @@ enum FeedListOmission {
         let lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         var keyLine: Int?
         for (number, line) in lines.enumerated() {
-            guard !line.isEmpty else { continue }
+            // Most lines (indented ones) start with none of the markers: their first byte says so.
+            guard let first = line.first, first != UInt8(ascii: " ") else { continue }
             // What could change how the rest is read, or hide a second document: read the whole file.
-            for marker in ["---", "...", "%", "{", "[", "? ", "<<", "&", "*", "!"] where line.starts(with: marker.utf8) {
-                return nil
-            }
-            if line.starts(with: "feeds:".utf8) {
+            if Self.markers.contains(where: { $0[0] == first && line.starts(with: $0) }) { return nil }
+            if first == UInt8(ascii: "f"), line.starts(with: "feeds:".utf8) {
                 guard keyLine == nil else { return nil }
                 let rest = line.dropFirst(6).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
                 guard rest.isEmpty || rest.first == UInt8(ascii: "#") else { return nil }
@@ -32,6 +31,8 @@ enum FeedListOmission {
         let after = end < lines.count ? "\n" + Substring(text.utf8[lines[end].startIndex...]) : ""
         return before + "feeds: []" + String(repeating: "\n", count: end - keyLine - 1) + after
     }
+
+    private static let markers = ["---", "...", "%", "{", "[", "? ", "<<", "&", "*", "!"].map { Array($0.utf8) }
 
     private static func isTopLevelContent(_ line: Substring.UTF8View.SubSequence) -> Bool {
         guard let first = line.first else { return false }
