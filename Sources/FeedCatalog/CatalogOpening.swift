@@ -9,8 +9,6 @@ extension ItemCatalog {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
 
-        /// The search index, opened (made when missing) and brought up to date.
-        public static let searchIndex = Preload(rawValue: 1 << 3)
         /// The unread items.
         public static let unreadItems = Preload(rawValue: 1 << 0)
         /// The short ids of the unread items (found in the search index): with `unreadItems`, what
@@ -19,6 +17,8 @@ extension ItemCatalog {
         /// Which items are unread, and the feeds' fetch states (their titles): what a listing of read items
         /// needs.
         public static let readState = Preload(rawValue: 1 << 2)
+        /// The search index, opened (made when missing) and brought up to date.
+        public static let searchIndex = Preload(rawValue: 1 << 3)
     }
 
     /// The catalog of the store that the configuration at `path` points to, with as much of the
