@@ -3,10 +3,10 @@ import Foundation
 /// Relative links made absolute: a feed's own links, and the `href`, `src`, `srcset`, `poster` and `cite`
 /// attributes inside the HTML of summaries and contents, so that a reader away from the publisher's page
 /// (`feedctl show`, an API client) gets links that work.
-enum RelativeLinks {
+public enum RelativeLinks {
     /// `link` resolved against `base`, with characters a URL may not hold percent-encoded; nil when it does
     /// not parse or, being relative, has no base.
-    static func absoluteURL(_ link: String, base: URL?) -> URL? {
+    public static func absoluteURL(_ link: String, base: URL?) -> URL? {
         let url = URL(string: link, relativeTo: base)
             ?? link.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed.union(.urlQueryAllowed))
             .flatMap { URL(string: $0, relativeTo: base) }

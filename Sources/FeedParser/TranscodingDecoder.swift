@@ -12,6 +12,17 @@ struct TranscodingDecoder {
     /// Set when an unlabelled document turned out not to be UTF-8.
     private(set) var fallbackWarning: String?
 
+    /// The encoding read in: after an unlabelled document's first bytes beyond ASCII, the one they showed.
+    var encodingName: String {
+        switch encoding {
+        case .utf8, .unlabelled: return "UTF-8"
+        case .windows1252: return "windows-1252"
+        case .utf16LittleEndian: return "UTF-16LE"
+        case .utf16BigEndian: return "UTF-16BE"
+        case .iconv(let name): return name
+        }
+    }
+
     init(encoding: SourceEncoding) {
         self.encoding = encoding
         if case .iconv(let name) = encoding { iconv = IconvDecoder(charset: name) }
