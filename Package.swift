@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "FeedStore", dependencies: ["FeedCore", "FeedModel"]),
         // Block, keep, mark_read, star and tag rules: pure decisions over an item's fields.
         .target(name: "FeedRules", dependencies: ["FeedCore", "FeedModel", "FeedParser"]),
+        // Full articles: the main text of a web page, found and cleaned (pure: bytes in, article out).
+        .target(name: "FeedArticle", dependencies: ["FeedModel", "FeedParser"]),
         // The search index: every stored item in SQLite (FTS5), derived from the store and rebuilt from it.
         .target(
             name: "FeedIndex",
@@ -100,7 +102,7 @@ let package = Package(
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedAPIServer", "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher",
+                "FeedAPIServer", "FeedArticle", "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher",
                 "FeedRules", "FeedStore", "FeedSync", .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,7 +110,7 @@ let package = Package(
         .target(
             name: "FeedCatalog",
             dependencies: [
-                "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
+                "FeedArticle", "FeedConfiguration", "FeedCore", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher", "FeedStore",
             ]
         ),
         // feedctl tui: the full-screen reader on ncurses.
@@ -127,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "feedctl",
             dependencies: [
-                "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedHooks", "FeedModel", "FeedParser", "FeedReader",
+                "FeedArticle", "FeedCatalog", "FeedConfiguration", "FeedDaemon", "FeedCore", "FeedHooks", "FeedModel", "FeedParser", "FeedReader",
                 "FeedStore", "FeedSync", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -153,6 +155,10 @@ let package = Package(
         .testTarget(name: "FeedModelTests", dependencies: ["FeedModel", "TestSupport"]),
         .testTarget(name: "FeedCoreTests", dependencies: ["FeedCore", "FeedModel", "TestSupport"]),
         .testTarget(name: "FeedRulesTests", dependencies: ["FeedRules", "FeedCore", "FeedModel"]),
+        .testTarget(
+            name: "FeedArticleTests", dependencies: ["FeedArticle", "FeedModel", "FeedParser", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "FeedHooksTests",
             dependencies: ["FeedHooks", "FeedConfiguration", "FeedCore", "FeedStore", "FeedModel", "TestSupport"]

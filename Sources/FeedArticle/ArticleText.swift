@@ -1,0 +1,155 @@
+import FeedModel
+import FeedParser
+
+/// An article's clean HTML as plain text: one block per paragraph, heading, figure caption, list, quote,
+/// listing or table, separated by a blank line. White space collapses (a `<br>` is a line break); a list's
+/// items are its lines, each after "• " or its number; a quote's lines start with "> " per level; a
+/// listing keeps its lines; a table's rows are lines of cells joined by " | ". Images give no text.
+public enum ArticleText {
+    public static func plain(html: String) -> String {
+        guard let tree = HTMLTree.parse(utf8: Array(html.utf8)) else { return TextCleaning.collapsingWhitespace(html) }
+        var writer = Writer(tree: tree)
+        writer.walk(0, depth: 0)
+        writer.endBlock()
+        return writer.blocks.joined(separator: "\n\n")
+    }
+
+    /// Words, as the benchmark counts them: runs of letters and digits.
+    public static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for character in text {
+            let isWordCharacter = character.isLetter || character.isNumber
+            if isWordCharacter && !inWord { count += 1 }
+            inWord = isWordCharacter
+        }
+        return count
+    }
+
+    private struct Writer {
+        let tree: HTMLTree
+        var blocks: [String] = []
+        /// The lines of the block being written, and the running text of its last line.
+        private var lines: [String] = []
+        private var line = ""
+        /// What starts the line being written: a list item's bullet or number.
+        private var marker = ""
+        private var quoteDepth = 0
+        private var preformatted = 0
+        /// Open lists: ordered or not, and the number of the next item.
+        private var lists: [(ordered: Bool, next: Int)] = []
+        private var cells: [String]?
+        /// Open tables: their parts (head, body, caption) are lines of one block.
+        private var tables = 0
+
+        init(tree: HTMLTree) { self.tree = tree }
+
+        mutating func walk(_ index: Int, depth: Int) {
+            let node = tree.nodes[index]
+            if node.isText {
+                line += node.text
+                return
+            }
+            guard depth < HTMLTree.maxDepth else { return }
+            switch node.name {
+            case "br":
+                if cells == nil { endLine() } else { line += " " }
+            case "ul", "ol":
+                if lists.isEmpty { endBlock() } else { endLine() }
+                let start = node.attribute("start").flatMap { Int($0) } ?? 1
+                lists.append((node.name == "ol", start))
+                children(index, depth)
+                lists.removeLast()
+                if lists.isEmpty { endBlock() }
+            case "li":
+                endLine()
+                let indent = String(repeating: "  ", count: max(0, lists.count - 1))
+                if var list = lists.popLast() {
+                    marker = indent + (list.ordered ? "\(list.next). " : "• ")
+                    list.next += 1
+                    lists.append(list)
+                } else {
+                    marker = "• "
+                }
+                children(index, depth)
+                endLine()
+            case "blockquote":
+                endBlock()
+                quoteDepth += 1
+                children(index, depth)
+                endBlock()
+                quoteDepth -= 1
+            case "pre":
+                endBlock()
+                preformatted += 1
+                children(index, depth)
+                preformatted -= 1
+                let text = line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                line = ""
+                lines = Array(text.drop { $0.allSatisfy(\.isWhitespace) }.reversed().drop { $0.allSatisfy(\.isWhitespace) }.reversed())
+                endBlock(raw: true)
+            case "table":
+                if tables == 0 { endBlock() } else { endLine() }
+                tables += 1
+                children(index, depth)
+                tables -= 1
+                if tables == 0 { endBlock() } else { endLine() }
+            case "tr":
+                endLine()
+                cells = []
+                children(index, depth)
+                let row = (cells ?? []).filter { !$0.isEmpty }.joined(separator: " | ")
+                cells = nil
+                line = row
+                endLine()
+            case "td", "th":
+                let saved = line
+                line = ""
+                children(index, depth)
+                cells?.append(TextCleaning.collapsingWhitespace(line))
+                line = saved
+            case "img":
+                break
+            case _ where HTMLElements.block.contains(node.name):
+                breakBlock()
+                children(index, depth)
+                breakBlock()
+            default:
+                children(index, depth)
+            }
+        }
+
+        private mutating func children(_ index: Int, _ depth: Int) {
+            for child in tree.nodes[index].children { walk(child, depth: depth + 1) }
+        }
+
+        /// At a block's edge: a new block, or in a list a new line, or in a table cell a space.
+        private mutating func breakBlock() {
+            if cells != nil {
+                line += " "
+            } else if lists.isEmpty && tables == 0 {
+                endBlock()
+            } else {
+                endLine()
+            }
+        }
+
+        /// Ends the current line, collapsed and after its marker; an empty one is dropped.
+        private mutating func endLine() {
+            guard cells == nil else { return }
+            let text = preformatted > 0 ? line : TextCleaning.collapsingWhitespace(line)
+            line = ""
+            guard !text.isEmpty else { return }
+            lines.append(marker + text)
+            marker = ""
+        }
+
+        mutating func endBlock(raw: Bool = false) {
+            if !raw { endLine() }
+            guard !lines.isEmpty else { return }
+            let prefix = String(repeating: "> ", count: quoteDepth)
+            blocks.append(lines.map { prefix + $0 }.joined(separator: "\n"))
+            lines = []
+        }
+    }
+}
