@@ -19,6 +19,7 @@ public enum ConfigReport {
             line += ", retention \(feed.retention.maxItems) items / \(duration(feed.retention.maxAge))"
             if feed.retention.deleteUnread { line += " (unread too)" }
             line += ", on_update \(feed.onUpdate.rawValue)"
+            if feed.fullText.mode != .never { line += ", full_text \(feed.fullText.mode.rawValue) (newest \(feed.fullText.limit))" }
             if feed.auth != nil { line += ", auth" }
             if feed.insecure { line += ", INSECURE (no TLS verification)" }
             lines.append(line)

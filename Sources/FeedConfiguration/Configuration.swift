@@ -38,6 +38,8 @@ public struct FeedConfig: Sendable, Equatable {
     public var onUpdate = UpdatePolicy.keep
     /// The feed's own `rules:`, after the global ones (see `RuleSet`).
     public var rules: [ItemRule] = []
+    /// Whether new items' web pages are fetched for their full article (`full_text`, `full_text_limit`).
+    public var fullText = FullTextPolicy()
     /// The config line that names this feed, for messages.
     public var line: Int
 }
@@ -130,12 +132,19 @@ public struct FetchConfig: Sendable, Equatable {
     public var maxBytes = FetchConfig.defaultMaxBytes
     public var proxy: String?
     public var userAgent = FeeddVersion.userAgent
+    /// Page fetches (full articles) in flight at once: their own slots, beside the feeds', one per host.
+    public var pageConcurrency = 2
 
     public init() {}
 
     /// The engine settings these values call for.
     public var engineSettings: FetchSettings {
         FetchSettings(concurrency: concurrency, perHost: perHost, proxy: proxy)
+    }
+
+    /// The settings of the engine that fetches web pages for full articles.
+    public var pageEngineSettings: FetchSettings {
+        FetchSettings(concurrency: pageConcurrency, perHost: 1, proxy: proxy)
     }
 }
 
@@ -179,7 +188,7 @@ public struct Configuration: Sendable, Equatable {
     /// The keys a feed's entry may have: one set for every entry, not one built for each.
     static let feedKeys: Set<String> = [
         "url", "name", "interval", "timeout", "user_agent", "headers", "auth", "insecure", "retention", "on_update", "tags",
-        "rules",
+        "rules", "full_text", "full_text_limit",
     ]
 
     /// Reads and validates the file at `path`, or all of it but the feed list (when the file is written
@@ -226,10 +235,13 @@ public struct Configuration: Sendable, Equatable {
         var interval = defaultInterval
         var adaptive = false
         var timeout = defaultTimeout
+        var fullText = FullTextPolicy()
         if let defaults = top["defaults"] {
-            let entries = try reader.mapping(defaults, allowed: ["interval", "timeout"], what: "`defaults`")
+            let entries = try reader.mapping(
+                defaults, allowed: ["interval", "timeout", "full_text", "full_text_limit"], what: "`defaults`")
             if let node = entries["interval"] { (interval, adaptive) = try reader.interval(node, fallback: interval) }
             if let node = entries["timeout"] { timeout = try reader.duration(node, key: "timeout") }
+            fullText = try reader.fullText(entries, base: fullText)
         }
         var schedule = SchedulePolicy()
         if let node = top["schedule"] {
@@ -243,9 +255,12 @@ public struct Configuration: Sendable, Equatable {
         var fetch = FetchConfig()
         if let node = top["fetch"] {
             let entries = try reader.mapping(
-                node, allowed: ["concurrency", "per_host", "max_bytes", "proxy", "user_agent"], what: "`fetch`")
+                node, allowed: ["concurrency", "per_host", "page_concurrency", "max_bytes", "proxy", "user_agent"], what: "`fetch`")
             if let node = entries["concurrency"] { fetch.concurrency = try reader.integer(node, key: "concurrency", in: 1...256) }
             if let node = entries["per_host"] { fetch.perHost = try reader.integer(node, key: "per_host", in: 1...64) }
+            if let node = entries["page_concurrency"] {
+                fetch.pageConcurrency = try reader.integer(node, key: "page_concurrency", in: 1...16)
+            }
             if let node = entries["max_bytes"] { fetch.maxBytes = try reader.size(node, key: "max_bytes") }
             if let node = entries["proxy"] { fetch.proxy = try reader.string(node, key: "proxy") }
             if let node = entries["user_agent"] { fetch.userAgent = try reader.string(node, key: "user_agent") }
@@ -275,6 +290,7 @@ public struct Configuration: Sendable, Equatable {
             seen[url.absoluteString] = line
             var feed = FeedConfig(url: url, interval: interval, adaptive: adaptive, timeout: timeout, line: line)
             feed.retention = retention
+            feed.fullText = try reader.fullText(fields, base: fullText)
             if let node = fields["retention"] { feed.retention = try reader.retention(node, base: retention) }
             if let node = fields["tags"] { feed.tags = try reader.tags(node) }
             if let node = fields["on_update"] {

@@ -8,6 +8,11 @@ public struct FetchRequest: Sendable {
     public static let feedAccept =
         "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 
+    /// What web pages (full articles) are asked for with.
+    public static let pageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+    /// The largest web page fetched for its article, decompressed.
+    public static let pageMaxBytes = 5 << 20
+
     public var url: URL
     public var etag: String?
     public var lastModified: String?
