@@ -127,7 +127,7 @@ extension FeedStore {
                 for (index, work) in prepared {
                     done[index] = RecordedRefresh(
                         state: work.state, newItems: work.merge?.newCount ?? 0, changedItems: work.merge?.updatedCount ?? 0,
-                        blockedItems: work.merge?.blocked.count ?? 0)
+                        blockedItems: work.merge?.blocked.count ?? 0, added: work.merge?.added ?? [])
                 }
             }
         } catch {

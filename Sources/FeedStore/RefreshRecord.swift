@@ -38,4 +38,6 @@ public struct RecordedRefresh: Sendable, Equatable {
     public var changedItems: Int
     /// New items the rules kept out of the store.
     public var blockedItems = 0
+    /// The new items stored (for their full articles, `full_text`).
+    public var added: [StoredItem] = []
 }
