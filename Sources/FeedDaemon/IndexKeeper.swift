@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import FeedIndex
 import FeedStore
 import Logging
@@ -8,7 +9,7 @@ import Synchronization
 /// finds it current instead of first catching up on a cycle's worth of feed files. An update runs on its own
 /// low-priority queue a moment after a change (the changes meanwhile join it), never on the fetch path. One
 /// that fails is logged and tried again at the next change: the index is derived, and feedctl builds what
-/// it lacks.
+/// it lacks. Once a day, after an update, it also deletes the full articles of items no longer stored.
 final class IndexKeeper: Sendable {
     private let store: FeedStore
     private let logger: Logger
@@ -20,7 +21,12 @@ final class IndexKeeper: Sendable {
         var scheduled = false
         var index: ItemIndex?
         var lastFailure: String?
+        var lastPrune: ContinuousClock.Instant?
     }
+
+    /// How often articles of items gone are looked for, and how old one must be to go (an article saved
+    /// since the index was updated may belong to an item it does not hold yet).
+    static let pruneInterval = Duration.seconds(24 * 3600)
 
     init(store: FeedStore, logger: Logger, delay: Duration = .seconds(2)) {
         self.store = store
@@ -63,6 +69,7 @@ final class IndexKeeper: Sendable {
                     "search index up to date", metadata: ["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"])
             }
             state.withLock { $0.lastFailure = nil }
+            try pruneArticlesIfDue()
         } catch {
             let reason = "\(error)"
             let repeated = state.withLock { state in
@@ -76,5 +83,16 @@ final class IndexKeeper: Sendable {
                 logger.warning("search index not updated; feedctl updates it when it next needs it", metadata: ["error": "\(reason)"])
             }
         }
+    }
+
+    private func pruneArticlesIfDue() throws {
+        let now = ContinuousClock.now
+        let (due, index) = state.withLock { state in
+            (state.lastPrune.map { now - $0 >= Self.pruneInterval } ?? true, state.index)
+        }
+        guard due, let index, FileManager.default.fileExists(atPath: store.articlesDirectory.path) else { return }
+        state.withLock { $0.lastPrune = now }
+        let deleted = store.pruneArticles(keeping: try index.ids(), before: Date() - 24 * 3600)
+        if deleted > 0 { logger.info("full articles of items no longer stored deleted", metadata: ["articles": "\(deleted)"]) }
     }
 }

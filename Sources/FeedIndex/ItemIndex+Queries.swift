@@ -83,6 +83,11 @@ extension ItemIndex {
         }
     }
 
+    /// The id of every item the index holds.
+    public func ids() throws(IndexError) -> Set<String> {
+        try reading { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT id FROM items")) }
+    }
+
     /// The items whose id starts with `prefix` (lower-case hex), one per id, with their keys.
     public func items(idPrefix prefix: String) throws(IndexError) -> [(id: String, key: String)] {
         let lower = prefix.lowercased()
