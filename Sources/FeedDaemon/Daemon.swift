@@ -49,6 +49,8 @@ public final class Daemon: Sendable {
     private let notifier: SystemdNotifier
     /// Records refreshes in groups, across reloads of the configuration.
     private let committer: RefreshCommitter
+    /// Full articles of new items (`full_text`), fetched beside the feeds.
+    private let articles: ArticleFetcher
     /// Feeds being refreshed at once: their transfers queue in the fetch engine, which enforces
     /// `fetch.concurrency` and `fetch.per_host`; this only bounds the memory of bodies waiting to be parsed.
     static let refreshesInFlight = 64
@@ -71,13 +73,14 @@ public final class Daemon: Sendable {
         notifier = SystemdNotifier(environment: environment)
         engine = FetchEngine(settings: configuration.fetch.engineSettings)
         committer = RefreshCommitter(store: store)
+        articles = ArticleFetcher(store: store, feedEngine: engine, fetch: configuration.fetch, environment: environment, logger: logger)
     }
 
     private func refresher(for configuration: Configuration) -> Refresher {
         Refresher(
             store: store, engine: engine, fetch: configuration.fetch, schedule: configuration.schedule, logger: logger,
             environment: environment, committer: committer, rules: configuration.rules,
-            recordsEvents: !configuration.hooks.isEmpty)
+            recordsEvents: !configuration.hooks.isEmpty, articles: articles)
     }
 
     /// `feedd --once` and `feedctl fetch` with no daemon: the given feeds (all by default) once, concurrently,
@@ -160,6 +163,8 @@ public final class Daemon: Sendable {
                 outcomes[index] = outcome
                 if !Task.isCancelled { startNext() }
             }
+            // The full articles of what was stored, unless stopped.
+            if Task.isCancelled { await articles.cancelAll() } else { await articles.drain() }
             return outcomes.compactMap { $0 }
         }
     }
@@ -284,6 +289,7 @@ public final class Daemon: Sendable {
             }
             group.cancelAll()
         }
+        await articles.cancelAll()
         try? store.saveFile(DaemonStatus(schedule, started: started, now: Date()), named: DaemonStatus.fileName)
         logger.info("stopped")
     }

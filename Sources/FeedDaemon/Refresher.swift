@@ -60,11 +60,13 @@ public struct Refresher: Sendable {
     public let rules: [ItemRule]
     /// Whether hooks are configured: new items are then recorded as events for them.
     public let recordsEvents: Bool
+    /// Fetches the full articles of new items of feeds with `full_text`.
+    public let articles: ArticleFetcher?
 
     public init(
         store: FeedStore, engine: FetchEngine, fetch: FetchConfig = FetchConfig(), schedule: SchedulePolicy = SchedulePolicy(),
         logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
-        committer: RefreshCommitter? = nil, rules: [ItemRule] = [], recordsEvents: Bool = false,
+        committer: RefreshCommitter? = nil, rules: [ItemRule] = [], recordsEvents: Bool = false, articles: ArticleFetcher? = nil,
         jitter: @escaping @Sendable () -> Double = {
             var random = ProcessRandom()
             return Double.random(in: 0..<1, using: &random)
@@ -79,6 +81,7 @@ public struct Refresher: Sendable {
         self.committer = committer ?? RefreshCommitter(store: store)
         self.rules = rules
         self.recordsEvents = recordsEvents
+        self.articles = articles
         self.jitter = jitter
     }
 
@@ -129,6 +132,9 @@ public struct Refresher: Sendable {
         switch await committer.record(record) {
         case .success(let recorded):
             outcome.blockedItems = recorded.blockedItems
+            if let articles, feed.fullText.mode != .never, !recorded.added.isEmpty {
+                await articles.enqueue(feed: feed, added: recorded.added)
+            }
             return end(
                 Self.result(of: verdict, recorded), failures: recorded.state.consecutiveFailures,
                 next: recorded.state.nextFetch ?? record.now)
