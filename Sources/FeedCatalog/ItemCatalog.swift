@@ -204,7 +204,7 @@ public struct ItemCatalog {
     }
 
     /// The item with this key as the first of `feeds` holding it stores it, with that feed.
-    private func storedItem(key: String, feeds: [FeedConfig]) throws -> (StoredItem, FeedConfig)? {
+    func storedItem(key: String, feeds: [FeedConfig]) throws -> (StoredItem, FeedConfig)? {
         let files = Set(try index().files(holding: key))
         for feed in feeds where files.contains(FeedStore.key(forFeedURL: feed.url.absoluteString) + ".json") {
             if let item = try store.loadFeed(url: feed.url.absoluteString)?.items.first(where: { $0.key == key }) { return (item, feed) }

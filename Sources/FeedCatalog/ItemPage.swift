@@ -9,8 +9,11 @@ import Foundation
 /// `feedctl show`: one item as a page a person reads in a terminal.
 public enum ItemPage {
     /// `tags`: what tag rules gave it.
+    /// With an `article` kept for it, its extracted text is shown in place of the feed's (and the page
+    /// says so); with a failure kept, the feed's text, and why there is no article.
     public static func render(
-        _ item: StoredItem, feedNames: [String], tags: [String] = [], width: Int?, calendar: Calendar = .current
+        _ item: StoredItem, feedNames: [String], tags: [String] = [], article: StoredArticle? = nil, width: Int?,
+        calendar: Calendar = .current
     ) -> String {
         let safe = TerminalSafe.text
         var lines: [String] = [safe(item.title ?? "(untitled)"), ""]
@@ -29,8 +32,26 @@ public enum ItemPage {
             if let type = enclosure.type { text += " (" + safe(type) + (enclosure.length.map { ", \($0) bytes" } ?? "") + ")" }
             lines.append(text)
         }
+        if let article {
+            let day = calendar.dateComponents([.year, .month, .day], from: article.fetched)
+            let date = String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+            if article.html != nil {
+                lines.append("Article:    full text extracted from the page on \(date)")
+            } else if let failure = article.failure {
+                lines.append("Article:    none (\(safe(failure)), \(date)); the feed's text follows")
+            }
+        }
         lines.append("")
-        let (blocks, links) = HTMLText.render(item.content ?? item.summary ?? "")
+        lines += contentLines(article?.html ?? item.content ?? item.summary ?? "", width: width)
+        return lines.joined(separator: "\n").trimmingCharacters(in: .newlines) + "\n"
+    }
+
+    /// HTML content as wrapped lines of text: blocks separated by a blank line, quotes after "> ", then
+    /// the numbered links.
+    public static func contentLines(_ html: String, width: Int?) -> [String] {
+        let safe = TerminalSafe.text
+        var lines: [String] = []
+        let (blocks, links) = HTMLText.render(html)
         for (position, block) in blocks.enumerated() {
             let quote = String(repeating: "> ", count: block.quoteDepth)
             let first = quote + block.marker
@@ -50,7 +71,7 @@ public enum ItemPage {
             lines.append("Links:")
             for (index, link) in links.enumerated() { lines.append("[\(index + 1)] " + safe(link)) }
         }
-        return lines.joined(separator: "\n").trimmingCharacters(in: .newlines) + "\n"
+        return lines
     }
 
     /// Greedy word wrap by display cells; a word longer than the line stands alone.

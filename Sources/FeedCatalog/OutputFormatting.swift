@@ -1,3 +1,4 @@
+import FeedArticle
 import FeedConfiguration
 import FeedCore
 import FeedIndex
@@ -59,7 +60,7 @@ public enum OutputFormatting {
 
     /// `feedctl show --json`: one item, whole: the keys of `list --json` (the feeds by name) and its content.
     public static func writeItemJSON(
-        _ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool, tags: [String],
+        _ item: StoredItem, feedNames: [String], isRead: Bool, isStarred: Bool, tags: [String], article: StoredArticle? = nil,
         to sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) {
         var json = JSONWriter(indent: 2, terminalSafe: true)
@@ -81,6 +82,36 @@ public enum OutputFormatting {
             json.fieldOrNull("content", item.content)
             json.key("enclosures")
             writeEnclosures(item.enclosures, to: &json)
+            json.key("article")
+            if let article {
+                json.object { json in
+                    json.field("page", article.page)
+                    json.field("fetched", article.fetched)
+                    json.fieldOrNull("title", article.title)
+                    json.fieldOrNull("byline", article.byline)
+                    json.fieldOrNull("words", article.words)
+                    json.fieldOrNull("html", article.html)
+                    json.fieldOrNull("failure", article.failure)
+                }
+            } else {
+                json.null()
+            }
+        }
+        json.drain(sink)
+        [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)
+    }
+
+    /// `feedctl extract --json`: one line, the article of one source.
+    public static func writeArticleJSON(_ article: Article, source: String, url: URL?, to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var json = JSONWriter(terminalSafe: true)
+        json.object { json in
+            json.field("source", source)
+            json.fieldOrNull("url", url?.absoluteString)
+            json.fieldOrNull("title", article.title)
+            json.fieldOrNull("byline", article.byline)
+            json.field("words", article.wordCount)
+            json.field("text", article.text)
+            json.field("html", article.html)
         }
         json.drain(sink)
         [UInt8(ascii: "\n")].withUnsafeBufferPointer(sink)

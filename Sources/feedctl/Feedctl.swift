@@ -16,7 +16,7 @@ struct Feedctl: AsyncParsableCommand {
         version: FeeddVersion.current,
         subcommands: [
             List.self, Tui.self, Show.self, Next.self, Read.self, Unread.self, Star.self, Unstar.self, Rules.self, Hooks.self, API.self, Feeds.self, Add.self, Remove.self, Import.self, Export.self, Fetch.self,
-            Status.self, Parse.self, Config.self,
+            Status.self, Parse.self, Extract.self, Config.self,
         ])
 
     /// Like ArgumentParser's, but a usage error exits 2, as Unix tools do (ArgumentParser says 64).
