@@ -86,9 +86,10 @@ struct PageAnalysis {
         let title = headline.map { TextCleaning.collapsingWhitespace(tree.text(of: $0)) } ?? metadata.title
         if let standfirst = page.standfirst(after: headline, before: roots[0], title: title) { roots.insert(standfirst, at: 0) }
         page.cleanInside(roots, title: title)
+        if let headline { page.dropBeforeHeadline(headline, in: roots) }
         let markup = ArticleMarkup(tree: tree, removed: page.removed, base: base)
         let html = markup.html(of: roots)
-        let body = ArticleText.plain(html: html)
+        let body = ArticleText.plain(tree: tree, roots: roots, skipped: page.removed)
         let words = ArticleText.wordCount(body)
         guard words >= ArticleExtractor.minimumWords else { return .failure(.noArticle(words: words, video: video)) }
         let text = [title.map(TextCleaning.collapsingWhitespace), body].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
@@ -106,24 +107,24 @@ struct PageAnalysis {
             commas[index] = 0
         }
         for index in tree.nodes.indices.reversed() where !removed[index] {
-            let node = tree.nodes[index]
-            if node.isText {
+            if tree.nodes[index].isText {
                 var count = 0
                 var commaCount = 0
-                for byte in node.text.utf8 {
+                for byte in tree.nodes[index].text.utf8 {
                     // A letter is a byte that starts a character and is not ASCII white space.
                     if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { count += 1 }
                     if byte == UInt8(ascii: ",") { commaCount += 1 }
                 }
                 letters[index] = count
                 commas[index] = commaCount
-            } else if node.name == "a" {
+            } else if tree.nodes[index].name == "a" {
                 linkLetters[index] = letters[index]
             }
-            if node.parent >= 0 {
-                letters[node.parent] += letters[index]
-                linkLetters[node.parent] += linkLetters[index]
-                commas[node.parent] += commas[index]
+            let parent = tree.nodes[index].parent
+            if parent >= 0 {
+                letters[parent] += letters[index]
+                linkLetters[parent] += linkLetters[index]
+                commas[parent] += commas[index]
             }
         }
     }
@@ -312,6 +313,8 @@ struct PageAnalysis {
             let bonus = topClass != nil && tree.nodes[sibling].attribute("class") == topClass ? topScore * 0.2 : 0
             if let score = scaledScore(sibling), score + bonus >= threshold {
                 roots.append(sibling)
+            } else if isLeadPicture(sibling) {
+                roots.append(sibling)
             } else if tree.nodes[sibling].name == "p" {
                 let length = letters[sibling]
                 let density = linkDensity(sibling)
@@ -324,6 +327,13 @@ struct PageAnalysis {
             }
         }
         return roots
+    }
+
+    /// A picture with its caption beside the body (the article's lead image), in a `<figure>` or a wrapper
+    /// of one: a caption's worth of text, not mostly links.
+    private func isLeadPicture(_ index: Int) -> Bool {
+        let names = Set(tree.subtree(index).map { tree.nodes[$0].name })
+        return names.contains("figcaption") && names.contains("img") && letters[index] < 600 && linkDensity(index) < 0.5
     }
 
     /// The standfirst: after the headline and before the body, an element whose class names one (or the
@@ -367,6 +377,15 @@ struct PageAnalysis {
                     markDescendantsRemoved(index)
                 }
             }
+        }
+    }
+
+    /// What comes before the headline in the block that holds it (a rubric, a tag, breadcrumbs) is not
+    /// the article.
+    private mutating func dropBeforeHeadline(_ headline: Int, in roots: [Int]) {
+        let chain = Set(ancestors(headline))
+        for root in roots where root == headline || chain.contains(root) {
+            for index in tree.subtree(root) where index < headline && !chain.contains(index) { removed[index] = true }
         }
     }
 

@@ -72,7 +72,10 @@ struct ArticleMarkup {
     /// Text for HTML: `&`, `<`, `>` (and `"` in attribute values) as references; control characters
     /// other than tab and line breaks dropped.
     static func escaped(_ text: String, quotes: Bool) -> String {
-        let special = text.utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+        var text = text
+        let special = text.withUTF8 { bytes in
+            bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
+        }
         guard special else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count + 16)
