@@ -6,7 +6,7 @@ import Foundation
 
 /// What changes whenever anything a reader sees changes: the feeds and read-marks folders (each of their
 /// files is replaced by a rename there), the two logs that grow in place (unread items, fetch states), and
-/// the stars, tags and kept-unread files. (Not the store folder itself: the search index's journal comes and
+/// the stars, tags and kept-unread files, and the articles folder (touched at every article kept). (Not the store folder itself: the search index's journal comes and
 /// goes there at every query.) Equal stamps mean equal stores, so an answer computed from one can
 /// be given again; `FeedStore.changeStamp()` gives none while a change is too recent for the file system's
 /// clock to tell the next one apart.
@@ -24,7 +24,7 @@ extension FeedStore {
         var parts: [Int64] = []
         let nowNanoseconds = Int64(now.timeIntervalSince1970 * 1e9)
         let files = [StarredItems.fileName, ItemTags.fileName, KeptUnread.fileName].map { directoryPath + "/" + $0 }
-        for path in [feedsDirectory.path, directoryPath + "/read", unreadIndexes.path, fetchStates.path] + files {
+        for path in [feedsDirectory.path, directoryPath + "/read", unreadIndexes.path, fetchStates.path, articlesDirectory.path] + files {
             var status = stat()
             guard stat(path, &status) == 0 else {
                 guard errno == ENOENT else { return nil }

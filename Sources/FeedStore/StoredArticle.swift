@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// An item's full article as extracted from its web page (`full_text`), kept beside the item in
 /// `articles/XX/ID.json`; or why there is none (`failure`), so the feed's content is shown instead.
 public struct StoredArticle: Codable, Sendable, Equatable {
@@ -69,6 +73,8 @@ extension FeedStore {
             throw .cannotWrite(path: path, reason: "\(error)")
         }
         try AtomicFile.write(data, toPath: path, syncDirectory: false)
+        // The file went into its shard's folder: the articles folder's own time says so to change stamps.
+        utimensat(AT_FDCWD, articlesDirectory.path, nil, 0)
     }
 
     /// Deletes the articles of items no longer stored: those not in `keeping` and kept before `before`

@@ -177,7 +177,7 @@ public struct FeverAPI: Sendable {
                 return .object([
                     ("id", .number(Double(number))), ("feed_id", .number(Double(reader.feeds.first.map { Self.number($0.url) } ?? 0))),
                     ("title", .string(item.title ?? "")), ("author", .string(item.authors.joined(separator: ", "))),
-                    ("html", .string(item.content ?? item.summary ?? "")), ("url", .string(item.link ?? "")),
+                    ("html", .string(reader.html)), ("url", .string(item.link ?? "")),
                     ("is_saved", .number(reader.isStarred ? 1 : 0)), ("is_read", .number(reader.isRead ? 1 : 0)),
                     ("created_on_time", .number(Double(Int(item.shownDate.timeIntervalSince1970)))),
                 ])

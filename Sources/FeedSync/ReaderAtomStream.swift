@@ -28,7 +28,9 @@ enum ReaderAtomStream {
             text += "<published>\(date(item.shownDate))</published>\n"
             text += "<updated>\(date(item.updated ?? item.shownDate))</updated>\n"
             for author in item.authors { text += "<author><name>\(XMLText.escaped(author))</name></author>\n" }
-            if let content = item.content ?? item.summary { text += "<content type=\"html\">\(XMLText.escaped(content))</content>\n" }
+            if reader.articleHTML != nil || item.content != nil || item.summary != nil {
+                text += "<content type=\"html\">\(XMLText.escaped(reader.html))</content>\n"
+            }
             // newsboat takes "read" as read and "fresh" as unread.
             text += category(reader.isRead ? ReaderState.read : "user/-/state/com.google/fresh", label: reader.isRead ? "read" : "fresh")
             if reader.isStarred { text += category(ReaderState.starred, label: "starred") }

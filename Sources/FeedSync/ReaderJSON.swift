@@ -78,7 +78,7 @@ enum ReaderJSON {
             ("updated", .number(Double(seconds(item.updated ?? item.shownDate)))), ("title", .string(item.title ?? "")),
             ("canonical", .array(item.link.map { [.object([("href", .string($0))])] } ?? [])),
             ("alternate", .array(item.link.map { [.object([("href", .string($0)), ("type", .string("text/html"))])] } ?? [])),
-            ("summary", .object([("direction", .string("ltr")), ("content", .string(item.content ?? item.summary ?? ""))])),
+            ("summary", .object([("direction", .string("ltr")), ("content", .string(reader.html))])),
         ]
         if !item.authors.isEmpty { members.append(("author", .string(item.authors.joined(separator: ", ")))) }
         members += [

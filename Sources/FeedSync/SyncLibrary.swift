@@ -38,6 +38,11 @@ public struct ReaderItem: Sendable {
     public var feeds: [ReaderFeed]
     public var isRead: Bool
     public var isStarred: Bool
+    /// Its full article's clean HTML, when one was extracted (`full_text`).
+    public var articleHTML: String? = nil
+
+    /// What apps show as its text: the full article, else the feed's content, else its summary.
+    public var html: String { articleHTML ?? item.content ?? item.summary ?? "" }
 }
 
 /// What the sync API reads and marks, through the same catalog and store lock as `feedctl`, so the daemon,
@@ -144,7 +149,7 @@ public struct SyncLibrary: Sendable {
             let files = holders[key] ?? []
             return ReaderItem(
                 item: item, feeds: feeds.filter { files.contains($0.file) }.map(\.feed), isRead: !unreadKeys.contains(key),
-                isStarred: starred.contains(key))
+                isStarred: starred.contains(key), articleHTML: store.article(id: item.id)?.html)
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import FeedStore
 import Foundation
 import TestSupport
 import Testing
@@ -363,6 +364,14 @@ struct SyncAPITests {
         #expect(rustStream.items.allSatisfy { $0.origin.streamId == rustID && $0.origin.title == "Rust notes" && $0.categories.contains(Self.readingList) })
         #expect(rustStream.items.last?.author == "Ferris" && rustStream.items.last?.summary.content == "<p>Cache lines.</p>")
         #expect(rustStream.items.last?.canonical.first?.href == "https://rust.example.org/vec")
+        // An item with a full article kept (full_text) reaches apps with the article as its text.
+        let store = try FeedStore(directory: setup.directory.url.appendingPathComponent("s"))
+        let list = try await Subprocess.run("feedctl", ["list", "--all", "--json", "--config", setup.config])
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let itemID = try #require(listed.first { $0["title"] as? String == "Why Vec<T> beats LinkedList<T>" }?["id"] as? String)
+        try store.save(StoredArticle(id: itemID, page: "https://rust.example.org/vec", fetched: Date(), html: "<p>The whole article.</p>", words: 3))
+        let withArticle = try JSONDecoder().decode(Stream.self, from: try await client.get(raw: feedPath + "?n=10").body)
+        #expect(withArticle.items.last?.summary.content == "<p>The whole article.</p>")
         let french = try await client.json(Stream.self, "/reader/api/0/stream/contents", [("s", "user/-/label/fr"), ("n", "10"), ("r", "o")])
         #expect(french.items.map(\.title) == ["L’été « chaud » des serveurs", "Sécurité : correctif publié", "Entretien avec une mainteneuse"])
         #expect(french.items.first?.summary.content == "<p>Il fait chaud&#160;: « très »</p>")
