@@ -38,7 +38,7 @@ public actor ArticleFetcher {
             nextID += 1
             running[id] = Task { [self] in
                 await self.fetchArticle(feed: feed, item: item)
-                await self.finished(id)
+                self.finished(id)
             }
         }
     }
