@@ -110,10 +110,13 @@ struct PageAnalysis {
             if tree.nodes[index].isText {
                 var count = 0
                 var commaCount = 0
-                for byte in tree.nodes[index].text.utf8 {
-                    // A letter is a byte that starts a character and is not ASCII white space.
-                    if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { count += 1 }
-                    if byte == UInt8(ascii: ",") { commaCount += 1 }
+                var text = tree.nodes[index].text
+                text.withUTF8 { bytes in
+                    for byte in bytes {
+                        // A letter is a byte that starts a character and is not ASCII white space.
+                        if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { count += 1 }
+                        if byte == UInt8(ascii: ",") { commaCount += 1 }
+                    }
                 }
                 letters[index] = count
                 commas[index] = commaCount
@@ -231,7 +234,7 @@ struct PageAnalysis {
         switch node.name {
         case "p", "pre", "td", "dd", "blockquote": return true
         case "div", "section":
-            return !node.children.contains { !tree.nodes[$0].isText && Self.blocks.contains(tree.nodes[$0].name) }
+            return !tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blocks.contains(tree.nodes[$0].name) }
         default: return false
         }
     }
@@ -284,7 +287,7 @@ struct PageAnalysis {
         while true {
             let parent = tree.nodes[top].parent
             guard parent > 0, tree.nodes[parent].name != "body",
-                tree.nodes[parent].children.filter({ !removed[$0] && (letters[$0] > 0 || !tree.nodes[$0].isText) }).count == 1
+                tree.children(of: parent).filter({ !removed[$0] && (letters[$0] > 0 || !tree.nodes[$0].isText) }).count == 1
             else { break }
             top = parent
         }
@@ -304,7 +307,7 @@ struct PageAnalysis {
         let threshold = max(10, topScore * 0.2)
         let topClass = tree.nodes[top].attribute("class")
         var roots: [Int] = []
-        for sibling in tree.nodes[parent].children where !removed[sibling] {
+        for sibling in tree.children(of: parent) where !removed[sibling] {
             if sibling == top {
                 roots.append(sibling)
                 continue

@@ -46,10 +46,10 @@ struct ArticleMarkup {
         var name = node.name == "h1" ? "h2" : node.name
         if name == "img" { return writeImage(node, into: &output) }
         if Self.kept[name] == nil {
-            let holdsBlock = node.children.contains { !tree.nodes[$0].isText && Self.blockNames.contains(tree.nodes[$0].name) }
-            let holdsText = node.children.contains { tree.nodes[$0].isText && !tree.nodes[$0].text.allSatisfy(\.isWhitespace) }
+            let holdsBlock = tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blockNames.contains(tree.nodes[$0].name) }
+            let holdsText = tree.children(of: index).contains { tree.nodes[$0].isText && !tree.nodes[$0].text.allSatisfy(\.isWhitespace) }
             guard !inFlow, Self.wrappers.contains(name), name != "span", name != "font", holdsText, !holdsBlock else {
-                for child in node.children { write(child, into: &output, depth: depth + 1, inFlow: inFlow) }
+                for child in tree.children(of: index) { write(child, into: &output, depth: depth + 1, inFlow: inFlow) }
                 return
             }
             name = "p"
@@ -65,7 +65,7 @@ struct ArticleMarkup {
         output += tag + ">"
         if HTMLElements.void.contains(name) { return }
         let childrenInFlow = inFlow || !Self.containers.contains(name)
-        for child in node.children { write(child, into: &output, depth: depth + 1, inFlow: childrenInFlow) }
+        for child in tree.children(of: index) { write(child, into: &output, depth: depth + 1, inFlow: childrenInFlow) }
         output += "</" + name + ">"
     }
 

@@ -139,7 +139,7 @@ public enum ArticleText {
         }
 
         private mutating func children(_ index: Int, _ depth: Int) {
-            for child in tree.nodes[index].children { walk(child, depth: depth + 1) }
+            for child in tree.children(of: index) { walk(child, depth: depth + 1) }
         }
 
         /// At a block's edge: a new block, or in a list a new line, or in a table cell a space.

@@ -18,6 +18,8 @@ public enum HTMLPageText {
             if encoding == .utf16BigEndian || encoding == .utf16LittleEndian { encoding = .utf8 }
         }
         var decoder = TranscodingDecoder(encoding: encoding)
+        // UTF-8 already (most pages): the bytes as they are, not a copy of them.
+        if bomLength == 0, bytes.withUnsafeBufferPointer({ decoder.passesThrough($0) }) { return (bytes, decoder.encodingName) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + bytes.count / 8)
         bytes.withUnsafeBufferPointer { buffer in

@@ -13,13 +13,14 @@ public struct HTMLTree: Sendable {
     }
 
     /// An element (lower-case `name`) or a run of text (`name` empty). Nodes are numbered in document order,
-    /// so a node's descendants follow it and come before its next sibling.
+    /// so a node's descendants are the nodes after it up to `end`, and its next sibling starts there.
     public struct Node: Sendable {
         public var name: String
         public var attributes: [Attribute]
         public var text: String
         public var parent: Int
-        public var children: [Int]
+        /// One past its last descendant.
+        public var end: Int
 
         public var isText: Bool { name.isEmpty }
 
@@ -38,7 +39,7 @@ public struct HTMLTree: Sendable {
     static let unread: Set<String> = ["script", "style", "template", "svg", "math", "noscript", "textarea"]
 
     init() {
-        nodes = [Node(name: "#document", attributes: [], text: "", parent: -1, children: [])]
+        nodes = [Node(name: "#document", attributes: [], text: "", parent: -1, end: 1)]
     }
 
     /// Parses UTF-8 bytes (see `HTMLPageText` for other encodings; a charset the page declares is ignored,
@@ -87,28 +88,34 @@ public struct HTMLTree: Sendable {
         }
         if html.isEmpty { _ = htmlParseChunk(context, nil, 0, 1) }
         if let document = context.pointee.myDoc { xmlFreeDoc(document) }
+        builder.finish()
         return builder.tree
     }
 
     /// The text of a node and everything in it, as it is (white space not collapsed).
     public func text(of index: Int) -> String {
         var text = ""
-        var stack = [index]
-        while let node = stack.popLast() {
-            if nodes[node].isText { text += nodes[node].text } else { stack.append(contentsOf: nodes[node].children.reversed()) }
-        }
+        for node in subtree(index) where nodes[node].isText { text += nodes[node].text }
         return text
     }
 
     /// The nodes of the subtree at `index` in document order, itself first.
-    public func subtree(_ index: Int) -> [Int] {
-        var order: [Int] = []
-        var stack = [index]
-        while let node = stack.popLast() {
-            order.append(node)
-            stack.append(contentsOf: nodes[node].children.reversed())
+    public func subtree(_ index: Int) -> Range<Int> { index..<nodes[index].end }
+
+    /// The children of a node, in order.
+    public func children(of index: Int) -> Children { Children(tree: self, upcoming: index + 1, end: nodes[index].end) }
+
+    /// A node's children: each starts where the one before it ends.
+    public struct Children: Sequence, IteratorProtocol {
+        let tree: HTMLTree
+        var upcoming: Int
+        let end: Int
+
+        public mutating func next() -> Int? {
+            guard upcoming < end else { return nil }
+            defer { upcoming = tree.nodes[upcoming].end }
+            return upcoming
         }
-        return order
     }
 
     /// The elements named `name`, in document order.
@@ -157,24 +164,24 @@ public struct HTMLTree: Sendable {
                 index += 2
             }
             if name == "script" && values.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") }) {
-                let node = append(Node(name: name, attributes: values, text: "", parent: current, children: []))
+                let node = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
                 jsonScript = node >= 0 ? node : nil
                 push(-1, name, unread: true)
                 return
             }
             if HTMLTree.unread.contains(name) {
                 // Kept as an empty element (a video's <noscript>, say, still tells what the page is), never its text.
-                _ = append(Node(name: name, attributes: values, text: "", parent: current, children: []))
+                _ = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
                 push(-1, name, unread: true)
                 return
             }
             // An element that has no content (libxml2 lets some, such as <embed>, swallow what follows).
             if HTMLElements.void.contains(name) {
-                _ = append(Node(name: name, attributes: values, text: "", parent: current, children: []))
+                _ = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
                 return
             }
             guard open.count < HTMLTree.maxDepth else { return push(-1, name, unread: false) }
-            let node = append(Node(name: name, attributes: values, text: "", parent: current, children: []))
+            let node = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
             push(node, name, unread: false)
         }
 
@@ -190,7 +197,10 @@ public struct HTMLTree: Sendable {
             guard let position = open.lastIndex(where: { $0.name == name }) else { return }
             for entry in open[position...] {
                 if entry.unread { unreadDepth -= 1 }
-                if entry.node >= 0 { kept.removeLast() }
+                if entry.node >= 0 {
+                    kept.removeLast()
+                    tree.nodes[entry.node].end = tree.nodes.count
+                }
             }
             if unreadDepth == 0 { jsonScript = nil }
             open.removeSubrange(position...)
@@ -203,10 +213,10 @@ public struct HTMLTree: Sendable {
             }
             guard unreadDepth == 0, !tree.isTruncated else { return }
             let text = String(decoding: bytes, as: UTF8.self)
-            if let last = tree.nodes[current].children.last, tree.nodes[last].isText {
-                tree.nodes[last].text += text
+            if let last = tree.nodes.last, last.isText, last.parent == current {
+                tree.nodes[tree.nodes.count - 1].text += text
             } else {
-                _ = append(Node(name: "", attributes: [], text: text, parent: current, children: []))
+                _ = append(Node(name: "", attributes: [], text: text, parent: current, end: 0))
             }
         }
 
@@ -217,9 +227,16 @@ public struct HTMLTree: Sendable {
                 return -1
             }
             let index = tree.nodes.count
+            var node = node
+            node.end = index + 1
             tree.nodes.append(node)
-            tree.nodes[node.parent].children.append(index)
             return index
+        }
+
+        /// Ends the elements still open at the end of the page: they hold everything after them.
+        func finish() {
+            for node in kept { tree.nodes[node].end = tree.nodes.count }
+            tree.nodes[0].end = tree.nodes.count
         }
     }
 }

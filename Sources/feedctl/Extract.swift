@@ -35,7 +35,8 @@ extension Feedctl {
         }
 
         func run() async throws {
-            let engine = FetchEngine()
+            // Its thread and libcurl only for sources that are URLs.
+            let engine = sources.contains { $0.lowercased().hasPrefix("http://") || $0.lowercased().hasPrefix("https://") } ? FetchEngine() : nil
             var failed = false
             let width = TerminalLayout.width(environment: ProcessInfo.processInfo.environment)
             for (position, source) in sources.enumerated() {
