@@ -54,7 +54,7 @@ struct ConfigurationTests {
     }
 
     @Test(arguments: [
-        ("feeds:\n  - url: https://a.example/\n    intervl: 5m\n", "c.yaml:3: unknown key `intervl` in a feed (known: auth, headers, insecure, interval, name, on_update, retention, rules, tags, timeout, url, user_agent)"),
+        ("feeds:\n  - url: https://a.example/\n    intervl: 5m\n", "c.yaml:3: unknown key `intervl` in a feed (known: auth, full_text, full_text_limit, headers, insecure, interval, name, on_update, retention, rules, tags, timeout, url, user_agent)"),
         ("defaults:\n  interval: 5 minutes\nfeeds: []\n", "c.yaml:2: bad duration `5 minutes` for `interval`: write it like 90s, 15m, 2h or 1d"),
         ("feeds:\n  - url: ftp://a.example/feed\n", "c.yaml:2: bad URL `ftp://a.example/feed`: feeds are fetched over http://, https:// or read from file:"),
         ("feeds:\n  - url: https://a.example/\n  - url: https://a.example/\n", "c.yaml:3: duplicate feed https://a.example/ (first on line 2)"),
