@@ -6,5 +6,5 @@ struct Feedbench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feedbench",
         abstract: "Measure feedd's speed and memory against peers on generated corpora.",
-        subcommands: [ParseBenchmark.self, FetchBenchmark.self, StoreBenchmark.self, APIBenchmark.self, FastPathBenchmark.self, ParseFiles.self, HostileCase.self, BenchmarkServer.self])
+        subcommands: [ParseBenchmark.self, FetchBenchmark.self, StoreBenchmark.self, APIBenchmark.self, FastPathBenchmark.self, ExtractBenchmark.self, ParseFiles.self, HostileCase.self, BenchmarkServer.self])
 }
