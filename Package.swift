@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "FeedDaemon",
             dependencies: [
-                "FeedAPIServer", "FeedArticle", "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher",
+                "FeedAPIServer", "FeedArticle", "FeedCatalog", "FeedConfiguration", "FeedCore", "FeedHooks", "FeedIndex", "FeedModel", "FeedParser", "FeedFetcher",
                 "FeedRules", "FeedStore", "FeedSync", .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,4 +1,3 @@
-import FeedArticle
 import FeedConfiguration
 import FeedFetcher
 import FeedStore
@@ -17,18 +16,7 @@ extension ItemCatalog {
         let kept: StoredArticle
         do {
             let response = try await engine.fetch(try feed.pageRequest(url, fetch: configuration.fetch, environment: environment))
-            if !(200..<300).contains(response.status) {
-                kept = StoredArticle(id: item.id, page: response.finalURL.absoluteString, fetched: Date(), failure: "HTTP \(response.status)")
-            } else {
-                switch ArticleExtractor.extract(page: Array(response.body), contentType: response.contentType, url: response.finalURL) {
-                case .success(let article):
-                    kept = StoredArticle(
-                        id: item.id, page: response.finalURL.absoluteString, fetched: Date(), title: article.title,
-                        byline: article.byline, html: article.html, words: article.wordCount)
-                case .failure(let failure):
-                    kept = StoredArticle(id: item.id, page: response.finalURL.absoluteString, fetched: Date(), failure: failure.description)
-                }
-            }
+            kept = StoredArticle(itemID: item.id, response: response)
         } catch let error as FetchError {
             kept = StoredArticle(id: item.id, page: link, fetched: Date(), failure: error.description)
         }

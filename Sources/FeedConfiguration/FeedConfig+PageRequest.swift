@@ -11,10 +11,8 @@ extension FeedConfig {
         let credentials = try auth.flatMap { auth throws(ConfigError) in
             sameHost ? (user: auth.username, password: try auth.readPassword(environment: environment)) : nil
         }
-        var request = FetchRequest(
-            url: page, userAgent: userAgent ?? fetch.userAgent, headers: headers.map { ($0.name, $0.value) },
-            basicAuth: credentials, insecure: insecure, timeout: timeout, maxBodyBytes: min(fetch.maxBytes, FetchRequest.pageMaxBytes))
-        request.accept = FetchRequest.pageAccept
-        return request
+        return FetchRequest.page(
+            page, userAgent: userAgent ?? fetch.userAgent, headers: headers.map { ($0.name, $0.value) }, basicAuth: credentials,
+            insecure: insecure, timeout: timeout, maxBodyBytes: fetch.maxBytes)
     }
 }

@@ -1,4 +1,4 @@
-import FeedArticle
+import FeedCatalog
 import FeedConfiguration
 import FeedCore
 import FeedFetcher
@@ -67,15 +67,16 @@ public actor ArticleFetcher {
         guard let link = item.link, let url = URL(string: link) else { return }
         let metadata: Logger.Metadata = ["feed_url": "\(feed.url.absoluteString)", "item": "\(item.id)", "page": "\(link)"]
         func keep(_ article: StoredArticle) {
+            if let failure = article.failure {
+                logger.notice("no full article", metadata: metadata.merging(["reason": "\(failure)"]) { $1 })
+            } else {
+                logger.info("full article kept", metadata: metadata.merging(["words": "\(article.words ?? 0)"]) { $1 })
+            }
             do {
                 try store.save(article)
             } catch {
                 logger.error("cannot keep the article", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             }
-        }
-        func fail(_ reason: String, page: String = link) {
-            logger.notice("no full article", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
-            keep(StoredArticle(id: item.id, page: page, fetched: Date(), failure: reason))
         }
         let response: FetchResponse
         do {
@@ -86,20 +87,10 @@ public actor ArticleFetcher {
             return
         } catch {
             shareWaits()
-            return fail("\(error)")
+            return keep(StoredArticle(id: item.id, page: link, fetched: Date(), failure: "\(error)"))
         }
         shareWaits()
-        guard (200..<300).contains(response.status) else { return fail("HTTP \(response.status)", page: response.finalURL.absoluteString) }
-        switch ArticleExtractor.extract(page: Array(response.body), contentType: response.contentType, url: response.finalURL) {
-        case .success(let article):
-            logger.info("full article kept", metadata: metadata.merging(["words": "\(article.wordCount)"]) { $1 })
-            keep(
-                StoredArticle(
-                    id: item.id, page: response.finalURL.absoluteString, fetched: Date(), title: article.title, byline: article.byline,
-                    html: article.html, words: article.wordCount))
-        case .failure(let failure):
-            fail(failure.description, page: response.finalURL.absoluteString)
-        }
+        keep(StoredArticle(itemID: item.id, response: response))
     }
 
     /// Waits a page's host asked for (`Retry-After`) hold for the feeds too.

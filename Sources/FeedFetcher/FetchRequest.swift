@@ -56,6 +56,18 @@ public struct FetchRequest: Sendable {
         self.lowSpeedLimit = lowSpeedLimit
     }
 
+    /// A GET of a web page for its article: HTML asked for, at most `pageMaxBytes` (or `maxBodyBytes`, if lower).
+    public static func page(
+        _ url: URL, userAgent: String, headers: [(String, String)] = [], basicAuth: (user: String, password: String)? = nil,
+        insecure: Bool = false, timeout: Duration = .seconds(30), maxBodyBytes: Int = pageMaxBytes
+    ) -> FetchRequest {
+        var request = FetchRequest(
+            url: url, userAgent: userAgent, headers: headers, basicAuth: basicAuth, insecure: insecure, timeout: timeout,
+            maxBodyBytes: min(maxBodyBytes, pageMaxBytes))
+        request.accept = pageAccept
+        return request
+    }
+
     /// `host:port`, the unit of per-host limits and of `Retry-After` waits.
     public var hostKey: String { HTTPDecisions.hostKey(url) }
 }

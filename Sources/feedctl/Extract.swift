@@ -41,11 +41,7 @@ extension Feedctl {
             let width = TerminalLayout.width(environment: ProcessInfo.processInfo.environment)
             for (position, source) in sources.enumerated() {
                 do {
-                    let page = try await ArticleSource.load(source, engine: engine) { url in
-                        var request = FetchRequest(url: url, userAgent: FeeddVersion.userAgent, maxBodyBytes: FetchRequest.pageMaxBytes)
-                        request.accept = FetchRequest.pageAccept
-                        return request
-                    }
+                    let page = try await ArticleSource.load(source, engine: engine) { FetchRequest.page($0, userAgent: FeeddVersion.userAgent) }
                     let article = try page.extract().get()
                     if json {
                         OutputFormatting.writeArticleJSON(article, source: source, url: page.url) { writeStandardOutput($0) }
