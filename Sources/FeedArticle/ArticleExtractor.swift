@@ -80,7 +80,7 @@ struct PageAnalysis {
         let headline = page.headline(titles: metadata.givenTitles)
         page.setAsideFurniture(keeping: headline)
         page.measure()
-        let video = tree.nodes.contains { ["iframe", "video", "embed", "object"].contains($0.name) }
+        let video = tree.nodes.contains { Self.embeds.contains($0.name) }
         guard let top = page.topCandidate() else { return .failure(.noArticle(words: 0, video: video)) }
         var roots = page.withSiblings(top)
         let title = headline.map { TextCleaning.collapsingWhitespace(tree.text(of: $0)) } ?? metadata.title
@@ -142,7 +142,7 @@ struct PageAnalysis {
     /// one that makes up most of such a title (a `<title>` of "Site » Headline"); else, with no title to go
     /// by, the first `<h1>`.
     private func headline(titles: [String]) -> Int? {
-        let headings = tree.nodes.indices.filter { ["h1", "h2", "h3"].contains(tree.nodes[$0].name) && letters[$0] > 0 }
+        let headings = tree.nodes.indices.filter { Self.headlineLevels.contains(tree.nodes[$0].name) && letters[$0] > 0 }
         let texts = headings.map { Self.comparable(tree.text(of: $0)) }
         let references = titles.map(Self.comparable).filter { !$0.isEmpty }
         guard !references.isEmpty else { return headings.first { tree.nodes[$0].name == "h1" } }
@@ -156,6 +156,9 @@ struct PageAnalysis {
         }
         return nil
     }
+
+    private static let headlineLevels: Set<String> = ["h1", "h2", "h3"]
+    private static let embeds: Set<String> = ["iframe", "video", "embed", "object"]
 
     static func comparable(_ text: String) -> String {
         TextCleaning.collapsingWhitespace(text).lowercased().filter { $0.isLetter || $0.isNumber || $0 == " " }
@@ -181,17 +184,17 @@ struct PageAnalysis {
     private mutating func setAsideFurniture(keeping headline: Int?) {
         let pageLetters = letters[0]
         let headlineAncestors = Set(headline.map(ancestors) ?? [])
-        for index in tree.nodes.indices where !tree.nodes[index].isText {
+        var index = 1
+        while index < tree.nodes.count {
             let node = tree.nodes[index]
-            if node.parent >= 0 && removed[node.parent] {
-                removed[index] = true
-                continue
-            }
-            if headlineAncestors.contains(index) || index == headline { continue }
-            if Self.isFurniture(node, hints: hints[index], letters: letters[index], pageLetters: pageLetters) {
-                removed[index] = true
-            } else if node.name == "header" && !ancestors(index).contains(where: { tree.nodes[$0].name == "article" }) {
-                removed[index] = true
+            if !node.isText && !headlineAncestors.contains(index) && index != headline
+                && (Self.isFurniture(node, hints: hints[index], letters: letters[index], pageLetters: pageLetters)
+                    || (node.name == "header" && !ancestors(index).contains(where: { tree.nodes[$0].name == "article" })))
+            {
+                setAside(index)
+                index = node.end
+            } else {
+                index += 1
             }
         }
     }
@@ -339,6 +342,8 @@ struct PageAnalysis {
         return names.contains("figcaption") && names.contains("img") && letters[index] < 600 && linkDensity(index) < 0.5
     }
 
+    private static let standfirstElements: Set<String> = ["p", "h2", "div", "span"]
+
     /// The standfirst: after the headline and before the body, an element whose class names one (or the
     /// first paragraph of prose right under the headline, in its header).
     private func standfirst(after headline: Int?, before body: Int, title: String?) -> Int? {
@@ -346,7 +351,7 @@ struct PageAnalysis {
         let comparableTitle = title.map(Self.comparable)
         for index in (headline + 1)..<body where !tree.nodes[index].isText && !removed[index] {
             let node = tree.nodes[index]
-            guard ["p", "h2", "div", "span"].contains(node.name), letters[index] >= 30, linkDensity(index) < 0.3 else { continue }
+            guard Self.standfirstElements.contains(node.name), letters[index] >= 30, linkDensity(index) < 0.3 else { continue }
             if Self.comparable(tree.text(of: index)) == comparableTitle { continue }
             let hinted = hints[index]?.isStandfirst == true
             let underHeadline = node.name == "p" && node.parent == tree.nodes[headline].parent
@@ -356,6 +361,8 @@ struct PageAnalysis {
     }
 
     // MARK: Cleaning
+
+    private static let dataTableParts: Set<String> = ["th", "thead", "caption"]
 
     private static let readAlso = [
         "lire aussi", "à lire aussi", "a lire aussi", "lire également", "voir aussi", "read more", "read also",
@@ -370,15 +377,7 @@ struct PageAnalysis {
         let comparableTitle = title.map(Self.comparable)
         for root in roots {
             for index in tree.subtree(root) where !removed[index] && !tree.nodes[index].isText && index != root {
-                let node = tree.nodes[index]
-                if node.parent >= 0 && removed[node.parent] {
-                    removed[index] = true
-                    continue
-                }
-                if shouldDrop(index, node: node, comparableTitle: comparableTitle) {
-                    removed[index] = true
-                    markDescendantsRemoved(index)
-                }
+                if shouldDrop(index, node: tree.nodes[index], comparableTitle: comparableTitle) { setAside(index) }
             }
         }
     }
@@ -392,8 +391,9 @@ struct PageAnalysis {
         }
     }
 
-    private mutating func markDescendantsRemoved(_ index: Int) {
-        for descendant in tree.subtree(index) { removed[descendant] = true }
+    /// Sets a node aside with everything inside it.
+    private mutating func setAside(_ index: Int) {
+        for node in tree.subtree(index) { removed[node] = true }
     }
 
     private func shouldDrop(_ index: Int, node: HTMLTree.Node, comparableTitle: String?) -> Bool {
@@ -407,7 +407,7 @@ struct PageAnalysis {
             let start = TextCleaning.collapsingWhitespace(tree.text(of: index)).lowercased()
             return Self.readAlso.contains { start.hasPrefix($0) }
         case "table":
-            let isData = tree.subtree(index).contains { ["th", "thead", "caption"].contains(tree.nodes[$0].name) }
+            let isData = tree.subtree(index).contains { Self.dataTableParts.contains(tree.nodes[$0].name) }
             return !isData && isClutter(index, weight: weight, node: node)
         case "ul", "ol", "div", "section", "dl", "figure", "center":
             return isClutter(index, weight: weight, node: node)

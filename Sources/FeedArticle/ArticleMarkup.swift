@@ -22,7 +22,7 @@ struct ArticleMarkup {
         "ins": [], "kbd": [], "samp": [], "var": [], "dfn": [], "wbr": [],
     ]
     /// Wrappers that become a paragraph when they hold text and no block.
-    static let wrappers: Set<String> = ["div", "section", "article", "main", "header", "center", "span", "font"]
+    static let wrappers: Set<String> = ["div", "section", "article", "main", "header", "center"]
     static let blockNames: Set<String> = HTMLElements.block.union(["img", "figure", "table", "pre"])
 
     /// Elements whose content is a list of blocks, not running text.
@@ -48,7 +48,7 @@ struct ArticleMarkup {
         if Self.kept[name] == nil {
             let holdsBlock = tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blockNames.contains(tree.nodes[$0].name) }
             let holdsText = tree.children(of: index).contains { tree.nodes[$0].isText && !tree.nodes[$0].text.allSatisfy(\.isWhitespace) }
-            guard !inFlow, Self.wrappers.contains(name), name != "span", name != "font", holdsText, !holdsBlock else {
+            guard !inFlow, Self.wrappers.contains(name), holdsText, !holdsBlock else {
                 for child in tree.children(of: index) { write(child, into: &output, depth: depth + 1, inFlow: inFlow) }
                 return
             }
