@@ -51,6 +51,8 @@ struct PageAnalysis {
     private var linkLetters: [Int]
     private var commas: [Int]
     private var hints: [ContentHints?]
+    /// Whether text nodes' own figures are counted.
+    private var textMeasured = false
     /// What paragraphs gave each block (`topCandidate`), before link density scales it.
     private var scores: [Int: Double] = [:]
 
@@ -62,12 +64,23 @@ struct PageAnalysis {
         linkLetters = Array(repeating: 0, count: count)
         commas = Array(repeating: 0, count: count)
         hints = Array(repeating: nil, count: count)
-        let baseElement = tree.elements(named: "base").first.flatMap { tree.nodes[$0].attribute("href") }
+        let baseElement = tree.elements(named: "base").first.flatMap { tree.attribute("href", of: $0) }
         base = baseElement.flatMap { RelativeLinks.absoluteURL($0, base: url) } ?? url
+        // A page repeats its classes: each set of words is read once.
+        var known: [String: ContentHints] = [:]
         for index in tree.nodes.indices where !tree.nodes[index].isText {
-            let node = tree.nodes[index]
-            let words = [node.attribute("class"), node.attribute("id")].compactMap { $0 }.joined(separator: " ")
-            if !words.isEmpty { hints[index] = ContentHints(classAndID: words) }
+            let classes = tree.attribute("class", of: index)
+            let id = tree.attribute("id", of: index)
+            let words = [classes, id].compactMap { $0 }.joined(separator: " ")
+            guard !words.isEmpty else { continue }
+            let key = (classes ?? "") + "\u{0}" + (id ?? "")
+            if let hint = known[key] {
+                hints[index] = hint
+            } else {
+                let hint = ContentHints(classAndID: words, classes: classes)
+                known[key] = hint
+                hints[index] = hint
+            }
         }
         measure()
     }
@@ -80,7 +93,7 @@ struct PageAnalysis {
         let headline = page.headline(titles: metadata.givenTitles)
         page.setAsideFurniture(keeping: headline)
         page.measure()
-        let video = tree.nodes.contains { Self.embeds.contains($0.name) }
+        let video = tree.contains(elementNamedAnyOf: Self.embeds)
         guard let top = page.topCandidate() else { return .failure(.noArticle(words: 0, video: video)) }
         var roots = page.withSiblings(top)
         let title = headline.map { TextCleaning.collapsingWhitespace(tree.text(of: $0)) } ?? metadata.title
@@ -99,37 +112,50 @@ struct PageAnalysis {
     // MARK: Figures
 
     /// Letters, link letters and commas of every node, over what is not set aside: children come after
-    /// their parent, so one pass from the end adds each node into its parent.
+    /// their parent, so one pass from the end adds each node into its parent. A text node's own figures
+    /// are counted once (text never changes), then only added up again.
     private mutating func measure() {
-        for index in letters.indices {
+        let anchor = tree.nameNumber(of: "a")
+        for index in tree.nodes.indices where !tree.nodes[index].isText {
             letters[index] = 0
             linkLetters[index] = 0
             commas[index] = 0
         }
-        for index in tree.nodes.indices.reversed() where !removed[index] {
-            if tree.nodes[index].isText {
-                var count = 0
-                var commaCount = 0
-                var text = tree.nodes[index].text
-                text.withUTF8 { bytes in
-                    for byte in bytes {
-                        // A letter is a byte that starts a character and is not ASCII white space.
-                        if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { count += 1 }
-                        if byte == UInt8(ascii: ",") { commaCount += 1 }
-                    }
+        for index in tree.nodes.indices.reversed() {
+            let node = tree.nodes[index]
+            if node.isText {
+                if removed[index] {
+                    letters[index] = 0
+                    commas[index] = 0
+                    continue
                 }
-                letters[index] = count
-                commas[index] = commaCount
-            } else if tree.nodes[index].name == "a" {
-                linkLetters[index] = letters[index]
+                if !textMeasured {
+                    (letters[index], commas[index]) = tree.withOwnText(index) { $0.withUnsafeBufferPointer(Self.lettersAndCommas) }
+                }
+            } else {
+                guard !removed[index] else { continue }
+                // Its children, after it, have been added into it already.
+                if node.nameNumber == anchor { linkLetters[index] = letters[index] }
             }
-            let parent = tree.nodes[index].parent
+            let parent = node.parent
             if parent >= 0 {
                 letters[parent] += letters[index]
                 linkLetters[parent] += linkLetters[index]
                 commas[parent] += commas[index]
             }
         }
+        textMeasured = true
+    }
+
+    /// A letter is a byte that starts a character and is not ASCII white space.
+    private static func lettersAndCommas(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var letters = 0
+        var commas = 0
+        for byte in bytes {
+            if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D { letters += 1 }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+        }
+        return (letters, commas)
     }
 
     private func linkDensity(_ index: Int) -> Double {
@@ -142,10 +168,10 @@ struct PageAnalysis {
     /// one that makes up most of such a title (a `<title>` of "Site » Headline"); else, with no title to go
     /// by, the first `<h1>`.
     private func headline(titles: [String]) -> Int? {
-        let headings = tree.nodes.indices.filter { Self.headlineLevels.contains(tree.nodes[$0].name) && letters[$0] > 0 }
+        let headings = tree.nodes.indices.filter { Self.headlineLevels.contains(tree.name($0)) && letters[$0] > 0 }
         let texts = headings.map { Self.comparable(tree.text(of: $0)) }
         let references = titles.map(Self.comparable).filter { !$0.isEmpty }
-        guard !references.isEmpty else { return headings.first { tree.nodes[$0].name == "h1" } }
+        guard !references.isEmpty else { return headings.first { tree.name($0) == "h1" } }
         for reference in references {
             if let position = texts.firstIndex(of: reference) { return headings[position] }
         }
@@ -176,7 +202,6 @@ struct PageAnalysis {
         "small", "span", "strong", "sub", "sup", "time", "u", "var", "img", "picture", "br", "wbr", "font", "del",
         "ins", "tt", "big", "strike",
     ]
-    private static let hiddenTextClasses = ["screen-reader", "sr-only", "visually-hidden", "visuallyhidden", "hidden-text", "offscreen"]
 
     /// Sets furniture aside: elements of kinds no article holds, hidden ones, those whose role or class
     /// words name furniture (unless they also name an article and hold most of the page's text), headers
@@ -186,34 +211,39 @@ struct PageAnalysis {
         let headlineAncestors = Set(headline.map(ancestors) ?? [])
         var index = 1
         while index < tree.nodes.count {
-            let node = tree.nodes[index]
-            if !node.isText && !headlineAncestors.contains(index) && index != headline
-                && (Self.isFurniture(node, hints: hints[index], letters: letters[index], pageLetters: pageLetters)
-                    || (node.name == "header" && !ancestors(index).contains(where: { tree.nodes[$0].name == "article" })))
+            if !tree.isText(index) && !headlineAncestors.contains(index) && index != headline
+                && (isFurniture(index, pageLetters: pageLetters)
+                    || (tree.name(index) == "header" && !ancestors(index).contains(where: { tree.name($0) == "article" })))
             {
                 setAside(index)
-                index = node.end
+                index = tree.nodes[index].end
             } else {
                 index += 1
             }
         }
     }
 
-    private static func isFurniture(_ node: HTMLTree.Node, hints: ContentHints?, letters: Int, pageLetters: Int) -> Bool {
-        if dropped.contains(node.name) { return true }
-        if node.attribute("hidden") != nil || node.attribute("aria-hidden") == "true" { return true }
-        if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
-            style.contains("display:none") || style.contains("visibility:hidden")
-        {
-            return true
+    private func isFurniture(_ index: Int, pageLetters: Int) -> Bool {
+        let name = tree.name(index)
+        if Self.dropped.contains(name) { return true }
+        for attribute in tree.attributes(index) {
+            switch attribute.name {
+            case "hidden": return true
+            case "aria-hidden" where attribute.value == "true": return true
+            case "style":
+                let style = attribute.value.lowercased().filter { $0 != " " }
+                if style.contains("display:none") || style.contains("visibility:hidden") { return true }
+            case "role": if ContentHints.furnitureRoles.contains(attribute.value.lowercased()) { return true }
+            default: break
+            }
         }
-        if let role = node.attribute("role")?.lowercased(), ContentHints.furnitureRoles.contains(role) { return true }
-        if let classes = node.attribute("class")?.lowercased(), hiddenTextClasses.contains(where: classes.contains) { return true }
-        guard let hints, !inline.contains(node.name), node.name != "body", node.name != "html" else { return false }
-        if node.name == "article" || node.name == "main" || node.attribute("itemprop") == "articleBody" { return false }
+        guard let hints = hints[index] else { return false }
+        if hints.hidesText { return true }
+        guard !Self.inline.contains(name), name != "body", name != "html" else { return false }
+        if name == "article" || name == "main" || tree.attribute("itemprop", of: index) == "articleBody" { return false }
         guard hints.isBoilerplate else { return false }
         // "site-content has-sidebar": both kinds of words, and the page's text inside: not furniture.
-        return !(hints.isArticle && letters * 2 > pageLetters)
+        return !(hints.isArticle && letters[index] * 2 > pageLetters)
     }
 
     private func ancestors(_ index: Int) -> [Int] {
@@ -233,18 +263,17 @@ struct PageAnalysis {
     /// A paragraph for scoring: a `<p>`, `<pre>`, `<td>` or `<dd>`, or a `<div>` or `<section>` of inline
     /// content only (many sites write paragraphs as divs).
     private func isParagraph(_ index: Int) -> Bool {
-        let node = tree.nodes[index]
-        switch node.name {
+        switch tree.name(index) {
         case "p", "pre", "td", "dd", "blockquote": return true
         case "div", "section":
-            return !tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blocks.contains(tree.nodes[$0].name) }
+            return !tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blocks.contains(tree.name($0)) }
         default: return false
         }
     }
 
     private func baseScore(_ index: Int) -> Double {
         let tagScore: Double
-        switch tree.nodes[index].name {
+        switch tree.name(index) {
         case "article": tagScore = 10
         case "div", "main": tagScore = 5
         case "section", "pre", "td", "blockquote": tagScore = 3
@@ -252,7 +281,7 @@ struct PageAnalysis {
         case "h1", "h2", "h3", "h4", "h5", "h6", "th": tagScore = -5
         default: tagScore = 0
         }
-        let itemprop: Double = tree.nodes[index].attribute("itemprop") == "articleBody" ? 25 : 0
+        let itemprop: Double = tree.attribute("itemprop", of: index) == "articleBody" ? 25 : 0
         return tagScore + (hints[index]?.weight ?? 0) + itemprop
     }
 
@@ -281,7 +310,7 @@ struct PageAnalysis {
         if near.count >= 2 {
             let topAncestors = ancestors(top)
             if let shared = topAncestors.first(where: { ancestor in near.filter { ancestors($0).contains(ancestor) }.count >= 2 }),
-                tree.nodes[shared].name != "body", tree.nodes[shared].name != "html"
+                tree.name(shared) != "body", tree.name(shared) != "html"
             {
                 top = shared
             }
@@ -289,7 +318,7 @@ struct PageAnalysis {
         // An only child stands for its parent.
         while true {
             let parent = tree.nodes[top].parent
-            guard parent > 0, tree.nodes[parent].name != "body",
+            guard parent > 0, tree.name(parent) != "body",
                 tree.children(of: parent).filter({ !removed[$0] && (letters[$0] > 0 || !tree.nodes[$0].isText) }).count == 1
             else { break }
             top = parent
@@ -308,7 +337,7 @@ struct PageAnalysis {
         let parent = tree.nodes[top].parent
         guard parent >= 0, let topScore = scaledScore(top) else { return [top] }
         let threshold = max(10, topScore * 0.2)
-        let topClass = tree.nodes[top].attribute("class")
+        let topClass = tree.attribute("class", of: top)
         var roots: [Int] = []
         for sibling in tree.children(of: parent) where !removed[sibling] {
             if sibling == top {
@@ -316,12 +345,12 @@ struct PageAnalysis {
                 continue
             }
             guard !tree.nodes[sibling].isText else { continue }
-            let bonus = topClass != nil && tree.nodes[sibling].attribute("class") == topClass ? topScore * 0.2 : 0
+            let bonus = topClass != nil && tree.attribute("class", of: sibling) == topClass ? topScore * 0.2 : 0
             if let score = scaledScore(sibling), score + bonus >= threshold {
                 roots.append(sibling)
             } else if isLeadPicture(sibling) {
                 roots.append(sibling)
-            } else if tree.nodes[sibling].name == "p" {
+            } else if tree.name(sibling) == "p" {
                 let length = letters[sibling]
                 let density = linkDensity(sibling)
                 let text = TextCleaning.collapsingWhitespace(tree.text(of: sibling))
@@ -338,7 +367,7 @@ struct PageAnalysis {
     /// A picture with its caption beside the body (the article's lead image), in a `<figure>` or a wrapper
     /// of one: a caption's worth of text, not mostly links.
     private func isLeadPicture(_ index: Int) -> Bool {
-        let names = Set(tree.subtree(index).map { tree.nodes[$0].name })
+        let names = Set(tree.subtree(index).map { tree.name($0) })
         return names.contains("figcaption") && names.contains("img") && letters[index] < 600 && linkDensity(index) < 0.5
     }
 
@@ -350,11 +379,11 @@ struct PageAnalysis {
         guard let headline, headline < body else { return nil }
         let comparableTitle = title.map(Self.comparable)
         for index in (headline + 1)..<body where !tree.nodes[index].isText && !removed[index] {
-            let node = tree.nodes[index]
-            guard Self.standfirstElements.contains(node.name), letters[index] >= 30, linkDensity(index) < 0.3 else { continue }
+            let name = tree.name(index)
+            guard Self.standfirstElements.contains(name), letters[index] >= 30, linkDensity(index) < 0.3 else { continue }
             if Self.comparable(tree.text(of: index)) == comparableTitle { continue }
             let hinted = hints[index]?.isStandfirst == true
-            let underHeadline = node.name == "p" && node.parent == tree.nodes[headline].parent
+            let underHeadline = name == "p" && tree.nodes[index].parent == tree.nodes[headline].parent
             if hinted || underHeadline { return index }
         }
         return nil
@@ -377,7 +406,7 @@ struct PageAnalysis {
         let comparableTitle = title.map(Self.comparable)
         for root in roots {
             for index in tree.subtree(root) where !removed[index] && !tree.nodes[index].isText && index != root {
-                if shouldDrop(index, node: tree.nodes[index], comparableTitle: comparableTitle) { setAside(index) }
+                if shouldDrop(index, comparableTitle: comparableTitle) { setAside(index) }
             }
         }
     }
@@ -396,9 +425,9 @@ struct PageAnalysis {
         for node in tree.subtree(index) { removed[node] = true }
     }
 
-    private func shouldDrop(_ index: Int, node: HTMLTree.Node, comparableTitle: String?) -> Bool {
+    private func shouldDrop(_ index: Int, comparableTitle: String?) -> Bool {
         let weight = hints[index]?.weight ?? 0
-        switch node.name {
+        switch tree.name(index) {
         case "h1", "h2", "h3", "h4", "h5", "h6":
             if let comparableTitle, Self.comparable(tree.text(of: index)) == comparableTitle { return true }
             return weight < 0 || linkDensity(index) > 0.5
@@ -407,10 +436,10 @@ struct PageAnalysis {
             let start = TextCleaning.collapsingWhitespace(tree.text(of: index)).lowercased()
             return Self.readAlso.contains { start.hasPrefix($0) }
         case "table":
-            let isData = tree.subtree(index).contains { Self.dataTableParts.contains(tree.nodes[$0].name) }
-            return !isData && isClutter(index, weight: weight, node: node)
+            let isData = tree.subtree(index).contains { Self.dataTableParts.contains(tree.name($0)) }
+            return !isData && isClutter(index, weight: weight)
         case "ul", "ol", "div", "section", "dl", "figure", "center":
-            return isClutter(index, weight: weight, node: node)
+            return isClutter(index, weight: weight)
         default:
             return false
         }
@@ -418,7 +447,7 @@ struct PageAnalysis {
 
     /// readability's test of a block that is not prose: mostly links, images without text, form fields,
     /// more list items than paragraphs, or too little text.
-    private func isClutter(_ index: Int, weight: Double, node: HTMLTree.Node) -> Bool {
+    private func isClutter(_ index: Int, weight: Double) -> Bool {
         if weight + (scores[index] ?? 0) < 0 { return true }
         if commas[index] >= 10 { return false }
         var paragraphs = 0
@@ -428,7 +457,7 @@ struct PageAnalysis {
         var embeds = 0
         var code = false
         for descendant in tree.subtree(index) where !removed[descendant] {
-            switch tree.nodes[descendant].name {
+            switch tree.name(descendant) {
             case "p": paragraphs += 1
             case "img": images += 1
             case "li": listItems += 1
@@ -439,8 +468,9 @@ struct PageAnalysis {
             }
         }
         if code { return false }
-        let isFigure = node.name == "figure" || tree.subtree(index).contains { tree.nodes[$0].name == "figcaption" }
-        let isList = node.name == "ul" || node.name == "ol"
+        let name = tree.name(index)
+        let isFigure = name == "figure" || tree.subtree(index).contains { tree.name($0) == "figcaption" }
+        let isList = name == "ul" || name == "ol"
         let density = linkDensity(index)
         let length = letters[index]
         if images > 1 && Double(paragraphs) / Double(images) < 0.5 && !isFigure { return true }

@@ -29,68 +29,86 @@ struct ArticleMarkup {
     static let containers: Set<String> = ["blockquote", "figure", "ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr"]
 
     func html(of roots: [Int]) -> String {
-        var output = ""
+        var output: [UInt8] = []
+        // The page's text and some markup: reserved, so the buffer never grows by copying (untouched room costs nothing).
+        output.reserveCapacity(tree.textByteCount + tree.textByteCount / 4 + 4096)
         for root in roots { write(root, into: &output, depth: 0, inFlow: false) }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// `inFlow`: inside an element where text runs (a paragraph, an item, a cell), where a wrapper of text
     /// is unwrapped rather than made a paragraph.
-    private func write(_ index: Int, into output: inout String, depth: Int, inFlow: Bool) {
+    private func write(_ index: Int, into output: inout [UInt8], depth: Int, inFlow: Bool) {
         guard !removed[index], depth <= HTMLTree.maxDepth else { return }
-        let node = tree.nodes[index]
-        if node.isText {
-            output += Self.escaped(node.text, quotes: false)
+        if tree.isText(index) {
+            tree.withOwnText(index) { Self.appendEscaped($0, quotes: false, to: &output) }
             return
         }
-        var name = node.name == "h1" ? "h2" : node.name
-        if name == "img" { return writeImage(node, into: &output) }
+        var name = tree.name(index)
+        if name == "h1" { name = "h2" }
+        if name == "img" { return writeImage(index, into: &output) }
         if Self.kept[name] == nil {
-            let holdsBlock = tree.children(of: index).contains { !tree.nodes[$0].isText && Self.blockNames.contains(tree.nodes[$0].name) }
-            let holdsText = tree.children(of: index).contains { tree.nodes[$0].isText && !tree.nodes[$0].text.allSatisfy(\.isWhitespace) }
+            let holdsBlock = tree.children(of: index).contains { !tree.isText($0) && Self.blockNames.contains(tree.name($0)) }
+            let holdsText = tree.children(of: index).contains { tree.isText($0) && !tree.ownText($0).allSatisfy(\.isWhitespace) }
             guard !inFlow, Self.wrappers.contains(name), holdsText, !holdsBlock else {
                 for child in tree.children(of: index) { write(child, into: &output, depth: depth + 1, inFlow: inFlow) }
                 return
             }
             name = "p"
         }
-        var tag = "<" + name
-        for attribute in node.attributes where Self.kept[name]?.contains(attribute.name) == true {
+        output.append(UInt8(ascii: "<"))
+        output += name.utf8
+        let allowed = Self.kept[name] ?? []
+        for attribute in tree.attributes(index) where allowed.contains(attribute.name) {
             guard let value = value(of: attribute) else { continue }
-            tag += " \(attribute.name)=\"\(Self.escaped(value, quotes: true))\""
+            Self.appendAttribute(attribute.name, value, to: &output)
         }
-        if name == "code", let language = node.attribute("class")?.split(separator: " ").first(where: { $0.hasPrefix("language-") }) {
-            tag += " class=\"\(Self.escaped(String(language), quotes: true))\""
+        if name == "code", let language = tree.attribute("class", of: index)?.split(separator: " ").first(where: { $0.hasPrefix("language-") }) {
+            Self.appendAttribute("class", String(language), to: &output)
         }
-        output += tag + ">"
+        output.append(UInt8(ascii: ">"))
         if HTMLElements.void.contains(name) { return }
         let childrenInFlow = inFlow || !Self.containers.contains(name)
         for child in tree.children(of: index) { write(child, into: &output, depth: depth + 1, inFlow: childrenInFlow) }
-        output += "</" + name + ">"
+        output += "</".utf8
+        output += name.utf8
+        output.append(UInt8(ascii: ">"))
+    }
+
+    /// ` name="value"`, the value escaped.
+    private static func appendAttribute(_ name: String, _ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: " "))
+        output += name.utf8
+        output += "=\"".utf8
+        appendEscaped(ArraySlice(value.utf8), quotes: true, to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Text for HTML: `&`, `<`, `>` (and `"` in attribute values) as references; control characters
-    /// other than tab and line breaks dropped.
-    static func escaped(_ text: String, quotes: Bool) -> String {
-        var text = text
-        let special = text.withUTF8 { bytes in
-            bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
-        }
-        guard special else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"" where quotes: result += "&quot;"
-            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: continue
-            default: result.unicodeScalars.append(scalar)
+    /// other than tab and line breaks dropped. By byte: every byte below 0x80 is a whole character in UTF-8,
+    /// and runs of bytes that need nothing are copied at once.
+    static func appendEscaped(_ bytes: ArraySlice<UInt8>, quotes: Bool, to output: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var runStart = 0
+            for (position, byte) in buffer.enumerated() {
+                let replacement: StaticString?
+                switch byte {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\"") where quotes: replacement = "&quot;"
+                case 0x09, 0x0A, 0x0D: continue
+                case 0..<0x20, 0x7F: replacement = ""
+                default: continue
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<position]))
+                if let replacement {
+                    output.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                }
+                runStart = position + 1
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
         }
-        return result
     }
 
     /// An attribute's value as written out: URLs absolute and of the schemes a reader may follow; nil
@@ -116,14 +134,15 @@ struct ArticleMarkup {
     }
 
     /// An image: its lazy-loading source when `src` is a placeholder; left out without a usable source.
-    private func writeImage(_ node: HTMLTree.Node, into output: inout String) {
-        let declared = node.attribute("src").flatMap { $0.lowercased().hasPrefix("data:") || $0.isEmpty ? nil : $0 }
-        let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"].lazy.compactMap { node.attribute($0) }.first
+    private func writeImage(_ index: Int, into output: inout [UInt8]) {
+        let declared = tree.attribute("src", of: index).flatMap { $0.lowercased().hasPrefix("data:") || $0.isEmpty ? nil : $0 }
+        let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"].lazy.compactMap { tree.attribute($0, of: index) }.first
         guard let source = (lazy ?? declared).flatMap({ link($0, schemes: ["http", "https"], keepFragment: false) }) else { return }
-        var tag = "<img src=\"\(Self.escaped(source, quotes: true))\""
+        output += "<img".utf8
+        Self.appendAttribute("src", source, to: &output)
         for name in ["alt", "title", "width", "height"] {
-            if let value = node.attribute(name) { tag += " \(name)=\"\(Self.escaped(value, quotes: true))\"" }
+            if let value = tree.attribute(name, of: index) { Self.appendAttribute(name, value, to: &output) }
         }
-        output += tag + ">"
+        output.append(UInt8(ascii: ">"))
     }
 }

@@ -65,17 +65,17 @@ public enum ArticleText {
         mutating func walk(_ index: Int, depth: Int) {
             guard !skipped[index] else { return }
             if tree.nodes[index].isText {
-                line += tree.nodes[index].text
+                line += tree.ownText(index)
                 return
             }
             guard depth < HTMLTree.maxDepth else { return }
-            let name = tree.nodes[index].name
+            let name = tree.name(index)
             switch name {
             case "br":
                 if cells == nil { endLine() } else { line += " " }
             case "ul", "ol":
                 if lists.isEmpty { endBlock() } else { endLine() }
-                let start = tree.nodes[index].attribute("start").flatMap { Int($0) } ?? 1
+                let start = tree.attribute("start", of: index).flatMap { Int($0) } ?? 1
                 lists.append((name == "ol", start))
                 children(index, depth)
                 lists.removeLast()

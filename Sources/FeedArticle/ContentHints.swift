@@ -35,9 +35,14 @@ struct ContentHints {
         "toolbar", "alert",
     ]
 
-    let words: Set<String>
+    /// Class names of text kept for screen readers only, looked for inside class names.
+    static let hiddenTextClasses = ["screen-reader", "sr-only", "visually-hidden", "visuallyhidden", "hidden-text", "offscreen"]
 
-    init(classAndID: String) {
+    let words: Set<String>
+    /// The class names are those of text hidden from sight.
+    let hidesText: Bool
+
+    init(classAndID: String, classes: String?) {
         var words: Set<String> = []
         var word = ""
         for character in classAndID.lowercased() {
@@ -50,6 +55,8 @@ struct ContentHints {
         }
         if !word.isEmpty { words.insert(word) }
         self.words = words
+        let classes = classes?.lowercased() ?? ""
+        hidesText = Self.hiddenTextClasses.contains { classes.contains($0) }
     }
 
     var isBoilerplate: Bool { !words.isDisjoint(with: Self.boilerplate) }

@@ -14,13 +14,13 @@ struct PageMetadata {
     init(tree: HTMLTree) {
         var meta: [String: String] = [:]
         for index in tree.elements(named: "meta") {
-            let node = tree.nodes[index]
-            guard let key = (node.attribute("property") ?? node.attribute("name"))?.lowercased(), let content = node.attribute("content")
+            guard let key = (tree.attribute("property", of: index) ?? tree.attribute("name", of: index))?.lowercased(),
+                let content = tree.attribute("content", of: index)
             else { continue }
             let value = TextCleaning.collapsingWhitespace(content)
             if !value.isEmpty && meta[key] == nil { meta[key] = value }
         }
-        let linkedData = tree.elements(named: "script").lazy.compactMap { Self.linkedData(tree.nodes[$0].text) }.first
+        let linkedData = tree.elements(named: "script").lazy.compactMap { Self.linkedData(tree.ownText($0)) }.first
         let documentTitle = tree.elements(named: "title").first.map { TextCleaning.collapsingWhitespace(tree.text(of: $0)) }
         title = meta["og:title"] ?? meta["twitter:title"] ?? linkedData?.headline ?? documentTitle.map {
             Self.withoutSiteName($0, siteName: meta["og:site_name"])
@@ -64,9 +64,8 @@ struct PageMetadata {
     /// The text of a short `rel="author"` link or an element of class `byline`/`author`.
     private static func bylineElement(_ tree: HTMLTree) -> String? {
         for index in tree.nodes.indices where !tree.nodes[index].isText {
-            let node = tree.nodes[index]
-            let classes = node.attribute("class")?.lowercased() ?? ""
-            guard node.attribute("rel") == "author" || classes.split(separator: " ").contains(where: { $0 == "byline" || $0 == "author" })
+            let classes = tree.attribute("class", of: index)?.lowercased() ?? ""
+            guard tree.attribute("rel", of: index) == "author" || classes.split(separator: " ").contains(where: { $0 == "byline" || $0 == "author" })
             else { continue }
             let text = TextCleaning.collapsingWhitespace(tree.text(of: index))
             if !text.isEmpty && text.count < 80 { return text }

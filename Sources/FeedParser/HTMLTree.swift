@@ -12,19 +12,23 @@ public struct HTMLTree: Sendable {
         public var value: String
     }
 
-    /// An element (lower-case `name`) or a run of text (`name` empty). Nodes are numbered in document order,
-    /// so a node's descendants are the nodes after it up to `end`, and its next sibling starts there.
+    /// An element or a run of text. Nodes are numbered in document order, so a node's descendants are the
+    /// nodes after it up to `end`, and its next sibling starts there. Plain numbers only (its name, text and
+    /// attributes are the tree's, by position): walking and copying nodes costs no reference counting.
     public struct Node: Sendable {
-        public var name: String
-        public var attributes: [Attribute]
-        public var text: String
-        public var parent: Int
+        /// Its name's place in `names`; 0 for text.
+        public let nameNumber: Int32
+        /// Its text in `textBytes` (a text node's, or a JSON-LD script's).
+        var textStart: Int32
+        var textCount: Int32
+        /// Its attributes in `attributeList`.
+        let attributeStart: Int32
+        let attributeCount: Int32
+        public internal(set) var parent: Int
         /// One past its last descendant.
-        public var end: Int
+        public internal(set) var end: Int
 
-        public var isText: Bool { name.isEmpty }
-
-        public func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
+        public var isText: Bool { nameNumber == 0 }
     }
 
     public static let maxDepth = 200
@@ -34,18 +38,25 @@ public struct HTMLTree: Sendable {
     public private(set) var nodes: [Node]
     /// The page had more nodes than `maxNodes`: its end is missing.
     public private(set) var isTruncated = false
+    /// The bytes of all the page's text.
+    public var textByteCount: Int { textBytes.count }
+    /// Element names, lower-case, each once; the first is text's (empty).
+    public private(set) var names: [String] = ["", "#document"]
+    private var textBytes: [UInt8] = []
+    private var attributeList: [Attribute] = []
 
     /// Elements whose content is never kept as text.
     static let unread: Set<String> = ["script", "style", "template", "svg", "math", "noscript", "textarea"]
 
     init() {
-        nodes = [Node(name: "#document", attributes: [], text: "", parent: -1, end: 1)]
+        nodes = [Node(nameNumber: 1, textStart: 0, textCount: 0, attributeStart: 0, attributeCount: 0, parent: -1, end: 1)]
     }
 
     /// Parses UTF-8 bytes (see `HTMLPageText` for other encodings; a charset the page declares is ignored,
     /// the bytes being UTF-8 already); nil only when libxml2 could not make a parser.
     public static func parse(utf8 html: [UInt8]) -> HTMLTree? {
         let builder = Builder()
+        builder.reserve(forBytes: html.count)
         var handler = htmlSAXHandler()
         handler.startElement = { context, name, attributes in
             guard let builder = Builder.of(context), let name else { return }
@@ -92,11 +103,40 @@ public struct HTMLTree: Sendable {
         return builder.tree
     }
 
+    // MARK: Reading nodes
+
+    /// The element's name, lower-case; empty for text.
+    public func name(_ index: Int) -> String { names[Int(nodes[index].nameNumber)] }
+
+    public func isText(_ index: Int) -> Bool { nodes[index].nameNumber == 0 }
+
+    /// The number elements named `name` have in their nodes' `nameNumber`; nil when the page has none.
+    public func nameNumber(of name: String) -> Int32? { names.firstIndex(of: name).map(Int32.init) }
+
+    /// A text node's text (or a JSON-LD script's), as it is.
+    public func ownText(_ index: Int) -> String {
+        let node = nodes[index]
+        return String(decoding: textBytes[Int(node.textStart)..<Int(node.textStart + node.textCount)], as: UTF8.self)
+    }
+
+    /// A text node's UTF-8 bytes, without making a String of them.
+    public func withOwnText<Result>(_ index: Int, _ body: (ArraySlice<UInt8>) -> Result) -> Result {
+        let node = nodes[index]
+        return body(textBytes[Int(node.textStart)..<Int(node.textStart + node.textCount)])
+    }
+
+    public func attributes(_ index: Int) -> ArraySlice<Attribute> {
+        let node = nodes[index]
+        return attributeList[Int(node.attributeStart)..<Int(node.attributeStart + node.attributeCount)]
+    }
+
+    public func attribute(_ name: String, of index: Int) -> String? { attributes(index).first { $0.name == name }?.value }
+
     /// The text of a node and everything in it, as it is (white space not collapsed).
     public func text(of index: Int) -> String {
-        var text = ""
-        for node in subtree(index) where nodes[node].isText { text += nodes[node].text }
-        return text
+        var bytes: [UInt8] = []
+        for node in subtree(index) where nodes[node].isText { withOwnText(node) { bytes += $0 } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The nodes of the subtree at `index` in document order, itself first.
@@ -119,7 +159,16 @@ public struct HTMLTree: Sendable {
     }
 
     /// The elements named `name`, in document order.
-    public func elements(named name: String) -> [Int] { nodes.indices.filter { nodes[$0].name == name } }
+    public func elements(named name: String) -> [Int] {
+        guard let number = names.firstIndex(of: name), number > 0 else { return [] }
+        return nodes.indices.filter { nodes[$0].nameNumber == number }
+    }
+
+    /// Whether any element of the page has one of `names`.
+    public func contains(elementNamedAnyOf names: Set<String>) -> Bool {
+        let numbers = Set(self.names.indices.filter { $0 > 0 && names.contains(self.names[$0]) }.map(Int32.init))
+        return !numbers.isEmpty && nodes.contains { numbers.contains($0.nameNumber) }
+    }
 
     /// Builds the tree from SAX events: keeps the open elements, skips the content of unread ones, and
     /// caches element and attribute names by libxml2's interned pointers.
@@ -127,7 +176,7 @@ public struct HTMLTree: Sendable {
         var tree = HTMLTree()
         /// Open elements: their node, or -1 for one kept out of the tree, with its name and whether its
         /// content is unread (a script, or anything inside one).
-        private var open: [(node: Int, name: String, unread: Bool)] = []
+        private var open: [(node: Int, name: Int32, unread: Bool)] = []
         /// The open elements kept in the tree, innermost last; text and new elements go to the last.
         private var kept: [Int] = []
         private var current: Int { kept.last ?? 0 }
@@ -135,7 +184,15 @@ public struct HTMLTree: Sendable {
         private var unreadDepth = 0
         /// Inside a JSON-LD script: its node.
         private var jsonScript: Int?
-        private var names: [UnsafePointer<xmlChar>: String] = [:]
+        private var numbersByPointer: [UnsafePointer<xmlChar>: Int32] = [:]
+        private var numbersByName: [String: Int32] = ["": 0, "#document": 1]
+        /// What each name number is, as the builder treats it.
+        private var kinds: [Kind] = [.kept, .kept]
+        private var attributeNames: [UnsafePointer<xmlChar>: String] = [:]
+
+        private enum Kind {
+            case kept, unread, void, script
+        }
 
         static func of(_ context: UnsafeMutableRawPointer?) -> Builder? {
             guard let context else { return nil }
@@ -144,57 +201,81 @@ public struct HTMLTree: Sendable {
             return Unmanaged<Builder>.fromOpaque(owner).takeUnretainedValue()
         }
 
-        private func name(_ pointer: UnsafePointer<xmlChar>) -> String {
-            if let known = names[pointer] { return known }
+        /// Room for a page of `count` bytes: reserved, not touched, so growing never copies what is built.
+        func reserve(forBytes count: Int) {
+            tree.nodes.reserveCapacity(min(count / 8, HTMLTree.maxNodes) + 1)
+            tree.textBytes.reserveCapacity(count)
+            tree.attributeList.reserveCapacity(count / 16)
+        }
+
+        private func number(_ pointer: UnsafePointer<xmlChar>) -> Int32 {
+            if let known = numbersByPointer[pointer] { return known }
             let name = String(cString: pointer).lowercased()
-            names[pointer] = name
+            let number: Int32
+            if let known = numbersByName[name] {
+                number = known
+            } else {
+                number = Int32(tree.names.count)
+                tree.names.append(name)
+                numbersByName[name] = number
+                kinds.append(
+                    name == "script" ? .script : HTMLTree.unread.contains(name) ? .unread : HTMLElements.void.contains(name) ? .void : .kept)
+            }
+            numbersByPointer[pointer] = number
+            return number
+        }
+
+        private func attributeName(_ pointer: UnsafePointer<xmlChar>) -> String {
+            if let known = attributeNames[pointer] { return known }
+            let name = String(cString: pointer).lowercased()
+            attributeNames[pointer] = name
             return name
         }
 
         func start(_ namePointer: UnsafePointer<xmlChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?) {
-            let name = name(namePointer)
+            let number = number(namePointer)
             if unreadDepth > 0 || tree.isTruncated {
-                push(-1, name, unread: unreadDepth > 0)
+                push(-1, number, unread: unreadDepth > 0)
                 return
             }
-            var values: [Attribute] = []
+            let attributeStart = tree.attributeList.count
             var index = 0
             while let attributes, let key = attributes[index] {
-                values.append(Attribute(name: self.name(key), value: attributes[index + 1].map { String(cString: $0) } ?? ""))
+                tree.attributeList.append(Attribute(name: attributeName(key), value: attributes[index + 1].map { String(cString: $0) } ?? ""))
                 index += 2
             }
-            if name == "script" && values.contains(where: { $0.name == "type" && $0.value.lowercased().contains("ld+json") }) {
-                let node = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
+            let element = (number, attributeStart)
+            switch kinds[Int(number)] {
+            case .script where tree.attributeList[attributeStart...].contains { $0.name == "type" && $0.value.lowercased().contains("ld+json") }:
+                let node = append(element)
                 jsonScript = node >= 0 ? node : nil
-                push(-1, name, unread: true)
-                return
-            }
-            if HTMLTree.unread.contains(name) {
+                push(-1, number, unread: true)
+            case .script, .unread:
                 // Kept as an empty element (a video's <noscript>, say, still tells what the page is), never its text.
-                _ = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
-                push(-1, name, unread: true)
-                return
+                _ = append(element)
+                push(-1, number, unread: true)
+            case .void:
+                // An element that has no content (libxml2 lets some, such as <embed>, swallow what follows).
+                _ = append(element)
+            case .kept:
+                guard open.count < HTMLTree.maxDepth else {
+                    tree.attributeList.removeSubrange(attributeStart...)
+                    return push(-1, number, unread: false)
+                }
+                push(append(element), number, unread: false)
             }
-            // An element that has no content (libxml2 lets some, such as <embed>, swallow what follows).
-            if HTMLElements.void.contains(name) {
-                _ = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
-                return
-            }
-            guard open.count < HTMLTree.maxDepth else { return push(-1, name, unread: false) }
-            let node = append(Node(name: name, attributes: values, text: "", parent: current, end: 0))
-            push(node, name, unread: false)
         }
 
-        private func push(_ node: Int, _ name: String, unread: Bool) {
+        private func push(_ node: Int, _ name: Int32, unread: Bool) {
             open.append((node, name, unread))
             if unread { unreadDepth += 1 }
             if node >= 0 { kept.append(node) }
         }
 
         func end(_ namePointer: UnsafePointer<xmlChar>) {
-            let name = name(namePointer)
+            let number = number(namePointer)
             // libxml2 balances what it reports, but a page may close what was never open: look for it.
-            guard let position = open.lastIndex(where: { $0.name == name }) else { return }
+            guard let position = open.lastIndex(where: { $0.name == number }) else { return }
             for entry in open[position...] {
                 if entry.unread { unreadDepth -= 1 }
                 if entry.node >= 0 {
@@ -207,29 +288,37 @@ public struct HTMLTree: Sendable {
         }
 
         func characters(_ bytes: UnsafeBufferPointer<xmlChar>) {
+            // A node's text is the last in `textBytes` while it can grow: a JSON-LD script's (nothing else
+            // is kept inside it), or the last node's.
             if let jsonScript {
-                tree.nodes[jsonScript].text += String(decoding: bytes, as: UTF8.self)
+                tree.textBytes.append(contentsOf: bytes)
+                tree.nodes[jsonScript].textCount += Int32(bytes.count)
                 return
             }
             guard unreadDepth == 0, !tree.isTruncated else { return }
-            let text = String(decoding: bytes, as: UTF8.self)
-            if let last = tree.nodes.last, last.isText, last.parent == current {
-                tree.nodes[tree.nodes.count - 1].text += text
-            } else {
-                _ = append(Node(name: "", attributes: [], text: text, parent: current, end: 0))
+            let last = tree.nodes.count - 1
+            if tree.nodes[last].isText && tree.nodes[last].parent == current {
+                tree.textBytes.append(contentsOf: bytes)
+                tree.nodes[last].textCount += Int32(bytes.count)
+            } else if append((0, tree.attributeList.count), textCount: bytes.count) >= 0 {
+                tree.textBytes.append(contentsOf: bytes)
             }
         }
 
-        /// Adds a node under its parent; -1 once the tree is full.
-        private func append(_ node: Node) -> Int {
+        /// Adds a node under the current element, its text (if any) to come next in `textBytes`; -1 once
+        /// the tree is full.
+        private func append(_ element: (name: Int32, attributeStart: Int), textCount: Int = 0) -> Int {
             guard tree.nodes.count < HTMLTree.maxNodes else {
                 tree.isTruncated = true
+                tree.attributeList.removeSubrange(element.attributeStart...)
                 return -1
             }
             let index = tree.nodes.count
-            var node = node
-            node.end = index + 1
-            tree.nodes.append(node)
+            tree.nodes.append(
+                Node(
+                    nameNumber: element.name, textStart: Int32(tree.textBytes.count), textCount: Int32(textCount),
+                    attributeStart: Int32(element.attributeStart), attributeCount: Int32(tree.attributeList.count - element.attributeStart),
+                    parent: current, end: index + 1))
             return index
         }
 
