@@ -105,7 +105,8 @@ struct PageAnalysis {
         let body = ArticleText.plain(tree: tree, roots: roots, skipped: page.removed)
         let words = ArticleText.wordCount(body)
         guard words >= ArticleExtractor.minimumWords else { return .failure(.noArticle(words: words, video: video)) }
-        let text = [title.map(TextCleaning.collapsingWhitespace), body].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        let heading = title.map(TextCleaning.collapsingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
+        let text = body.isEmpty ? heading ?? "" : ArticleText.joined([body], separator: "\n\n", after: heading)
         return .success(Article(title: title, byline: metadata.byline, html: html, text: text, wordCount: words))
     }
 

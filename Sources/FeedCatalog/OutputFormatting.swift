@@ -110,7 +110,11 @@ public enum OutputFormatting {
             json.fieldOrNull("title", article.title)
             json.fieldOrNull("byline", article.byline)
             json.field("words", article.wordCount)
+            // Each long string in one step and handed on: the buffer holds one of them, not both.
+            json.reserveCapacity(article.text.utf8.count + article.text.utf8.count / 16 + 64)
             json.field("text", article.text)
+            json.drain(sink)
+            json.reserveCapacity(article.html.utf8.count + article.html.utf8.count / 16 + 64)
             json.field("html", article.html)
         }
         json.drain(sink)

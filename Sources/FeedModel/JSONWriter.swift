@@ -31,6 +31,11 @@ public struct JSONWriter {
     /// How many bytes are written and not yet drained.
     public var count: Int { bytes.count }
 
+    /// Makes room for `count` more bytes at once, where the buffer would otherwise grow (and copy) in steps.
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// Hands the bytes written so far to `sink` and forgets them (the buffer's memory is kept for what follows).
     public mutating func drain(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         bytes.withUnsafeBufferPointer(sink)
