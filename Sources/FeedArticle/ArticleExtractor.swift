@@ -102,11 +102,8 @@ struct PageAnalysis {
         if let headline { page.dropBeforeHeadline(headline, in: roots) }
         let markup = ArticleMarkup(tree: tree, removed: page.removed, base: base)
         let html = markup.html(of: roots)
-        let body = ArticleText.plain(tree: tree, roots: roots, skipped: page.removed)
-        let words = ArticleText.wordCount(body)
+        let (text, words) = ArticleText.plain(tree: tree, roots: roots, skipped: page.removed, heading: title.map(TextCleaning.collapsingWhitespace))
         guard words >= ArticleExtractor.minimumWords else { return .failure(.noArticle(words: words, video: video)) }
-        let heading = title.map(TextCleaning.collapsingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
-        let text = body.isEmpty ? heading ?? "" : ArticleText.joined([body], separator: "\n\n", after: heading)
         return .success(Article(title: title, byline: metadata.byline, html: html, text: text, wordCount: words))
     }
 

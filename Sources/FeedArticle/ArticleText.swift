@@ -6,36 +6,35 @@ import FeedParser
 /// items are its lines, each after "• " or its number; a quote's lines start with "> " per level; a
 /// listing keeps its lines; a table's rows are lines of cells joined by " | ". Images give no text.
 public enum ArticleText {
-    /// The text of the subtrees of `tree` at `roots`, in order, without the nodes `skipped` marks: read
-    /// from the page's own tree, not from the article's HTML again (a second parse was a sixth of the cost
-    /// on a 5 MB page); `ArticleMarkup` writes the same elements.
-    static func plain(tree: HTMLTree, roots: [Int], skipped: [Bool]) -> String {
+    /// The article's text: `heading` (when it has any) as its first block, then the text of the subtrees of
+    /// `tree` at `roots`, in order, without the nodes `skipped` marks; and the words after the heading.
+    /// Read from the page's own tree, not from the article's HTML again (a second parse was a sixth of
+    /// the cost on a 5 MB page), and written as bytes into one buffer; `ArticleMarkup` writes the same
+    /// elements.
+    static func plain(tree: HTMLTree, roots: [Int], skipped: [Bool], heading: String?) -> (text: String, bodyWords: Int) {
         var writer = Writer(tree: tree, skipped: skipped)
+        writer.output.reserveCapacity(tree.textByteCount + 4096)
+        if let heading, !heading.isEmpty { writer.output += heading.utf8 }
+        writer.endBlock()
+        let bodyStart = writer.output.count
         for root in roots { writer.walk(root, depth: 0) }
         writer.endBlock()
-        return joined(writer.blocks, separator: "\n\n", after: nil)
-    }
-
-    /// `parts` joined by `separator`, after `first` and the separator when given: one buffer of the whole
-    /// size, where `joined` grows its result (the text of a 5 MB page copied four times over).
-    static func joined(_ parts: [String], separator: String, after first: String?) -> String {
-        let pieces = (first.map { [$0] } ?? []) + parts
-        var text = ""
-        text.reserveCapacity(pieces.reduce(0) { $0 + $1.utf8.count } + max(0, pieces.count - 1) * separator.utf8.count)
-        for (position, piece) in pieces.enumerated() {
-            if position > 0 { text += separator }
-            text += piece
-        }
-        return text
+        let words = writer.output.withUnsafeBufferPointer { wordCount(utf8: UnsafeBufferPointer(rebasing: $0[bodyStart...])) }
+        return (String(decoding: writer.output, as: UTF8.self), words)
     }
 
     /// Words, as the benchmark counts them: runs of letters and digits. By byte for ASCII, by scalar
     /// ranges for the rest (Character properties were a third of a 5 MB page's extraction).
     public static func wordCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8(wordCount(utf8:))
+    }
+
+    /// `wordCount` of valid UTF-8.
+    static func wordCount(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         var inWord = false
-        var text = text
-        text.withUTF8 { bytes in
+        do {
             var position = 0
             while position < bytes.count {
                 let byte = bytes[position]
@@ -66,20 +65,24 @@ public enum ArticleText {
             || (inWord && scalar.properties.generalCategory == .nonspacingMark)
     }
 
+    /// Writes blocks straight into `output`, a blank line between them; each line starts with its
+    /// quote prefix.
     private struct Writer {
         let tree: HTMLTree
         let skipped: [Bool]
-        var blocks: [String] = []
-        /// The lines of the block being written, and the running text of its last line.
-        private var lines: [String] = []
-        private var line = ""
+        var output: [UInt8] = []
+        /// Where the block being written starts in `output`, and how many lines it has so far.
+        private var blockStart = 0
+        private var blockLines = 0
+        /// The running text of the line being written, as it is in the page.
+        private var line: [UInt8] = []
         /// What starts the line being written: a list item's bullet or number.
         private var marker = ""
         private var quoteDepth = 0
         private var preformatted = 0
         /// Open lists: ordered or not, and the number of the next item.
         private var lists: [(ordered: Bool, next: Int)] = []
-        private var cells: [String]?
+        private var cells: [[UInt8]]?
         /// Open tables: their parts (head, body, caption) are lines of one block.
         private var tables = 0
 
@@ -90,15 +93,15 @@ public enum ArticleText {
 
         mutating func walk(_ index: Int, depth: Int) {
             guard !skipped[index] else { return }
-            if tree.nodes[index].isText {
-                line += tree.ownText(index)
+            if tree.isText(index) {
+                tree.withOwnText(index) { line += $0 }
                 return
             }
             guard depth < HTMLTree.maxDepth else { return }
             let name = tree.name(index)
             switch name {
             case "br":
-                if cells == nil { endLine() } else { line += " " }
+                if cells == nil { endLine() } else { line.append(0x20) }
             case "ul", "ol":
                 if lists.isEmpty { endBlock() } else { endLine() }
                 let start = tree.attribute("start", of: index).flatMap { Int($0) } ?? 1
@@ -129,9 +132,18 @@ public enum ArticleText {
                 preformatted += 1
                 children(index, depth)
                 preformatted -= 1
-                let text = line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                line = ""
-                lines = Array(text.drop { $0.allSatisfy(\.isWhitespace) }.reversed().drop { $0.allSatisfy(\.isWhitespace) }.reversed())
+                // The listing's lines as they are, without blank lines at either end (and without lines a
+                // `<br>` ended: the listing is its text).
+                let listing = line.split(separator: 0x0A, omittingEmptySubsequences: false)
+                let isBlank = { (text: ArraySlice<UInt8>) in String(decoding: text, as: UTF8.self).allSatisfy(\.isWhitespace) }
+                let first = listing.firstIndex { !isBlank($0) }
+                let last = listing.lastIndex { !isBlank($0) }
+                line = []
+                output.removeSubrange(blockStart...)
+                blockLines = 0
+                if let first, let last {
+                    for text in listing[first...last] { appendLine(text, marked: false) }
+                }
                 endBlock(raw: true)
             case "table":
                 if tables == 0 { endBlock() } else { endLine() }
@@ -143,15 +155,21 @@ public enum ArticleText {
                 endLine()
                 cells = []
                 children(index, depth)
-                let row = (cells ?? []).filter { !$0.isEmpty }.joined(separator: " | ")
+                var row: [UInt8] = []
+                for cell in cells ?? [] where !cell.isEmpty {
+                    if !row.isEmpty { row += " | ".utf8 }
+                    row += cell
+                }
                 cells = nil
                 line = row
                 endLine()
             case "td", "th":
                 let saved = line
-                line = ""
+                line = []
                 children(index, depth)
-                cells?.append(TextCleaning.collapsingWhitespace(line))
+                var cell: [UInt8] = []
+                line.withUnsafeBufferPointer { TextCleaning.appendCollapsingWhitespace($0, to: &cell) }
+                cells?.append(cell)
                 line = saved
             case "img":
                 break
@@ -171,7 +189,7 @@ public enum ArticleText {
         /// At a block's edge: a new block, or in a list a new line, or in a table cell a space.
         private mutating func breakBlock() {
             if cells != nil {
-                line += " "
+                line.append(0x20)
             } else if lists.isEmpty && tables == 0 {
                 endBlock()
             } else {
@@ -182,19 +200,49 @@ public enum ArticleText {
         /// Ends the current line, collapsed and after its marker; an empty one is dropped.
         private mutating func endLine() {
             guard cells == nil else { return }
-            let text = preformatted > 0 ? line : TextCleaning.collapsingWhitespace(line)
-            line = ""
-            guard !text.isEmpty else { return }
-            lines.append(marker + text)
-            marker = ""
+            defer { line.removeAll(keepingCapacity: true) }
+            if preformatted > 0 {
+                guard !line.isEmpty else { return }
+                appendLine(line[...])
+                return
+            }
+            // Collapsed straight into place, after the line's start; taken back if nothing is left.
+            let lineStart = output.count
+            startLine(marked: true)
+            let textStart = output.count
+            line.withUnsafeBufferPointer { TextCleaning.appendCollapsingWhitespace($0, to: &output) }
+            if output.count == textStart {
+                output.removeSubrange(lineStart...)
+            } else {
+                blockLines += 1
+                marker = ""
+            }
+        }
+
+        /// Adds a line to the block: its start, then its text.
+        private mutating func appendLine(_ text: ArraySlice<UInt8>, marked: Bool = true) {
+            startLine(marked: marked)
+            output += text
+            blockLines += 1
+            if marked { marker = "" }
+        }
+
+        /// What comes before a line's text: the break from the line or block before it, the quote prefix,
+        /// the marker waiting for it (a listing's lines take none).
+        private mutating func startLine(marked: Bool) {
+            if blockLines > 0 {
+                output.append(0x0A)
+            } else if !output.isEmpty {
+                output += "\n\n".utf8
+            }
+            for _ in 0..<quoteDepth { output += "> ".utf8 }
+            if marked { output += marker.utf8 }
         }
 
         mutating func endBlock(raw: Bool = false) {
             if !raw { endLine() }
-            guard !lines.isEmpty else { return }
-            let prefix = String(repeating: "> ", count: quoteDepth)
-            blocks.append(lines.map { prefix + $0 }.joined(separator: "\n"))
-            lines = []
+            blockLines = 0
+            blockStart = output.count
         }
     }
 }

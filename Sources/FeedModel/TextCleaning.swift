@@ -11,27 +11,41 @@ public enum TextCleaning {
         if isCollapsed(text) { return text }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
+        var text = text
+        text.withUTF8 { appendCollapsingWhitespace($0, to: &bytes) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `collapsingWhitespace` of UTF-8 bytes, appended to `output` (what it holds already is left as it is).
+    /// Runs of bytes that need nothing are copied at once.
+    public static func appendCollapsingWhitespace(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        let start = output.count
         var pendingSpace = false
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            defer { previous = byte }
-            switch byte {
+        var index = 0
+        // A C1 control (U+0080–U+009F) is 0xC2 and a byte of 0x80–0x9F.
+        func isC1Control(at position: Int) -> Bool {
+            text[position] == 0xC2 && position + 1 < text.count && text[position + 1] >= 0x80 && text[position + 1] <= 0x9F
+        }
+        while index < text.count {
+            switch text[index] {
             case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C:
-                pendingSpace = !bytes.isEmpty
+                pendingSpace = output.count > start
+                index += 1
             case 0x00...0x1F, 0x7F:
-                continue
-            case 0x80...0x9F where previous == 0xC2:
-                // A C1 control (U+0080–U+009F): drop it and the 0xC2 lead byte already written.
-                bytes.removeLast()
+                index += 1
+            case _ where isC1Control(at: index):
+                index += 2
             default:
+                var end = index + 1
+                while end < text.count && text[end] > 0x20 && text[end] != 0x7F && !isC1Control(at: end) { end += 1 }
                 if pendingSpace {
-                    bytes.append(0x20)
+                    output.append(0x20)
                     pendingSpace = false
                 }
-                bytes.append(byte)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[index..<end]))
+                index = end
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `collapsingWhitespace` would give `text` back unchanged: single spaces between words only,
