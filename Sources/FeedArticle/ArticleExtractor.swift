@@ -47,9 +47,9 @@ struct PageAnalysis {
     /// Set aside: furniture, and everything inside it.
     private var removed: [Bool]
     /// Letters of text (not white space) inside each node, of text inside links, and commas.
-    private var letters: [Int]
-    private var linkLetters: [Int]
-    private var commas: [Int]
+    private var letters: [Int32]
+    private var linkLetters: [Int32]
+    private var commas: [Int32]
     private var hints: [ContentHints?]
     /// Whether text nodes' own figures are counted.
     private var textMeasured = false
@@ -67,17 +67,19 @@ struct PageAnalysis {
         let baseElement = tree.elements(named: "base").first.flatMap { tree.attribute("href", of: $0) }
         base = baseElement.flatMap { RelativeLinks.absoluteURL($0, base: url) } ?? url
         // A page repeats its classes: each set of words is read once.
-        var known: [String: ContentHints] = [:]
+        struct ClassAndID: Hashable {
+            var classes: String?
+            var id: String?
+        }
+        var known: [ClassAndID: ContentHints?] = [:]
         for index in tree.nodes.indices where !tree.nodes[index].isText {
-            let classes = tree.attribute("class", of: index)
-            let id = tree.attribute("id", of: index)
-            let words = [classes, id].compactMap { $0 }.joined(separator: " ")
-            guard !words.isEmpty else { continue }
-            let key = (classes ?? "") + "\u{0}" + (id ?? "")
+            let key = ClassAndID(classes: tree.attribute("class", of: index), id: tree.attribute("id", of: index))
+            guard key.classes != nil || key.id != nil else { continue }
             if let hint = known[key] {
                 hints[index] = hint
             } else {
-                let hint = ContentHints(classAndID: words, classes: classes)
+                let words = [key.classes, key.id].compactMap { $0 }.joined(separator: " ")
+                let hint = words.isEmpty ? nil : ContentHints(classAndID: words, classes: key.classes)
                 known[key] = hint
                 hints[index] = hint
             }
@@ -128,7 +130,9 @@ struct PageAnalysis {
                     continue
                 }
                 if !textMeasured {
-                    (letters[index], commas[index]) = tree.withOwnText(index) { $0.withUnsafeBufferPointer(Self.lettersAndCommas) }
+                    let (textLetters, textCommas) = tree.withOwnText(index) { $0.withUnsafeBufferPointer(Self.lettersAndCommas) }
+                    letters[index] = Int32(textLetters)
+                    commas[index] = Int32(textCommas)
                 }
             } else {
                 guard !removed[index] else { continue }
@@ -166,7 +170,8 @@ struct PageAnalysis {
     /// one that makes up most of such a title (a `<title>` of "Site » Headline"); else, with no title to go
     /// by, the first `<h1>`.
     private func headline(titles: [String]) -> Int? {
-        let headings = tree.nodes.indices.filter { Self.headlineLevels.contains(tree.name($0)) && letters[$0] > 0 }
+        let levels = tree.nameSet(Self.headlineLevels)
+        let headings = tree.nodes.indices.filter { levels.contains(tree.nodes[$0]) && letters[$0] > 0 }
         let texts = headings.map { Self.comparable(tree.text(of: $0)) }
         let references = titles.map(Self.comparable).filter { !$0.isEmpty }
         guard !references.isEmpty else { return headings.first { tree.name($0) == "h1" } }
@@ -185,7 +190,15 @@ struct PageAnalysis {
     private static let embeds: Set<String> = ["iframe", "video", "embed", "object"]
 
     static func comparable(_ text: String) -> String {
-        TextCleaning.collapsingWhitespace(text).lowercased().filter { $0.isLetter || $0.isNumber || $0 == " " }
+        let collapsed = TextCleaning.collapsingWhitespace(text)
+        // ASCII (most headings of most pages) by byte: Character properties are slow on long texts.
+        if collapsed.utf8.allSatisfy({ $0 < 0x80 }) {
+            let kept = collapsed.utf8.lazy.filter { byte in
+                byte == 0x20 || (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            }.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return String(decoding: Array(kept), as: UTF8.self)
+        }
+        return collapsed.lowercased().filter { $0.isLetter || $0.isNumber || $0 == " " }
     }
 
     // MARK: Furniture
@@ -221,7 +234,7 @@ struct PageAnalysis {
         }
     }
 
-    private func isFurniture(_ index: Int, pageLetters: Int) -> Bool {
+    private func isFurniture(_ index: Int, pageLetters: Int32) -> Bool {
         let name = tree.name(index)
         if Self.dropped.contains(name) { return true }
         for attribute in tree.attributes(index) {

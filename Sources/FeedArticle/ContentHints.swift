@@ -38,7 +38,10 @@ struct ContentHints {
     /// Class names of text kept for screen readers only, looked for inside class names.
     static let hiddenTextClasses = ["screen-reader", "sr-only", "visually-hidden", "visuallyhidden", "hidden-text", "offscreen"]
 
-    let words: Set<String>
+    /// What the words say, read once.
+    let isBoilerplate: Bool
+    let isArticle: Bool
+    let isStandfirst: Bool
     /// The class names are those of text hidden from sight.
     let hidesText: Bool
 
@@ -54,14 +57,12 @@ struct ContentHints {
             }
         }
         if !word.isEmpty { words.insert(word) }
-        self.words = words
+        isBoilerplate = !words.isDisjoint(with: Self.boilerplate)
+        isArticle = !words.isDisjoint(with: Self.article)
+        isStandfirst = !words.isDisjoint(with: Self.standfirst)
         let classes = classes?.lowercased() ?? ""
         hidesText = Self.hiddenTextClasses.contains { classes.contains($0) }
     }
-
-    var isBoilerplate: Bool { !words.isDisjoint(with: Self.boilerplate) }
-    var isArticle: Bool { !words.isDisjoint(with: Self.article) }
-    var isStandfirst: Bool { !words.isDisjoint(with: Self.standfirst) }
 
     /// readability's class weight: +25 for an article's words, −25 for boilerplate's.
     var weight: Double { (isArticle ? 25 : 0) - (isBoilerplate ? 25 : 0) }

@@ -13,8 +13,9 @@ public struct HTMLTree: Sendable {
     }
 
     /// An element or a run of text. Nodes are numbered in document order, so a node's descendants are the
-    /// nodes after it up to `end`, and its next sibling starts there. Plain numbers only (its name, text and
-    /// attributes are the tree's, by position): walking and copying nodes costs no reference counting.
+    /// nodes after it up to `end`, and its next sibling starts there. Plain 32-bit numbers only (its name,
+    /// text and attributes are the tree's, by position; a tree has at most `maxNodes` nodes of a page of
+    /// at most a few MB): walking and copying nodes costs no reference counting, and a node is 28 bytes.
     public struct Node: Sendable {
         /// Its name's place in `names`; 0 for text.
         public let nameNumber: Int32
@@ -24,9 +25,12 @@ public struct HTMLTree: Sendable {
         /// Its attributes in `attributeList`.
         let attributeStart: Int32
         let attributeCount: Int32
-        public internal(set) var parent: Int
+        var parentNumber: Int32
+        var endNumber: Int32
+
+        public var parent: Int { Int(parentNumber) }
         /// One past its last descendant.
-        public internal(set) var end: Int
+        public var end: Int { Int(endNumber) }
 
         public var isText: Bool { nameNumber == 0 }
     }
@@ -49,12 +53,13 @@ public struct HTMLTree: Sendable {
     static let unread: Set<String> = ["script", "style", "template", "svg", "math", "noscript", "textarea"]
 
     init() {
-        nodes = [Node(nameNumber: 1, textStart: 0, textCount: 0, attributeStart: 0, attributeCount: 0, parent: -1, end: 1)]
+        nodes = [Node(nameNumber: 1, textStart: 0, textCount: 0, attributeStart: 0, attributeCount: 0, parentNumber: -1, endNumber: 1)]
     }
 
     /// Parses UTF-8 bytes (see `HTMLPageText` for other encodings; a charset the page declares is ignored,
-    /// the bytes being UTF-8 already); nil only when libxml2 could not make a parser.
+    /// the bytes being UTF-8 already); nil when libxml2 could not make a parser, or for a gigabyte or more.
     public static func parse(utf8 html: [UInt8]) -> HTMLTree? {
+        guard html.count < 1 << 30 else { return nil }
         let builder = Builder()
         builder.reserve(forBytes: html.count)
         var handler = htmlSAXHandler()
@@ -158,6 +163,16 @@ public struct HTMLTree: Sendable {
         }
     }
 
+    /// Names of elements to test nodes against by number, not by String (in walks over every node).
+    public struct NameSet: Sendable {
+        let members: [Bool]
+
+        public func contains(_ node: Node) -> Bool { members[Int(node.nameNumber)] }
+    }
+
+    /// The names of this page that are in `names`.
+    public func nameSet(_ names: Set<String>) -> NameSet { NameSet(members: self.names.map { !$0.isEmpty && names.contains($0) }) }
+
     /// The elements named `name`, in document order.
     public func elements(named name: String) -> [Int] {
         guard let number = names.firstIndex(of: name), number > 0 else { return [] }
@@ -166,8 +181,8 @@ public struct HTMLTree: Sendable {
 
     /// Whether any element of the page has one of `names`.
     public func contains(elementNamedAnyOf names: Set<String>) -> Bool {
-        let numbers = Set(self.names.indices.filter { $0 > 0 && names.contains(self.names[$0]) }.map(Int32.init))
-        return !numbers.isEmpty && nodes.contains { numbers.contains($0.nameNumber) }
+        let members = nameSet(names)
+        return nodes.contains { members.contains($0) }
     }
 
     /// Builds the tree from SAX events: keeps the open elements, skips the content of unread ones, and
@@ -280,7 +295,7 @@ public struct HTMLTree: Sendable {
                 if entry.unread { unreadDepth -= 1 }
                 if entry.node >= 0 {
                     kept.removeLast()
-                    tree.nodes[entry.node].end = tree.nodes.count
+                    tree.nodes[entry.node].endNumber = Int32(tree.nodes.count)
                 }
             }
             if unreadDepth == 0 { jsonScript = nil }
@@ -318,14 +333,14 @@ public struct HTMLTree: Sendable {
                 Node(
                     nameNumber: element.name, textStart: Int32(tree.textBytes.count), textCount: Int32(textCount),
                     attributeStart: Int32(element.attributeStart), attributeCount: Int32(tree.attributeList.count - element.attributeStart),
-                    parent: current, end: index + 1))
+                    parentNumber: Int32(current), endNumber: Int32(index + 1)))
             return index
         }
 
         /// Ends the elements still open at the end of the page: they hold everything after them.
         func finish() {
-            for node in kept { tree.nodes[node].end = tree.nodes.count }
-            tree.nodes[0].end = tree.nodes.count
+            for node in kept { tree.nodes[node].endNumber = Int32(tree.nodes.count) }
+            tree.nodes[0].endNumber = Int32(tree.nodes.count)
         }
     }
 }
