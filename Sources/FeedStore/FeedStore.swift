@@ -747,10 +747,15 @@ public final class FeedStore: Sendable {
         _ type: T.Type, _ data: Data, log: RecordLog, schema: KeyPath<T, Int>, current: Int
     ) throws(StoreError) -> Result<T, DamagedRecord> {
         let value: T
-        do {
-            value = try StoreCoding.decoder.decode(T.self, from: data)
-        } catch {
-            return .failure(DamagedRecord(message: Self.reason(error)))
+        // The unread index, read by every `feedctl list`: the store's own reader first.
+        if T.self == ItemIndexFile.self, let file = StoreJSONReader.itemIndexFile(data) as? T {
+            value = file
+        } else {
+            do {
+                value = try StoreCoding.decoder.decode(T.self, from: data)
+            } catch {
+                return .failure(DamagedRecord(message: Self.reason(error)))
+            }
         }
         if value[keyPath: schema] > current { throw .newerSchema(path: log.path, found: value[keyPath: schema]) }
         return .success(value)

@@ -27,6 +27,16 @@ struct StoreJSONReader {
         }
     }
 
+    /// A feed's record in `unread.log` (or `recent.json`) as the store writes it, or nil when it is not
+    /// exactly that: `feedctl list` reads every feed's at each start.
+    static func itemIndexFile(_ data: Data) -> ItemIndexFile? {
+        data.withUnsafeBytes { raw in
+            var reader = StoreJSONReader(raw)
+            guard let file = reader.itemIndexFile(), reader.atEnd() else { return nil }
+            return file
+        }
+    }
+
     /// A read shard as the store writes it, or nil when it is not exactly that.
     static func readShard(_ data: Data) -> ReadShard? {
         data.withUnsafeBytes { raw in
@@ -58,6 +68,60 @@ struct StoreJSONReader {
         }
         guard read, schema == ReadShard.currentSchema, let marks else { return nil }
         return ReadShard(read: marks)
+    }
+
+    private mutating func itemIndexFile() -> ItemIndexFile? {
+        var schema: Int?
+        var title: String?
+        var items: [IndexEntry]?
+        let read = object { reader, key in
+            switch ItemIndexFile.CodingKeys(rawValue: key) {
+            case .schema?: return reader.integer(into: &schema)
+            case .title?: return reader.string(into: &title)
+            case .items?: return reader.array(into: &items) { $0.indexEntry() }
+            case nil: return false  // not the store's own form: Foundation's decoder decides
+            }
+        }
+        // Another schema goes to Foundation's path, which refuses a newer one.
+        guard read, schema == ItemIndexFile.currentSchema, let items else { return nil }
+        return ItemIndexFile(items: items, title: title)
+    }
+
+    private mutating func indexEntry() -> IndexEntry? {
+        var key: String?
+        var feeds: [String]?
+        var title: String?
+        var link: String?
+        var published: Date?
+        var updated: Date?
+        var firstSeen: Date?
+        var authors: [String]?
+        var categories: [String]?
+        var changed: Bool?
+        var snippet: String?
+        let read = object { reader, member in
+            switch IndexEntry.CodingKeys(rawValue: member) {
+            case .id?: return reader.string() != nil  // derived from the key, never trusted from the file
+            case .key?: return reader.string(into: &key)
+            case .feeds?: return reader.array(into: &feeds) { $0.string() }
+            case .title?: return reader.string(into: &title)
+            case .link?: return reader.string(into: &link)
+            case .published?: return reader.date(into: &published)
+            case .updated?: return reader.date(into: &updated)
+            case .firstSeen?: return reader.date(into: &firstSeen)
+            case .authors?: return reader.array(into: &authors) { $0.string() }
+            case .categories?: return reader.array(into: &categories) { $0.string() }
+            case .changed?:
+                changed = reader.boolean()
+                return changed != nil
+            case .snippet?: return reader.string(into: &snippet)
+            case nil: return false  // not the store's own form: Foundation's decoder decides
+            }
+        }
+        guard read, let key, let feeds, let firstSeen, let authors, let categories, let changed else { return nil }
+        return IndexEntry(
+            key: key, feeds: feeds, title: title, link: link, published: published, updated: updated, firstSeen: firstSeen,
+            authors: authors, categories: categories, changed: changed, snippet: snippet)
     }
 
     private mutating func stateFile() -> FeedStateFile? {
@@ -139,11 +203,30 @@ struct StoreJSONReader {
     private mutating func object(_ member: (inout StoreJSONReader, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
-        var seen: Set<String> = []
+        var seen = SeenKeys()
         repeat {
-            guard let key = string(), seen.insert(key).inserted, take(UInt8(ascii: ":")), member(&self, key) else { return false }
+            guard let key = string(), seen.insert(key), take(UInt8(ascii: ":")), member(&self, key) else { return false }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}"))
+    }
+
+    /// The keys of an object read so far: a short list (a record's dozen keys, no hashing), a set once it
+    /// is long (a read shard's thousands of item keys).
+    private struct SeenKeys {
+        private var few: [String] = []
+        private var many: Set<String>?
+
+        /// False when `key` was seen already.
+        mutating func insert(_ key: String) -> Bool {
+            if let inserted = many?.insert(key).inserted { return inserted }
+            if few.contains(key) { return false }
+            few.append(key)
+            if few.count > 16 {
+                many = Set(few)
+                few = []
+            }
+            return true
+        }
     }
 
     private mutating func array<Element>(into value: inout [Element]?, _ element: (inout StoreJSONReader) -> Element?) -> Bool {
@@ -190,7 +273,10 @@ struct StoreJSONReader {
         guard index < bytes.count else { return nil }
         if bytes[index] == UInt8(ascii: "\"") {
             defer { index += 1 }
-            return String(validating: bytes[start..<index], as: UTF8.self)
+            let text = bytes[start..<index]
+            // ASCII (keys, URLs, dates, most titles) is valid as it is; `String(validating:)` is the slow path.
+            if !text.contains(where: { $0 >= 0x80 }) { return String(decoding: text, as: UTF8.self) }
+            return String(validating: text, as: UTF8.self)
         }
         var decoded = Array(bytes[start..<index])
         while index < bytes.count {
@@ -303,6 +389,16 @@ struct StoreJSONReader {
         guard index < bytes.count, bytes[index] == byte else { return false }
         index += 1
         return true
+    }
+
+    /// `true` or `false`.
+    private mutating func boolean() -> Bool? {
+        skipSpace()
+        for (word, value) in [("true", true), ("false", false)] where bytes[index...].starts(with: word.utf8) {
+            index += word.utf8.count
+            return value
+        }
+        return nil
     }
 
     /// Takes `null` (after any white space) if it comes next.
