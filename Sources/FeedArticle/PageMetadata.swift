@@ -57,7 +57,8 @@ struct PageMetadata {
         }
         guard let article = objects.first(where: { $0["headline"] is String }) else { return nil }
         let author = article["author"]
-        let name = ((author as? [String: Any])?["name"] ?? ((author as? [[String: Any]])?.first?["name"]) ?? author as? String) as? String
+        let name = ((author as? [String: Any])?["name"] as? String) ?? ((author as? [[String: Any]])?.first?["name"] as? String)
+            ?? (author as? String)
         return ((article["headline"] as? String).map(TextCleaning.collapsingWhitespace), name.map(TextCleaning.collapsingWhitespace))
     }
 
