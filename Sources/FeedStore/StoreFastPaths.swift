@@ -22,6 +22,16 @@ import Foundation
         try StoreCoding.decoder.decode(FeedStateFile.self, from: data).fetch
     }
 
+    /// A feed's unread index record of these items as the store writes it; read back by `StoreJSONReader`
+    /// (the number of entries), and by Foundation's `JSONDecoder`.
+    public static func encodeIndex(_ feed: StoredFeed) -> Data {
+        ItemIndexFile(items: feed.items.map { IndexEntry($0, feed: feed.url) }, title: feed.title).jsonData
+    }
+    public static func decodeIndex(_ data: Data) -> Int? { StoreJSONReader.itemIndexFile(data)?.items.count }
+    public static func decodeIndexByFoundation(_ data: Data) throws -> Int {
+        try StoreCoding.decoder.decode(ItemIndexFile.self, from: data).items.count
+    }
+
     /// A read shard of these marks as the store writes it; read back by `StoreJSONReader` (the number of
     /// marks), and by Foundation's `JSONDecoder`.
     public static func encodeShard(_ marks: [String: Date]) -> Data { ReadShard(read: marks).jsonData }

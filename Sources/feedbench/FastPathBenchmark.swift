@@ -8,7 +8,7 @@ import Foundation
 import TestSupport
 
 /// `feedbench fastpaths`: each hand-written fast path against what it replaces, in one process, on inputs
-/// shaped like feeds' (generated links, RFC 822 dates, a 200-item feed file, fetch states).
+/// shaped like feeds' (generated links, RFC 822 dates, a 200-item feed file, fetch states, an unread index).
 /// A fast path earns its place at 2x or more (docs/PERFORMANCE.md).
 struct FastPathBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,6 +58,9 @@ struct FastPathBenchmark: ParsableCommand {
                 { stateRecords.reduce(0) { $0 + ((try? StoreFastPaths.decodeStateByFoundation($1))?.consecutiveFailures ?? 0) + 1 } })
         compare("read shard (4,000 marks) by StoreJSONReader", "JSONDecoder", count: 1,
                 { StoreFastPaths.decodeShard(shard) ?? 0 }, { (try? StoreFastPaths.decodeShardByFoundation(shard)) ?? 0 })
+        let index = StoreFastPaths.encodeIndex(feed)
+        compare("unread index (200 entries) by StoreJSONReader", "JSONDecoder", count: 1,
+                { StoreFastPaths.decodeIndex(index) ?? 0 }, { (try? StoreFastPaths.decodeIndexByFoundation(index)) ?? 0 })
         compare("rule pattern: words searched for first", "NSRegularExpression", count: patterns.count * texts.count,
                 { patterns.reduce(0) { count, pattern in count + texts.filter { pattern.matches($0) }.count } },
                 { patterns.reduce(0) { count, pattern in count + texts.filter { pattern.matchesByExpression($0) }.count } })
