@@ -43,13 +43,7 @@ struct ExtractBenchmark: AsyncParsableCommand {
         var rows: [(name: String, scores: [Double], rate: Double?, peakMB: Double?)] = []
         let feedctl = Subprocess.path("feedctl")
         let ours = try await Subprocess.runCommand(feedctl, ["extract", "--json"] + files)
-        var texts: [String: String] = [:]
-        for line in ours.stdout.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let source = object["source"] as? String, let text = object["text"] as? String
-            else { continue }
-            texts[source] = text
-        }
+        let texts = Self.texts(ofJSONLines: ours.stdout)
         let ourCost = median((0..<runs).map { _ in measureProcess(feedctl, ["extract", "--json"] + files) })
         let big = try Self.bigPage()
         let bigCost = median((0..<runs).map { _ in measureProcess(feedctl, ["extract", "--json", big.path]) })
@@ -65,13 +59,7 @@ struct ExtractBenchmark: AsyncParsableCommand {
                 print("\(peer): not run (\(result.stderr.split(separator: "\n").last ?? "")); pip install readability-lxml trafilatura")
                 continue
             }
-            var peerTexts: [String: String] = [:]
-            for line in result.stdout.split(separator: "\n") {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                    let source = object["source"] as? String, let text = object["text"] as? String
-                else { continue }
-                peerTexts[source] = text
-            }
+            let peerTexts = Self.texts(ofJSONLines: result.stdout)
             let cost = median((0..<runs).map { _ in measureProcess(python, [script.path, peer] + files) })
             rows.append((peer, files.map { TokenF1.score(expected: expected[$0] ?? "", extracted: peerTexts[$0] ?? "") }, Double(bytes) / 1e6 / cost.cpuSeconds, nil))
         }
@@ -93,6 +81,19 @@ struct ExtractBenchmark: AsyncParsableCommand {
             print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + rows.map { formatted($0.scores[index], 3) }.joined(separator: "  "))
         }
         try? FileManager.default.removeItem(atPath: big.path)
+    }
+
+    /// The text of each page by its source, from an extractor's output: one JSON object per line with
+    /// `source` and `text` (feedctl's `--json` and the peer script print the same form).
+    static func texts(ofJSONLines output: String) -> [String: String] {
+        var texts: [String: String] = [:]
+        for line in output.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                let source = object["source"] as? String, let text = object["text"] as? String
+            else { continue }
+            texts[source] = text
+        }
+        return texts
     }
 
     /// A command's path: as given when it names a folder, else the first match on PATH.
